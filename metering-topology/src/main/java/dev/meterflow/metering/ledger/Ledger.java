@@ -1,0 +1,162 @@
+package dev.meterflow.metering.ledger;
+
+import dev.meterflow.metering.ledger.AccountState.PendingRecharge;
+import dev.meterflow.metering.ledger.AccountState.RechargeBackoff;
+import dev.meterflow.metering.ledger.Effect.NotificationKind;
+import dev.meterflow.metering.pricing.PricingOutcome;
+import dev.meterflow.metering.recharge.RechargePolicy;
+import dev.meterflow.money.Money;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The billing decisions for one account and one record: debit, credit, pause or resume, and whether to ask
+ * for a recharge. Pure: no Kafka types, no clock; {@code nowMillis} is the record's time.
+ */
+public final class Ledger {
+
+    private final Duration declineBackoff;
+
+    /** @param declineBackoff how long after a declined or failed recharge no automatic one is requested */
+    public Ledger(Duration declineBackoff) {
+        this.declineBackoff = declineBackoff;
+    }
+
+    /** Debits a priced usage event. */
+    public Decision applyUsage(AccountState state, BillingSettings settings, PricingOutcome.Priced usage,
+                               long nowMillis) {
+        long before = state.balanceMicros();
+        long after = Money.subtract(before, usage.amountMicros());
+        String entryId = "usage:" + usage.usage().eventId();
+        Posting posting = new Posting(entryId, settings.accountId(), usage.usage().accountId(), Posting.Kind.USAGE,
+                usage.usage().sku(), usage.usage().quantity(), Money.negate(usage.amountMicros()), after,
+                usage.usage().eventId(), usage.usage().occurredAtMillis());
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new Effect.Posted(posting));
+        AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);
+        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings)) {
+            effects.add(lowBalance(settings, after, entryId, nowMillis));
+        }
+        next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
+    /** Applies the worker's result for a recharge request. */
+    public Decision applyPaymentResult(AccountState state, BillingSettings settings, PaymentOutcome result,
+                                       long nowMillis) {
+        PendingRecharge pending = state.pending();
+        if (pending == null || !pending.requestId().equals(result.requestId())) {
+            String expected = pending == null ? "no request pending" : "pending is '" + pending.requestId() + "'";
+            return new Decision(state, List.of(new Effect.Unmatched("UNKNOWN_REQUEST", "payment result for request '"
+                    + result.requestId() + "' of account '" + result.accountId() + "' does not match: " + expected)));
+        }
+        List<Effect> effects = new ArrayList<>();
+        AccountState cleared = state.withPending(null);
+        if (result.status() != PaymentOutcome.Status.SUCCEEDED) {
+            // no new automatic request until the back-off passes or the payment methods change
+            RechargeBackoff backoff = new RechargeBackoff(
+                    Math.addExact(result.completedAtMillis(), declineBackoff.toMillis()),
+                    RechargePolicy.fingerprint(settings.paymentMethods()));
+            return new Decision(cleared.withBackoff(backoff), effects);
+        }
+        long after = Money.add(state.balanceMicros(), Money.centsToMicros(result.amountCents()));
+        String entryId = "recharge:" + result.requestId();
+        effects.add(new Effect.Posted(new Posting(entryId, settings.accountId(), settings.accountId(),
+                Posting.Kind.RECHARGE, null, 0, Money.centsToMicros(result.amountCents()), after, result.requestId(),
+                result.completedAtMillis())));
+        AccountState next = afterBalanceChange(cleared.withBalance(after).withBackoff(null), settings, entryId,
+                nowMillis, effects);
+        next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
+    /**
+     * Applies new settings: changed payment methods lift a decline back-off, and a balance already under a
+     * (new) threshold with auto-recharge enabled asks for a recharge at once.
+     */
+    public Decision applySettings(AccountState state, BillingSettings settings, long nowMillis) {
+        AccountState next = state;
+        RechargeBackoff backoff = state.backoff();
+        if (backoff != null
+                && !backoff.paymentMethodsFingerprint().equals(RechargePolicy.fingerprint(settings.paymentMethods()))) {
+            next = next.withBackoff(null);
+        }
+        List<Effect> effects = new ArrayList<>();
+        next = requestRechargeIfDue(next, settings, "settings:" + nowMillis, nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
+    private static AccountState afterBalanceChange(AccountState state, BillingSettings settings, String causeId,
+                                                   long nowMillis, List<Effect> effects) {
+        long balance = state.balanceMicros();
+        if (!state.paused() && balance < 0) {
+            effects.add(new Effect.StatusChanged(settings.accountId(), true, "BALANCE_BELOW_ZERO", balance, nowMillis));
+            effects.add(notify(settings, NotificationKind.ACCOUNT_PAUSED, causeId, nowMillis,
+                    "Your account is paused: the balance is " + Money.format(balance)
+                            + ". Calls are not connected until it is paid back up to zero or more.", balance));
+            return state.withPaused(true);
+        }
+        if (state.paused() && balance >= 0) {
+            effects.add(new Effect.StatusChanged(settings.accountId(), false, "BALANCE_RESTORED", balance, nowMillis));
+            effects.add(notify(settings, NotificationKind.ACCOUNT_RESUMED, causeId, nowMillis,
+                    "Your account is active again: the balance is " + Money.format(balance) + ".", balance));
+            return state.withPaused(false);
+        }
+        return state;
+    }
+
+    private AccountState requestRechargeIfDue(AccountState state, BillingSettings settings, String causeId,
+                                              long nowMillis, List<Effect> effects) {
+        AutoRechargePolicy policy = settings.autoRecharge();
+        if (!policy.enabled() || state.pending() != null || state.balanceMicros() >= policy.thresholdMicros()) {
+            return state;
+        }
+        if (state.backoff() != null && nowMillis < state.backoff().notBeforeMillis()) {
+            return state;
+        }
+        List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods());
+        long amountCents = RechargePolicy.amountCents(policy, state.balanceMicros());
+        if (methods.isEmpty() || amountCents <= 0) {
+            return state;
+        }
+        long sequence = state.rechargeSequence() + 1;
+        // the sequence makes it unique per account; the cause keeps it unique even if state were ever rebuilt
+        String requestId = "rr-" + settings.accountId() + "-" + sequence + "-" + shortHash(causeId);
+        effects.add(new Effect.RechargeRequested(requestId, settings.accountId(), amountCents, methods,
+                state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis));
+        return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis));
+    }
+
+    private static boolean crossedThreshold(long before, long after, BillingSettings settings) {
+        long threshold = settings.autoRecharge().thresholdMicros();
+        return before >= threshold && after < threshold;
+    }
+
+    private static boolean canRechargeAutomatically(BillingSettings settings) {
+        return settings.autoRecharge().enabled() && !RechargePolicy.methodsInOrder(settings.paymentMethods()).isEmpty();
+    }
+
+    private static Effect.Notify lowBalance(BillingSettings settings, long balance, String causeId, long nowMillis) {
+        return notify(settings, NotificationKind.LOW_BALANCE, causeId, nowMillis,
+                "Your balance is " + Money.format(balance) + ", below your threshold of "
+                        + Money.format(settings.autoRecharge().thresholdMicros())
+                        + ". Add funds to keep calls connected.", balance);
+    }
+
+    private static Effect.Notify notify(BillingSettings settings, NotificationKind kind, String causeId,
+                                        long nowMillis, String summary, long balance) {
+        String id = kind.name().toLowerCase().replace('_', '-') + ":" + settings.accountId() + ":" + causeId;
+        return new Effect.Notify(id, settings.accountId(), kind, settings.billingEmails(), settings.smsRecipients(),
+                summary, Map.of("balanceMicros", Long.toString(balance), "cause", causeId), nowMillis);
+    }
+
+    private static String shortHash(String value) {
+        CRC32 crc = new CRC32();
+        crc.update(value.getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", crc.getValue());
+    }
+}

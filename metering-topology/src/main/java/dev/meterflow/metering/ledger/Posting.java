@@ -1,0 +1,17 @@
+package dev.meterflow.metering.ledger;
+
+/**
+ * One ledger entry: a debit (negative {@code amountMicros}) or a credit, with the running balance after it.
+ *
+ * @param entryId         deterministic from the source, so a replay posts the same id
+ * @param accountId       the billing account whose balance changes
+ * @param sourceAccountId the account that used the service
+ * @param sku             the sku for usage, {@code null} otherwise
+ * @param sourceId        the eventId, requestId or commandId it came from
+ */
+public record Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
+                      long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
+                      long occurredAtMillis) {
+
+    public enum Kind { USAGE, RECHARGE, PAYMENT, TAX, PLAN_FEE_DIRECT, ADJUSTMENT }
+}

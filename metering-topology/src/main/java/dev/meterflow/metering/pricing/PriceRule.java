@@ -1,0 +1,20 @@
+package dev.meterflow.metering.pricing;
+
+/**
+ * How one sku is priced in a rate plan.
+ *
+ * @param unitPriceMicros price of one billing unit
+ * @param unitSize        base units (seconds, or count) per billing unit; 60 = per started minute
+ */
+public record PriceRule(long unitPriceMicros, long unitSize) {
+
+    /** @throws IllegalArgumentException naming what is wrong with this price */
+    public void validate() {
+        if (unitSize < 1) {
+            throw new IllegalArgumentException("unitSize must be >= 1, was " + unitSize);
+        }
+        if (unitPriceMicros < 0) {
+            throw new IllegalArgumentException("unitPriceMicros must be >= 0, was " + unitPriceMicros);
+        }
+    }
+}

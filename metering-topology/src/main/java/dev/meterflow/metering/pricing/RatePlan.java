@@ -1,0 +1,13 @@
+package dev.meterflow.metering.pricing;
+
+import java.util.Optional;
+
+/** A rate plan as the pricer sees it: its currency and a price per sku. */
+public interface RatePlan {
+
+    String ratePlanId();
+
+    String currency();
+
+    Optional<PriceRule> priceOf(String sku);
+}

@@ -1,0 +1,86 @@
+package dev.meterflow.metering.pricing;
+
+import dev.meterflow.metering.ledger.BillingSettings;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Validates a usage event against its account's settings and rate plan and prices it. Pure: the caller
+ * supplies the settings and a rate-plan lookup.
+ */
+public final class UsagePricer {
+
+    private UsagePricer() {
+    }
+
+    /**
+     * @param recordKey the Kafka key the event arrived with (the account id)
+     * @param settings  the account's billing settings, or {@code null} when there are none
+     * @param ratePlans finds a rate plan by id
+     */
+    public static PricingOutcome price(String recordKey, Usage usage, BillingSettings settings,
+                                       Function<String, Optional<RatePlan>> ratePlans) {
+        PricingOutcome.Unpriced invalid = validate(recordKey, usage);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (settings == null) {
+            return unpriced(UnpricedReason.NO_SETTINGS, "account '" + usage.accountId() + "' has no billing settings");
+        }
+        if (settings.parentAccountId() != null) {
+            return unpriced(UnpricedReason.AGENCY_BILLING_UNSUPPORTED, "account '" + usage.accountId()
+                    + "' is billed to agency '" + settings.parentAccountId() + "', which is not supported yet");
+        }
+        Optional<RatePlan> plan = ratePlans.apply(settings.ratePlanId());
+        if (plan.isEmpty()) {
+            return unpriced(UnpricedReason.NO_RATE_CARD, "rate plan '" + settings.ratePlanId() + "' of account '"
+                    + usage.accountId() + "' has no rate card");
+        }
+        if (!"USD".equals(plan.get().currency())) {
+            return unpriced(UnpricedReason.UNSUPPORTED_CURRENCY, "rate plan '" + settings.ratePlanId()
+                    + "' is in '" + plan.get().currency() + "'; only USD is billed");
+        }
+        Optional<PriceRule> rule = plan.get().priceOf(usage.sku());
+        if (rule.isEmpty()) {
+            return unpriced(UnpricedReason.NO_PRICE, "sku '" + usage.sku() + "' has no price in rate plan '"
+                    + settings.ratePlanId() + "'");
+        }
+        return priceWith(usage, settings.ratePlanId(), rule.get());
+    }
+
+    private static PricingOutcome.Unpriced validate(String recordKey, Usage usage) {
+        if (usage.eventId() == null || usage.eventId().isBlank()) {
+            return unpriced(UnpricedReason.BLANK_EVENT_ID, "eventId is blank");
+        }
+        if (usage.sku() == null || usage.sku().isBlank()) {
+            return unpriced(UnpricedReason.BLANK_SKU, "sku of event '" + usage.eventId() + "' is blank");
+        }
+        if (usage.quantity() < 0) {
+            return unpriced(UnpricedReason.NEGATIVE_QUANTITY, "quantity of event '" + usage.eventId() + "' is "
+                    + usage.quantity() + "; it must be >= 0");
+        }
+        if (recordKey == null || !recordKey.equals(usage.accountId())) {
+            return unpriced(UnpricedReason.ACCOUNT_KEY_MISMATCH, "event '" + usage.eventId() + "' has accountId '"
+                    + usage.accountId() + "' but record key '" + recordKey + "'");
+        }
+        return null;
+    }
+
+    private static PricingOutcome priceWith(Usage usage, String ratePlanId, PriceRule rule) {
+        try {
+            Pricing.Charge charge = Pricing.price(usage.quantity(), rule);
+            return new PricingOutcome.Priced(usage, ratePlanId, charge.units(), charge.amountMicros());
+        } catch (IllegalArgumentException e) {
+            return unpriced(UnpricedReason.INVALID_PRICE, "price of sku '" + usage.sku() + "' in rate plan '"
+                    + ratePlanId + "' is invalid: " + e.getMessage());
+        } catch (ArithmeticException e) {
+            return unpriced(UnpricedReason.AMOUNT_OVERFLOW, "amount of event '" + usage.eventId()
+                    + "' overflows: quantity " + usage.quantity() + " at " + rule.unitPriceMicros() + " micros per "
+                    + rule.unitSize());
+        }
+    }
+
+    private static PricingOutcome.Unpriced unpriced(UnpricedReason reason, String detail) {
+        return new PricingOutcome.Unpriced(reason, detail);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.meterflow.metering.recharge;
+
+import dev.meterflow.metering.ledger.AutoRechargePolicy;
+import dev.meterflow.metering.ledger.PaymentMethod;
+import dev.meterflow.money.Money;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The pure rules of an automatic recharge: how much, and which payment methods in which order. */
+public final class RechargePolicy {
+
+    /** Brands the billing rules refuse: "No PayPal, no Diners Club." */
+    public static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
+
+    private RechargePolicy() {
+    }
+
+    /**
+     * The amount to charge, in whole cents rounded up: {@code target - balance} when topping up to a target,
+     * {@code amountMicros} for a fixed amount. Zero or less means there is nothing to charge.
+     */
+    public static long amountCents(AutoRechargePolicy policy, long balanceMicros) {
+        long micros = switch (policy.mode()) {
+            case TOP_UP_TO_TARGET -> Money.subtract(policy.targetMicros(), balanceMicros);
+            case FIXED_AMOUNT -> policy.amountMicros();
+        };
+        return Money.toCentsRoundingUp(micros);
+    }
+
+    /** The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never. */
+    public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods) {
+        return methods.stream()
+                .filter(method -> !REFUSED_BRANDS.contains(method.brand().toLowerCase(Locale.ROOT)))
+                .sorted(Comparator.comparing(PaymentMethod::role))
+                .toList();
+    }
+
+    /** Identifies a set of payment methods, to notice when an account's methods change. */
+    public static String fingerprint(List<PaymentMethod> methods) {
+        return methods.stream()
+                .map(method -> method.role() + ":" + method.paymentMethodId())
+                .sorted()
+                .collect(Collectors.joining(","));
+    }
+}

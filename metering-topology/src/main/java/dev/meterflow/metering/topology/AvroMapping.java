@@ -1,0 +1,195 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.ledger.AccountState;
+import dev.meterflow.metering.ledger.AutoRechargePolicy;
+import dev.meterflow.metering.ledger.BillingSettings;
+import dev.meterflow.metering.ledger.Effect;
+import dev.meterflow.metering.ledger.PaymentMethod;
+import dev.meterflow.metering.ledger.PaymentOutcome;
+import dev.meterflow.metering.ledger.Posting;
+import dev.meterflow.metering.pricing.PriceRule;
+import dev.meterflow.metering.pricing.RatePlan;
+import dev.meterflow.metering.pricing.Usage;
+import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.schemas.AccountBalance;
+import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.AccountStatus;
+import dev.meterflow.schemas.AccountStatusChanged;
+import dev.meterflow.schemas.AutoRecharge;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.Price;
+import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.RechargeReason;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.UsageEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Translates between the wire records (Avro, at the edges) and the billing logic's plain values. */
+final class AvroMapping {
+
+    private AvroMapping() {
+    }
+
+    static Usage usage(UsageEvent event) {
+        return new Usage(event.getEventId(), event.getAccountId(), event.getSku(), event.getQuantity(),
+                event.getOccurredAt().toEpochMilli());
+    }
+
+    static BillingSettings settings(AccountSettings settings) {
+        AutoRecharge auto = settings.getAutoRecharge();
+        AutoRechargePolicy policy = new AutoRechargePolicy(auto.getEnabled(),
+                AutoRechargePolicy.Mode.valueOf(auto.getMode().name()), auto.getThresholdMicros(),
+                auto.getTargetMicros(), auto.getAmountMicros());
+        List<PaymentMethod> methods = settings.getPaymentMethods().stream().map(AvroMapping::paymentMethod).toList();
+        return new BillingSettings(settings.getAccountId(), settings.getRatePlanId(), settings.getParentAccountId(),
+                policy, methods, settings.getBillingEmails(), settings.getCriticalBillingPhone());
+    }
+
+    /** Settings of an account whose settings were deleted: it is still billed, but never auto-recharged. */
+    static BillingSettings closedAccount(String accountId) {
+        return new BillingSettings(accountId, "", null, AutoRechargePolicy.disabled(Long.MIN_VALUE), List.of(),
+                List.of(), null);
+    }
+
+    static PaymentOutcome paymentOutcome(PaymentResult result) {
+        return new PaymentOutcome(result.getRequestId(), result.getAccountId(),
+                PaymentOutcome.Status.valueOf(result.getStatus().name()), result.getAmountCents(),
+                result.getCompletedAt().toEpochMilli());
+    }
+
+    static RatePlan ratePlan(RateCard card) {
+        return new RatePlan() {
+            @Override
+            public String ratePlanId() {
+                return card.getRatePlanId();
+            }
+
+            @Override
+            public String currency() {
+                return card.getCurrency();
+            }
+
+            @Override
+            public Optional<PriceRule> priceOf(String sku) {
+                Price price = card.getPrices().get(sku);
+                return price == null ? Optional.empty()
+                        : Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize()));
+            }
+        };
+    }
+
+    static LedgerEntry ledgerEntry(Posting posting, long postedAtMillis) {
+        return LedgerEntry.newBuilder()
+                .setEntryId(posting.entryId())
+                .setAccountId(posting.accountId())
+                .setSourceAccountId(posting.sourceAccountId())
+                .setKind(LedgerEntryKind.valueOf(posting.kind().name()))
+                .setSku(posting.sku())
+                .setQuantity(posting.quantity())
+                .setAmountMicros(posting.amountMicros())
+                .setBalanceAfterMicros(posting.balanceAfterMicros())
+                .setSourceId(posting.sourceId())
+                .setOccurredAt(Instant.ofEpochMilli(posting.occurredAtMillis()))
+                .setPostedAt(Instant.ofEpochMilli(postedAtMillis))
+                .build();
+    }
+
+    static AccountStatusChanged statusChanged(Effect.StatusChanged change) {
+        return AccountStatusChanged.newBuilder()
+                .setAccountId(change.accountId())
+                .setStatus(change.paused() ? AccountStatus.PAUSED : AccountStatus.ACTIVE)
+                .setReason(change.reason())
+                .setBalanceMicros(change.balanceMicros())
+                .setAt(Instant.ofEpochMilli(change.atMillis()))
+                .build();
+    }
+
+    static RechargeRequest rechargeRequest(Effect.RechargeRequested request) {
+        return RechargeRequest.newBuilder()
+                .setRequestId(request.requestId())
+                .setAccountId(request.accountId())
+                .setReason(RechargeReason.AUTO_RECHARGE)
+                .setAmountCents(request.amountCents())
+                .setCurrency("USD")
+                .setPaymentMethods(request.paymentMethods().stream().map(AvroMapping::paymentMethodRef).toList())
+                .setBalanceMicros(request.balanceMicros())
+                .setThresholdMicros(request.thresholdMicros())
+                .setTargetMicros(request.targetMicros())
+                .setRequestedAt(Instant.ofEpochMilli(request.requestedAtMillis()))
+                .build();
+    }
+
+    static BillingNotification notification(Effect.Notify notify) {
+        return BillingNotification.newBuilder()
+                .setNotificationId(notify.notificationId())
+                .setAccountId(notify.accountId())
+                .setType(NotificationType.valueOf(notify.kind().name()))
+                .setEmailRecipients(notify.emailRecipients())
+                .setSmsRecipients(notify.smsRecipients())
+                .setSummary(notify.summary())
+                .setAttributes(notify.attributes())
+                .setAt(Instant.ofEpochMilli(notify.atMillis()))
+                .build();
+    }
+
+    static AccountBalance balance(String accountId, AccountState state, long updatedAtMillis) {
+        return AccountBalance.newBuilder()
+                .setAccountId(accountId)
+                .setBalanceMicros(state.balanceMicros())
+                .setStatus(state.paused() ? AccountStatus.PAUSED : AccountStatus.ACTIVE)
+                .setPendingRechargeId(state.pending() == null ? null : state.pending().requestId())
+                .setUpdatedAt(Instant.ofEpochMilli(updatedAtMillis))
+                .build();
+    }
+
+    static AccountState state(AccountStateRecord record) {
+        AccountState.PendingRecharge pending = record.getPendingRequestId() == null ? null
+                : new AccountState.PendingRecharge(record.getPendingRequestId(), record.getPendingAmountCents(),
+                        record.getPendingRequestedAt());
+        AccountState.RechargeBackoff backoff = record.getBackoffNotBefore() == null ? null
+                : new AccountState.RechargeBackoff(record.getBackoffNotBefore(), record.getBackoffPaymentMethods());
+        return new AccountState(record.getBalanceMicros(), record.getPaused(), pending, record.getRechargeSequence(),
+                backoff);
+    }
+
+    static AccountStateRecord stateRecord(AccountState state) {
+        AccountState.PendingRecharge pending = state.pending();
+        AccountState.RechargeBackoff backoff = state.backoff();
+        return AccountStateRecord.newBuilder()
+                .setBalanceMicros(state.balanceMicros())
+                .setPaused(state.paused())
+                .setPendingRequestId(pending == null ? null : pending.requestId())
+                .setPendingAmountCents(pending == null ? 0 : pending.amountCents())
+                .setPendingRequestedAt(pending == null ? 0 : pending.requestedAtMillis())
+                .setRechargeSequence(state.rechargeSequence())
+                .setBackoffNotBefore(backoff == null ? null : backoff.notBeforeMillis())
+                .setBackoffPaymentMethods(backoff == null ? null : backoff.paymentMethodsFingerprint())
+                .build();
+    }
+
+    private static PaymentMethod paymentMethod(PaymentMethodRef ref) {
+        return new PaymentMethod(ref.getPaymentMethodId(), ref.getCustomerId(),
+                PaymentMethod.Type.valueOf(ref.getType().name()), ref.getBrand(), ref.getLast4(),
+                PaymentMethod.Role.valueOf(ref.getRole().name()));
+    }
+
+    private static PaymentMethodRef paymentMethodRef(PaymentMethod method) {
+        return PaymentMethodRef.newBuilder()
+                .setPaymentMethodId(method.paymentMethodId())
+                .setCustomerId(method.customerId())
+                .setType(PaymentMethodType.valueOf(method.type().name()))
+                .setBrand(method.brand())
+                .setLast4(method.last4())
+                .setRole(PaymentMethodRole.valueOf(method.role().name()))
+                .build();
+    }
+}

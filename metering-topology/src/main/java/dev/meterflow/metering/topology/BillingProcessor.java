@@ -1,0 +1,291 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.ledger.AccountState;
+import dev.meterflow.metering.ledger.BillingSettings;
+import dev.meterflow.metering.ledger.Decision;
+import dev.meterflow.metering.ledger.Effect;
+import dev.meterflow.metering.ledger.Ledger;
+import dev.meterflow.metering.ledger.Posting;
+import dev.meterflow.metering.pricing.PricingOutcome;
+import dev.meterflow.metering.pricing.RatePlan;
+import dev.meterflow.metering.pricing.UnpricedReason;
+import dev.meterflow.metering.pricing.UsagePricer;
+import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.schemas.UsageRollup;
+import dev.meterflow.money.Money;
+import dev.meterflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of every billing account's balance (DESIGN.md decision 2). Usage, settings and payment
+ * results arrive here co-partitioned by account id; the processor reads the account's state, asks the pure
+ * {@link Ledger} for a decision, stores the new state and forwards the decision's records. Threshold and
+ * pause decisions are therefore made at the moment of the debit or credit, never downstream of a cache.
+ */
+final class BillingProcessor implements Processor<String, Object, String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(BillingProcessor.class);
+    private static final char SEPARATOR = '\u001f';
+
+    private final Ledger ledger;
+    private final Duration dedupRetention;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, AccountStateRecord> states;
+    private KeyValueStore<String, AccountSettings> settingsStore;
+    private WindowStore<String, String> dedup;
+    private KeyValueStore<String, UsageRollup> rollups;
+    private KeyValueStore<String, RateCard> rateCards;
+    private MeteringMetrics metrics;
+
+    BillingProcessor(Ledger ledger, Duration dedupRetention) {
+        this.ledger = ledger;
+        this.dedupRetention = dedupRetention;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(StoreNames.ACCOUNT_STATE);
+        this.settingsStore = context.getStateStore(StoreNames.ACCOUNT_SETTINGS);
+        this.dedup = context.getStateStore(StoreNames.DEDUP);
+        this.rollups = context.getStateStore(StoreNames.USAGE_ROLLUPS);
+        this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
+        this.metrics = new MeteringMetrics(context.metrics(), context.taskId());
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
+        if (value instanceof UsageEvent usage) {
+            onUsage(record, usage);
+        } else if (value instanceof AccountSettings settings) {
+            onSettings(record.key(), settings, record.timestamp());
+        } else if (value instanceof PaymentResult result) {
+            onPaymentResult(record, result);
+        } else if (value == null && Topics.ACCOUNT_SETTINGS.name().equals(sourceTopic())) {
+            settingsStore.delete(record.key());
+            log.info("settings deleted account='{}'", record.key());
+        } else {
+            // a tombstone on a delete topic, or a type no source produces: the processing exception
+            // handler sends the record to metering-dlq with this message in its headers
+            throw new IllegalArgumentException("cannot bill a record with value " + describe(value) + " from "
+                    + sourceTopic() + " key='" + record.key() + "'");
+        }
+    }
+
+    private void onUsage(Record<String, Object> record, UsageEvent event) {
+        AccountSettings avroSettings = settingsStore.get(record.key());
+        BillingSettings settings = avroSettings == null ? null : AvroMapping.settings(avroSettings);
+        PricingOutcome outcome = UsagePricer.price(record.key(), AvroMapping.usage(event), settings, this::ratePlan);
+        if (outcome instanceof PricingOutcome.Unpriced unpriced) {
+            park(record, event, unpriced.reason(), unpriced.detail());
+            return;
+        }
+        PricingOutcome.Priced priced = (PricingOutcome.Priced) outcome;
+        String dedupKey = dedupKey('u', record.key(), event.getEventId());
+        if (seen(dedupKey)) {
+            metrics.duplicateUsage();
+            log.debug("duplicate usage skipped account='{}' eventId='{}'", record.key(), event.getEventId());
+            return;
+        }
+        AccountState state = load(record.key());
+        Decision decision;
+        try {
+            decision = ledger.applyUsage(state, settings, priced, record.timestamp());
+        } catch (ArithmeticException e) {
+            park(record, event, UnpricedReason.AMOUNT_OVERFLOW, "debiting " + Money.format(priced.amountMicros())
+                    + " from balance " + Money.format(state.balanceMicros()) + " overflows");
+            return;
+        }
+        dedup.put(dedupKey, "usage:" + event.getEventId(), context.currentSystemTimeMs());
+        rollUp(record, priced);
+        apply(record, state, decision);
+    }
+
+    private void onSettings(String accountId, AccountSettings settings, long timestamp) {
+        settingsStore.put(accountId, settings);
+        AccountStateRecord stored = states.get(accountId);
+        AccountState state = stored == null ? AccountState.opening() : AvroMapping.state(stored);
+        Decision decision = ledger.applySettings(state, AvroMapping.settings(settings), timestamp);
+        apply(accountId, timestamp, stored == null ? null : state, decision);
+    }
+
+    private void onPaymentResult(Record<String, Object> record, PaymentResult result) {
+        String accountId = record.key();
+        AccountStateRecord stored = states.get(accountId);
+        if (stored == null || !Objects.equals(accountId, result.getAccountId())) {
+            parkPayment(record, result, "UNKNOWN_ACCOUNT", "payment result for request '" + result.getRequestId()
+                    + "' names account '" + result.getAccountId() + "' (record key '" + accountId
+                    + "'), which has no balance here");
+            return;
+        }
+        String dedupKey = dedupKey('p', accountId, result.getRequestId());
+        if (seen(dedupKey)) {
+            metrics.duplicatePaymentResult();
+            log.info("duplicate payment result skipped account='{}' requestId='{}' status={}", accountId,
+                    result.getRequestId(), result.getStatus());
+            return;
+        }
+        AccountSettings avroSettings = settingsStore.get(accountId);
+        BillingSettings settings = avroSettings == null
+                ? AvroMapping.closedAccount(accountId) : AvroMapping.settings(avroSettings);
+        AccountState state = AvroMapping.state(stored);
+        Decision decision = ledger.applyPaymentResult(state, settings, AvroMapping.paymentOutcome(result),
+                record.timestamp());
+        for (Effect effect : decision.effects()) {
+            if (effect instanceof Effect.Unmatched unmatched) {
+                parkPayment(record, result, unmatched.reason(), unmatched.detail());
+                return;
+            }
+        }
+        dedup.put(dedupKey, result.getStatus().name(), context.currentSystemTimeMs());
+        log.info("payment result applied account='{}' requestId='{}' status={} amountCents={}", accountId,
+                result.getRequestId(), result.getStatus(), result.getAmountCents());
+        apply(record.key(), record.timestamp(), state, decision);
+    }
+
+    private void apply(Record<String, Object> record, AccountState before, Decision decision) {
+        apply(record.key(), record.timestamp(), before, decision);
+    }
+
+    /** Stores the new state and forwards the decision's records, then the balance if anything changed. */
+    private void apply(String accountId, long timestamp, AccountState before, Decision decision) {
+        AccountState after = decision.state();
+        if (!after.equals(before)) {
+            states.put(accountId, AvroMapping.stateRecord(after));
+        }
+        long now = context.currentSystemTimeMs();
+        for (Effect effect : decision.effects()) {
+            forward(accountId, timestamp, effect, now);
+        }
+        if (before == null || after.balanceMicros() != before.balanceMicros() || after.paused() != before.paused()
+                || !Objects.equals(after.pending(), before.pending())) {
+            context.forward(new Record<>(accountId, AvroMapping.balance(accountId, after, now), timestamp),
+                    MeteringTopology.BALANCES_SINK);
+        }
+    }
+
+    private void forward(String accountId, long timestamp, Effect effect, long now) {
+        if (effect instanceof Effect.Posted posted) {
+            Posting posting = posted.posting();
+            context.forward(new Record<>(posting.accountId(), AvroMapping.ledgerEntry(posting, now), timestamp),
+                    MeteringTopology.LEDGER_SINK);
+        } else if (effect instanceof Effect.StatusChanged change) {
+            log.info("account {} account='{}' balanceMicros={}", change.paused() ? "paused" : "resumed", accountId,
+                    change.balanceMicros());
+            context.forward(new Record<>(accountId, AvroMapping.statusChanged(change), timestamp),
+                    MeteringTopology.STATUS_SINK);
+        } else if (effect instanceof Effect.RechargeRequested request) {
+            log.info("recharge requested account='{}' requestId='{}' amountCents={}", accountId, request.requestId(),
+                    request.amountCents());
+            context.forward(new Record<>(accountId, AvroMapping.rechargeRequest(request), timestamp),
+                    MeteringTopology.RECHARGE_SINK);
+        } else if (effect instanceof Effect.Notify notify) {
+            context.forward(new Record<>(accountId, AvroMapping.notification(notify), timestamp),
+                    MeteringTopology.NOTIFICATIONS_SINK);
+        } else {
+            throw new IllegalStateException("effect " + effect + " must be handled before apply");
+        }
+    }
+
+    private void rollUp(Record<String, Object> record, PricingOutcome.Priced priced) {
+        LocalDate day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(priced.usage().occurredAtMillis()),
+                ZoneOffset.UTC);
+        String key = Topics.rollupKey(priced.usage().accountId(), day, priced.usage().sku());
+        UsageRollup current = rollups.get(key);
+        UsageRollup next = UsageRollup.newBuilder()
+                .setAccountId(priced.usage().accountId())
+                .setDay(day)
+                .setSku(priced.usage().sku())
+                .setQuantity(Math.addExact(current == null ? 0 : current.getQuantity(), priced.usage().quantity()))
+                .setAmountMicros(Money.add(current == null ? 0 : current.getAmountMicros(), priced.amountMicros()))
+                .setEventCount(Math.addExact(current == null ? 0 : current.getEventCount(), 1))
+                .build();
+        rollups.put(key, next);
+        context.forward(new Record<String, Object>(key, next, record.timestamp()), MeteringTopology.ROLLUPS_SINK);
+    }
+
+    private void park(Record<String, Object> record, UsageEvent event, UnpricedReason reason, String detail) {
+        metrics.unpriced(reason.name());
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        log.warn("usage parked reason={} account='{}' eventId='{}' topic={} partition={} offset={}: {}", reason,
+                record.key(), event.getEventId(), source == null ? "?" : source.topic(),
+                source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), detail);
+        context.forward(record.withValue((Object) event).withHeaders(withReason(record.headers(), reason.name(), detail)),
+                MeteringTopology.UNPRICED_SINK);
+    }
+
+    private void parkPayment(Record<String, Object> record, PaymentResult result, String reason, String detail) {
+        metrics.unmatchedPaymentResult(reason);
+        log.error("payment result parked reason={} account='{}' requestId='{}' status={} amountCents={}: {}",
+                reason, record.key(), result.getRequestId(), result.getStatus(), result.getAmountCents(), detail);
+        context.forward(record.withValue((Object) result).withHeaders(withReason(record.headers(), reason, detail)),
+                MeteringTopology.UNMATCHED_PAYMENTS_SINK);
+    }
+
+    private static Headers withReason(Headers original, String reason, String detail) {
+        Headers headers = new RecordHeaders(original.toArray());
+        headers.remove(Topics.REASON_HEADER);
+        headers.remove(Topics.DETAIL_HEADER);
+        headers.add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    private AccountState load(String accountId) {
+        AccountStateRecord stored = states.get(accountId);
+        return stored == null ? AccountState.opening() : AvroMapping.state(stored);
+    }
+
+    private Optional<RatePlan> ratePlan(String ratePlanId) {
+        RateCard card = rateCards.get(ratePlanId);
+        return card == null ? Optional.empty() : Optional.of(AvroMapping.ratePlan(card));
+    }
+
+    private boolean seen(String dedupKey) {
+        long now = context.currentSystemTimeMs();
+        try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - dedupRetention.toMillis()), Long.MAX_VALUE)) {
+            return hits.hasNext();
+        }
+    }
+
+    private static String dedupKey(char kind, String accountId, String id) {
+        return kind + String.valueOf(SEPARATOR) + accountId + SEPARATOR + id;
+    }
+
+    private String sourceTopic() {
+        return context.recordMetadata().map(RecordMetadata::topic).orElse("an unknown topic");
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "null" : "of type " + value.getClass().getName();
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.meterflow.metering.topology;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.processor.TaskId;
+
+/**
+ * Counters of records the billing processor could not apply, per task, in Kafka Streams' own metrics (so
+ * they show in JMX and {@code KafkaStreams#metrics()} next to the built-in ones). Group {@value #GROUP}.
+ */
+final class MeteringMetrics {
+
+    static final String GROUP = "meterflow-metering";
+
+    private final StreamsMetrics metrics;
+    private final TaskId taskId;
+    private final Map<String, Sensor> sensors = new HashMap<>();
+
+    MeteringMetrics(StreamsMetrics metrics, TaskId taskId) {
+        this.metrics = metrics;
+        this.taskId = taskId;
+    }
+
+    /** A usage event parked on usage-unpriced, by reason. */
+    void unpriced(String reason) {
+        count("usage-unpriced-total", "Usage events parked on usage-unpriced", "reason", reason);
+    }
+
+    /** A usage event whose eventId was already debited. */
+    void duplicateUsage() {
+        count("usage-duplicate-total", "Usage events skipped because their eventId was already debited", null, null);
+    }
+
+    /** A payment result already applied, delivered again. */
+    void duplicatePaymentResult() {
+        count("payment-result-duplicate-total", "Payment results skipped because they were already applied", null,
+                null);
+    }
+
+    /** A payment result parked because it matches no account or pending request. */
+    void unmatchedPaymentResult(String reason) {
+        count("payment-result-unmatched-total", "Payment results parked on payment-results-unmatched", "reason",
+                reason);
+    }
+
+    void close() {
+        sensors.values().forEach(metrics::removeSensor);
+        sensors.clear();
+    }
+
+    private void count(String name, String description, String tagKey, String tagValue) {
+        String sensorName = "meterflow." + taskId + "." + name + (tagValue == null ? "" : "." + tagValue);
+        sensors.computeIfAbsent(sensorName, key -> {
+            Sensor sensor = metrics.addSensor(key, Sensor.RecordingLevel.INFO);
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("thread-id", Thread.currentThread().getName());
+            tags.put("task-id", taskId.toString());
+            if (tagKey != null) {
+                tags.put(tagKey, tagValue);
+            }
+            sensor.add(new MetricName(name, GROUP, description, tags), new CumulativeCount());
+            return sensor;
+        }).record();
+    }
+}

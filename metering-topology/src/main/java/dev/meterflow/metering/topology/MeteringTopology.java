@@ -1,0 +1,101 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.ledger.Ledger;
+import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.serde.SchemaStore;
+import dev.meterflow.serde.SingleObjectSerde;
+import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.Topics;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the metering topology without starting anything, so a test can hand it to {@code TopologyTestDriver}.
+ *
+ * <pre>
+ * usage-events ─────┐
+ * account-settings ─┼─> billing-processor ─┬─> ledger-entries, account-balances, account-status
+ * payment-results ──┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
+ *                        billing account)   └─> usage-unpriced, payment-results-unmatched
+ * rate-cards ──> rate-cards-global-store (read by billing-processor)
+ * </pre>
+ */
+public final class MeteringTopology {
+
+    public static final String USAGE_SOURCE = "usage-events-source";
+    public static final String SETTINGS_SOURCE = "account-settings-source";
+    public static final String PAYMENT_RESULTS_SOURCE = "payment-results-source";
+    public static final String RATE_CARDS_SOURCE = "rate-cards-source";
+    public static final String RATE_CARDS_UPDATER = "rate-cards-updater";
+    public static final String BILLING_PROCESSOR = "billing-processor";
+    static final String LEDGER_SINK = "ledger-entries-sink";
+    static final String BALANCES_SINK = "account-balances-sink";
+    static final String STATUS_SINK = "account-status-sink";
+    static final String RECHARGE_SINK = "recharge-requests-sink";
+    static final String NOTIFICATIONS_SINK = "billing-notifications-sink";
+    static final String ROLLUPS_SINK = "usage-rollups-sink";
+    static final String UNPRICED_SINK = "usage-unpriced-sink";
+    static final String UNMATCHED_PAYMENTS_SINK = "payment-results-unmatched-sink";
+
+    private MeteringTopology() {
+    }
+
+    /** The topology for these settings (see {@link MeteringConfig} for the keys and their defaults). */
+    public static Topology build(Properties properties) {
+        return build(MeteringConfig.from(properties));
+    }
+
+    public static Topology build(MeteringConfig config) {
+        Ledger ledger = new Ledger(config.declineBackoff());
+        Duration dedupRetention = config.dedupRetention();
+        Topology topology = new Topology();
+
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RATE_CARDS), Serdes.String(),
+                        Topics.RATE_CARDS.valueSerde()).withLoggingDisabled(),
+                RATE_CARDS_SOURCE, Topics.RATE_CARDS.keySerde().deserializer(),
+                Topics.RATE_CARDS.valueSerde().deserializer(), Topics.RATE_CARDS.name(), RATE_CARDS_UPDATER,
+                RateCardUpdater::new);
+
+        addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
+        addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
+        addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
+        topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, dedupRetention),
+                USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
+
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
+                Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, new SchemaStore())),
+                BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_SETTINGS),
+                Serdes.String(), Topics.ACCOUNT_SETTINGS.valueSerde()), BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USAGE_ROLLUPS),
+                Serdes.String(), Topics.USAGE_ROLLUPS.valueSerde()), BILLING_PROCESSOR);
+        // a segmented store: whole segments older than the retention are dropped, so it stays bounded
+        topology.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.String()), BILLING_PROCESSOR);
+
+        addSink(topology, LEDGER_SINK, Topics.LEDGER_ENTRIES);
+        addSink(topology, BALANCES_SINK, Topics.ACCOUNT_BALANCES);
+        addSink(topology, STATUS_SINK, Topics.ACCOUNT_STATUS);
+        addSink(topology, RECHARGE_SINK, Topics.RECHARGE_REQUESTS);
+        addSink(topology, NOTIFICATIONS_SINK, Topics.BILLING_NOTIFICATIONS);
+        addSink(topology, ROLLUPS_SINK, Topics.USAGE_ROLLUPS);
+        addSink(topology, UNPRICED_SINK, Topics.USAGE_UNPRICED);
+        addSink(topology, UNMATCHED_PAYMENTS_SINK, Topics.PAYMENT_RESULTS_UNMATCHED);
+        return topology;
+    }
+
+    private static void addSource(Topology topology, String name, Topic<String, ?> topic) {
+        topology.addSource(name, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), topic.name());
+    }
+
+    private static <V> void addSink(Topology topology, String name, Topic<String, V> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                BILLING_PROCESSOR);
+    }
+}

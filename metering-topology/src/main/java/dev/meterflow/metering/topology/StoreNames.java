@@ -1,0 +1,22 @@
+package dev.meterflow.metering.topology;
+
+/**
+ * Every state store and processor node of the metering topology, named once (with explicit names the
+ * changelog topics, {@code <application.id>-<store>-changelog}, stay stable when the topology changes).
+ */
+public final class StoreNames {
+
+    /** Per billing account: balance, status, pending recharge, back-off. */
+    public static final String ACCOUNT_STATE = "account-state-store";
+    /** Latest {@code AccountSettings} per account. */
+    public static final String ACCOUNT_SETTINGS = "account-settings-store";
+    /** Debited eventIds (and applied payment results), kept for the dedup horizon. */
+    public static final String DEDUP = "dedup-store";
+    /** Running daily totals per account, UTC day and sku. */
+    public static final String USAGE_ROLLUPS = "usage-rollups-store";
+    /** Global: every rate card, by rate plan id. */
+    public static final String RATE_CARDS = "rate-cards-global-store";
+
+    private StoreNames() {
+    }
+}
