@@ -47,15 +47,17 @@ public final class Money {
         if (denominator <= 0) {
             throw new IllegalArgumentException("denominator must be positive, was " + denominator);
         }
-        return -Math.floorDiv(Math.negateExact(numerator), denominator);
+        // not -floorDiv(-numerator, ...): negating Long.MIN_VALUE overflows although the quotient fits
+        long quotient = Math.floorDiv(numerator, denominator);
+        return Math.floorMod(numerator, denominator) == 0 ? quotient : quotient + 1;
     }
 
     /** Human-readable dollars for logs and notification summaries, e.g. {@code -$1.234567} or {@code $15.00}. */
     public static String format(long micros) {
         String sign = micros < 0 ? "-" : "";
-        long abs = Math.absExact(micros);
-        long dollars = abs / MICROS_PER_DOLLAR;
-        long fraction = abs % MICROS_PER_DOLLAR;
+        // divide before taking the absolute value: |Long.MIN_VALUE| does not fit in a long
+        long dollars = Math.abs(micros / MICROS_PER_DOLLAR);
+        long fraction = Math.abs(micros % MICROS_PER_DOLLAR);
         if (fraction % MICROS_PER_CENT == 0) {
             return String.format("%s$%d.%02d", sign, dollars, fraction / MICROS_PER_CENT);
         }

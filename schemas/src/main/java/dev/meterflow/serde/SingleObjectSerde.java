@@ -31,12 +31,19 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
+    /**
+     * @param store older writer schemas; only versions of this record type are used (Avro would otherwise
+     *              resolve any record whose fields happen to match)
+     */
     public SingleObjectSerde(Class<T> type, SchemaStore store) {
         SpecificData model = SpecificData.getForClass(type);
         Schema schema = model.getSchema(type);
         this.recordType = schema.getFullName();
         this.encoder = new BinaryMessageEncoder<>(model, schema);
-        this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+        this.decoder = new BinaryMessageDecoder<>(model, schema, fingerprint -> {
+            Schema writer = store.findByFingerprint(fingerprint);
+            return writer != null && recordType.equals(writer.getFullName()) ? writer : null;
+        });
         this.decoder.addSchema(schema);
     }
 
@@ -64,7 +71,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         } catch (BadHeaderException e) {
             throw new SerializationException("cannot decode " + recordType + " from topic '" + topic
                     + "': not Avro single-object encoded (" + e.getMessage() + "), fingerprint "
-                    + fingerprintOf(data), e);
+                    + (data.length < HEADER_LENGTH ? fingerprintOf(data) : "none"), e);
         } catch (MissingSchemaException e) {
             throw new SerializationException("cannot decode " + recordType + " from topic '" + topic
                     + "': unknown writer schema fingerprint " + fingerprintOf(data)

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *
  * <p>Sources, later ones winning: the defaults below; a properties file (or the {@link Properties} handed to
  * {@code MeteringTopology.build}); environment variables. A documented key {@code a.b-c} is overridden by
- * {@code METERFLOW_A_B_C}; any other Kafka Streams or client setting {@code x.y} by
+ * {@code METERFLOW_A_B_C} (a leading {@code meterflow.} is dropped); any other Kafka Streams or client setting {@code x.y} by
  * {@code METERFLOW_STREAMS_X_Y} (for example {@code METERFLOW_STREAMS_SECURITY_PROTOCOL=SASL_SSL}).
  * Keys not starting with {@code meterflow.} pass through to Kafka Streams.
  *
@@ -123,9 +123,10 @@ public final class MeteringConfig {
         return streams;
     }
 
-    /** The environment variable that overrides a documented key. */
+    /** The environment variable that overrides a documented key: {@code meterflow.a.b-c} is {@code METERFLOW_A_B_C}. */
     public static String environmentName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        String bare = key.startsWith("meterflow.") ? key.substring("meterflow.".length()) : key;
+        return ENV_PREFIX + bare.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static void applyEnvironment(Properties values, Map<String, String> environment) {
@@ -167,7 +168,7 @@ public final class MeteringConfig {
                     + config.maxThreadReplacements());
         }
         if (config.dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
-            throw new ConfigException(DEDUP_RETENTION.name() + " must be at least " + MIN_DEDUP_RETENTION
+            throw new ConfigException(DEDUP_RETENTION.name() + " must be at least P" + MIN_DEDUP_RETENTION.toDays() + "D"
                     + " (the contract's dedup horizon), was " + config.get(DEDUP_RETENTION));
         }
         return config;

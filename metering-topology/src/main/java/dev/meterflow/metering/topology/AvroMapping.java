@@ -34,17 +34,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** Translates between the wire records (Avro, at the edges) and the billing logic's plain values. */
-final class AvroMapping {
+public final class AvroMapping {
 
     private AvroMapping() {
     }
 
-    static Usage usage(UsageEvent event) {
+    public static Usage usage(UsageEvent event) {
         return new Usage(event.getEventId(), event.getAccountId(), event.getSku(), event.getQuantity(),
                 event.getOccurredAt().toEpochMilli());
     }
 
-    static BillingSettings settings(AccountSettings settings) {
+    public static BillingSettings settings(AccountSettings settings) {
         AutoRecharge auto = settings.getAutoRecharge();
         AutoRechargePolicy policy = new AutoRechargePolicy(auto.getEnabled(),
                 AutoRechargePolicy.Mode.valueOf(auto.getMode().name()), auto.getThresholdMicros(),
@@ -55,18 +55,18 @@ final class AvroMapping {
     }
 
     /** Settings of an account whose settings were deleted: it is still billed, but never auto-recharged. */
-    static BillingSettings closedAccount(String accountId) {
+    public static BillingSettings closedAccount(String accountId) {
         return new BillingSettings(accountId, "", null, AutoRechargePolicy.disabled(Long.MIN_VALUE), List.of(),
                 List.of(), null);
     }
 
-    static PaymentOutcome paymentOutcome(PaymentResult result) {
+    public static PaymentOutcome paymentOutcome(PaymentResult result) {
         return new PaymentOutcome(result.getRequestId(), result.getAccountId(),
                 PaymentOutcome.Status.valueOf(result.getStatus().name()), result.getAmountCents(),
                 result.getCompletedAt().toEpochMilli());
     }
 
-    static RatePlan ratePlan(RateCard card) {
+    public static RatePlan ratePlan(RateCard card) {
         return new RatePlan() {
             @Override
             public String ratePlanId() {
@@ -87,7 +87,7 @@ final class AvroMapping {
         };
     }
 
-    static LedgerEntry ledgerEntry(Posting posting, long postedAtMillis) {
+    public static LedgerEntry ledgerEntry(Posting posting, long postedAtMillis) {
         return LedgerEntry.newBuilder()
                 .setEntryId(posting.entryId())
                 .setAccountId(posting.accountId())
@@ -103,7 +103,7 @@ final class AvroMapping {
                 .build();
     }
 
-    static AccountStatusChanged statusChanged(Effect.StatusChanged change) {
+    public static AccountStatusChanged statusChanged(Effect.StatusChanged change) {
         return AccountStatusChanged.newBuilder()
                 .setAccountId(change.accountId())
                 .setStatus(change.paused() ? AccountStatus.PAUSED : AccountStatus.ACTIVE)
@@ -113,7 +113,7 @@ final class AvroMapping {
                 .build();
     }
 
-    static RechargeRequest rechargeRequest(Effect.RechargeRequested request) {
+    public static RechargeRequest rechargeRequest(Effect.RechargeRequested request) {
         return RechargeRequest.newBuilder()
                 .setRequestId(request.requestId())
                 .setAccountId(request.accountId())
@@ -128,7 +128,7 @@ final class AvroMapping {
                 .build();
     }
 
-    static BillingNotification notification(Effect.Notify notify) {
+    public static BillingNotification notification(Effect.Notify notify) {
         return BillingNotification.newBuilder()
                 .setNotificationId(notify.notificationId())
                 .setAccountId(notify.accountId())
@@ -141,7 +141,7 @@ final class AvroMapping {
                 .build();
     }
 
-    static AccountBalance balance(String accountId, AccountState state, long updatedAtMillis) {
+    public static AccountBalance balance(String accountId, AccountState state, long updatedAtMillis) {
         return AccountBalance.newBuilder()
                 .setAccountId(accountId)
                 .setBalanceMicros(state.balanceMicros())
@@ -151,7 +151,7 @@ final class AvroMapping {
                 .build();
     }
 
-    static AccountState state(AccountStateRecord record) {
+    public static AccountState state(AccountStateRecord record) {
         AccountState.PendingRecharge pending = record.getPendingRequestId() == null ? null
                 : new AccountState.PendingRecharge(record.getPendingRequestId(), record.getPendingAmountCents(),
                         record.getPendingRequestedAt());
@@ -161,7 +161,7 @@ final class AvroMapping {
                 backoff);
     }
 
-    static AccountStateRecord stateRecord(AccountState state) {
+    public static AccountStateRecord stateRecord(AccountState state) {
         AccountState.PendingRecharge pending = state.pending();
         AccountState.RechargeBackoff backoff = state.backoff();
         return AccountStateRecord.newBuilder()

@@ -1,0 +1,60 @@
+package dev.meterflow.metering;
+
+import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.topology.MeteringTopology;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running metering topology: Kafka Streams with the bounded thread replacement and a clean close. */
+public final class MeteringService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MeteringService.class);
+
+    private final MeteringConfig config;
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public MeteringService(MeteringConfig config) {
+        this.config = config;
+        this.streams = new KafkaStreams(MeteringTopology.build(config), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.maxThreadReplacements()));
+        streams.setStateListener((newState, oldState) -> {
+            log.info("metering state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+    }
+
+    public MeteringService start() {
+        log.info("starting metering application.id='{}' bootstrap.servers='{}'",
+                config.get(MeteringConfig.APPLICATION_ID), config.get(MeteringConfig.BOOTSTRAP_SERVERS));
+        streams.start();
+        return this;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Blocks until the topology stops (closed, or shut down after too many thread failures). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not. */
+    @Override
+    public void close() {
+        log.info("closing metering timeout={}", config.shutdownTimeout());
+        streams.close(config.shutdownTimeout());
+        stopped.countDown();
+    }
+}

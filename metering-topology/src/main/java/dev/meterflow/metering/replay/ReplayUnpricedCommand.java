@@ -1,0 +1,38 @@
+package dev.meterflow.metering.replay;
+
+import dev.meterflow.metering.MeteringApp;
+import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.pricing.UnpricedReason;
+import dev.meterflow.topics.Topics;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code metering-topology replay-unpriced}: runs {@link UnpricedReplay} and prints what it did. */
+@Command(name = "replay-unpriced", mixinStandardHelpOptions = true,
+        description = {"Re-publishes parked usage events (usage-unpriced) that can be priced now to usage-events.",
+                "Safe to run again: the topology debits an eventId at most once."})
+public final class ReplayUnpricedCommand implements Callable<Integer> {
+
+    @ParentCommand
+    MeteringApp parent;
+
+    @Option(names = "--dry-run", description = "Report what would be re-published without publishing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        ReplayPlan plan = UnpricedReplay.run(parent.config().get(MeteringConfig.BOOTSTRAP_SERVERS), dryRun);
+        int parked = plan.toReplay().size() + plan.stillUnpriced().values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("parked events read: %d%n", parked);
+        System.out.printf("%s to %s: %d%n", dryRun ? "would re-publish" : "re-published", Topics.USAGE_EVENTS.name(),
+                plan.toReplay().size());
+        for (Map.Entry<UnpricedReason, Integer> still : plan.stillUnpriced().entrySet()) {
+            System.out.printf("still parked reason=%s count=%d%s%n", still.getKey(), still.getValue(),
+                    still.getKey().replayable() ? "" : " (fix the event at its source; a replay cannot price it)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.meterflow.metering.replay;
+
+import dev.meterflow.metering.ledger.BillingSettings;
+import dev.meterflow.metering.topology.AvroMapping;
+import dev.meterflow.schemas.RateCard;
+import dev.meterflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-publishes parked usage events from {@code usage-unpriced} to {@code usage-events} once their account's
+ * settings and rate card can price them. Reads the current settings and rate cards from their compacted
+ * topics, then the whole of {@code usage-unpriced} up to its end when the run starts.
+ */
+public final class UnpricedReplay {
+
+    /** Header on a re-published event: where it was parked, as topic/partition/offset. */
+    public static final String REPLAYED_FROM_HEADER = "meterflow.replayed-from";
+
+    private static final Logger log = LoggerFactory.getLogger(UnpricedReplay.class);
+
+    private UnpricedReplay() {
+    }
+
+    /**
+     * @param dryRun decide, but publish nothing
+     * @return the plan that was carried out (or would have been, for a dry run)
+     */
+    public static ReplayPlan run(String bootstrapServers, boolean dryRun) {
+        ReplayPlan plan;
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+            Map<String, BillingSettings> settings = new HashMap<>();
+            readAll(consumer, Topics.ACCOUNT_SETTINGS.name(), record -> {
+                if (record.value() == null) {
+                    settings.remove(record.key());
+                } else {
+                    decode(() -> Topics.ACCOUNT_SETTINGS.valueSerde().deserializer().deserialize(record.topic(),
+                            record.value())).ifPresent(s -> settings.put(record.key(), AvroMapping.settings(s)));
+                }
+            });
+            Map<String, RateCard> rateCards = new HashMap<>();
+            readAll(consumer, Topics.RATE_CARDS.name(), record -> {
+                if (record.value() == null) {
+                    rateCards.remove(record.key());
+                } else {
+                    decode(() -> Topics.RATE_CARDS.valueSerde().deserializer().deserialize(record.topic(),
+                            record.value())).ifPresent(card -> rateCards.put(record.key(), card));
+                }
+            });
+            List<ReplayPlan.Parked> parked = new ArrayList<>();
+            readAll(consumer, Topics.USAGE_UNPRICED.name(), record -> decode(() -> Topics.USAGE_UNPRICED.valueSerde()
+                    .deserializer().deserialize(record.topic(), record.value()))
+                    .ifPresent(event -> parked.add(new ReplayPlan.Parked(record.key(), AvroMapping.usage(event),
+                            record.value(), record.partition(), record.offset()))));
+            plan = ReplayPlan.of(parked, settings, id -> Optional.ofNullable(rateCards.get(id))
+                    .map(AvroMapping::ratePlan));
+            log.info("replay planned parked={} replayable={} stillUnpriced={}", parked.size(),
+                    plan.toReplay().size(), plan.stillUnpriced());
+        }
+        if (!dryRun && !plan.toReplay().isEmpty()) {
+            publish(bootstrapServers, plan.toReplay());
+        }
+        return plan;
+    }
+
+    private static void publish(String bootstrap, List<ReplayPlan.Parked> events) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (ReplayPlan.Parked event : events) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(REPLAYED_FROM_HEADER, (Topics.USAGE_UNPRICED.name() + "/" + event.partition() + "/"
+                        + event.offset()).getBytes(StandardCharsets.UTF_8));
+                producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), null, event.key(), event.payload(),
+                        headers));
+            }
+            producer.flush();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Reads a topic from its beginning up to the end offsets seen when the read started. */
+    private static void readAll(KafkaConsumer<String, byte[]> consumer, String topic,
+                                Consumer<ConsumerRecord<String, byte[]>> sink) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    sink.accept(record);
+                }
+            }
+        }
+        consumer.unsubscribe();
+    }
+
+    private static <T> Optional<T> decode(java.util.function.Supplier<T> decoder) {
+        try {
+            return Optional.ofNullable(decoder.get());
+        } catch (SerializationException e) {
+            log.warn("replay skips an undecodable record: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.meterflow.metering.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeteringConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldUseDocumentedDefaults() {
+        MeteringConfig config = MeteringConfig.from(new Properties());
+
+        assertThat(config.get(MeteringConfig.APPLICATION_ID)).isEqualTo("metering-topology");
+        assertThat(config.dedupRetention()).isEqualTo(Duration.ofDays(36));
+        assertThat(config.declineBackoff()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.maxThreadReplacements()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAlwaysRunExactlyOnceWithExplicitNamingAndTheDeadLetterQueue() {
+        Properties overrides = new Properties();
+        overrides.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+
+        Properties streams = MeteringConfig.from(overrides).streamsProperties();
+
+        assertThat(streams.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(streams.getProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)).isEqualTo("true");
+        assertThat(streams.getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("metering-dlq");
+        assertThat(streams.stringPropertyNames()).noneMatch(name -> name.startsWith("meterflow."));
+    }
+
+    @Test
+    void shouldLetTheFileOverrideDefaultsAndTheEnvironmentOverrideTheFile() throws IOException {
+        Path file = dir.resolve("metering.properties");
+        Files.writeString(file, "bootstrap.servers=broker-a:9092\nmeterflow.recharge.decline-backoff=PT12H\n"
+                + "application.id=from-file\n");
+
+        MeteringConfig config = MeteringConfig.load(file, Map.of(
+                "METERFLOW_APPLICATION_ID", "from-env",
+                "METERFLOW_RECHARGE_DECLINE_BACKOFF", "PT6H",
+                "METERFLOW_STREAMS_SECURITY_PROTOCOL", "SASL_SSL"));
+
+        assertThat(config.get(MeteringConfig.BOOTSTRAP_SERVERS)).isEqualTo("broker-a:9092");
+        assertThat(config.get(MeteringConfig.APPLICATION_ID)).isEqualTo("from-env");
+        assertThat(config.declineBackoff()).isEqualTo(Duration.ofHours(6));
+        assertThat(config.streamsProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+    }
+
+    @Test
+    void shouldRefuseADedupHorizonShorterThanTheContractsThirtyFiveDays() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.dedup.retention", "P7D");
+
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .hasMessageContaining("meterflow.dedup.retention")
+                .hasMessageContaining("P35D");
+    }
+
+    @Test
+    void shouldNameTheKeyOfAMalformedValue() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.recharge.decline-backoff", "24 hours");
+
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .hasMessage("meterflow.recharge.decline-backoff must be an ISO-8601 duration such as PT24H, "
+                        + "was '24 hours'");
+    }
+
+    @Test
+    void shouldNameAMissingConfigurationFile() {
+        assertThatThrownBy(() -> MeteringConfig.load(dir.resolve("absent.properties"), Map.of()))
+                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .hasMessageContaining("absent.properties");
+    }
+
+    @Test
+    void shouldMapKeysToEnvironmentVariables() {
+        assertThat(MeteringConfig.environmentName("bootstrap.servers")).isEqualTo("METERFLOW_BOOTSTRAP_SERVERS");
+        assertThat(MeteringConfig.environmentName("meterflow.max-thread-replacements"))
+                .isEqualTo("METERFLOW_MAX_THREAD_REPLACEMENTS");
+    }
+}
