@@ -120,6 +120,8 @@ public final class MeteringConfig {
                 LogAndContinueExceptionHandler.class.getName());
         streams.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
+        // the rate-card updater too: a failing update goes to the DLQ instead of killing the global thread
+        streams.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         return streams;
     }
 

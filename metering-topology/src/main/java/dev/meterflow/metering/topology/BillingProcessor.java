@@ -141,7 +141,9 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             return;
         }
         String dedupKey = dedupKey('p', accountId, result.getRequestId());
-        if (seen(dedupKey)) {
+        // a duplicate only if this outcome was applied; another outcome for an applied request (a SUCCEEDED after
+        // a DECLINED) is not pending any more and must reach payment-results-unmatched, not be skipped
+        if (result.getStatus().name().equals(remembered(dedupKey))) {
             metrics.duplicatePaymentResult();
             log.info("duplicate payment result skipped account='{}' requestId='{}' status={}", accountId,
                     result.getRequestId(), result.getStatus());
@@ -264,9 +266,14 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     }
 
     private boolean seen(String dedupKey) {
+        return remembered(dedupKey) != null;
+    }
+
+    /** What was stored for this key within the dedup retention, or {@code null}. */
+    private String remembered(String dedupKey) {
         long now = context.currentSystemTimeMs();
         try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - dedupRetention.toMillis()), Long.MAX_VALUE)) {
-            return hits.hasNext();
+            return hits.hasNext() ? hits.next().value : null;
         }
     }
 

@@ -1,0 +1,74 @@
+package dev.meterflow.metering.topology;
+
+import static dev.meterflow.metering.topology.TestData.CALLER_ID_LOOKUP;
+import static dev.meterflow.metering.topology.TestData.CALLER_ID_LOOKUP_PRICE;
+import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
+import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTE_PRICE;
+import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
+import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER_PRICE;
+import static dev.meterflow.metering.topology.TestData.PRO_PLAN;
+import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTES;
+import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTE_PRICE;
+import static dev.meterflow.metering.topology.TestData.SOFTWARE_FEE;
+import static dev.meterflow.metering.topology.TestData.SOFTWARE_FEE_PRICE;
+import static dev.meterflow.metering.topology.TestData.START;
+import static dev.meterflow.metering.topology.TestData.TOLLFREE_MINUTES;
+import static dev.meterflow.metering.topology.TestData.TOLLFREE_MINUTE_PRICE;
+import static dev.meterflow.metering.topology.TestData.TRANSCRIPTION_MINUTES;
+import static dev.meterflow.metering.topology.TestData.TRANSCRIPTION_MINUTE_PRICE;
+
+import dev.meterflow.schemas.Price;
+import dev.meterflow.schemas.PriceCategory;
+import dev.meterflow.schemas.RateCard;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Test data: {@code aRateCard()} is the pro plan with a price for every sku in {@link TestData}. */
+final class RateCardBuilder {
+
+    private static final long PER_MINUTE = 60;
+    private static final long PER_ITEM = 1;
+
+    private final String ratePlanId = PRO_PLAN;
+    private final Map<String, Price> prices = new LinkedHashMap<>();
+    private final Instant updatedAt = START.minusSeconds(3600);
+
+    private RateCardBuilder() {
+        price(LOCAL_MINUTES, LOCAL_MINUTE_PRICE, PER_MINUTE, PriceCategory.CALL_MINUTES);
+        price(TOLLFREE_MINUTES, TOLLFREE_MINUTE_PRICE, PER_MINUTE, PriceCategory.CALL_MINUTES);
+        price(LOCAL_NUMBER, LOCAL_NUMBER_PRICE, PER_ITEM, PriceCategory.TRACKING_NUMBER);
+        price(TRANSCRIPTION_MINUTES, TRANSCRIPTION_MINUTE_PRICE, PER_MINUTE, PriceCategory.TRANSCRIPTION);
+        price(CALLER_ID_LOOKUP, CALLER_ID_LOOKUP_PRICE, PER_ITEM, PriceCategory.ENHANCED_CALLER_ID);
+        price(RECORDING_MINUTES, RECORDING_MINUTE_PRICE, PER_MINUTE, PriceCategory.ENCRYPTED_RECORDING);
+        price(SOFTWARE_FEE, SOFTWARE_FEE_PRICE, PER_ITEM, PriceCategory.SOFTWARE_FEE);
+    }
+
+    static RateCardBuilder aRateCard() {
+        return new RateCardBuilder();
+    }
+
+    RateCardBuilder withoutPriceFor(String sku) {
+        prices.remove(sku);
+        return this;
+    }
+
+    private RateCardBuilder price(String sku, long unitPriceMicros, long unitSize, PriceCategory category) {
+        prices.put(sku, Price.newBuilder()
+                .setUnitPriceMicros(unitPriceMicros)
+                .setUnitSize(unitSize)
+                .setCategory(category)
+                .setTaxable(category != PriceCategory.CALL_MINUTES)
+                .build());
+        return this;
+    }
+
+    RateCard build() {
+        return RateCard.newBuilder()
+                .setRatePlanId(ratePlanId)
+                .setCurrency("USD")
+                .setPrices(new LinkedHashMap<>(prices))
+                .setUpdatedAt(updatedAt)
+                .build();
+    }
+}
