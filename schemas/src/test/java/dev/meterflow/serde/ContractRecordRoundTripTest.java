@@ -92,6 +92,8 @@ class ContractRecordRoundTripTest {
                         anAccountBalance().setPendingRechargeId(null).build()),
                 new Sample("an account paused", Topics.ACCOUNT_STATUS, anAccountStatusChanged().build()),
                 new Sample("an auto recharge request", Topics.RECHARGE_REQUESTS, aRechargeRequest().build()),
+                new Sample("a recharge request for an account without a critical phone", Topics.RECHARGE_REQUESTS,
+                        aRechargeRequest().setCriticalBillingPhone(null).setBillingEmails(List.of()).build()),
                 new Sample("a charge after a soft decline", Topics.PAYMENT_RESULTS, aPaymentResult().build()),
                 new Sample("a hard decline with nothing charged", Topics.PAYMENT_RESULTS, aPaymentResult()
                         .setReason(RechargeReason.ONE_TIME_PAYMENT)

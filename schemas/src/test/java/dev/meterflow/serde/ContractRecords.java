@@ -221,7 +221,9 @@ final class ContractRecords {
                 .setBalanceMicros(-12_000)
                 .setThresholdMicros(5_000_000)
                 .setTargetMicros(50_000_000)
-                .setRequestedAt(POSTED_AT);
+                .setRequestedAt(POSTED_AT)
+                .setBillingEmails(List.of("billing@acme-calls.example", "cfo@acme-calls.example"))
+                .setCriticalBillingPhone("+14155550123");
     }
 
     /** Declined softly on the primary card, then charged on the backup. */

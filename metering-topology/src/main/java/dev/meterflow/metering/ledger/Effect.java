@@ -15,12 +15,17 @@ public sealed interface Effect {
             implements Effect {
     }
 
-    /** Ask the recharge worker to charge {@code amountCents}, trying the methods in order. */
+    /**
+     * Ask the recharge worker to charge {@code amountCents}, trying the methods in order; it tells
+     * {@code billingEmails} (and {@code criticalBillingPhone}, if set, of a decline) how it went.
+     */
     record RechargeRequested(String requestId, String accountId, long amountCents, List<PaymentMethod> paymentMethods,
-                             long balanceMicros, long thresholdMicros, long targetMicros, long requestedAtMillis)
+                             long balanceMicros, long thresholdMicros, long targetMicros, long requestedAtMillis,
+                             List<String> billingEmails, String criticalBillingPhone)
             implements Effect {
         public RechargeRequested {
             paymentMethods = List.copyOf(paymentMethods);
+            billingEmails = List.copyOf(billingEmails);
         }
     }
 

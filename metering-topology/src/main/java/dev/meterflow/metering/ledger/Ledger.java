@@ -127,7 +127,8 @@ public final class Ledger {
         // the sequence makes it unique per account; the cause keeps it unique even if state were ever rebuilt
         String requestId = "rr-" + settings.accountId() + "-" + sequence + "-" + shortHash(causeId);
         effects.add(new Effect.RechargeRequested(requestId, settings.accountId(), amountCents, methods,
-                state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis));
+                state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis,
+                settings.billingEmails(), settings.criticalBillingPhone()));
         return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis));
     }
 

@@ -125,6 +125,8 @@ public final class AvroMapping {
                 .setThresholdMicros(request.thresholdMicros())
                 .setTargetMicros(request.targetMicros())
                 .setRequestedAt(Instant.ofEpochMilli(request.requestedAtMillis()))
+                .setBillingEmails(request.billingEmails())
+                .setCriticalBillingPhone(request.criticalBillingPhone())
                 .build();
     }
 

@@ -357,6 +357,20 @@ class AutoRechargeTopologyTest {
     }
 
     /** The account's settings, their opening recharge request, and its success: the balance is then credited. */
+    @Test
+    void shouldTellTheWorkerWhoToNotifyOfTheRechargesOutcome() {
+        // given an account with two billing admins and a critical billing phone
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
+                .billingEmails("billing@acme.example", "cfo@acme.example").criticalBillingPhone("+15125550142"));
+
+        // when its opening balance ($0) asks for a recharge
+        RechargeRequest request = metering.theRechargeRequest();
+
+        // then the request carries the recipients of the receipt and of a decline notice
+        assertThat(request.getBillingEmails()).containsExactly("billing@acme.example", "cfo@acme.example");
+        assertThat(request.getCriticalBillingPhone()).isEqualTo("+15125550142");
+    }
+
     private void givenRechargedOnce(AccountSettingsBuilder settings) {
         metering.publish(settings);
         RechargeRequest opening = metering.theRechargeRequest();
