@@ -1,5 +1,6 @@
 package dev.meterflow.metering;
 
+import dev.meterflow.config.AppConfig;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.topology.MeteringTopology;
@@ -34,9 +35,9 @@ public final class MeteringApp implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new MeteringApp()).setUsageHelpWidth(100);
-        commandLine.getCommandSpec().usageMessage().footer(keysHelp());
+        commandLine.getCommandSpec().usageMessage().footer(AppConfig.describe(MeteringConfig.KEYS));
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            if (exception instanceof MeteringConfig.ConfigException) {
+            if (exception instanceof AppConfig.ConfigException) {
                 cmd.getErr().println("configuration error: " + exception.getMessage());
                 return 2;
             }
@@ -61,20 +62,10 @@ public final class MeteringApp implements Callable<Integer> {
         return MeteringConfig.load(configFile, environment);
     }
 
-    private static void putIfSet(Map<String, String> environment, MeteringConfig.Key key, String value) {
+    private static void putIfSet(Map<String, String> environment, AppConfig.Key key, String value) {
         if (value != null) {
-            environment.put(MeteringConfig.environmentName(key.name()), value);
+            environment.put(AppConfig.environmentName(key.name()), value);
         }
-    }
-
-    private static String keysHelp() {
-        StringBuilder help = new StringBuilder("%nConfiguration keys (key = default  [environment variable]):%n");
-        for (MeteringConfig.Key key : MeteringConfig.KEYS.values()) {
-            help.append(String.format("  %s = %s  [%s]%n      %s%n", key.name(), key.defaultValue(),
-                    MeteringConfig.environmentName(key.name()), key.description()));
-        }
-        help.append("  Any other Kafka Streams or client key x.y passes through; env METERFLOW_STREAMS_X_Y.%n");
-        return help.toString();
     }
 
     /** Prints the topology (sub-topologies, stores, topics) without connecting to Kafka. */

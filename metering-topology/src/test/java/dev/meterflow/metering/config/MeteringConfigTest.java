@@ -3,6 +3,7 @@ package dev.meterflow.metering.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meterflow.config.AppConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class MeteringConfigTest {
         MeteringConfig config = MeteringConfig.load(file, Map.of(
                 "METERFLOW_APPLICATION_ID", "from-env",
                 "METERFLOW_RECHARGE_DECLINE_BACKOFF", "PT6H",
-                "METERFLOW_STREAMS_SECURITY_PROTOCOL", "SASL_SSL"));
+                "METERFLOW_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
 
         assertThat(config.get(MeteringConfig.BOOTSTRAP_SERVERS)).isEqualTo("broker-a:9092");
         assertThat(config.get(MeteringConfig.APPLICATION_ID)).isEqualTo("from-env");
@@ -64,7 +65,7 @@ class MeteringConfigTest {
         overrides.setProperty("meterflow.dedup.retention", "P7D");
 
         assertThatThrownBy(() -> MeteringConfig.from(overrides))
-                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessageContaining("meterflow.dedup.retention")
                 .hasMessageContaining("P35D");
     }
@@ -75,7 +76,7 @@ class MeteringConfigTest {
         overrides.setProperty("meterflow.recharge.decline-backoff", "24 hours");
 
         assertThatThrownBy(() -> MeteringConfig.from(overrides))
-                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.recharge.decline-backoff must be an ISO-8601 duration such as PT24H, "
                         + "was '24 hours'");
     }
@@ -83,14 +84,14 @@ class MeteringConfigTest {
     @Test
     void shouldNameAMissingConfigurationFile() {
         assertThatThrownBy(() -> MeteringConfig.load(dir.resolve("absent.properties"), Map.of()))
-                .isInstanceOf(MeteringConfig.ConfigException.class)
+                .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessageContaining("absent.properties");
     }
 
     @Test
     void shouldMapKeysToEnvironmentVariables() {
-        assertThat(MeteringConfig.environmentName("bootstrap.servers")).isEqualTo("METERFLOW_BOOTSTRAP_SERVERS");
-        assertThat(MeteringConfig.environmentName("meterflow.max-thread-replacements"))
+        assertThat(AppConfig.environmentName("bootstrap.servers")).isEqualTo("METERFLOW_BOOTSTRAP_SERVERS");
+        assertThat(AppConfig.environmentName("meterflow.max-thread-replacements"))
                 .isEqualTo("METERFLOW_MAX_THREAD_REPLACEMENTS");
     }
 }
