@@ -67,9 +67,20 @@ public final class Topics {
     public static final Topic<String, PaymentResult> PAYMENT_RESULTS_UNMATCHED =
             byAccount("payment-results-unmatched", PaymentResult.class, false);
 
+    /**
+     * Not in the contract's table: the recharge worker's attempt log (compacted, key requestId), written before
+     * and after every gateway call. Internal to the worker; its values are the worker's own record.
+     */
+    public static final Topic<String, byte[]> RECHARGE_ATTEMPTS =
+            new Topic<>("recharge-attempts", Serdes.String(), Serdes.ByteArray(), true, false);
+    /** Not in the contract's table: recharge requests the worker could not decode, as received, with a reason. */
+    public static final Topic<byte[], byte[]> RECHARGE_REQUESTS_DLQ =
+            new Topic<>("recharge-requests-dlq", Serdes.ByteArray(), Serdes.ByteArray(), false, false);
+
     public static final List<Topic<?, ?>> ALL = List.of(USAGE_EVENTS, ACCOUNT_SETTINGS, RATE_CARDS, TAX_RATES,
             PAYMENT_COMMANDS, LEDGER_ENTRIES, ACCOUNT_BALANCES, ACCOUNT_STATUS, RECHARGE_REQUESTS, PAYMENT_RESULTS,
-            RECEIPTS, BILLING_NOTIFICATIONS, USAGE_ROLLUPS, USAGE_UNPRICED, METERING_DLQ, PAYMENT_RESULTS_UNMATCHED);
+            RECEIPTS, BILLING_NOTIFICATIONS, USAGE_ROLLUPS, USAGE_UNPRICED, METERING_DLQ, PAYMENT_RESULTS_UNMATCHED,
+            RECHARGE_ATTEMPTS, RECHARGE_REQUESTS_DLQ);
 
     private Topics() {
     }

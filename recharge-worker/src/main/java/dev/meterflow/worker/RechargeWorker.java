@@ -1,0 +1,416 @@
+package dev.meterflow.worker;
+
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.attempts.AttemptLogEntry;
+import dev.meterflow.worker.attempts.AttemptStore;
+import dev.meterflow.worker.recharge.RechargeOutputs;
+import dev.meterflow.worker.recharge.RechargeProcessor;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop. One thread polls {@code recharge-requests} (read_committed) all the time, so a slow
+ * gateway never expires the poll interval; requests run on a bounded pool, one account's requests in order,
+ * different accounts at once; when {@code maxInFlight} requests are open, the partitions are paused. Each
+ * finished request's {@code PaymentResult}, {@code Receipt} and notifications are written in one Kafka
+ * transaction together with the consumed offsets, which only advance over requests that are finished, so a
+ * crash redelivers exactly the unfinished ones — and they resume from the attempt log with the same keys.
+ */
+public final class RechargeWorker implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RechargeWorker.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final RechargeProcessor processor;
+    private final AttemptStore attempts;
+    private final Runnable onAssignment;
+    private final int maxInFlight;
+    private final Duration reconcileInterval;
+    private final Duration shutdownTimeout;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final Map<TopicPartition, Progress> progress = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> accountTails = new HashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean halted;
+    private volatile Throwable failure;
+    private boolean paused;
+
+    /**
+     * @param producer     a transactional producer ({@code initTransactions} is called here)
+     * @param onAssignment runs before new partitions are worked on (the attempt log catches up)
+     */
+    public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+                          RechargeProcessor processor, AttemptStore attempts, Runnable onAssignment, int maxInFlight,
+                          Duration reconcileInterval, Duration shutdownTimeout, Clock clock) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.processor = processor;
+        this.attempts = attempts;
+        this.onAssignment = onAssignment;
+        this.maxInFlight = maxInFlight;
+        this.reconcileInterval = reconcileInterval;
+        this.shutdownTimeout = shutdownTimeout;
+        this.clock = clock;
+        this.pool = Executors.newFixedThreadPool(maxInFlight, runnable -> {
+            Thread thread = new Thread(runnable, "recharge-" + Integer.toHexString(runnable.hashCode()));
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public void run() {
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(Topics.RECHARGE_REQUESTS.name()), new Rebalance());
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : poll()) {
+                    dispatch(record);
+                }
+                commitFinished();
+                applyBackPressure();
+            }
+            if (!halted) {
+                drainInFlight();
+            }
+            if (failure != null && !halted) {
+                throw new IllegalStateException("a recharge request failed unexpectedly; unfinished requests will "
+                        + "be redelivered", failure);
+            }
+        } catch (RuntimeException e) {
+            if (!halted) {
+                log.error("recharge worker stopped by an error; unfinished requests will be redelivered", e);
+                throw e;
+            }
+        } finally {
+            pool.shutdownNow();
+            if (!halted) {
+                consumer.close();
+                producer.close(Duration.ofSeconds(10));
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** Stops polling, lets requests in flight finish (up to the shutdown timeout), commits them, and closes. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        awaitStopped();
+    }
+
+    /**
+     * Stops at once, as a crash would: nothing more is committed and the clients are closed without a flush.
+     * For tests and fault drills.
+     */
+    public void halt() {
+        halted = true;
+        running = false;
+        pool.shutdownNow();
+        producer.close(Duration.ZERO);
+        consumer.wakeup();
+        awaitStopped();
+        consumer.close(Duration.ZERO);
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await(shutdownTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Iterable<ConsumerRecord<String, byte[]>> poll() {
+        try {
+            return consumer.poll(POLL);
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+            return List.of();
+        }
+    }
+
+    private void dispatch(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Progress tracking = progress.computeIfAbsent(partition, p -> new Progress());
+        tracking.open(record.offset());
+        long epoch = tracking.epoch;
+        String account = record.key() == null ? "" : record.key();
+        CompletableFuture<Void> tail = accountTails.getOrDefault(account, CompletableFuture.completedFuture(null));
+        CompletableFuture<Void> next = tail
+                .thenComposeAsync(ignored -> handle(record), pool)
+                .thenAccept(outputs -> completions.add(new Completion(partition, epoch, record.offset(), outputs)))
+                .exceptionally(error -> {
+                    if (!halted) {
+                        log.error("request failed unexpectedly partition={} offset={}; stopping so that it is "
+                                + "redelivered", partition, record.offset(), error);
+                        failure = error;
+                        running = false;
+                    }
+                    return null;
+                });
+        accountTails.put(account, next);
+        next.whenComplete((ignored, error) -> completions.add(Completion.tailDone(account, next)));
+    }
+
+    /** Works one request to an end; a held request is tried again after the reconcile interval. */
+    private CompletableFuture<Outputs> handle(ConsumerRecord<String, byte[]> record) {
+        RechargeRequest request;
+        try {
+            request = Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            return CompletableFuture.completedFuture(deadLetter(record, e.getMessage()));
+        }
+        if (request == null) {
+            return CompletableFuture.completedFuture(deadLetter(record, "a recharge request without a value"));
+        }
+        try {
+            RechargeProcessor.Result result = processor.process(request);
+            if (result instanceof RechargeProcessor.Result.Held) {
+                return CompletableFuture.supplyAsync(() -> record, CompletableFuture.delayedExecutor(
+                        reconcileInterval.toMillis(), TimeUnit.MILLISECONDS, pool)).thenCompose(this::handle);
+            }
+            return CompletableFuture.completedFuture(outputs(request, result));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Outputs outputs(RechargeRequest request, RechargeProcessor.Result result) {
+        long now = clock.millis();
+        if (result instanceof RechargeProcessor.Result.Finished finished) {
+            log.info("recharge finished requestId='{}' account='{}' status={} amountCents={}",
+                    request.getRequestId(), request.getAccountId(), finished.finish().status(),
+                    request.getAmountCents());
+            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, finished.finish(), now)),
+                    finished.entry().completed(finished.finish().status().name()));
+        }
+        if (result instanceof RechargeProcessor.Result.Refused refused) {
+            log.error("recharge refused requestId='{}' account='{}': {}", request.getRequestId(),
+                    request.getAccountId(), refused.reason());
+            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, refused.finish(), now)),
+                    null);
+        }
+        RechargeProcessor.Result.AlreadyCompleted done = (RechargeProcessor.Result.AlreadyCompleted) result;
+        log.info("recharge already completed, nothing to do requestId='{}' status={}", request.getRequestId(),
+                done.status());
+        return new Outputs(List.of(), null);
+    }
+
+    private static List<ProducerRecord<String, byte[]>> records(String accountId, RechargeOutputs outputs) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        records.add(record(Topics.PAYMENT_RESULTS.name(), accountId,
+                Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(Topics.PAYMENT_RESULTS.name(),
+                        outputs.result())));
+        outputs.receipt().ifPresent(receipt -> records.add(record(Topics.RECEIPTS.name(), accountId,
+                Topics.RECEIPTS.valueSerde().serializer().serialize(Topics.RECEIPTS.name(), receipt))));
+        outputs.notifications().forEach(notice -> records.add(record(Topics.BILLING_NOTIFICATIONS.name(), accountId,
+                Topics.BILLING_NOTIFICATIONS.valueSerde().serializer()
+                        .serialize(Topics.BILLING_NOTIFICATIONS.name(), notice))));
+        return records;
+    }
+
+    private static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value) {
+        return new ProducerRecord<>(topic, key, value);
+    }
+
+    private static Outputs deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        log.error("undecodable recharge request parked partition={} offset={}: {}", record.partition(),
+                record.offset(), reason);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Topics.REASON_HEADER, "UNDECODABLE".getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DETAIL_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("meterflow.source", (record.topic() + "/" + record.partition() + "/" + record.offset())
+                .getBytes(StandardCharsets.UTF_8));
+        // the DLQ keeps the raw bytes; its key is the account id as received
+        return new Outputs(List.of(new ProducerRecord<>(Topics.RECHARGE_REQUESTS_DLQ.name(), null, record.key(),
+                record.value(), headers)), null);
+    }
+
+    /** Commits, in one transaction, the outputs of finished requests and the offsets they free. */
+    private void commitFinished() {
+        List<Completion> done = new ArrayList<>();
+        completions.drainTo(done);
+        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        List<AttemptLogEntry> toMark = new ArrayList<>();
+        for (Completion completion : done) {
+            if (completion.tailOf() != null) {
+                accountTails.remove(completion.tailOf(), completion.tail());
+                continue;
+            }
+            Progress tracking = progress.get(completion.partition());
+            if (tracking == null || tracking.epoch != completion.epoch() || completion.outputs() == null) {
+                continue;
+            }
+            tracking.close(completion.offset());
+            outputs.addAll(completion.outputs().records());
+            if (completion.outputs().markCompleted() != null) {
+                toMark.add(completion.outputs().markCompleted());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        progress.forEach((partition, tracking) -> tracking.committable()
+                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+        if (outputs.isEmpty() && offsets.isEmpty()) {
+            return;
+        }
+        producer.beginTransaction();
+        outputs.forEach(producer::send);
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        }
+        producer.commitTransaction();
+        offsets.forEach((partition, offset) -> progress.get(partition).committed(offset.offset()));
+        // after the commit: a crash before this line re-finds the result from the attempts, charging nothing
+        toMark.forEach(attempts::record);
+    }
+
+    private void applyBackPressure() {
+        long open = progress.values().stream().mapToLong(Progress::openCount).sum();
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (!paused && open >= maxInFlight) {
+            consumer.pause(assigned);
+            paused = true;
+        } else if (paused && open < maxInFlight) {
+            consumer.resume(assigned);
+            paused = false;
+        }
+    }
+
+    private void drainInFlight() {
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        while (progress.values().stream().anyMatch(p -> p.openCount() > 0) && System.nanoTime() < deadline) {
+            try {
+                Completion next = completions.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    completions.add(next);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            commitFinished();
+        }
+        commitFinished();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (halted) {
+                return;
+            }
+            commitFinished();
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                onAssignment.run();
+            }
+        }
+
+        /** Requests still running for these partitions finish, but their results are dropped. */
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                Progress tracking = progress.remove(partition);
+                if (tracking != null && tracking.openCount() > 0) {
+                    log.info("partition {} revoked with {} requests in flight; the next owner resumes them",
+                            partition, tracking.openCount());
+                }
+            }
+            paused = false;
+        }
+    }
+
+    /** What a finished request writes, and the attempt log entry to mark completed after the commit. */
+    private record Outputs(List<ProducerRecord<String, byte[]>> records, AttemptLogEntry markCompleted) {
+    }
+
+    /** A finished request (or the end of an account's chain, to forget it). */
+    private record Completion(TopicPartition partition, long epoch, long offset, Outputs outputs, String tailOf,
+                              CompletableFuture<Void> tail) {
+        Completion(TopicPartition partition, long epoch, long offset, Outputs outputs) {
+            this(partition, epoch, offset, outputs, null, null);
+        }
+
+        static Completion tailDone(String account, CompletableFuture<Void> tail) {
+            return new Completion(null, 0, 0, null, account, tail);
+        }
+    }
+
+    /** Offsets of one partition: which are open, and how far the committed offset may move. */
+    private static final class Progress {
+        private static long epochs;
+        private final long epoch = ++epochs;
+        private final TreeSet<Long> open = new TreeSet<>();
+        private long highestSeen = -1;
+        private long lastCommitted = -1;
+
+        void open(long offset) {
+            open.add(offset);
+            highestSeen = Math.max(highestSeen, offset);
+        }
+
+        void close(long offset) {
+            open.remove(offset);
+        }
+
+        long openCount() {
+            return open.size();
+        }
+
+        /** The next offset to consume after everything finished so far, if it moved since the last commit. */
+        java.util.Optional<Long> committable() {
+            long next = open.isEmpty() ? highestSeen + 1 : open.first();
+            return next > lastCommitted && highestSeen >= 0 ? java.util.Optional.of(next) : java.util.Optional.empty();
+        }
+
+        void committed(long offset) {
+            lastCommitted = offset;
+        }
+    }
+}

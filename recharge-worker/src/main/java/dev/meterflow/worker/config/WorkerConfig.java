@@ -1,0 +1,137 @@
+package dev.meterflow.worker.config;
+
+import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.AppConfig.Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The recharge worker's configuration: every key, its default and its meaning (see {@link AppConfig} for the
+ * file and environment overrides). The gateway API key is a secret: it comes from the environment
+ * ({@code METERFLOW_GATEWAY_API_KEY}) or a file ({@code meterflow.gateway.api-key-file}), is never given a
+ * default, never printed and never logged.
+ */
+public final class WorkerConfig {
+
+    public static final Key BOOTSTRAP_SERVERS = Key.of("bootstrap.servers", "localhost:9092",
+            "Kafka brokers to connect to.");
+    public static final Key GROUP_ID = Key.of("group.id", "recharge-worker",
+            "Consumer group of recharge-requests; every worker instance shares it.");
+    public static final Key TRANSACTIONAL_ID = Key.of("transactional.id", "recharge-worker-1",
+            "Unique per instance and stable across its restarts, so a restarted instance fences its predecessor.");
+    public static final Key GATEWAY_BASE_URL = Key.of("meterflow.gateway.base-url", "https://api.stripe.com",
+            "The payment gateway's API base URL (Stripe's, or the local simulator's).");
+    public static final Key GATEWAY_API_KEY = Key.secret("meterflow.gateway.api-key",
+            "The gateway's secret API key (sk_test_... or sk_live_...). Prefer the environment or the key file.");
+    public static final Key GATEWAY_API_KEY_FILE = Key.of("meterflow.gateway.api-key-file", "",
+            "A file holding the gateway API key (for example a mounted secret); used when the key is not set.");
+    public static final Key GATEWAY_RATE_LIMIT = Key.of("meterflow.gateway.rate-limit", "20",
+            "Requests per second the worker may send to the gateway.");
+    public static final Key GATEWAY_TIMEOUT = Key.of("meterflow.gateway.timeout", "PT30S",
+            "How long to wait for one gateway answer before its outcome counts as unknown.");
+    public static final Key MAX_IN_FLIGHT = Key.of("meterflow.max-in-flight", "16",
+            "Requests worked on at once (different accounts; one account's requests stay in order).");
+    public static final Key UNKNOWN_MAX_TRIES = Key.of("meterflow.unknown.max-tries", "3",
+            "Gateway calls with the same idempotency key while a card's outcome stays unknown, before a look-up.");
+    public static final Key UNKNOWN_RETRY_BACKOFF = Key.of("meterflow.unknown.retry-backoff", "PT2S",
+            "Pause before calling again with the same key after an unknown outcome.");
+    public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
+            "How often a request held with an unknown outcome is checked with the gateway again.");
+    public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
+            "How long a clean shutdown (SIGTERM) waits for requests in flight.");
+
+    public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
+            GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
+            UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
+
+    private final AppConfig config;
+
+    private WorkerConfig(AppConfig config) {
+        this.config = config;
+        config.positiveDecimal(GATEWAY_RATE_LIMIT);
+        config.integerAtLeast(MAX_IN_FLIGHT, 1);
+        config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
+        config.duration(GATEWAY_TIMEOUT);
+        config.duration(UNKNOWN_RETRY_BACKOFF);
+        config.duration(RECONCILE_INTERVAL);
+        config.duration(SHUTDOWN_TIMEOUT);
+    }
+
+    public static WorkerConfig from(Properties overrides) {
+        return new WorkerConfig(AppConfig.of(KEYS, overrides));
+    }
+
+    public static WorkerConfig load(Path file, Map<String, String> environment) {
+        return new WorkerConfig(AppConfig.load(KEYS, file, environment));
+    }
+
+    public String get(Key key) {
+        return config.get(key);
+    }
+
+    /** The gateway API key, from the key itself or its file. */
+    public String gatewayApiKey() {
+        String key = config.get(GATEWAY_API_KEY);
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        String file = config.get(GATEWAY_API_KEY_FILE);
+        if (file != null && !file.isBlank()) {
+            try {
+                String fromFile = Files.readString(Path.of(file)).strip();
+                if (!fromFile.isEmpty()) {
+                    return fromFile;
+                }
+            } catch (IOException e) {
+                throw new AppConfig.ConfigException(GATEWAY_API_KEY_FILE.name() + ": cannot read " + file + ": "
+                        + e.getMessage());
+            }
+        }
+        throw new AppConfig.ConfigException(GATEWAY_API_KEY.name() + " must be set: environment "
+                + AppConfig.environmentName(GATEWAY_API_KEY.name()) + " or a file named by "
+                + GATEWAY_API_KEY_FILE.name());
+    }
+
+    public double gatewayRateLimit() {
+        return config.positiveDecimal(GATEWAY_RATE_LIMIT);
+    }
+
+    public Duration gatewayTimeout() {
+        return config.duration(GATEWAY_TIMEOUT);
+    }
+
+    public int maxInFlight() {
+        return config.integer(MAX_IN_FLIGHT);
+    }
+
+    public int unknownMaxTries() {
+        return config.integer(UNKNOWN_MAX_TRIES);
+    }
+
+    public Duration unknownRetryBackoff() {
+        return config.duration(UNKNOWN_RETRY_BACKOFF);
+    }
+
+    public Duration reconcileInterval() {
+        return config.duration(RECONCILE_INTERVAL);
+    }
+
+    public Duration shutdownTimeout() {
+        return config.duration(SHUTDOWN_TIMEOUT);
+    }
+
+    /** Kafka client settings shared by the worker's consumer and producers (security, bootstrap, ...). */
+    public Map<String, Object> kafkaClientProperties() {
+        Properties kafka = config.kafkaProperties();
+        kafka.remove(GROUP_ID.name());
+        kafka.remove(TRANSACTIONAL_ID.name());
+        Map<String, Object> map = new java.util.HashMap<>();
+        kafka.stringPropertyNames().forEach(name -> map.put(name, kafka.getProperty(name)));
+        return map;
+    }
+}

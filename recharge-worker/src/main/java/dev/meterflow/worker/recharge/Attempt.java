@@ -1,0 +1,42 @@
+package dev.meterflow.worker.recharge;
+
+import dev.meterflow.worker.gateway.GatewayAnswer;
+
+/**
+ * One call to the gateway for a request, as recorded in the attempt log.
+ *
+ * @param outcome {@code null} while the call is in flight: recorded before the gateway is called, so a crash
+ *                in between leaves an attempt whose outcome is unknown
+ */
+public record Attempt(String paymentMethodId, String idempotencyKey, Outcome outcome, String declineCode,
+                      String gatewayReference, String chargeId, long atMillis) {
+
+    /** The contract's attempt outcomes ({@code PaymentAttempt.outcome}). */
+    public enum Outcome { SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR, UNKNOWN }
+
+    public static Attempt started(String paymentMethodId, String idempotencyKey, long atMillis) {
+        return new Attempt(paymentMethodId, idempotencyKey, null, null, null, null, atMillis);
+    }
+
+    public Attempt answered(GatewayAnswer answer, long answeredAtMillis) {
+        Outcome result = switch (answer.kind()) {
+            case SUCCEEDED -> Outcome.SUCCEEDED;
+            case DECLINED_HARD -> Outcome.DECLINED_HARD;
+            case DECLINED_SOFT -> Outcome.DECLINED_SOFT;
+            case ERROR -> Outcome.ERROR;
+            case UNKNOWN, RATE_LIMITED -> Outcome.UNKNOWN;
+        };
+        return new Attempt(paymentMethodId, idempotencyKey, result, answer.declineCode(), answer.gatewayReference(),
+                answer.chargeId(), answeredAtMillis);
+    }
+
+    /** Whether this card's fate for the request is still open: in flight, or answered with no verdict. */
+    public boolean unresolved() {
+        return outcome == null || outcome == Outcome.UNKNOWN;
+    }
+
+    /** Whether the gateway refused on this card: try the next one. */
+    public boolean refused() {
+        return outcome == Outcome.DECLINED_HARD || outcome == Outcome.DECLINED_SOFT || outcome == Outcome.ERROR;
+    }
+}

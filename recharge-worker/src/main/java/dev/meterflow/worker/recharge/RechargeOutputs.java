@@ -1,0 +1,111 @@
+package dev.meterflow.worker.recharge;
+
+import dev.meterflow.money.Money;
+import dev.meterflow.schemas.AttemptOutcome;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentAttempt;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.Receipt;
+import dev.meterflow.schemas.RechargeRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The records a finished request produces, all with ids derived from the request id so a replay writes the
+ * same ids: the {@code PaymentResult}; on success a {@code Receipt} and a RECHARGE_RECEIPT notice to the
+ * billing emails; on a decline a PAYMENT_DECLINED notice by email and, if set, SMS to the critical phone.
+ */
+public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, List<BillingNotification> notifications) {
+
+    public static RechargeOutputs of(RechargeRequest request, Step.Finish finish, long nowMillis) {
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        PaymentResult result = PaymentResult.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setReason(request.getReason())
+                .setStatus(PaymentStatus.valueOf(finish.status().name()))
+                .setAmountCents(request.getAmountCents())
+                .setPaymentMethodId(finish.paymentMethodId())
+                .setGatewayChargeId(finish.chargeId())
+                .setAttempts(finish.attempts().stream().map(RechargeOutputs::attempt).toList())
+                .setCompletedAt(now)
+                .build();
+        return switch (finish.status()) {
+            case SUCCEEDED -> succeeded(request, finish, result, now);
+            case DECLINED -> new RechargeOutputs(result, Optional.empty(), List.of(declined(request, finish, now)));
+            case FAILED -> new RechargeOutputs(result, Optional.empty(), List.of());
+        };
+    }
+
+    private static RechargeOutputs succeeded(RechargeRequest request, Step.Finish finish, PaymentResult result,
+                                             Instant now) {
+        PaymentMethodRef card = method(request, finish.paymentMethodId());
+        Receipt receipt = Receipt.newBuilder()
+                .setReceiptId("receipt:" + request.getRequestId())
+                .setRequestId(request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setAmountCents(request.getAmountCents())
+                .setCurrency(request.getCurrency())
+                .setBrand(card.getBrand())
+                .setLast4(card.getLast4())
+                .setGatewayChargeId(finish.chargeId())
+                .setChargedAt(now)
+                .setRecipients(request.getBillingEmails())
+                .build();
+        BillingNotification notice = BillingNotification.newBuilder()
+                .setNotificationId("recharge-receipt:" + request.getAccountId() + ":" + request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setType(NotificationType.RECHARGE_RECEIPT)
+                .setEmailRecipients(request.getBillingEmails())
+                .setSmsRecipients(List.of())
+                .setSummary("We charged " + Money.formatCents(request.getAmountCents()) + " to your "
+                        + card.getBrand() + " ending " + card.getLast4() + " and added it to your balance.")
+                .setAttributes(Map.of("requestId", request.getRequestId(), "receiptId", receipt.getReceiptId(),
+                        "amountCents", Long.toString(request.getAmountCents())))
+                .setAt(now)
+                .build();
+        return new RechargeOutputs(result, Optional.of(receipt), List.of(notice));
+    }
+
+    private static BillingNotification declined(RechargeRequest request, Step.Finish finish, Instant now) {
+        String codes = String.join(",", finish.attempts().stream()
+                .filter(a -> a.declineCode() != null).map(Attempt::declineCode).distinct().toList());
+        String phone = request.getCriticalBillingPhone();
+        return BillingNotification.newBuilder()
+                .setNotificationId("payment-declined:" + request.getAccountId() + ":" + request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setType(NotificationType.PAYMENT_DECLINED)
+                .setEmailRecipients(request.getBillingEmails())
+                .setSmsRecipients(phone == null || phone.isBlank() ? List.of() : List.of(phone))
+                .setSummary("We could not charge " + Money.formatCents(request.getAmountCents())
+                        + " to your cards on file. Please update your payment method to keep calls connected.")
+                .setAttributes(Map.of("requestId", request.getRequestId(), "declineCodes", codes,
+                        "amountCents", Long.toString(request.getAmountCents())))
+                .setAt(now)
+                .build();
+    }
+
+    private static PaymentMethodRef method(RechargeRequest request, String paymentMethodId) {
+        return request.getPaymentMethods().stream()
+                .filter(m -> m.getPaymentMethodId().equals(paymentMethodId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("request " + request.getRequestId()
+                        + " charged a payment method it does not list: " + paymentMethodId));
+    }
+
+    private static PaymentAttempt attempt(Attempt attempt) {
+        return PaymentAttempt.newBuilder()
+                .setPaymentMethodId(attempt.paymentMethodId())
+                .setOutcome(attempt.outcome() == null ? AttemptOutcome.UNKNOWN
+                        : AttemptOutcome.valueOf(attempt.outcome().name()))
+                .setDeclineCode(attempt.declineCode())
+                .setGatewayReference(attempt.gatewayReference())
+                .setAt(Instant.ofEpochMilli(attempt.atMillis()))
+                .build();
+    }
+}
