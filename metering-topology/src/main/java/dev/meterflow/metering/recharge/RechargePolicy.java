@@ -33,9 +33,15 @@ public final class RechargePolicy {
     /** The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never. */
     public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods) {
         return methods.stream()
-                .filter(method -> !REFUSED_BRANDS.contains(method.brand().toLowerCase(Locale.ROOT)))
+                .filter(method -> !refused(method.brand()))
                 .sorted(Comparator.comparing(PaymentMethod::role))
                 .toList();
+    }
+
+    /** Stripe's codes are lower-case ({@code diners}), but a legacy "Diners Club" must not slip through either. */
+    static boolean refused(String brand) {
+        String normalized = brand == null ? "" : brand.strip().toLowerCase(Locale.ROOT);
+        return REFUSED_BRANDS.stream().anyMatch(normalized::startsWith);
     }
 
     /** Identifies a set of payment methods, to notice when an account's methods change. */
