@@ -1,0 +1,22 @@
+package dev.meterflow.gatewaysim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The authoritative record of every charge attempt, in the order they were made. */
+final class ChargeLedger {
+
+    private final List<Charge> charges = new ArrayList<>();
+
+    synchronized void record(Charge charge) {
+        charges.add(charge);
+    }
+
+    synchronized List<Charge> all() {
+        return List.copyOf(charges);
+    }
+
+    synchronized void clear() {
+        charges.clear();
+    }
+}
