@@ -39,6 +39,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> reader;
     private final SingleObjectSerde<RechargeAttemptLog> serde =
             new SingleObjectSerde<>(RechargeAttemptLog.class, new SchemaStore());
 
@@ -80,32 +81,60 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "recharge-attempt-log-loader");
-        int loaded = 0;
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        continue;
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "recharge-attempt-log-reader");
+        reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        int loaded = readToEnd();
+        log.info("attempt log loaded topic={} records={} requests={}", topic, loaded, size());
+    }
+
+    /**
+     * Reads what other instances wrote since the last read (before working on newly assigned partitions).
+     * An entry only replaces a less advanced one: attempts only grow, and a completion is final.
+     */
+    public synchronized void catchUp() {
+        int read = readToEnd();
+        log.info("attempt log caught up topic={} records={}", topic, read);
+    }
+
+    private synchronized int readToEnd() {
+        Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment());
+        int read = 0;
+        while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue())) {
+            for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                if (record.value() == null) {
+                    continue;
+                }
+                try {
+                    AttemptLogEntry entry = fromRecord(serde.deserialize(topic, record.value()));
+                    if (find(entry.requestId()).map(known -> !isBehind(known, entry)).orElse(true)) {
+                        remember(entry);
                     }
-                    try {
-                        remember(fromRecord(serde.deserialize(topic, record.value())));
-                        loaded++;
-                    } catch (SerializationException e) {
-                        // an attempt log we cannot read could hide a charge: refuse to start rather than guess
-                        throw new IllegalStateException("unreadable attempt-log record at " + topic + "-"
-                                + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
-                    }
+                    read++;
+                } catch (SerializationException e) {
+                    // an attempt log we cannot read could hide a charge: refuse to go on rather than guess
+                    throw new IllegalStateException("unreadable attempt-log record at " + topic + "-"
+                            + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
                 }
             }
         }
-        log.info("attempt log loaded topic={} records={} requests={}", topic, loaded, size());
+        return read;
+    }
+
+    /** Whether {@code known} is less advanced than {@code candidate}. */
+    private static boolean isBehind(AttemptLogEntry known, AttemptLogEntry candidate) {
+        if (known.isCompleted()) {
+            return false;
+        }
+        if (candidate.isCompleted() || candidate.attempts().size() > known.attempts().size()) {
+            return true;
+        }
+        return candidate.attempts().size() == known.attempts().size() && !candidate.attempts().isEmpty()
+                && known.attempts().get(known.attempts().size() - 1).outcome() == null
+                && candidate.attempts().get(candidate.attempts().size() - 1).outcome() != null;
     }
 
     private static RechargeAttemptLog toRecord(AttemptLogEntry entry) {
@@ -137,5 +166,8 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
+        synchronized (this) {
+            reader.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -1,0 +1,96 @@
+package dev.meterflow.worker;
+
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.attempts.KafkaAttemptStore;
+import dev.meterflow.worker.config.WorkerConfig;
+import dev.meterflow.worker.gateway.PaymentGateway;
+import dev.meterflow.worker.gateway.RateLimiter;
+import dev.meterflow.worker.recharge.AttemptPlan;
+import dev.meterflow.worker.recharge.RechargeProcessor;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running recharge worker: its Kafka clients, attempt log, gateway and consumer loop, wired from configuration. */
+public final class RechargeWorkerService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RechargeWorkerService.class);
+
+    private final RechargeWorker worker;
+    private final KafkaAttemptStore attempts;
+    private final Thread loop;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private RechargeWorkerService(RechargeWorker worker, KafkaAttemptStore attempts) {
+        this.worker = worker;
+        this.attempts = attempts;
+        this.loop = new Thread(() -> {
+            try {
+                worker.run();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "recharge-worker-loop");
+    }
+
+    public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway) {
+        Map<String, Object> clients = config.kafkaClientProperties();
+        KafkaAttemptStore attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+
+        Map<String, Object> consumerProps = new HashMap<>(clients);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(config.maxInFlight(), 10));
+        Map<String, Object> producerProps = new HashMap<>(clients);
+        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.get(WorkerConfig.TRANSACTIONAL_ID));
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+
+        RechargeProcessor processor = new RechargeProcessor(gateway, attempts,
+                new AttemptPlan(config.unknownMaxTries()), new RateLimiter(config.gatewayRateLimit()),
+                config.unknownRetryBackoff(), 5, Clock.systemUTC());
+        RechargeWorker worker = new RechargeWorker(
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),
+                processor, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
+                config.shutdownTimeout(), Clock.systemUTC());
+        RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
+        log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
+                config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
+                config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
+        service.loop.start();
+        return service;
+    }
+
+    /** Blocks until the loop stops; {@code true} for a clean stop. */
+    public boolean awaitStopped() throws InterruptedException {
+        loop.join();
+        return failure.get() == null;
+    }
+
+    /** Finishes requests in flight (up to the shutdown timeout), commits them, and stops. */
+    @Override
+    public void close() {
+        worker.close();
+        attempts.close();
+    }
+
+    /** Stops at once, as a crash would: nothing more is committed. For tests and fault drills. */
+    public void halt() {
+        worker.halt();
+        attempts.close();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.meterflow.worker.gateway.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.CardException;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.StripeError;
+import com.stripe.model.StripeSearchResult;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.PaymentIntentSearchParams;
+import dev.meterflow.worker.gateway.ChargeCommand;
+import dev.meterflow.worker.gateway.DeclineClassifier;
+import dev.meterflow.worker.gateway.GatewayAnswer;
+import dev.meterflow.worker.gateway.PaymentGateway;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway port on Stripe's API, through {@code stripe-java}: an off-session PaymentIntent confirmed at
+ * once, with the request id and account id as metadata and the command's idempotency key. stripe-java's
+ * own network retries are off: the worker retries itself, with the same key, and knows when it did.
+ *
+ * <p>How Stripe's answers are classified:
+ * <ul>
+ *   <li>PaymentIntent {@code succeeded} → SUCCEEDED; {@code processing} → UNKNOWN (settles later);
+ *       {@code requires_action} → DECLINED_HARD {@code authentication_required} (the customer must be there).</li>
+ *   <li>{@code CardException} (HTTP 402) → the decline code, hard or soft per {@link DeclineClassifier}.</li>
+ *   <li>{@code RateLimitException} (429) → RATE_LIMITED: not processed, ask again later.</li>
+ *   <li>{@code ApiConnectionException} (timeout, reset), any 5xx, an idempotency conflict (409: the same key
+ *       is in flight elsewhere) → UNKNOWN: the charge may have happened.</li>
+ *   <li>any other 4xx (invalid request, authentication, permission, idempotency key reused with other
+ *       parameters) → ERROR: refused before charging.</li>
+ * </ul>
+ */
+public final class StripeGateway implements PaymentGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
+
+    private final StripeClient client;
+
+    /** @param apiKey the secret key; kept by the client only, never logged */
+    public StripeGateway(String apiKey, String apiBase, Duration timeout) {
+        this.client = StripeClient.builder()
+                .setApiKey(apiKey)
+                .setApiBase(apiBase)
+                .setConnectTimeout((int) Math.min(timeout.toMillis(), 10_000))
+                .setReadTimeout((int) timeout.toMillis())
+                .setMaxNetworkRetries(0)
+                .build();
+    }
+
+    @Override
+    public GatewayAnswer charge(ChargeCommand command) {
+        PaymentIntentCreateParams params = PaymentIntentCreateParams.builder()
+                .setAmount(command.amountCents())
+                .setCurrency(command.currency())
+                .setCustomer(command.customerId())
+                .setPaymentMethod(command.paymentMethodId())
+                .setConfirm(true)
+                .setOffSession(true)
+                .putMetadata("requestId", command.requestId())
+                .putMetadata("accountId", command.accountId())
+                .build();
+        RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
+        try {
+            return classify(client.v1().paymentIntents().create(params, options));
+        } catch (CardException e) {
+            String code = DeclineClassifier.declineCode(e.getCode(), e.getDeclineCode());
+            return new GatewayAnswer(DeclineClassifier.classify(code), code, paymentIntentId(e.getStripeError()),
+                    e.getCharge(), null, e.getMessage());
+        } catch (RateLimitException e) {
+            return new GatewayAnswer(GatewayAnswer.Kind.RATE_LIMITED, null, null, null, null, e.getMessage());
+        } catch (ApiConnectionException e) {
+            return GatewayAnswer.unknown("no answer from the gateway: " + e.getMessage());
+        } catch (IdempotencyException e) {
+            if (e.getStatusCode() != null && e.getStatusCode() == 409) {
+                return GatewayAnswer.unknown("the same idempotency key is in flight: " + e.getMessage());
+            }
+            log.error("idempotency key reused with other parameters requestId='{}' key='{}'", command.requestId(),
+                    command.idempotencyKey());
+            return error(e);
+        } catch (StripeException e) {
+            Integer status = e.getStatusCode();
+            if (status == null || status >= 500) {
+                return GatewayAnswer.unknown("gateway error " + status + ": " + e.getMessage());
+            }
+            return error(e);
+        }
+    }
+
+    @Override
+    public Optional<GatewayAnswer> lookUp(String requestId, String paymentMethodId) {
+        PaymentIntentSearchParams params = PaymentIntentSearchParams.builder()
+                .setQuery("metadata['requestId']:'" + requestId.replace("'", "\\'") + "'")
+                .build();
+        try {
+            StripeSearchResult<PaymentIntent> found = client.v1().paymentIntents().search(params);
+            return found.getData().stream()
+                    .filter(intent -> paymentMethodId.equals(intent.getPaymentMethod()))
+                    .map(StripeGateway::classifyFound)
+                    .filter(answer -> answer.kind() != GatewayAnswer.Kind.UNKNOWN)
+                    .findFirst();
+        } catch (StripeException e) {
+            log.warn("look-up failed requestId='{}': {}", requestId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static GatewayAnswer classify(PaymentIntent intent) {
+        return switch (intent.getStatus()) {
+            case "succeeded" -> GatewayAnswer.succeeded(intent.getId(), intent.getLatestCharge());
+            case "requires_action" -> new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, "authentication_required",
+                    intent.getId(), null, null, "the issuer requires the customer to authenticate");
+            default -> new GatewayAnswer(GatewayAnswer.Kind.UNKNOWN, null, intent.getId(), null, null,
+                    "payment intent is " + intent.getStatus());
+        };
+    }
+
+    /** A payment intent found by a look-up: succeeded, declined (its last error), or still open. */
+    private static GatewayAnswer classifyFound(PaymentIntent intent) {
+        StripeError lastError = intent.getLastPaymentError();
+        if ("requires_payment_method".equals(intent.getStatus()) && lastError != null) {
+            String code = DeclineClassifier.declineCode(lastError.getCode(), lastError.getDeclineCode());
+            return new GatewayAnswer(DeclineClassifier.classify(code), code, intent.getId(), lastError.getCharge(),
+                    null, lastError.getMessage());
+        }
+        return classify(intent);
+    }
+
+    private static GatewayAnswer error(StripeException e) {
+        return new GatewayAnswer(GatewayAnswer.Kind.ERROR, e.getCode(), null, null, null, e.getMessage());
+    }
+
+    private static String paymentIntentId(StripeError error) {
+        return error == null || error.getPaymentIntent() == null ? null : error.getPaymentIntent().getId();
+    }
+}

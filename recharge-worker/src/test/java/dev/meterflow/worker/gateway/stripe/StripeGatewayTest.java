@@ -1,0 +1,145 @@
+package dev.meterflow.worker.gateway.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.gatewaysim.Charge;
+import dev.meterflow.gatewaysim.ChargeStatus;
+import dev.meterflow.gatewaysim.GatewaySimulator;
+import dev.meterflow.gatewaysim.SimulatorSettings;
+import dev.meterflow.worker.gateway.ChargeCommand;
+import dev.meterflow.worker.gateway.GatewayAnswer;
+import dev.meterflow.worker.gateway.GatewayAnswer.Kind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Stripe adapter against the gateway simulator, over real HTTP with stripe-java. */
+class StripeGatewayTest {
+
+    private static final String API_KEY = "sk_test_meterflow_adapter";
+
+    private GatewaySimulator simulator;
+    private StripeGateway gateway;
+
+    @BeforeEach
+    void start() {
+        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
+        gateway = new StripeGateway(API_KEY, simulator.baseUrl(), Duration.ofMillis(800));
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void shouldChargeACardOnceAndReturnTheIntentAndCharge() {
+        GatewayAnswer answer = gateway.charge(charge("rr-1", "pm_card_visa"));
+
+        assertThat(answer.kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(answer.gatewayReference()).startsWith("pi_");
+        assertThat(answer.chargeId()).startsWith("ch_");
+        assertThat(simulator.charges()).singleElement().satisfies(charge -> {
+            assertThat(charge.amountCents()).isEqualTo(3_500);
+            assertThat(charge.requestId()).isEqualTo("rr-1");
+            assertThat(charge.customer()).isEqualTo("cus_acme");
+        });
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource({
+            "pm_card_chargeDeclinedInsufficientFunds, DECLINED_SOFT, insufficient_funds",
+            "pm_card_chargeDeclined,                  DECLINED_SOFT, generic_decline",
+            "pm_card_chargeDeclinedProcessingError,   DECLINED_SOFT, processing_error",
+            "pm_card_chargeDeclinedFraudulent,        DECLINED_HARD, fraudulent",
+            "pm_card_chargeDeclinedLostCard,          DECLINED_HARD, lost_card",
+            "pm_card_chargeDeclinedStolenCard,        DECLINED_HARD, stolen_card",
+            "pm_card_chargeDeclinedExpiredCard,       DECLINED_HARD, expired_card",
+            "pm_card_chargeDeclinedIncorrectCvc,      DECLINED_HARD, incorrect_cvc"})
+    void shouldClassifyEachDecline(String paymentMethod, Kind kind, String declineCode) {
+        GatewayAnswer answer = gateway.charge(charge("rr-decline", paymentMethod));
+
+        assertThat(answer.kind()).isEqualTo(kind);
+        assertThat(answer.declineCode()).isEqualTo(declineCode);
+        assertThat(simulator.successfulChargesByRequestId()).isEmpty();
+    }
+
+    @Test
+    void shouldCallA5xxUnknownAndChargeOnceWhenRetriedWithTheSameKey() {
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().errorRate(1.0).build());
+        ChargeCommand command = charge("rr-5xx", "pm_card_visa");
+
+        assertThat(gateway.charge(command).kind()).isEqualTo(Kind.UNKNOWN);
+
+        simulator.updateSettings(SimulatorSettings.defaults());
+        assertThat(gateway.charge(command).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(gateway.charge(command).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(simulator.successfulChargesByRequestId().get("rr-5xx")).hasSize(1);
+    }
+
+    @Test
+    void shouldCallATimeoutAfterTheChargeUnknownThenFindTheSameChargeWithTheSameKey() {
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder()
+                .timeoutAfterCharge(Duration.ofSeconds(3), "pm_card_visa").build());
+        ChargeCommand command = charge("rr-timeout", "pm_card_visa");
+
+        GatewayAnswer lost = gateway.charge(command);
+        assertThat(lost.kind()).isEqualTo(Kind.UNKNOWN);
+        List<Charge> charged = simulator.charges();
+        assertThat(charged).singleElement().extracting(Charge::status).isEqualTo(ChargeStatus.SUCCEEDED);
+
+        simulator.updateSettings(SimulatorSettings.defaults());
+        GatewayAnswer retried = gateway.charge(command);
+        assertThat(retried.kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(retried.gatewayReference()).isEqualTo(charged.get(0).paymentIntentId());
+        assertThat(simulator.successfulChargesByRequestId().get("rr-timeout")).hasSize(1);
+    }
+
+    @Test
+    void shouldLookUpACompletedChargeByRequestIdAfterALostAnswer() {
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder()
+                .timeoutAfterCharge(Duration.ofSeconds(3), "pm_card_visa").build());
+        gateway.charge(charge("rr-lookup", "pm_card_visa"));
+
+        Optional<GatewayAnswer> found = gateway.lookUp("rr-lookup", "pm_card_visa");
+
+        assertThat(found).hasValueSatisfying(answer -> {
+            assertThat(answer.kind()).isEqualTo(Kind.SUCCEEDED);
+            assertThat(answer.gatewayReference()).isEqualTo(simulator.charges().get(0).paymentIntentId());
+        });
+        assertThat(gateway.lookUp("rr-never-charged", "pm_card_visa")).isEmpty();
+    }
+
+    @Test
+    void shouldReportARateLimitWithoutCharging() {
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().rateLimitPerSecond(1).build());
+
+        GatewayAnswer first = gateway.charge(charge("rr-rl-1", "pm_card_visa"));
+        GatewayAnswer second = gateway.charge(charge("rr-rl-2", "pm_card_visa"));
+
+        assertThat(first.kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(second.kind()).isEqualTo(Kind.RATE_LIMITED);
+        assertThat(simulator.successfulChargesByRequestId()).containsOnlyKeys("rr-rl-1");
+    }
+
+    @Test
+    void shouldCallARefusedRequestAnErrorNotADecline() {
+        StripeGateway wrongKey = new StripeGateway("pk_test_a_publishable_key", simulator.baseUrl(),
+                Duration.ofSeconds(2));
+
+        GatewayAnswer answer = wrongKey.charge(charge("rr-auth", "pm_card_visa"));
+
+        assertThat(answer.kind()).isEqualTo(Kind.ERROR);
+        assertThat(simulator.charges()).isEmpty();
+    }
+
+    private static ChargeCommand charge(String requestId, String paymentMethod) {
+        return new ChargeCommand(requestId, "acme", "cus_acme", paymentMethod, 3_500, "usd",
+                ChargeCommand.idempotencyKey(requestId, paymentMethod));
+    }
+}
