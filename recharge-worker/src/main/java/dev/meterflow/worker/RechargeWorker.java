@@ -172,10 +172,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         tracking.open(record.offset());
         long epoch = tracking.epoch;
         String account = record.key() == null ? "" : record.key();
+        // an account's next request starts only once this one's result is committed and its attempts are
+        // marked completed, so a duplicate of it finds it completed instead of publishing its result again
+        CompletableFuture<Void> committed = new CompletableFuture<>();
         CompletableFuture<Void> tail = accountTails.getOrDefault(account, CompletableFuture.completedFuture(null));
-        CompletableFuture<Void> next = tail
-                .thenComposeAsync(ignored -> handle(record), pool)
-                .thenAccept(outputs -> completions.add(new Completion(partition, epoch, record.offset(), outputs)))
+        tail.thenComposeAsync(ignored -> handle(record), pool)
+                .thenAccept(outputs -> completions.add(
+                        new Completion(partition, epoch, record.offset(), outputs, committed)))
                 .exceptionally(error -> {
                     if (!halted) {
                         log.error("request failed unexpectedly partition={} offset={}; stopping so that it is "
@@ -183,10 +186,11 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                         failure = error;
                         running = false;
                     }
+                    committed.complete(null);
                     return null;
                 });
-        accountTails.put(account, next);
-        next.whenComplete((ignored, error) -> completions.add(Completion.tailDone(account, next)));
+        accountTails.put(account, committed);
+        committed.whenComplete((ignored, error) -> completions.add(Completion.tailDone(account, committed)));
     }
 
     /** Works one request to an end; a held request is tried again after the reconcile interval. */
@@ -270,11 +274,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         completions.drainTo(done);
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
         List<AttemptLogEntry> toMark = new ArrayList<>();
+        List<CompletableFuture<Void>> toRelease = new ArrayList<>();
         for (Completion completion : done) {
             if (completion.tailOf() != null) {
                 accountTails.remove(completion.tailOf(), completion.tail());
                 continue;
             }
+            toRelease.add(completion.tail());
             Progress tracking = progress.get(completion.partition());
             if (tracking == null || tracking.epoch != completion.epoch() || completion.outputs() == null) {
                 continue;
@@ -289,6 +295,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         progress.forEach((partition, tracking) -> tracking.committable()
                 .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
         if (outputs.isEmpty() && offsets.isEmpty()) {
+            toRelease.forEach(committed -> committed.complete(null));
             return;
         }
         producer.beginTransaction();
@@ -300,6 +307,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         offsets.forEach((partition, offset) -> progress.get(partition).committed(offset.offset()));
         // after the commit: a crash before this line re-finds the result from the attempts, charging nothing
         toMark.forEach(attempts::record);
+        toRelease.forEach(committed -> committed.complete(null));
     }
 
     private void applyBackPressure() {
@@ -370,11 +378,15 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private record Outputs(List<ProducerRecord<String, byte[]>> records, AttemptLogEntry markCompleted) {
     }
 
-    /** A finished request (or the end of an account's chain, to forget it). */
+    /**
+     * A finished request, with the future that releases its account's next request once it is committed (or
+     * the end of an account's chain, to forget it).
+     */
     private record Completion(TopicPartition partition, long epoch, long offset, Outputs outputs, String tailOf,
                               CompletableFuture<Void> tail) {
-        Completion(TopicPartition partition, long epoch, long offset, Outputs outputs) {
-            this(partition, epoch, offset, outputs, null, null);
+        Completion(TopicPartition partition, long epoch, long offset, Outputs outputs,
+                   CompletableFuture<Void> committed) {
+            this(partition, epoch, offset, outputs, null, committed);
         }
 
         static Completion tailDone(String account, CompletableFuture<Void> tail) {

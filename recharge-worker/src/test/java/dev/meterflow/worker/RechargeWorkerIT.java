@@ -1,0 +1,268 @@
+package dev.meterflow.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.gatewaysim.GatewaySimulator;
+import dev.meterflow.gatewaysim.SimulatorSettings;
+import dev.meterflow.schemas.AttemptOutcome;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentAttempt;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.Receipt;
+import dev.meterflow.schemas.RechargeReason;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.config.WorkerConfig;
+import dev.meterflow.worker.gateway.stripe.StripeGateway;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The recharge worker on a real KRaft broker against the gateway simulator: results, receipts and notices
+ * read back with {@code read_committed}; the simulator's ledger is the authority on charges.
+ */
+class RechargeWorkerIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static EmbeddedKafka kafka;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private GatewaySimulator simulator;
+    private RechargeWorkerService worker;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start(null);
+        kafka.createTopics(Topics.ALL.stream()
+                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        producer.close();
+        kafka.close();
+    }
+
+    @BeforeEach
+    void startSimulatorAndWorker() {
+        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
+        worker = startWorker();
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        simulator.close();
+    }
+
+    @Test
+    void shouldChargeOnceAndPublishTheResultReceiptAndNotice() {
+        RechargeRequest request = request("rr-ok", "acct-ok", card("pm_card_visa", PaymentMethodRole.PRIMARY));
+
+        send(request);
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("rr-ok"), list -> !list.isEmpty()).get(0);
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+        assertThat(result.getAttempts()).extracting(PaymentAttempt::getOutcome).containsExactly(AttemptOutcome.SUCCEEDED);
+        assertThat(values(Topics.RECEIPTS, "acct-ok")).singleElement().satisfies(receipt -> {
+            assertThat(receipt.getAmountCents()).isEqualTo(3_500);
+            assertThat(receipt.getLast4()).isEqualTo("4242");
+            assertThat(receipt.getRecipients()).containsExactly("billing@acct-ok.example");
+        });
+        assertThat(values(Topics.BILLING_NOTIFICATIONS, "acct-ok")).extracting(BillingNotification::getType)
+                .containsExactly(NotificationType.RECHARGE_RECEIPT);
+        assertThat(simulator.successfulChargesByRequestId().get("rr-ok")).hasSize(1);
+    }
+
+    @Test
+    void shouldFallBackToTheBackupCardAfterAPrimaryDecline() {
+        send(request("rr-fallback", "acct-fallback",
+                card("pm_card_chargeDeclinedInsufficientFunds", PaymentMethodRole.PRIMARY),
+                card("pm_card_mastercard", PaymentMethodRole.BACKUP)));
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("rr-fallback"), list -> !list.isEmpty()).get(0);
+
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+        assertThat(result.getPaymentMethodId()).isEqualTo("pm_card_mastercard");
+        assertThat(result.getAttempts()).extracting(PaymentAttempt::getOutcome, PaymentAttempt::getDeclineCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AttemptOutcome.DECLINED_SOFT, "insufficient_funds"),
+                        org.assertj.core.groups.Tuple.tuple(AttemptOutcome.SUCCEEDED, null));
+    }
+
+    @Test
+    void shouldReportADeclineByEmailAndSmsWhenEveryCardDeclines() {
+        send(request("rr-declined", "acct-declined",
+                card("pm_card_chargeDeclinedStolenCard", PaymentMethodRole.PRIMARY),
+                card("pm_card_chargeDeclinedInsufficientFunds", PaymentMethodRole.BACKUP)));
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("rr-declined"), list -> !list.isEmpty()).get(0);
+
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.DECLINED);
+        assertThat(result.getAttempts()).extracting(PaymentAttempt::getOutcome)
+                .containsExactly(AttemptOutcome.DECLINED_HARD, AttemptOutcome.DECLINED_SOFT);
+        assertThat(values(Topics.BILLING_NOTIFICATIONS, "acct-declined")).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getSmsRecipients()).containsExactly("+15125550142");
+        });
+        assertThat(values(Topics.RECEIPTS, "acct-declined")).isEmpty();
+    }
+
+    @Test
+    void shouldChargeOnceWhenTheSameRequestArrivesTwice() {
+        RechargeRequest request = request("rr-twice", "acct-twice", card("pm_card_visa", PaymentMethodRole.PRIMARY));
+        send(request);
+        send(request);
+        RechargeRequest marker = request("rr-after", "acct-twice", card("pm_card_visa", PaymentMethodRole.PRIMARY));
+        send(marker);
+
+        await().atMost(WAIT).until(() -> results("rr-after"), list -> !list.isEmpty());
+
+        assertThat(results("rr-twice")).hasSize(1);
+        assertThat(simulator.successfulChargesByRequestId().get("rr-twice")).hasSize(1);
+    }
+
+    @Test
+    void shouldChargeOnceWhenTheWorkerDiesBetweenTheChargeAndTheResult() {
+        // the gateway charges the primary card but holds its answer: the worker is waiting when it dies
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder()
+                .timeoutAfterCharge(Duration.ofSeconds(20), "pm_card_amex").build());
+        send(request("rr-crash", "acct-crash", card("pm_card_amex", PaymentMethodRole.PRIMARY),
+                card("pm_card_mastercard", PaymentMethodRole.BACKUP)));
+        await().atMost(WAIT).until(() -> simulator.successfulChargesByRequestId().containsKey("rr-crash"));
+
+        worker.halt();
+        assertThat(results("rr-crash")).isEmpty();
+        simulator.updateSettings(SimulatorSettings.defaults());
+        worker = startWorker();
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("rr-crash"), list -> !list.isEmpty()).get(0);
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+        assertThat(result.getPaymentMethodId()).isEqualTo("pm_card_amex");
+        assertThat(simulator.successfulChargesByRequestId().get("rr-crash")).hasSize(1);
+        assertThat(simulator.charges()).noneMatch(charge -> "pm_card_mastercard".equals(charge.paymentMethod())
+                && "rr-crash".equals(charge.requestId()));
+        assertThat(values(Topics.RECEIPTS, "acct-crash")).hasSize(1);
+        assertThat(results("rr-crash")).hasSize(1);
+    }
+
+    private RechargeWorkerService startWorker() {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
+        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
+        props.setProperty("meterflow.gateway.rate-limit", "200");
+        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
+        props.setProperty("meterflow.reconcile-interval", "PT1S");
+        props.setProperty("meterflow.shutdown-timeout", "PT5S");
+        WorkerConfig config = WorkerConfig.from(props);
+        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
+                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
+    }
+
+    private static List<PaymentResult> results(String requestId) {
+        return readAll(Topics.PAYMENT_RESULTS).stream()
+                .filter(result -> result.getRequestId().equals(requestId)).toList();
+    }
+
+    private static <V> List<V> values(Topic<String, V> topic, String accountId) {
+        List<V> matching = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records(topic.name())) {
+            if (accountId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                matching.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+            }
+        }
+        return matching;
+    }
+
+    private static <V> List<V> readAll(Topic<String, V> topic) {
+        return records(topic.name()).stream()
+                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value())).toList();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static void send(RechargeRequest request) {
+        producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(),
+                request.getAccountId().getBytes(StandardCharsets.UTF_8),
+                Topics.RECHARGE_REQUESTS.valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), request)));
+        producer.flush();
+    }
+
+    private static RechargeRequest request(String requestId, String accountId, PaymentMethodRef... methods) {
+        return RechargeRequest.newBuilder()
+                .setRequestId(requestId)
+                .setAccountId(accountId)
+                .setReason(RechargeReason.AUTO_RECHARGE)
+                .setAmountCents(3_500)
+                .setCurrency("USD")
+                .setPaymentMethods(List.of(methods))
+                .setBalanceMicros(14_000_000)
+                .setThresholdMicros(15_000_000)
+                .setTargetMicros(49_000_000)
+                .setRequestedAt(T0)
+                .setBillingEmails(List.of("billing@" + accountId + ".example"))
+                .setCriticalBillingPhone("+15125550142")
+                .build();
+    }
+
+    private static PaymentMethodRef card(String paymentMethodId, PaymentMethodRole role) {
+        return PaymentMethodRef.newBuilder()
+                .setPaymentMethodId(paymentMethodId)
+                .setCustomerId("cus_meterflow")
+                .setType(PaymentMethodType.CARD)
+                .setBrand(paymentMethodId.contains("mastercard") ? "mastercard"
+                        : paymentMethodId.contains("amex") ? "amex" : "visa")
+                .setLast4(paymentMethodId.contains("mastercard") ? "4444"
+                        : paymentMethodId.contains("amex") ? "8431" : "4242")
+                .setRole(role)
+                .build();
+    }
+}
