@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
 /** The pure rules of an automatic recharge: how much, and which payment methods in which order. */
 public final class RechargePolicy {
 
+    /** The smallest card charge the gateway accepts (Stripe: $0.50 in USD); a smaller top-up is raised to it. */
+    public static final long MIN_CHARGE_CENTS = 50;
+
     /** Brands the billing rules refuse: "No PayPal, no Diners Club." */
     public static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
 
@@ -20,14 +23,16 @@ public final class RechargePolicy {
 
     /**
      * The amount to charge, in whole cents rounded up: {@code target - balance} when topping up to a target,
-     * {@code amountMicros} for a fixed amount. Zero or less means there is nothing to charge.
+     * {@code amountMicros} for a fixed amount, and at least {@link #MIN_CHARGE_CENTS} (a smaller charge would
+     * be refused by the gateway every time). Zero or less means there is nothing to charge.
      */
     public static long amountCents(AutoRechargePolicy policy, long balanceMicros) {
         long micros = switch (policy.mode()) {
             case TOP_UP_TO_TARGET -> Money.subtract(policy.targetMicros(), balanceMicros);
             case FIXED_AMOUNT -> policy.amountMicros();
         };
-        return Money.toCentsRoundingUp(micros);
+        long cents = Money.toCentsRoundingUp(micros);
+        return cents <= 0 ? cents : Math.max(cents, MIN_CHARGE_CENTS);
     }
 
     /** The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never. */
