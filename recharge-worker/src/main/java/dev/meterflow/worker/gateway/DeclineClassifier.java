@@ -80,11 +80,12 @@ public final class DeclineClassifier {
         return "generic_decline";
     }
 
+    /** Hard or soft; an unknown or missing code is soft. */
     public static GatewayAnswer.Kind classify(String declineCode) {
-        return HARD.contains(declineCode) ? GatewayAnswer.Kind.DECLINED_HARD : GatewayAnswer.Kind.DECLINED_SOFT;
+        return isHard(declineCode) ? GatewayAnswer.Kind.DECLINED_HARD : GatewayAnswer.Kind.DECLINED_SOFT;
     }
 
     public static boolean isHard(String declineCode) {
-        return HARD.contains(declineCode);
+        return declineCode != null && HARD.contains(declineCode.toLowerCase(Locale.ROOT));
     }
 }

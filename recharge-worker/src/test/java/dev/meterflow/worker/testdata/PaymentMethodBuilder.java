@@ -1,0 +1,61 @@
+package dev.meterflow.worker.testdata;
+
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+
+/**
+ * Test data: stored payment methods by Stripe test token ({@code pm_card_visa}), never a card number.
+ * {@code aVisaCard().primary()}.
+ */
+public final class PaymentMethodBuilder {
+
+    private final String paymentMethodId;
+    private final String brand;
+    private final String last4;
+    private PaymentMethodRole role = PaymentMethodRole.OTHER;
+
+    private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
+        this.paymentMethodId = paymentMethodId;
+        this.brand = brand;
+        this.last4 = last4;
+    }
+
+    public static PaymentMethodBuilder aVisaCard() {
+        return new PaymentMethodBuilder(TestData.VISA, "visa", "4242");
+    }
+
+    public static PaymentMethodBuilder aMastercard() {
+        return new PaymentMethodBuilder(TestData.MASTERCARD, "mastercard", "4444");
+    }
+
+    public static PaymentMethodBuilder anAmexCard() {
+        return new PaymentMethodBuilder(TestData.AMEX, "amex", "8431");
+    }
+
+    public PaymentMethodBuilder primary() {
+        this.role = PaymentMethodRole.PRIMARY;
+        return this;
+    }
+
+    public PaymentMethodBuilder backup() {
+        this.role = PaymentMethodRole.BACKUP;
+        return this;
+    }
+
+    public PaymentMethodBuilder other() {
+        this.role = PaymentMethodRole.OTHER;
+        return this;
+    }
+
+    public PaymentMethodRef build() {
+        return PaymentMethodRef.newBuilder()
+                .setPaymentMethodId(paymentMethodId)
+                .setCustomerId(TestData.CUSTOMER)
+                .setType(PaymentMethodType.CARD)
+                .setBrand(brand)
+                .setLast4(last4)
+                .setRole(role)
+                .build();
+    }
+}
