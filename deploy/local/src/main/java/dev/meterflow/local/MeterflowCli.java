@@ -1,0 +1,163 @@
+package dev.meterflow.local;
+
+import dev.meterflow.local.stack.LocalStack;
+import dev.meterflow.local.topics.ProvisionTopics;
+import dev.meterflow.local.topics.TopicDefinitions;
+import dev.meterflow.metering.pricing.UnpricedReason;
+import dev.meterflow.metering.replay.ReplayPlan;
+import dev.meterflow.metering.replay.UnpricedReplay;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code meterflow}: the local stack and the operator's commands. */
+@Command(name = "meterflow", mixinStandardHelpOptions = true,
+        description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage.",
+        subcommands = {MeterflowCli.Local.class, MeterflowCli.Provision.class, MeterflowCli.Replay.class})
+public final class MeterflowCli {
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // the stack's own view on the console; only warnings and errors from the parts underneath
+            System.setProperty("logback.configurationFile", "logback-meterflow.xml");
+        }
+        CommandLine commandLine = new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
+                .registerConverter(Duration.class, MeterflowCli::duration);
+        System.exit(commandLine.execute(args));
+    }
+
+    /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
+    static Duration duration(String text) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (value.startsWith("p")) {
+                return Duration.parse(value.toUpperCase(Locale.ROOT));
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new CommandLine.TypeConversionException("'" + text + "' is not a duration like 90s, 5m");
+            };
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration like 90s, 5m or PT2H");
+        }
+    }
+
+    @Command(name = "local", mixinStandardHelpOptions = true,
+            description = {"Runs the whole pipeline on this machine: a real Kafka broker (or --bootstrap-servers), "
+                    + "the topics, the gateway simulator, the metering topology, the recharge worker, seeded accounts "
+                    + "and generated usage. Shows a live view; at the end (--duration or Ctrl-C) checks the invariants."})
+    static final class Local implements Callable<Integer> {
+        @Option(names = "--accounts", defaultValue = "50", description = "Seeded accounts (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Usage events per second (default ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--duration", description = "How long to generate usage, e.g. 60s or 5m (default: until Ctrl-C).")
+        Duration duration;
+
+        @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
+        String bootstrapServers;
+
+        @Option(names = "--data-dir", defaultValue = "data/local",
+                description = "Broker logs and metering state (default ${DEFAULT-VALUE}); kept between runs.")
+        Path dataDir;
+
+        @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--gateway-latency-ms", defaultValue = "50",
+                description = "Simulated gateway latency (default ${DEFAULT-VALUE}).")
+        long gatewayLatencyMs;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (accounts < 1 || rate < 1 || partitions < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--accounts, --rate and --partitions must be at least 1");
+            }
+            LocalStack stack = new LocalStack(new LocalStack.Options(accounts, rate, duration, bootstrapServers,
+                    dataDir.toAbsolutePath(), partitions, gatewayLatencyMs), System.out);
+            CountDownLatch reported = new CountDownLatch(1);
+            // Ctrl-C: stop generating, let the pipeline settle, check and report, then let the JVM go
+            Thread hook = new Thread(() -> {
+                stack.requestStop();
+                try {
+                    reported.await(3, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "meterflow-local-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                LocalStack.Summary summary = stack.run();
+                summary.print(System.out);
+                return summary.ok() ? 0 : 1;
+            } finally {
+                reported.countDown();
+            }
+        }
+    }
+
+    @Command(name = "provision-topics", mixinStandardHelpOptions = true,
+            description = "Creates the topics that are missing and reports drift in the ones that exist. Idempotent.")
+    static final class Provision implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--partitions", defaultValue = "12",
+                description = "Partitions of every account-keyed topic (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication", defaultValue = "3", description = "Replication factor (default ${DEFAULT-VALUE}).")
+        short replication;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                ProvisionTopics.Report report = new ProvisionTopics(admin)
+                        .apply(TopicDefinitions.all(partitions, replication));
+                report.created().forEach(name -> System.out.println("created  " + name));
+                report.unchanged().forEach(name -> System.out.println("ok       " + name));
+                report.drift().forEach(line -> System.out.println("DRIFT    " + line));
+                return report.ok() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "replay-unpriced", mixinStandardHelpOptions = true,
+            description = {"Re-publishes parked usage events (usage-unpriced) that can be priced now to usage-events.",
+                    "Safe to run again: the topology debits an eventId at most once."})
+    static final class Replay implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--dry-run", description = "Report what would be re-published without publishing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            ReplayPlan plan = UnpricedReplay.run(bootstrapServers, dryRun);
+            System.out.printf("%s to usage-events: %d%n", dryRun ? "would re-publish" : "re-published",
+                    plan.toReplay().size());
+            for (Map.Entry<UnpricedReason, Integer> still : plan.stillUnpriced().entrySet()) {
+                System.out.printf("still parked reason=%s count=%d%s%n", still.getKey(), still.getValue(),
+                        still.getKey().replayable() ? "" : " (fix the event at its source; a replay cannot price it)");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.meterflow.local.stack;
+
+import dev.meterflow.money.Money;
+import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.AutoRecharge;
+import dev.meterflow.schemas.AutoRechargeMode;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.Price;
+import dev.meterflow.schemas.PriceCategory;
+import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.ServiceAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local stack's accounts and rate card: a realistic call-tracking price list, and accounts with
+ * thresholds, targets, primary and backup cards — some of which decline (the gateway simulator's test tokens),
+ * so recharges, fallbacks, declines and pauses all happen.
+ */
+public final class SeedData {
+
+    public static final String RATE_PLAN = "standard-2026";
+
+    private SeedData() {
+    }
+
+    /** Per-minute calls, monthly numbers, transcription, enhanced caller ID, encrypted recording, software fee. */
+    public static RateCard rateCard(Instant now) {
+        Map<String, Price> prices = new LinkedHashMap<>();
+        prices.put("call.minutes.local", price(25_000, 60, PriceCategory.CALL_MINUTES));
+        prices.put("call.minutes.tollfree", price(45_000, 60, PriceCategory.CALL_MINUTES));
+        prices.put("number.local.monthly", price(3_000_000, 1, PriceCategory.TRACKING_NUMBER));
+        prices.put("number.tollfree.monthly", price(5_000_000, 1, PriceCategory.TRACKING_NUMBER));
+        prices.put("transcription.minutes", price(50_000, 60, PriceCategory.TRANSCRIPTION));
+        prices.put("callerid.enhanced.lookup", price(15_000, 1, PriceCategory.ENHANCED_CALLER_ID));
+        prices.put("recording.encrypted.minutes", price(10_000, 60, PriceCategory.ENCRYPTED_RECORDING));
+        prices.put("software.monthly", price(45_000_000, 1, PriceCategory.SOFTWARE_FEE));
+        return RateCard.newBuilder().setRatePlanId(RATE_PLAN).setCurrency("USD").setPrices(prices)
+                .setUpdatedAt(now).build();
+    }
+
+    /** What kind of payer an account is, by its index: most pay, some need the backup, a few cannot pay. */
+    public enum Payer { GOOD, PRIMARY_DECLINES, BOTH_DECLINE, NO_AUTO_RECHARGE, FIXED_AMOUNT }
+
+    public static Payer payer(int index) {
+        return switch (index % 20) {
+            case 3, 13 -> Payer.PRIMARY_DECLINES;
+            case 7 -> Payer.BOTH_DECLINE;
+            case 11 -> Payer.NO_AUTO_RECHARGE;
+            case 5, 17 -> Payer.FIXED_AMOUNT;
+            default -> Payer.GOOD;
+        };
+    }
+
+    public static String accountId(int index) {
+        return String.format("acct-%04d", index);
+    }
+
+    public static List<AccountSettings> accounts(int count, Instant now) {
+        List<AccountSettings> accounts = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            accounts.add(settings(accountId(i), payer(i), now));
+        }
+        return accounts;
+    }
+
+    static AccountSettings settings(String accountId, Payer payer, Instant now) {
+        boolean auto = payer != Payer.NO_AUTO_RECHARGE;
+        boolean fixed = payer == Payer.FIXED_AMOUNT;
+        List<PaymentMethodRef> cards = switch (payer) {
+            case PRIMARY_DECLINES -> List.of(card("pm_card_chargeDeclinedInsufficientFunds", accountId, "visa", "9995",
+                    PaymentMethodRole.PRIMARY), card("pm_card_mastercard", accountId, "mastercard", "4444",
+                    PaymentMethodRole.BACKUP));
+            case BOTH_DECLINE -> List.of(card("pm_card_chargeDeclinedStolenCard", accountId, "visa", "9979",
+                    PaymentMethodRole.PRIMARY), card("pm_card_chargeDeclinedInsufficientFunds", accountId, "visa",
+                    "9995", PaymentMethodRole.BACKUP));
+            default -> List.of(card("pm_card_visa", accountId, "visa", "4242", PaymentMethodRole.PRIMARY),
+                    card("pm_card_mastercard", accountId, "mastercard", "4444", PaymentMethodRole.BACKUP));
+        };
+        return AccountSettings.newBuilder()
+                .setAccountId(accountId)
+                .setRatePlanId(RATE_PLAN)
+                .setParentAccountId(null)
+                .setAutoRecharge(AutoRecharge.newBuilder()
+                        .setEnabled(auto)
+                        .setMode(fixed ? AutoRechargeMode.FIXED_AMOUNT : AutoRechargeMode.TOP_UP_TO_TARGET)
+                        .setThresholdMicros(Money.dollarsToMicros(15))
+                        .setTargetMicros(Money.dollarsToMicros(50))
+                        .setAmountMicros(Money.dollarsToMicros(25))
+                        .build())
+                .setPaymentMethods(cards)
+                .setBillingEmails(List.of("billing@" + accountId + ".example", "owner@" + accountId + ".example"))
+                .setCriticalBillingPhone("+1512555" + accountId.substring(accountId.length() - 4))
+                .setDirectChargePlanFee(false)
+                .setServiceAddress(ServiceAddress.newBuilder().setLine1("500 W 2nd St").setCity("Austin")
+                        .setRegion("TX").setPostalCode("78701").setCountry("US").build())
+                .setTaxExempt(false)
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    private static Price price(long unitPriceMicros, long unitSize, PriceCategory category) {
+        return Price.newBuilder().setUnitPriceMicros(unitPriceMicros).setUnitSize(unitSize).setCategory(category)
+                .setTaxable(category != PriceCategory.SOFTWARE_FEE).build();
+    }
+
+    private static PaymentMethodRef card(String token, String accountId, String brand, String last4,
+                                         PaymentMethodRole role) {
+        return PaymentMethodRef.newBuilder().setPaymentMethodId(token).setCustomerId("cus_" + accountId.replace("-", ""))
+                .setType(PaymentMethodType.CARD).setBrand(brand).setLast4(last4).setRole(role).build();
+    }
+}

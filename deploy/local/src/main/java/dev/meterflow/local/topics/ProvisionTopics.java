@@ -1,0 +1,116 @@
+package dev.meterflow.local.topics;
+
+import dev.meterflow.local.topics.TopicDefinitions.TopicDefinition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics that are missing and checks the ones that exist against their definitions. Idempotent:
+ * running it again creates nothing and reports the same drift. Drift is reported, never "fixed" (changing
+ * the partitions of a keyed topic would move accounts between partitions).
+ */
+public final class ProvisionTopics {
+
+    private final Admin admin;
+
+    public ProvisionTopics(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** What provisioning did and found. */
+    public record Report(List<String> created, List<String> unchanged, List<String> drift) {
+        public boolean ok() {
+            return drift.isEmpty();
+        }
+    }
+
+    public Report apply(Collection<TopicDefinition> definitions) throws InterruptedException {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> created = new ArrayList<>();
+            for (TopicDefinition definition : definitions) {
+                if (!existing.contains(definition.name())) {
+                    create(definition);
+                    created.add(definition.name());
+                }
+            }
+            List<TopicDefinition> toCheck = definitions.stream()
+                    .filter(definition -> existing.contains(definition.name())).toList();
+            List<String> drift = drift(toCheck);
+            List<String> unchanged = toCheck.stream().map(TopicDefinition::name)
+                    .filter(name -> drift.stream().noneMatch(line -> line.startsWith(name + ":"))).toList();
+            drift.addAll(coPartitioning(definitions));
+            return new Report(created, unchanged, drift);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot provision topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void create(TopicDefinition definition) throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(List.of(new NewTopic(definition.name(), definition.partitions(),
+                    definition.replication()).configs(definition.configs()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private List<String> drift(List<TopicDefinition> definitions) throws InterruptedException, ExecutionException {
+        List<String> drift = new ArrayList<>();
+        if (definitions.isEmpty()) {
+            return drift;
+        }
+        Map<String, TopicDescription> described = admin.describeTopics(
+                definitions.stream().map(TopicDefinition::name).toList()).allTopicNames().get();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(definitions.stream()
+                .map(d -> new ConfigResource(ConfigResource.Type.TOPIC, d.name())).toList()).all().get();
+        for (TopicDefinition definition : definitions) {
+            TopicDescription description = described.get(definition.name());
+            int partitions = description.partitions().size();
+            if (partitions != definition.partitions()) {
+                drift.add(definition.name() + ": " + partitions + " partitions, defined " + definition.partitions());
+            }
+            int replication = description.partitions().get(0).replicas().size();
+            if (definition.replication() > 0 && replication != definition.replication()) {
+                drift.add(definition.name() + ": replication " + replication + ", defined " + definition.replication());
+            }
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, definition.name()));
+            definition.configs().forEach((key, expected) -> {
+                ConfigEntry entry = config.get(key);
+                String actual = entry == null ? null : entry.value();
+                if (!expected.equals(actual)) {
+                    drift.add(definition.name() + ": " + key + "=" + actual + ", defined " + expected);
+                }
+            });
+        }
+        return drift;
+    }
+
+    /** Every account-keyed topic must have the same partition count, or the metering topology cannot start. */
+    private List<String> coPartitioning(Collection<TopicDefinition> definitions)
+            throws InterruptedException, ExecutionException {
+        List<String> keyed = definitions.stream().filter(TopicDefinition::keyedByAccount)
+                .map(TopicDefinition::name).toList();
+        Map<String, Integer> counts = admin.describeTopics(keyed).allTopicNames().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+        Set<Integer> distinct = Set.copyOf(counts.values());
+        if (distinct.size() <= 1) {
+            return List.of();
+        }
+        return List.of("account-keyed topics are not co-partitioned: " + new java.util.TreeMap<>(counts));
+    }
+}
