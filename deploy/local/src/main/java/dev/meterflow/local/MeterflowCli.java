@@ -3,8 +3,7 @@ package dev.meterflow.local;
 import dev.meterflow.local.stack.LocalStack;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
-import dev.meterflow.metering.pricing.UnpricedReason;
-import dev.meterflow.metering.replay.ReplayPlan;
+import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.replay.UnpricedReplay;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,13 +149,7 @@ public final class MeterflowCli {
 
         @Override
         public Integer call() {
-            ReplayPlan plan = UnpricedReplay.run(bootstrapServers, dryRun);
-            System.out.printf("%s to usage-events: %d%n", dryRun ? "would re-publish" : "re-published",
-                    plan.toReplay().size());
-            for (Map.Entry<UnpricedReason, Integer> still : plan.stillUnpriced().entrySet()) {
-                System.out.printf("still parked reason=%s count=%d%s%n", still.getKey(), still.getValue(),
-                        still.getKey().replayable() ? "" : " (fix the event at its source; a replay cannot price it)");
-            }
+            ReplayUnpricedCommand.print(UnpricedReplay.run(bootstrapServers, dryRun), dryRun, System.out);
             return 0;
         }
     }

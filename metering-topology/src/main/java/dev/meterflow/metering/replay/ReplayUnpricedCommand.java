@@ -4,6 +4,7 @@ import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.pricing.UnpricedReason;
 import dev.meterflow.topics.Topics;
+import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,14 +26,19 @@ public final class ReplayUnpricedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReplayPlan plan = UnpricedReplay.run(parent.config().get(MeteringConfig.BOOTSTRAP_SERVERS), dryRun);
+        print(plan, dryRun, System.out);
+        return 0;
+    }
+
+    /** What a replay did (or would do), and what stays parked by reason. */
+    public static void print(ReplayPlan plan, boolean dryRun, PrintStream out) {
         int parked = plan.toReplay().size() + plan.stillUnpriced().values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf("parked events read: %d%n", parked);
-        System.out.printf("%s to %s: %d%n", dryRun ? "would re-publish" : "re-published", Topics.USAGE_EVENTS.name(),
+        out.printf("parked events read: %d%n", parked);
+        out.printf("%s to %s: %d%n", dryRun ? "would re-publish" : "re-published", Topics.USAGE_EVENTS.name(),
                 plan.toReplay().size());
         for (Map.Entry<UnpricedReason, Integer> still : plan.stillUnpriced().entrySet()) {
-            System.out.printf("still parked reason=%s count=%d%s%n", still.getKey(), still.getValue(),
+            out.printf("still parked reason=%s count=%d%s%n", still.getKey(), still.getValue(),
                     still.getKey().replayable() ? "" : " (fix the event at its source; a replay cannot price it)");
         }
-        return 0;
     }
 }
