@@ -121,6 +121,11 @@ public final class GatewaySimulator implements AutoCloseable {
         return Collections.unmodifiableMap(byRequest);
     }
 
+    /** Payment intents accepted and still being processed (within the simulated latency): no charge yet. */
+    public int paymentsInProgress() {
+        return api.createsInProgress();
+    }
+
     /** Forgets all intents, charges and idempotency keys; keeps the settings and restarts their random draws. */
     public void reset() {
         api.reset();

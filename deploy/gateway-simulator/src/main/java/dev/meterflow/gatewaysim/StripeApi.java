@@ -125,8 +125,24 @@ final class StripeApi {
         return Optional.of(StripeErrors.apiError("An unknown error occurred (injected by the gateway simulator)."));
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger createsInProgress =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Payment intents accepted and not yet executed (still within the simulated latency). */
+    int createsInProgress() {
+        return createsInProgress.get();
+    }
+
     /** {@code POST /v1/payment_intents}, up to the moment the charge would execute. */
     CreateStep beginCreate(ApiCall call) {
+        CreateStep step = reserve(call);
+        if (step instanceof Started) {
+            createsInProgress.incrementAndGet();
+        }
+        return step;
+    }
+
+    private CreateStep reserve(ApiCall call) {
         CreatePaymentIntent request;
         try {
             request = CreatePaymentIntent.parse(call.params());
@@ -155,6 +171,7 @@ final class StripeApi {
 
     /** Charges the card (success or decline), records it, and saves the answer under the idempotency key. */
     Executed execute(PendingCreate create) {
+        createsInProgress.decrementAndGet();
         try {
             Executed executed = charge(create.request(), create.idempotencyKey());
             if (create.idempotencyKey() != null) {

@@ -110,7 +110,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
                 }
                 try {
                     AttemptLogEntry entry = fromRecord(serde.deserialize(topic, record.value()));
-                    if (find(entry.requestId()).map(known -> !isBehind(known, entry)).orElse(true)) {
+                    if (find(entry.requestId()).map(known -> isBehind(known, entry)).orElse(true)) {
                         remember(entry);
                     }
                     read++;

@@ -39,7 +39,7 @@ public final class WorkerConfig {
     public static final Key UNKNOWN_MAX_TRIES = Key.of("meterflow.unknown.max-tries", "3",
             "Gateway calls with the same idempotency key while a card's outcome stays unknown, before a look-up.");
     public static final Key UNKNOWN_RETRY_BACKOFF = Key.of("meterflow.unknown.retry-backoff", "PT2S",
-            "Pause before calling again with the same key after an unknown outcome.");
+            "Pause before calling again with the same key after an unknown outcome; doubled on each 429 in a row.");
     public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",

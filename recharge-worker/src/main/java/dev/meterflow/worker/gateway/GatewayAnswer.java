@@ -1,17 +1,14 @@
 package dev.meterflow.worker.gateway;
 
-import java.time.Duration;
-
 /**
  * What the gateway said about one charge, classified.
  *
  * @param declineCode      the gateway's decline code (or error code), {@code null} on success
  * @param gatewayReference the payment intent id, when the gateway gave one
  * @param chargeId         the charge id, on success
- * @param retryAfter       for {@link Kind#RATE_LIMITED}: how long to wait, when the gateway said
  */
 public record GatewayAnswer(Kind kind, String declineCode, String gatewayReference, String chargeId,
-                            Duration retryAfter, String message) {
+                            String message) {
 
     /**
      * SUCCEEDED: charged. DECLINED_HARD: the card must not be charged again (lost, stolen, fraudulent, closed).
@@ -22,10 +19,10 @@ public record GatewayAnswer(Kind kind, String declineCode, String gatewayReferen
     public enum Kind { SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR, UNKNOWN, RATE_LIMITED }
 
     public static GatewayAnswer succeeded(String gatewayReference, String chargeId) {
-        return new GatewayAnswer(Kind.SUCCEEDED, null, gatewayReference, chargeId, null, "succeeded");
+        return new GatewayAnswer(Kind.SUCCEEDED, null, gatewayReference, chargeId, "succeeded");
     }
 
     public static GatewayAnswer unknown(String message) {
-        return new GatewayAnswer(Kind.UNKNOWN, null, null, null, null, message);
+        return new GatewayAnswer(Kind.UNKNOWN, null, null, null, message);
     }
 }

@@ -108,6 +108,7 @@ public final class RechargeProcessor {
      */
     private AttemptLogEntry reconcile(RechargeRequest request, AttemptLogEntry entry, Step.Hold hold)
             throws InterruptedException {
+        rateLimiter.acquire();
         Optional<GatewayAnswer> found = gateway.lookUp(request.getRequestId(), hold.paymentMethodId());
         if (found.isPresent() && found.get().kind() != GatewayAnswer.Kind.UNKNOWN) {
             log.info("reconciled by look-up requestId='{}' paymentMethod='{}' outcome={}", request.getRequestId(),
@@ -143,7 +144,8 @@ public final class RechargeProcessor {
             if (answer.kind() != GatewayAnswer.Kind.RATE_LIMITED) {
                 return answer;
             }
-            Duration pause = answer.retryAfter() != null ? answer.retryAfter() : Duration.ofSeconds(1L << Math.min(waits, 5));
+            // doubling pauses from the retry back-off; every later call waits too (the limiter is shared)
+            Duration pause = unknownRetryBackoff.multipliedBy(1L << Math.min(waits, 5));
             log.warn("gateway rate limit hit requestId='{}' pausing={}", command.requestId(), pause);
             rateLimiter.backOff(pause);
         }

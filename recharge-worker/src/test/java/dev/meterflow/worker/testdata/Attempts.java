@@ -3,7 +3,6 @@ package dev.meterflow.worker.testdata;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.GatewayAnswer;
 import dev.meterflow.worker.recharge.Attempt;
-import java.time.Duration;
 
 /**
  * Test data: attempts of {@link TestData#REQUEST_ID} as the processor records them (started, then answered),
@@ -62,17 +61,17 @@ public final class Attempts {
         }
 
         public static GatewayAnswer declinedHard(String declineCode) {
-            return new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, declineCode, "pi_3PqDeclinedHard01", null, null,
+            return new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, declineCode, "pi_3PqDeclinedHard01", null,
                     "Your card was declined.");
         }
 
         public static GatewayAnswer declinedSoft(String declineCode) {
-            return new GatewayAnswer(GatewayAnswer.Kind.DECLINED_SOFT, declineCode, "pi_3PqDeclinedSoft01", null, null,
+            return new GatewayAnswer(GatewayAnswer.Kind.DECLINED_SOFT, declineCode, "pi_3PqDeclinedSoft01", null,
                     "Your card was declined.");
         }
 
         public static GatewayAnswer error(String errorCode) {
-            return new GatewayAnswer(GatewayAnswer.Kind.ERROR, errorCode, null, null, null,
+            return new GatewayAnswer(GatewayAnswer.Kind.ERROR, errorCode, null, null,
                     "Amount must be at least $0.50 usd");
         }
 
@@ -80,9 +79,9 @@ public final class Attempts {
             return GatewayAnswer.unknown("read timed out after PT30S");
         }
 
-        /** A 429 asking to come back at once, so tests never wait. */
+        /** A 429; the processors under test pause a zero back-off, so tests never wait. */
         public static GatewayAnswer rateLimited() {
-            return new GatewayAnswer(GatewayAnswer.Kind.RATE_LIMITED, null, null, null, Duration.ZERO,
+            return new GatewayAnswer(GatewayAnswer.Kind.RATE_LIMITED, null, null, null,
                     "Too many requests hit the API too quickly.");
         }
 

@@ -2,6 +2,7 @@ package dev.meterflow.worker.gateway.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.RateLimitException;
@@ -32,10 +33,12 @@ import org.slf4j.LoggerFactory;
  *       {@code requires_action} → DECLINED_HARD {@code authentication_required} (the customer must be there).</li>
  *   <li>{@code CardException} (HTTP 402) → the decline code, hard or soft per {@link DeclineClassifier}.</li>
  *   <li>{@code RateLimitException} (429) → RATE_LIMITED: not processed, ask again later.</li>
- *   <li>{@code ApiConnectionException} (timeout, reset), any 5xx, an idempotency conflict (409: the same key
- *       is in flight elsewhere) → UNKNOWN: the charge may have happened.</li>
- *   <li>any other 4xx (invalid request, authentication, permission, idempotency key reused with other
- *       parameters) → ERROR: refused before charging.</li>
+ *   <li>{@code ApiConnectionException} (timeout, reset), any 5xx, a 409 (the same key still in flight, for
+ *       example after our own timeout) → UNKNOWN: the charge may have happened.</li>
+ *   <li>401 or 403 (our API key refused) → UNKNOWN: the request is held, never failed card by card, until the
+ *       key is fixed.</li>
+ *   <li>any other 4xx (invalid request, idempotency key reused with other parameters) → ERROR: refused before
+ *       charging.</li>
  * </ul>
  */
 public final class StripeGateway implements PaymentGateway {
@@ -73,22 +76,27 @@ public final class StripeGateway implements PaymentGateway {
         } catch (CardException e) {
             String code = DeclineClassifier.declineCode(e.getCode(), e.getDeclineCode());
             return new GatewayAnswer(DeclineClassifier.classify(code), code, paymentIntentId(e.getStripeError()),
-                    e.getCharge(), null, e.getMessage());
+                    e.getCharge(), e.getMessage());
         } catch (RateLimitException e) {
-            return new GatewayAnswer(GatewayAnswer.Kind.RATE_LIMITED, null, null, null, null, e.getMessage());
+            return new GatewayAnswer(GatewayAnswer.Kind.RATE_LIMITED, null, null, null, e.getMessage());
         } catch (ApiConnectionException e) {
             return GatewayAnswer.unknown("no answer from the gateway: " + e.getMessage());
+        } catch (AuthenticationException e) {
+            // our credentials (401, and 403 as its subclass), not the card: hold the request until the key is
+            // fixed rather than fail every card
+            log.error("the gateway refused the worker's API key status={}; requests are held until it is fixed",
+                    e.getStatusCode());
+            return GatewayAnswer.unknown("the gateway refused the worker's credentials");
         } catch (IdempotencyException e) {
-            if (e.getStatusCode() != null && e.getStatusCode() == 409) {
-                return GatewayAnswer.unknown("the same idempotency key is in flight: " + e.getMessage());
-            }
             log.error("idempotency key reused with other parameters requestId='{}' key='{}'", command.requestId(),
                     command.idempotencyKey());
             return error(e);
         } catch (StripeException e) {
             Integer status = e.getStatusCode();
-            if (status == null || status >= 500) {
-                return GatewayAnswer.unknown("gateway error " + status + ": " + e.getMessage());
+            // stripe-java raises a 409 (the same key still in flight, e.g. after our own timeout) as a plain
+            // ApiException: the first call may yet charge, so its outcome is unknown, not an error
+            if (status == null || status >= 500 || status == 409) {
+                return GatewayAnswer.unknown("gateway answered " + status + ": " + e.getMessage());
             }
             return error(e);
         }
@@ -116,8 +124,8 @@ public final class StripeGateway implements PaymentGateway {
         return switch (intent.getStatus()) {
             case "succeeded" -> GatewayAnswer.succeeded(intent.getId(), intent.getLatestCharge());
             case "requires_action" -> new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, "authentication_required",
-                    intent.getId(), null, null, "the issuer requires the customer to authenticate");
-            default -> new GatewayAnswer(GatewayAnswer.Kind.UNKNOWN, null, intent.getId(), null, null,
+                    intent.getId(), null, "the issuer requires the customer to authenticate");
+            default -> new GatewayAnswer(GatewayAnswer.Kind.UNKNOWN, null, intent.getId(), null,
                     "payment intent is " + intent.getStatus());
         };
     }
@@ -128,13 +136,13 @@ public final class StripeGateway implements PaymentGateway {
         if ("requires_payment_method".equals(intent.getStatus()) && lastError != null) {
             String code = DeclineClassifier.declineCode(lastError.getCode(), lastError.getDeclineCode());
             return new GatewayAnswer(DeclineClassifier.classify(code), code, intent.getId(), lastError.getCharge(),
-                    null, lastError.getMessage());
+                    lastError.getMessage());
         }
         return classify(intent);
     }
 
     private static GatewayAnswer error(StripeException e) {
-        return new GatewayAnswer(GatewayAnswer.Kind.ERROR, e.getCode(), null, null, null, e.getMessage());
+        return new GatewayAnswer(GatewayAnswer.Kind.ERROR, e.getCode(), null, null, e.getMessage());
     }
 
     private static String paymentIntentId(StripeError error) {

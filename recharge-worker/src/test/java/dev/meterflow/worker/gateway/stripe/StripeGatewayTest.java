@@ -129,13 +129,40 @@ class StripeGatewayTest {
 
     @Test
     void shouldCallARefusedRequestAnErrorNotADecline() {
+        // 40 cents is under the gateway's minimum charge: refused before charging, whatever the card
+        GatewayAnswer answer = gateway.charge(new ChargeCommand("rr-small", "acme", "cus_acme", "pm_card_visa", 40,
+                "usd", ChargeCommand.idempotencyKey("rr-small", "pm_card_visa")));
+
+        assertThat(answer.kind()).isEqualTo(Kind.ERROR);
+        assertThat(simulator.charges()).isEmpty();
+    }
+
+    @Test
+    void shouldHoldRatherThanFailCardsWhenTheGatewayRefusesTheApiKey() {
         StripeGateway wrongKey = new StripeGateway("pk_test_a_publishable_key", simulator.baseUrl(),
                 Duration.ofSeconds(2));
 
         GatewayAnswer answer = wrongKey.charge(charge("rr-auth", "pm_card_visa"));
 
-        assertThat(answer.kind()).isEqualTo(Kind.ERROR);
+        assertThat(answer.kind()).isEqualTo(Kind.UNKNOWN);
         assertThat(simulator.charges()).isEmpty();
+    }
+
+    @Test
+    void shouldCallTheSameKeyStillInFlightUnknownSoThatNoOtherCardIsTried() throws Exception {
+        // the first call is still being processed when the second, with the same key, arrives: Stripe answers 409
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latencyMs(1_500).build());
+        ChargeCommand command = charge("rr-in-flight", "pm_card_visa");
+        StripeGateway patient = new StripeGateway(API_KEY, simulator.baseUrl(), Duration.ofSeconds(5));
+        java.util.concurrent.CompletableFuture<GatewayAnswer> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> patient.charge(command));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> simulator.paymentsInProgress() == 1);
+
+        GatewayAnswer second = patient.charge(command);
+
+        assertThat(second.kind()).isEqualTo(Kind.UNKNOWN);
+        assertThat(first.get().kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(simulator.successfulChargesByRequestId().get("rr-in-flight")).hasSize(1);
     }
 
     private static ChargeCommand charge(String requestId, String paymentMethod) {

@@ -1,0 +1,59 @@
+package dev.meterflow.worker.attempts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.gateway.GatewayAnswer;
+import dev.meterflow.worker.recharge.Attempt;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The attempt log survives a restart as it was last written, on a real broker. */
+class KafkaAttemptStoreIT {
+
+    private static final String STOLEN = "pm_card_chargeDeclinedStolenCard";
+    private static final String BACKUP = "pm_card_mastercard";
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(null);
+        kafka.createTopics(List.of(new EmbeddedKafka.TopicSpec(Topics.RECHARGE_ATTEMPTS.name(), 2, true)));
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldReloadTheLatestVersionOfEveryRequestAndRememberHardDeclines() {
+        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        AttemptLogEntry entry = AttemptLogEntry.opened("rr-acme-1", "acme", 3_500);
+        try (KafkaAttemptStore store = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
+            // the life of one request: primary started, hard-declined, backup started, charged, committed
+            Attempt primary = Attempt.started(STOLEN, "meterflow/rr-acme-1/" + STOLEN, 1_000);
+            store.record(entry = entry.with(primary));
+            store.record(entry = entry.withLast(primary.answered(new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD,
+                    "stolen_card", "pi_1", null, "Your card was declined."), 1_100)));
+            Attempt backup = Attempt.started(BACKUP, "meterflow/rr-acme-1/" + BACKUP, 1_200);
+            store.record(entry = entry.with(backup));
+            store.record(entry = entry.withLast(backup.answered(GatewayAnswer.succeeded("pi_2", "ch_2"), 1_300)));
+            store.record(entry = entry.completed("SUCCEEDED"));
+        }
+
+        try (KafkaAttemptStore reopened = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
+            assertThat(reopened.find("rr-acme-1")).hasValue(entry);
+            assertThat(reopened.hardDeclinedMethods()).containsExactly(STOLEN);
+
+            // catching up re-reads the older versions this instance wrote: it must not step back to them
+            reopened.catchUp();
+            assertThat(reopened.find("rr-acme-1")).hasValue(entry);
+        }
+    }
+}
