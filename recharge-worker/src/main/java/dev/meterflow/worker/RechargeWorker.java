@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -66,7 +67,9 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean halted;
     private volatile Throwable failure;
-    private boolean paused;
+    /** Epochs of the partitions this worker owns now; a request whose epoch is gone belongs to another owner. */
+    private final Set<Long> liveEpochs = ConcurrentHashMap.newKeySet();
+    private long epochs;
 
     /**
      * @param producer     a transactional producer ({@code initTransactions} is called here)
@@ -168,7 +171,11 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Progress tracking = progress.computeIfAbsent(partition, p -> new Progress());
+        Progress tracking = progress.computeIfAbsent(partition, p -> {
+            Progress fresh = new Progress(++epochs);
+            liveEpochs.add(fresh.epoch);
+            return fresh;
+        });
         tracking.open(record.offset());
         long epoch = tracking.epoch;
         String account = record.key() == null ? "" : record.key();
@@ -176,7 +183,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         // marked completed, so a duplicate of it finds it completed instead of publishing its result again
         CompletableFuture<Void> committed = new CompletableFuture<>();
         CompletableFuture<Void> tail = accountTails.getOrDefault(account, CompletableFuture.completedFuture(null));
-        tail.thenComposeAsync(ignored -> handle(record), pool)
+        tail.thenComposeAsync(ignored -> handle(record, epoch), pool)
                 .thenAccept(outputs -> completions.add(
                         new Completion(partition, epoch, record.offset(), outputs, committed)))
                 .exceptionally(error -> {
@@ -193,8 +200,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         committed.whenComplete((ignored, error) -> completions.add(Completion.tailDone(account, committed)));
     }
 
-    /** Works one request to an end; a held request is tried again after the reconcile interval. */
-    private CompletableFuture<Outputs> handle(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Works one request to an end; a held request is tried again after the reconcile interval. Work stops once
+     * the partition is revoked: the next owner resumes the request from its attempts.
+     */
+    private CompletableFuture<Outputs> handle(ConsumerRecord<String, byte[]> record, long epoch) {
+        if (!liveEpochs.contains(epoch)) {
+            return CompletableFuture.completedFuture(null);
+        }
         RechargeRequest request;
         try {
             request = Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -206,9 +219,12 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         }
         try {
             RechargeProcessor.Result result = processor.process(request);
-            if (result instanceof RechargeProcessor.Result.Held) {
+            if (result instanceof RechargeProcessor.Result.Held held) {
+                log.warn("recharge held requestId='{}' paymentMethod='{}': {}; checking again in {}",
+                        request.getRequestId(), held.paymentMethodId(), held.reason(), reconcileInterval);
                 return CompletableFuture.supplyAsync(() -> record, CompletableFuture.delayedExecutor(
-                        reconcileInterval.toMillis(), TimeUnit.MILLISECONDS, pool)).thenCompose(this::handle);
+                        reconcileInterval.toMillis(), TimeUnit.MILLISECONDS, pool))
+                        .thenCompose(again -> handle(again, epoch));
             }
             return CompletableFuture.completedFuture(outputs(request, result));
         } catch (InterruptedException e) {
@@ -312,13 +328,10 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
     private void applyBackPressure() {
         long open = progress.values().stream().mapToLong(Progress::openCount).sum();
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (!paused && open >= maxInFlight) {
-            consumer.pause(assigned);
-            paused = true;
-        } else if (paused && open < maxInFlight) {
-            consumer.resume(assigned);
-            paused = false;
+        if (open >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
         }
     }
 
@@ -361,16 +374,21 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             }
         }
 
-        /** Requests still running for these partitions finish, but their results are dropped. */
+        /**
+         * A request in the middle of a gateway call finishes that call (its attempts are on record) and its
+         * result is dropped; requests not started yet, and held ones, stop.
+         */
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 Progress tracking = progress.remove(partition);
-                if (tracking != null && tracking.openCount() > 0) {
-                    log.info("partition {} revoked with {} requests in flight; the next owner resumes them",
-                            partition, tracking.openCount());
+                if (tracking != null) {
+                    liveEpochs.remove(tracking.epoch);
+                    if (tracking.openCount() > 0) {
+                        log.info("partition {} revoked with {} requests in flight; the next owner resumes them",
+                                partition, tracking.openCount());
+                    }
                 }
             }
-            paused = false;
         }
     }
 
@@ -396,11 +414,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
     /** Offsets of one partition: which are open, and how far the committed offset may move. */
     private static final class Progress {
-        private static long epochs;
-        private final long epoch = ++epochs;
+        private final long epoch;
         private final TreeSet<Long> open = new TreeSet<>();
         private long highestSeen = -1;
         private long lastCommitted = -1;
+
+        Progress(long epoch) {
+            this.epoch = epoch;
+        }
 
         void open(long offset) {
             open.add(offset);
