@@ -41,9 +41,13 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
     /**
      * A recharge request in flight.
      *
-     * @param requestedAtMillis when it was requested (record time)
+     * @param requestedAtMillis         when it was requested (record time)
+     * @param paymentMethodsFingerprint the account's payment methods when it was requested: a decline backs
+     *                                  off those methods, not ones the customer has added since; {@code null}
+     *                                  for state written before this was kept
      */
-    public record PendingRecharge(String requestId, long amountCents, long requestedAtMillis) {
+    public record PendingRecharge(String requestId, long amountCents, long requestedAtMillis,
+                                  String paymentMethodsFingerprint) {
     }
 
     /**

@@ -57,11 +57,14 @@ public final class Ledger {
         List<Effect> effects = new ArrayList<>();
         AccountState cleared = state.withPending(null);
         if (result.status() != PaymentOutcome.Status.SUCCEEDED) {
-            // no new automatic request until the back-off passes or the payment methods change
+            // the methods that were tried are backed off; methods added since the request may be tried at once
+            String tried = pending.paymentMethodsFingerprint() != null ? pending.paymentMethodsFingerprint()
+                    : RechargePolicy.fingerprint(settings.paymentMethods());
             RechargeBackoff backoff = new RechargeBackoff(
-                    Math.addExact(result.completedAtMillis(), declineBackoff.toMillis()),
-                    RechargePolicy.fingerprint(settings.paymentMethods()));
-            return new Decision(cleared.withBackoff(backoff), effects);
+                    Math.addExact(result.completedAtMillis(), declineBackoff.toMillis()), tried);
+            AccountState next = requestRechargeIfDue(cleared.withBackoff(backoff), settings,
+                    "declined:" + result.requestId(), nowMillis, effects);
+            return new Decision(next, effects);
         }
         long after = Money.add(state.balanceMicros(), Money.centsToMicros(result.amountCents()));
         String entryId = "recharge:" + result.requestId();
@@ -75,18 +78,13 @@ public final class Ledger {
     }
 
     /**
-     * Applies new settings: changed payment methods lift a decline back-off, and a balance already under a
-     * (new) threshold with auto-recharge enabled asks for a recharge at once.
+     * Applies new settings: a balance already under a (new) threshold with auto-recharge enabled asks for a
+     * recharge at once, unless the payment methods that declined last are still the account's, within the
+     * back-off.
      */
     public Decision applySettings(AccountState state, BillingSettings settings, long nowMillis) {
-        AccountState next = state;
-        RechargeBackoff backoff = state.backoff();
-        if (backoff != null
-                && !backoff.paymentMethodsFingerprint().equals(RechargePolicy.fingerprint(settings.paymentMethods()))) {
-            next = next.withBackoff(null);
-        }
         List<Effect> effects = new ArrayList<>();
-        next = requestRechargeIfDue(next, settings, "settings:" + nowMillis, nowMillis, effects);
+        AccountState next = requestRechargeIfDue(state, settings, "settings:" + nowMillis, nowMillis, effects);
         return new Decision(next, effects);
     }
 
@@ -115,7 +113,7 @@ public final class Ledger {
         if (!policy.enabled() || state.pending() != null || state.balanceMicros() >= policy.thresholdMicros()) {
             return state;
         }
-        if (state.backoff() != null && nowMillis < state.backoff().notBeforeMillis()) {
+        if (backoffApplies(state.backoff(), settings, nowMillis)) {
             return state;
         }
         List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods());
@@ -129,7 +127,17 @@ public final class Ledger {
         effects.add(new Effect.RechargeRequested(requestId, settings.accountId(), amountCents, methods,
                 state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis,
                 settings.billingEmails(), settings.criticalBillingPhone()));
-        return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis));
+        return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis,
+                RechargePolicy.fingerprint(settings.paymentMethods())));
+    }
+
+    /**
+     * A decline back-off holds while it has not passed and the account still has the payment methods that
+     * declined (billing rules: no new automatic request until the back-off passes or the methods change).
+     */
+    private static boolean backoffApplies(RechargeBackoff backoff, BillingSettings settings, long nowMillis) {
+        return backoff != null && nowMillis < backoff.notBeforeMillis()
+                && backoff.paymentMethodsFingerprint().equals(RechargePolicy.fingerprint(settings.paymentMethods()));
     }
 
     private static boolean crossedThreshold(long before, long after, BillingSettings settings) {

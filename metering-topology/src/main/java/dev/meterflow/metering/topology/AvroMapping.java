@@ -156,7 +156,7 @@ public final class AvroMapping {
     public static AccountState state(AccountStateRecord record) {
         AccountState.PendingRecharge pending = record.getPendingRequestId() == null ? null
                 : new AccountState.PendingRecharge(record.getPendingRequestId(), record.getPendingAmountCents(),
-                        record.getPendingRequestedAt());
+                        record.getPendingRequestedAt(), record.getPendingPaymentMethods());
         AccountState.RechargeBackoff backoff = record.getBackoffNotBefore() == null ? null
                 : new AccountState.RechargeBackoff(record.getBackoffNotBefore(), record.getBackoffPaymentMethods());
         return new AccountState(record.getBalanceMicros(), record.getPaused(), pending, record.getRechargeSequence(),
@@ -172,6 +172,7 @@ public final class AvroMapping {
                 .setPendingRequestId(pending == null ? null : pending.requestId())
                 .setPendingAmountCents(pending == null ? 0 : pending.amountCents())
                 .setPendingRequestedAt(pending == null ? 0 : pending.requestedAtMillis())
+                .setPendingPaymentMethods(pending == null ? null : pending.paymentMethodsFingerprint())
                 .setRechargeSequence(state.rechargeSequence())
                 .setBackoffNotBefore(backoff == null ? null : backoff.notBeforeMillis())
                 .setBackoffPaymentMethods(backoff == null ? null : backoff.paymentMethodsFingerprint())

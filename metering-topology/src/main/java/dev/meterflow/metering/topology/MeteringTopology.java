@@ -3,7 +3,6 @@ package dev.meterflow.metering.topology;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.state.AccountStateRecord;
-import dev.meterflow.serde.SchemaStore;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
@@ -68,7 +67,7 @@ public final class MeteringTopology {
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
-                Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, new SchemaStore())),
+                Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())),
                 BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_SETTINGS),
                 Serdes.String(), Topics.ACCOUNT_SETTINGS.valueSerde()), BILLING_PROCESSOR);

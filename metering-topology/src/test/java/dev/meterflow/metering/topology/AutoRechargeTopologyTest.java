@@ -315,6 +315,25 @@ class AutoRechargeTopologyTest {
     }
 
     @Test
+    void shouldTryCardsAddedWhileAChargeWasInFlightAtOnceWhenItDeclines() {
+        // given a recharge asked of the Visa
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
+        RechargeRequest inFlight = metering.theRechargeRequest();
+        // and, while it is being charged, the admin replaces the Visa with a Mastercard
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
+                .paymentMethods(aMastercard().primary()).at(START.plusSeconds(30)));
+
+        // when the Visa declines
+        metering.publish(aPaymentResult().answering(inFlight).declined().at(START.plusSeconds(60)));
+
+        // then the back-off covers the Visa only: the Mastercard is asked for at once
+        RechargeRequest retry = metering.theRechargeRequest();
+        assertThat(retry.getRequestId()).isNotEqualTo(inFlight.getRequestId());
+        assertThat(retry.getPaymentMethods()).extracting(PaymentMethodRef::getPaymentMethodId)
+                .containsExactly("pm_card_mastercard");
+    }
+
+    @Test
     void shouldNotifyLowBalanceOncePerCrossingWhenAutoRechargeIsOff() {
         // given $50 on the balance, then auto-recharge turned off (the $15 threshold stays)
         givenRechargedOnce(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));

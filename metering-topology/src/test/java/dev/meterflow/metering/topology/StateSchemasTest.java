@@ -1,0 +1,39 @@
+package dev.meterflow.metering.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.serde.SingleObjectSerde;
+import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+/** State written by the first release is read by this one: an upgrade keeps every account's balance. */
+class StateSchemasTest {
+
+    @Test
+    void shouldReadAccountStateWrittenWithTheFirstReleasedSchema() throws Exception {
+        Schema v1 = new Schema.Parser().parse(
+                getClass().getClassLoader().getResourceAsStream("state-schema-history/AccountStateRecord-v1.avsc"));
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("balanceMicros", -3_000_000L);
+        old.put("paused", true);
+        old.put("pendingRequestId", "rr-acme-7-1a2b3c4d");
+        old.put("pendingAmountCents", 5_300L);
+        old.put("pendingRequestedAt", 1_700_000_000_000L);
+        old.put("rechargeSequence", 7L);
+        old.put("backoffNotBefore", null);
+        old.put("backoffPaymentMethods", null);
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+
+        AccountStateRecord read = new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())
+                .deserialize("account-state-store", bytes.array());
+
+        assertThat(read.getBalanceMicros()).isEqualTo(-3_000_000L);
+        assertThat(read.getPendingRequestId()).isEqualTo("rr-acme-7-1a2b3c4d");
+        assertThat(read.getPendingPaymentMethods()).isNull();
+    }
+}
