@@ -20,9 +20,9 @@ public final class UsagePricer {
      */
     public static PricingOutcome price(String recordKey, Usage usage, BillingSettings settings,
                                        Function<String, Optional<RatePlan>> ratePlans) {
-        PricingOutcome.Unpriced invalid = validate(recordKey, usage);
-        if (invalid != null) {
-            return invalid;
+        Optional<PricingOutcome.Unpriced> invalid = validate(recordKey, usage);
+        if (invalid.isPresent()) {
+            return invalid.get();
         }
         if (settings == null) {
             return unpriced(UnpricedReason.NO_SETTINGS, "account '" + usage.accountId() + "' has no billing settings");
@@ -48,22 +48,23 @@ public final class UsagePricer {
         return priceWith(usage, settings.ratePlanId(), rule.get());
     }
 
-    private static PricingOutcome.Unpriced validate(String recordKey, Usage usage) {
+    /** What is wrong with the event itself, whatever the settings and rate cards: blank ids, bad quantity. */
+    public static Optional<PricingOutcome.Unpriced> validate(String recordKey, Usage usage) {
         if (usage.eventId() == null || usage.eventId().isBlank()) {
-            return unpriced(UnpricedReason.BLANK_EVENT_ID, "eventId is blank");
+            return Optional.of(unpriced(UnpricedReason.BLANK_EVENT_ID, "eventId is blank"));
         }
         if (usage.sku() == null || usage.sku().isBlank()) {
-            return unpriced(UnpricedReason.BLANK_SKU, "sku of event '" + usage.eventId() + "' is blank");
+            return Optional.of(unpriced(UnpricedReason.BLANK_SKU, "sku of event '" + usage.eventId() + "' is blank"));
         }
         if (usage.quantity() < 0) {
-            return unpriced(UnpricedReason.NEGATIVE_QUANTITY, "quantity of event '" + usage.eventId() + "' is "
-                    + usage.quantity() + "; it must be >= 0");
+            return Optional.of(unpriced(UnpricedReason.NEGATIVE_QUANTITY, "quantity of event '" + usage.eventId()
+                    + "' is " + usage.quantity() + "; it must be >= 0"));
         }
         if (recordKey == null || !recordKey.equals(usage.accountId())) {
-            return unpriced(UnpricedReason.ACCOUNT_KEY_MISMATCH, "event '" + usage.eventId() + "' has accountId '"
-                    + usage.accountId() + "' but record key '" + recordKey + "'");
+            return Optional.of(unpriced(UnpricedReason.ACCOUNT_KEY_MISMATCH, "event '" + usage.eventId()
+                    + "' has accountId '" + usage.accountId() + "' but record key '" + recordKey + "'"));
         }
-        return null;
+        return Optional.empty();
     }
 
     private static PricingOutcome priceWith(Usage usage, String ratePlanId, PriceRule rule) {

@@ -9,6 +9,7 @@ import dev.meterflow.metering.ledger.Posting;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.RatePlan;
 import dev.meterflow.metering.pricing.UnpricedReason;
+import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.pricing.UsagePricer;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.schemas.AccountSettings;
@@ -95,20 +96,28 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     }
 
     private void onUsage(Record<String, Object> record, UsageEvent event) {
-        AccountSettings avroSettings = settingsStore.get(record.key());
-        BillingSettings settings = avroSettings == null ? null : AvroMapping.settings(avroSettings);
-        PricingOutcome outcome = UsagePricer.price(record.key(), AvroMapping.usage(event), settings, this::ratePlan);
-        if (outcome instanceof PricingOutcome.Unpriced unpriced) {
-            park(record, event, unpriced.reason(), unpriced.detail());
+        Usage usage = AvroMapping.usage(event);
+        Optional<PricingOutcome.Unpriced> invalid = UsagePricer.validate(record.key(), usage);
+        if (invalid.isPresent()) {
+            park(record, event, invalid.get().reason(), invalid.get().detail());
             return;
         }
-        PricingOutcome.Priced priced = (PricingOutcome.Priced) outcome;
+        // before pricing: a duplicate of a debited event must never be parked, or a later replay could debit
+        // it again once its first copy has left the dedup horizon
         String dedupKey = dedupKey('u', record.key(), event.getEventId());
         if (seen(dedupKey)) {
             metrics.duplicateUsage();
             log.debug("duplicate usage skipped account='{}' eventId='{}'", record.key(), event.getEventId());
             return;
         }
+        AccountSettings avroSettings = settingsStore.get(record.key());
+        BillingSettings settings = avroSettings == null ? null : AvroMapping.settings(avroSettings);
+        PricingOutcome outcome = UsagePricer.price(record.key(), usage, settings, this::ratePlan);
+        if (outcome instanceof PricingOutcome.Unpriced unpriced) {
+            park(record, event, unpriced.reason(), unpriced.detail());
+            return;
+        }
+        PricingOutcome.Priced priced = (PricingOutcome.Priced) outcome;
         AccountState state = load(record.key());
         Decision decision;
         try {
@@ -118,12 +127,19 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                     + " from balance " + Money.format(state.balanceMicros()) + " overflows");
             return;
         }
-        dedup.put(dedupKey, "usage:" + event.getEventId(), context.currentSystemTimeMs());
         rollUp(record, priced);
         apply(record, state, decision);
+        // last: an event is only marked debited once everything it changes has been written
+        dedup.put(dedupKey, "usage:" + event.getEventId(), context.currentSystemTimeMs());
     }
 
     private void onSettings(String accountId, AccountSettings settings, long timestamp) {
+        if (!Objects.equals(accountId, settings.getAccountId())) {
+            // the key routes the account's usage and results here; a value naming another account would bill
+            // and credit that other id: the processing exception handler sends the record to metering-dlq
+            throw new IllegalArgumentException("account-settings record key '" + accountId
+                    + "' differs from its accountId '" + settings.getAccountId() + "'");
+        }
         settingsStore.put(accountId, settings);
         AccountStateRecord stored = states.get(accountId);
         AccountState state = stored == null ? AccountState.opening() : AvroMapping.state(stored);
@@ -161,10 +177,10 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                 return;
             }
         }
-        dedup.put(dedupKey, result.getStatus().name(), context.currentSystemTimeMs());
         log.info("payment result applied account='{}' requestId='{}' status={} amountCents={}", accountId,
                 result.getRequestId(), result.getStatus(), result.getAmountCents());
         apply(record.key(), record.timestamp(), state, decision);
+        dedup.put(dedupKey, result.getStatus().name(), context.currentSystemTimeMs());
     }
 
     private void apply(Record<String, Object> record, AccountState before, Decision decision) {

@@ -188,6 +188,37 @@ class BadInputTopologyTest {
     }
 
     @Test
+    void shouldSendSettingsKeyedByAnotherAccountToTheDeadLetterQueueAndBillNoOne() {
+        // when settings naming ACME arrive under another account's key, then ACME's own settings
+        metering.publishUnderKey("acct-someone-else", settingsFor(ACME));
+        metering.publish(settingsFor(ACME));
+        metering.publish(aUsageEvent().withEventId("call-after-misrouted-settings").minutes(1).at(START.plusSeconds(1)));
+
+        // then the misrouted record is dead-lettered with its reason, and ACME is billed under its own key only
+        List<TestRecord<byte[], byte[]>> deadLetters = metering.deadLetters();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(header(deadLetters.get(0).headers(), DLQ_TOPIC)).isEqualTo(Topics.ACCOUNT_SETTINGS.name());
+        assertThat(metering.latestBalances()).containsOnlyKeys(ACME);
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getAccountId).containsOnly(ACME);
+    }
+
+    @Test
+    void shouldSkipADuplicateOfADebitedEventEvenWhenItCouldNotBePricedNow() {
+        // given an event debited while its sku had a price
+        metering.publish(settingsFor(ACME));
+        UsageEvent call = metering.publish(aUsageEvent().withEventId("call-priced-once").minutes(1));
+
+        // when the rate card loses that price and the platform re-sends the event
+        metering.publish(aRateCard().withoutPriceFor(call.getSku()));
+        metering.publish(call);
+
+        // then the copy is a duplicate, not parked: a later replay could otherwise debit it a second time
+        assertThat(metering.unpriced()).isEmpty();
+        assertThat(metering.ledgerEntries()).hasSize(1);
+        assertThat(metering.meteringMetric("usage-duplicate-total", null, null)).isEqualTo(1.0);
+    }
+
+    @Test
     void shouldParkAPaymentResultForAnUnknownAccountAndKeepProcessing() {
         // given an account with a recharge in flight
         metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));

@@ -131,6 +131,12 @@ final class MeteringDriver implements AutoCloseable {
         return value;
     }
 
+    /** Settings under a key that is not their account id: a routing mistake of the settings backend. */
+    void publishUnderKey(String key, AccountSettingsBuilder settings) {
+        AccountSettings value = settings.build();
+        accountSettings.pipeInput(key, value, value.getUpdatedAt());
+    }
+
     void publish(RateCardBuilder card) {
         RateCard value = card.build();
         rateCards.pipeInput(value.getRatePlanId(), value, value.getUpdatedAt());
@@ -224,7 +230,7 @@ final class MeteringDriver implements AutoCloseable {
         return driver.metrics().entrySet().stream()
                 .filter(entry -> entry.getKey().group().equals(group))
                 .filter(entry -> entry.getKey().name().equals(name))
-                .filter(entry -> tagValue.equals(entry.getKey().tags().get(tagKey)))
+                .filter(entry -> tagKey == null || tagValue.equals(entry.getKey().tags().get(tagKey)))
                 .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue())
                 .sum();
     }
