@@ -40,6 +40,8 @@ public final class MeteringConfig {
             "How long a debited eventId is remembered (ISO-8601 duration, at least P35D).");
     public static final Key DECLINE_BACKOFF = Key.of("meterflow.recharge.decline-backoff", "PT24H",
             "After a declined or failed recharge, no automatic one until this passes or the payment methods change.");
+    public static final Key BACKOFF_CHECK_INTERVAL = Key.of("meterflow.recharge.backoff-check-interval", "PT1M",
+            "How often accounts whose decline back-off has passed are looked for (a paused account sends no usage).");
     public static final Key MAX_THREAD_REPLACEMENTS = Key.of("meterflow.max-thread-replacements", "3",
             "How many times a failed stream thread is replaced before the instance shuts down.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
@@ -47,8 +49,8 @@ public final class MeteringConfig {
 
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
-            REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, MAX_THREAD_REPLACEMENTS,
-            SHUTDOWN_TIMEOUT);
+            REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
+            MAX_THREAD_REPLACEMENTS, SHUTDOWN_TIMEOUT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -62,6 +64,9 @@ public final class MeteringConfig {
         config.integerAtLeast(COMMIT_INTERVAL_MS, 0);
         config.integerAtLeast(MAX_THREAD_REPLACEMENTS, 0);
         declineBackoff();
+        if (backoffCheckInterval().isZero()) {
+            throw new AppConfig.ConfigException(BACKOFF_CHECK_INTERVAL.name() + " must be above zero");
+        }
         shutdownTimeout();
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
             throw new AppConfig.ConfigException(DEDUP_RETENTION.name() + " must be at least P"
@@ -89,6 +94,10 @@ public final class MeteringConfig {
 
     public Duration declineBackoff() {
         return config.duration(DECLINE_BACKOFF);
+    }
+
+    public Duration backoffCheckInterval() {
+        return config.duration(BACKOFF_CHECK_INTERVAL);
     }
 
     public int maxThreadReplacements() {

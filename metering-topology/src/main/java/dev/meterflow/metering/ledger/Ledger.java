@@ -88,6 +88,21 @@ public final class Ledger {
         return new Decision(next, effects);
     }
 
+    /**
+     * A decline back-off may have passed with no record arriving for the account (a paused account sends no
+     * usage): clears a back-off that has passed and asks for the recharge that is now due, if any.
+     */
+    public Decision retryAfterBackoff(AccountState state, BillingSettings settings, long nowMillis) {
+        RechargeBackoff backoff = state.backoff();
+        if (backoff == null || nowMillis < backoff.notBeforeMillis()) {
+            return new Decision(state, List.of());
+        }
+        List<Effect> effects = new ArrayList<>();
+        AccountState next = requestRechargeIfDue(state.withBackoff(null), settings,
+                "backoff-passed:" + backoff.notBeforeMillis(), nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
     private static AccountState afterBalanceChange(AccountState state, BillingSettings settings, String causeId,
                                                    long nowMillis, List<Effect> effects) {
         long balance = state.balanceMicros();

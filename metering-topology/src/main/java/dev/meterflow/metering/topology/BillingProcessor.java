@@ -23,14 +23,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -50,6 +54,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
 
     private final Ledger ledger;
     private final Duration dedupRetention;
+    private final Duration backoffCheckInterval;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AccountStateRecord> states;
@@ -59,9 +64,10 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, RateCard> rateCards;
     private MeteringMetrics metrics;
 
-    BillingProcessor(Ledger ledger, Duration dedupRetention) {
+    BillingProcessor(Ledger ledger, Duration dedupRetention, Duration backoffCheckInterval) {
         this.ledger = ledger;
         this.dedupRetention = dedupRetention;
+        this.backoffCheckInterval = backoffCheckInterval;
     }
 
     @Override
@@ -73,6 +79,32 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.rollups = context.getStateStore(StoreNames.USAGE_ROLLUPS);
         this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
         this.metrics = new MeteringMetrics(context.metrics(), context.taskId());
+        context.schedule(backoffCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::retryAfterBackoffs);
+    }
+
+    /**
+     * Asks for the recharges whose decline back-off has passed without any record for the account arriving
+     * (a paused account sends no usage). Scans the task's accounts; candidates first, then changes.
+     */
+    private void retryAfterBackoffs(long now) {
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, AccountStateRecord> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                AccountStateRecord state = entry.value;
+                if (state.getBackoffNotBefore() != null && state.getBackoffNotBefore() <= now
+                        && state.getPendingRequestId() == null) {
+                    due.add(entry.key);
+                }
+            });
+        }
+        for (String accountId : due) {
+            AccountSettings avroSettings = settingsStore.get(accountId);
+            if (avroSettings == null) {
+                continue;
+            }
+            AccountState state = AvroMapping.state(states.get(accountId));
+            apply(accountId, now, state, ledger.retryAfterBackoff(state, AvroMapping.settings(avroSettings), now));
+        }
     }
 
     @Override

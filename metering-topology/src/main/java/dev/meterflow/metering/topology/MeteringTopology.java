@@ -63,7 +63,8 @@ public final class MeteringTopology {
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
-        topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, dedupRetention),
+        Duration backoffCheckInterval = config.backoffCheckInterval();
+        topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, dedupRetention, backoffCheckInterval),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),

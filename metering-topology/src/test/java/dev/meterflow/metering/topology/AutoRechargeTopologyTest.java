@@ -292,6 +292,24 @@ class AutoRechargeTopologyTest {
     }
 
     @Test
+    void shouldRequestAgainWhenTheBackoffPassesEvenIfNoRecordArrives() {
+        // given a recharge declined, and a paused account that sends no more usage
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
+        RechargeRequest declined = metering.theRechargeRequest();
+        metering.publish(aPaymentResult().answering(declined).declined().at(START));
+
+        // when the wall clock passes the back-off
+        metering.advanceWallClock(DECLINE_BACKOFF.minusMinutes(5));
+        List<RechargeRequest> before = metering.rechargeRequests();
+        metering.advanceWallClock(Duration.ofMinutes(10));
+
+        // then the next request is asked for by itself
+        assertThat(before).isEmpty();
+        RechargeRequest retry = metering.theRechargeRequest();
+        assertThat(retry.getRequestId()).isNotEqualTo(declined.getRequestId());
+    }
+
+    @Test
     void shouldRequestAtOnceWhenPaymentMethodsChangeDuringTheBackoff() {
         // given a recharge on the Visa declined
         metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
