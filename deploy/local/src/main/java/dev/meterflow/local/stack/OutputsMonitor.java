@@ -52,6 +52,8 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
     final Map<String, Integer> debitedEvents = new ConcurrentHashMap<>();
     /** Receipts per request id. */
     final Map<String, Integer> receipts = new ConcurrentHashMap<>();
+    /** When each receipt's charge was made, by request id. */
+    final Map<String, java.time.Instant> receiptChargedAt = new ConcurrentHashMap<>();
     final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     final Set<String> resultIds = ConcurrentHashMap.newKeySet();
 
@@ -122,6 +124,7 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         } else if (topic.equals(Topics.RECEIPTS.name())) {
             Receipt receipt = Topics.RECEIPTS.valueSerde().deserializer().deserialize(topic, record.value());
             receipts.merge(receipt.getRequestId(), 1, Integer::sum);
+            receiptChargedAt.put(receipt.getRequestId(), receipt.getChargedAt());
         }
     }
 
