@@ -5,6 +5,7 @@ import dev.meterflow.metering.topology.MeteringTopology;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,16 @@ public final class MeteringService implements AutoCloseable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not. */
+    /**
+     * Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not, and leaves the
+     * consumer group so the other instances take its partitions over at once instead of after the session
+     * timeout.
+     */
     @Override
     public void close() {
         log.info("closing metering timeout={}", config.shutdownTimeout());
-        streams.close(config.shutdownTimeout());
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(config.shutdownTimeout()));
         stopped.countDown();
     }
 }

@@ -1,5 +1,6 @@
 package dev.meterflow.local;
 
+import dev.meterflow.local.bench.Bench;
 import dev.meterflow.local.stack.LocalStack;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code meterflow}: the local stack and the operator's commands. */
 @Command(name = "meterflow", mixinStandardHelpOptions = true,
         description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage.",
-        subcommands = {MeterflowCli.Local.class, MeterflowCli.Provision.class, MeterflowCli.Replay.class})
+        subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
+                MeterflowCli.Replay.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {
@@ -108,6 +110,59 @@ public final class MeterflowCli {
             } finally {
                 reported.countDown();
             }
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = {"Measures Meterflow on this machine against one embedded broker, in one run: a "
+                    + "transactional consume-produce copy (the broker's ceiling), the metering topology catching up "
+                    + "on pre-loaded usage, latency at half that rate, the recharge worker against the gateway "
+                    + "simulator, state size and restore time. Prints a table and writes JSON."})
+    static final class BenchCommand implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "2000000", description = "Usage events pre-loaded (default ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--accounts", defaultValue = "100000", description = "Accounts they belong to (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--commit-interval-ms", defaultValue = "100",
+                description = "Transaction commit interval, baseline and topology alike (default ${DEFAULT-VALUE}).")
+        int commitIntervalMs;
+
+        @Option(names = "--latency-duration", defaultValue = "60s",
+                description = "How long the fixed-rate latency run lasts (default ${DEFAULT-VALUE}).")
+        Duration latencyDuration;
+
+        @Option(names = "--latency-accounts", defaultValue = "1000",
+                description = "Accounts of the latency run, recharged at once by the harness (default ${DEFAULT-VALUE}).")
+        int latencyAccounts;
+
+        @Option(names = "--worker-requests", defaultValue = "1000",
+                description = "Recharge requests for the worker run (default ${DEFAULT-VALUE}).")
+        int workerRequests;
+
+        @Option(names = "--gateway-latency-ms", defaultValue = "200", description = "Simulated gateway latency (default ${DEFAULT-VALUE}).")
+        long gatewayLatencyMs;
+
+        @Option(names = "--gateway-rate-limit", defaultValue = "25",
+                description = "The worker's requests per second to the gateway (default ${DEFAULT-VALUE}).")
+        int gatewayRateLimit;
+
+        @Option(names = "--data-dir", defaultValue = "data/bench", description = "Broker and state (emptied first; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--json", defaultValue = "data/bench/results.json", description = "Where the figures go (default ${DEFAULT-VALUE}).")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            new Bench(new Bench.Options(events, accounts, partitions, commitIntervalMs, latencyDuration,
+                    latencyAccounts, workerRequests, gatewayLatencyMs, gatewayRateLimit, dataDir.toAbsolutePath(),
+                    json.toAbsolutePath()), System.out).run();
+            return 0;
         }
     }
 

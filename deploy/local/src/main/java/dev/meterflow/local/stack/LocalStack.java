@@ -25,15 +25,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -193,25 +189,7 @@ public final class LocalStack {
 
     /** Records on usage-events the metering topology has not consumed yet. */
     private static long lag(Admin admin) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.USAGE_EVENTS.name()))
-                    .allTopicNames().get(5, TimeUnit.SECONDS).get(Topics.USAGE_EVENTS.name()).partitions().stream()
-                    .map(info -> new TopicPartition(Topics.USAGE_EVENTS.name(), info.partition())).toList();
-            Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
-                            .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                    .all().get(5, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            long lag = 0;
-            for (TopicPartition partition : partitions) {
-                OffsetAndMetadata done = committed.get(partition);
-                lag += ends.get(partition) - (done == null ? 0 : done.offset());
-            }
-            return lag;
-        } catch (Exception e) {
-            return -1;
-        }
+        return ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name());
     }
 
     private MeteringConfig meteringConfig(String bootstrap) {

@@ -4,6 +4,7 @@ import dev.meterflow.schemas.UsageEvent;
 import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Realistic usage for the seeded accounts: mostly call minutes, some transcription, recording and caller-ID
@@ -13,13 +14,21 @@ import java.util.SplittableRandom;
 public final class UsageGenerator {
 
     private final int accounts;
+    private final IntFunction<String> accountIds;
     private final String runId;
     private final SplittableRandom random;
     private long sequence;
     private UsageEvent lastEvent;
 
+    /** For the seeded accounts ({@link SeedData#accountId}). */
     public UsageGenerator(int accounts, String runId, long seed) {
+        this(accounts, SeedData::accountId, runId, seed);
+    }
+
+    /** @param accountIds the id of account 1 .. {@code accounts} */
+    public UsageGenerator(int accounts, IntFunction<String> accountIds, String runId, long seed) {
         this.accounts = accounts;
+        this.accountIds = accountIds;
         this.runId = runId;
         this.random = new SplittableRandom(seed);
     }
@@ -28,7 +37,7 @@ public final class UsageGenerator {
         if (lastEvent != null && random.nextInt(100) == 0) {
             return lastEvent;
         }
-        String account = SeedData.accountId(1 + random.nextInt(accounts));
+        String account = accountIds.apply(1 + random.nextInt(accounts));
         int roll = random.nextInt(1000);
         String sku;
         long quantity;
