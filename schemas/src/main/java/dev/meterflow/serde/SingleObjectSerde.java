@@ -39,7 +39,8 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         SpecificData model = SpecificData.getForClass(type);
         Schema schema = model.getSchema(type);
         this.recordType = schema.getFullName();
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        // no defensive copy in the encoder: serialize() copies the bytes out before the next call
+        this.encoder = new BinaryMessageEncoder<>(model, schema, false);
         this.decoder = new BinaryMessageDecoder<>(model, schema, fingerprint -> {
             Schema writer = store.findByFingerprint(fingerprint);
             return writer != null && recordType.equals(writer.getFullName()) ? writer : null;

@@ -24,13 +24,14 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
-import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Translates between the wire records (Avro, at the edges) and the billing logic's plain values. */
@@ -66,23 +67,27 @@ public final class AvroMapping {
                 result.getCompletedAt().toEpochMilli());
     }
 
+    /** The card's prices converted once, so pricing an event allocates nothing for the lookup. */
     public static RatePlan ratePlan(RateCard card) {
+        Map<String, Optional<PriceRule>> rules = new HashMap<>();
+        card.getPrices().forEach((sku, price) ->
+                rules.put(sku, Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize()))));
+        String ratePlanId = card.getRatePlanId();
+        String currency = card.getCurrency();
         return new RatePlan() {
             @Override
             public String ratePlanId() {
-                return card.getRatePlanId();
+                return ratePlanId;
             }
 
             @Override
             public String currency() {
-                return card.getCurrency();
+                return currency;
             }
 
             @Override
             public Optional<PriceRule> priceOf(String sku) {
-                Price price = card.getPrices().get(sku);
-                return price == null ? Optional.empty()
-                        : Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize()));
+                return rules.getOrDefault(sku, Optional.empty());
             }
         };
     }

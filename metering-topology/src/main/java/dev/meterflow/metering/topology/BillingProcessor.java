@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,10 +53,19 @@ final class BillingProcessor implements Processor<String, Object, String, Object
 
     private static final Logger log = LoggerFactory.getLogger(BillingProcessor.class);
     private static final char SEPARATOR = '\u001f';
+    private static final int SETTINGS_CACHE_SIZE = 10_000;
 
     private final Ledger ledger;
     private final Duration dedupRetention;
     private final Duration backoffCheckInterval;
+    private final RatePlanCache ratePlans;
+    /** Decoded settings of recently billed accounts: every write goes through this processor, which updates it. */
+    private final Map<String, BillingSettings> settingsCache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BillingSettings> eldest) {
+            return size() > SETTINGS_CACHE_SIZE;
+        }
+    };
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AccountStateRecord> states;
@@ -64,10 +75,11 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, RateCard> rateCards;
     private MeteringMetrics metrics;
 
-    BillingProcessor(Ledger ledger, Duration dedupRetention, Duration backoffCheckInterval) {
+    BillingProcessor(Ledger ledger, Duration dedupRetention, Duration backoffCheckInterval, RatePlanCache ratePlans) {
         this.ledger = ledger;
         this.dedupRetention = dedupRetention;
         this.backoffCheckInterval = backoffCheckInterval;
+        this.ratePlans = ratePlans;
     }
 
     @Override
@@ -79,6 +91,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.rollups = context.getStateStore(StoreNames.USAGE_ROLLUPS);
         this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
         this.metrics = new MeteringMetrics(context.metrics(), context.taskId());
+        // a task re-initialised after an aborted transaction must not keep settings the abort rolled back
+        settingsCache.clear();
         context.schedule(backoffCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::retryAfterBackoffs);
     }
 
@@ -98,12 +112,12 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             });
         }
         for (String accountId : due) {
-            AccountSettings avroSettings = settingsStore.get(accountId);
-            if (avroSettings == null) {
+            BillingSettings settings = settings(accountId);
+            if (settings == null) {
                 continue;
             }
             AccountState state = AvroMapping.state(states.get(accountId));
-            apply(accountId, now, state, ledger.retryAfterBackoff(state, AvroMapping.settings(avroSettings), now));
+            apply(accountId, now, state, ledger.retryAfterBackoff(state, settings, now));
         }
     }
 
@@ -118,6 +132,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             onPaymentResult(record, result);
         } else if (value == null && Topics.ACCOUNT_SETTINGS.name().equals(sourceTopic())) {
             settingsStore.delete(record.key());
+            settingsCache.remove(record.key());
             log.info("settings deleted account='{}'", record.key());
         } else {
             // a tombstone on a delete topic, or a type no source produces: the processing exception
@@ -142,8 +157,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             log.debug("duplicate usage skipped account='{}' eventId='{}'", record.key(), event.getEventId());
             return;
         }
-        AccountSettings avroSettings = settingsStore.get(record.key());
-        BillingSettings settings = avroSettings == null ? null : AvroMapping.settings(avroSettings);
+        BillingSettings settings = settings(record.key());
         PricingOutcome outcome = UsagePricer.price(record.key(), usage, settings, this::ratePlan);
         if (outcome instanceof PricingOutcome.Unpriced unpriced) {
             park(record, event, unpriced.reason(), unpriced.detail());
@@ -173,6 +187,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                     + "' differs from its accountId '" + settings.getAccountId() + "'");
         }
         settingsStore.put(accountId, settings);
+        settingsCache.remove(accountId);
         AccountStateRecord stored = states.get(accountId);
         AccountState state = stored == null ? AccountState.opening() : AvroMapping.state(stored);
         Decision decision = ledger.applySettings(state, AvroMapping.settings(settings), timestamp);
@@ -197,9 +212,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                     result.getRequestId(), result.getStatus());
             return;
         }
-        AccountSettings avroSettings = settingsStore.get(accountId);
-        BillingSettings settings = avroSettings == null
-                ? AvroMapping.closedAccount(accountId) : AvroMapping.settings(avroSettings);
+        BillingSettings current = settings(accountId);
+        BillingSettings settings = current == null ? AvroMapping.closedAccount(accountId) : current;
         AccountState state = AvroMapping.state(stored);
         Decision decision = ledger.applyPaymentResult(state, settings, AvroMapping.paymentOutcome(result),
                 record.timestamp());
@@ -309,8 +323,22 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     }
 
     private Optional<RatePlan> ratePlan(String ratePlanId) {
-        RateCard card = rateCards.get(ratePlanId);
-        return card == null ? Optional.empty() : Optional.of(AvroMapping.ratePlan(card));
+        return ratePlans.get(ratePlanId, rateCards::get);
+    }
+
+    /** The account's settings, or {@code null} when it has none. */
+    private BillingSettings settings(String accountId) {
+        BillingSettings cached = settingsCache.get(accountId);
+        if (cached != null) {
+            return cached;
+        }
+        AccountSettings stored = settingsStore.get(accountId);
+        if (stored == null) {
+            return null;
+        }
+        BillingSettings settings = AvroMapping.settings(stored);
+        settingsCache.put(accountId, settings);
+        return settings;
     }
 
     private boolean seen(String dedupKey) {

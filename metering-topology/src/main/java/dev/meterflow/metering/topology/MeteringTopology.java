@@ -52,19 +52,21 @@ public final class MeteringTopology {
         Ledger ledger = new Ledger(config.declineBackoff());
         Duration dedupRetention = config.dedupRetention();
         Topology topology = new Topology();
+        RatePlanCache ratePlans = new RatePlanCache();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RATE_CARDS), Serdes.String(),
                         Topics.RATE_CARDS.valueSerde()).withLoggingDisabled(),
                 RATE_CARDS_SOURCE, Topics.RATE_CARDS.keySerde().deserializer(),
                 Topics.RATE_CARDS.valueSerde().deserializer(), Topics.RATE_CARDS.name(), RATE_CARDS_UPDATER,
-                RateCardUpdater::new);
+                () -> new RateCardUpdater(ratePlans));
 
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
         Duration backoffCheckInterval = config.backoffCheckInterval();
-        topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, dedupRetention, backoffCheckInterval),
+        topology.addProcessor(BILLING_PROCESSOR,
+                () -> new BillingProcessor(ledger, dedupRetention, backoffCheckInterval, ratePlans),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),

@@ -9,7 +9,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Keeps the global rate-card store equal to the compacted {@code rate-cards} topic. */
 final class RateCardUpdater implements Processor<String, RateCard, Void, Void> {
 
+    private final RatePlanCache cache;
     private KeyValueStore<String, RateCard> store;
+
+    RateCardUpdater(RatePlanCache cache) {
+        this.cache = cache;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -23,5 +28,6 @@ final class RateCardUpdater implements Processor<String, RateCard, Void, Void> {
         } else {
             store.put(record.key(), record.value());
         }
+        cache.invalidate(record.key());
     }
 }

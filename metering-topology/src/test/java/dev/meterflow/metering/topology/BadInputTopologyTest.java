@@ -203,6 +203,22 @@ class BadInputTopologyTest {
     }
 
     @Test
+    void shouldPriceWithTheRateCardInForceWhenTheEventArrives() {
+        // given an event priced with the current card
+        metering.publish(settingsFor(ACME));
+        UsageEvent before = metering.publish(aUsageEvent().withEventId("call-before-card-change").minutes(1));
+
+        // when the card loses that sku's price, and the same sku is used again
+        metering.publish(aRateCard().withoutPriceFor(before.getSku()));
+        metering.publish(aUsageEvent().withEventId("call-after-card-change").minutes(1).at(START.plusSeconds(5)));
+
+        // then the second event meets the new card (no stale cached price)
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getSourceId).containsExactly("call-before-card-change");
+        assertThat(metering.unpriced()).singleElement().satisfies(parked ->
+                assertThat(header(parked.headers(), Topics.REASON_HEADER)).isEqualTo("NO_PRICE"));
+    }
+
+    @Test
     void shouldSkipADuplicateOfADebitedEventEvenWhenItCouldNotBePricedNow() {
         // given an event debited while its sku had a price
         metering.publish(settingsFor(ACME));
