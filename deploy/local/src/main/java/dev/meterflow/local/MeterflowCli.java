@@ -128,6 +128,10 @@ public final class MeterflowCli {
         @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(names = "--stream-threads", defaultValue = "2",
+                description = "Stream threads of the metering topology (default ${DEFAULT-VALUE}).")
+        int streamThreads;
+
         @Option(names = "--commit-interval-ms", defaultValue = "100",
                 description = "Transaction commit interval, baseline and topology alike (default ${DEFAULT-VALUE}).")
         int commitIntervalMs;
@@ -159,7 +163,7 @@ public final class MeterflowCli {
 
         @Override
         public Integer call() throws Exception {
-            new Bench(new Bench.Options(events, accounts, partitions, commitIntervalMs, latencyDuration,
+            new Bench(new Bench.Options(events, accounts, partitions, streamThreads, commitIntervalMs, latencyDuration,
                     latencyAccounts, workerRequests, gatewayLatencyMs, gatewayRateLimit, dataDir.toAbsolutePath(),
                     json.toAbsolutePath()), System.out).run();
             return 0;

@@ -67,9 +67,9 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class Bench {
 
     /** How the benchmark is run. */
-    public record Options(int events, int accounts, int partitions, int commitIntervalMs, Duration latencyDuration,
-                          int latencyAccounts, int workerRequests, long gatewayLatencyMs, int gatewayRateLimit,
-                          Path dataDir, Path json) {
+    public record Options(int events, int accounts, int partitions, int streamThreads, int commitIntervalMs,
+                          Duration latencyDuration, int latencyAccounts, int workerRequests, long gatewayLatencyMs,
+                          int gatewayRateLimit, Path dataDir, Path json) {
     }
 
     private static final String BASELINE_OUT = "bench-baseline-out";
@@ -120,6 +120,7 @@ public final class Bench {
         report.setting("broker", "embedded single-node KRaft, Kafka " + kafkaVersion());
         report.setting("date", Instant.now().toString());
         report.setting("partitions", options.partitions());
+        report.setting("stream threads", options.streamThreads());
         report.setting("processing.guarantee", "exactly_once_v2 (baseline: transactions)");
         report.setting("commit.interval.ms", options.commitIntervalMs());
         report.setting("usage events", options.events());
@@ -424,6 +425,7 @@ public final class Bench {
         props.setProperty(MeteringConfig.APPLICATION_ID.name(), METERING_APP);
         props.setProperty(MeteringConfig.STATE_DIR.name(), stateDir.toString());
         props.setProperty(MeteringConfig.COMMIT_INTERVAL_MS.name(), Integer.toString(options.commitIntervalMs()));
+        props.setProperty(MeteringConfig.NUM_STREAM_THREADS.name(), Integer.toString(options.streamThreads()));
         return MeteringConfig.from(props);
     }
 

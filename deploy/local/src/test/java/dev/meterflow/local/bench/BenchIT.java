@@ -23,7 +23,7 @@ class BenchIT {
         Path json = dir.resolve("results.json");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
 
-        new Bench(new Bench.Options(3_000, 300, 2, 100, Duration.ofSeconds(3), 20, 10, 50, 50, dir.resolve("data"),
+        new Bench(new Bench.Options(3_000, 300, 2, 1, 100, Duration.ofSeconds(3), 20, 10, 50, 50, dir.resolve("data"),
                 json), new PrintStream(output, true, StandardCharsets.UTF_8)).run();
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
