@@ -34,25 +34,26 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
         return new AccountState(balanceMicros, paused, pending, rechargeSequence, newBackoff);
     }
 
+    /** A new request in flight; a decline back-off stays, for the methods it covers. */
     public AccountState withNextRequest(PendingRecharge request) {
-        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, null);
+        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, backoff);
     }
 
     /**
      * A recharge request in flight.
      *
-     * @param requestedAtMillis         when it was requested (record time)
-     * @param paymentMethodsFingerprint the account's payment methods when it was requested: a decline backs
-     *                                  off those methods, not ones the customer has added since; {@code null}
-     *                                  for state written before this was kept
+     * @param requestedAtMillis         when it was requested
+     * @param paymentMethodsFingerprint the payment methods it offered ({@code RechargePolicy.fingerprint}): a
+     *                                  decline backs off those, not ones the customer has added since;
+     *                                  {@code null} for state written before this was kept
      */
     public record PendingRecharge(String requestId, long amountCents, long requestedAtMillis,
                                   String paymentMethodsFingerprint) {
     }
 
     /**
-     * No automatic request before {@code notBeforeMillis}, unless the payment methods change from those
-     * fingerprinted in {@code paymentMethodsFingerprint}.
+     * Until {@code notBeforeMillis}, the payment methods in {@code paymentMethodsFingerprint} (they declined)
+     * are not offered; a method the account adds meanwhile is.
      */
     public record RechargeBackoff(long notBeforeMillis, String paymentMethodsFingerprint) {
     }

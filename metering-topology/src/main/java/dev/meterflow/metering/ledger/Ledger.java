@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.CRC32;
 
 /**
  * The billing decisions for one account and one record: debit, credit, pause or resume, and whether to ask
- * for a recharge. Pure: no Kafka types, no clock; {@code nowMillis} is the record's time.
+ * for a recharge. Pure: no Kafka types, no clock; {@code nowMillis} is the record's time (or, for
+ * {@link #retryAfterBackoff}, the wall-clock time of the check).
  */
 public final class Ledger {
 
@@ -57,11 +60,13 @@ public final class Ledger {
         List<Effect> effects = new ArrayList<>();
         AccountState cleared = state.withPending(null);
         if (result.status() != PaymentOutcome.Status.SUCCEEDED) {
-            // the methods that were tried are backed off; methods added since the request may be tried at once
-            String tried = pending.paymentMethodsFingerprint() != null ? pending.paymentMethodsFingerprint()
-                    : RechargePolicy.fingerprint(settings.paymentMethods());
+            // the methods that were tried are backed off (with any still backed off); methods added since the
+            // request may be asked at once
+            Set<String> tried = new TreeSet<>(RechargePolicy.idsOf(pending.paymentMethodsFingerprint() != null
+                    ? pending.paymentMethodsFingerprint() : RechargePolicy.fingerprint(settings.paymentMethods())));
+            tried.addAll(backedOff(state.backoff(), result.completedAtMillis()));
             RechargeBackoff backoff = new RechargeBackoff(
-                    Math.addExact(result.completedAtMillis(), declineBackoff.toMillis()), tried);
+                    Math.addExact(result.completedAtMillis(), declineBackoff.toMillis()), String.join(",", tried));
             AccountState next = requestRechargeIfDue(cleared.withBackoff(backoff), settings,
                     "declined:" + result.requestId(), nowMillis, effects);
             return new Decision(next, effects);
@@ -79,8 +84,7 @@ public final class Ledger {
 
     /**
      * Applies new settings: a balance already under a (new) threshold with auto-recharge enabled asks for a
-     * recharge at once, unless the payment methods that declined last are still the account's, within the
-     * back-off.
+     * recharge at once, offering every method not held back by a decline back-off.
      */
     public Decision applySettings(AccountState state, BillingSettings settings, long nowMillis) {
         List<Effect> effects = new ArrayList<>();
@@ -128,10 +132,11 @@ public final class Ledger {
         if (!policy.enabled() || state.pending() != null || state.balanceMicros() >= policy.thresholdMicros()) {
             return state;
         }
-        if (backoffApplies(state.backoff(), settings, nowMillis)) {
-            return state;
-        }
-        List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods());
+        // billing rules: after a decline, no new automatic request until the back-off passes or the methods change
+        Set<String> backedOff = backedOff(state.backoff(), nowMillis);
+        List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods()).stream()
+                .filter(method -> !backedOff.contains(method.paymentMethodId()))
+                .toList();
         long amountCents = RechargePolicy.amountCents(policy, state.balanceMicros());
         if (methods.isEmpty() || amountCents <= 0) {
             return state;
@@ -143,16 +148,13 @@ public final class Ledger {
                 state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis,
                 settings.billingEmails(), settings.criticalBillingPhone()));
         return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis,
-                RechargePolicy.fingerprint(settings.paymentMethods())));
+                RechargePolicy.fingerprint(methods)));
     }
 
-    /**
-     * A decline back-off holds while it has not passed and the account still has the payment methods that
-     * declined (billing rules: no new automatic request until the back-off passes or the methods change).
-     */
-    private static boolean backoffApplies(RechargeBackoff backoff, BillingSettings settings, long nowMillis) {
-        return backoff != null && nowMillis < backoff.notBeforeMillis()
-                && backoff.paymentMethodsFingerprint().equals(RechargePolicy.fingerprint(settings.paymentMethods()));
+    /** The payment methods a decline back-off still holds back at this time. */
+    private static Set<String> backedOff(RechargeBackoff backoff, long nowMillis) {
+        return backoff == null || nowMillis >= backoff.notBeforeMillis() ? Set.of()
+                : RechargePolicy.idsOf(backoff.paymentMethodsFingerprint());
     }
 
     private static boolean crossedThreshold(long before, long after, BillingSettings settings) {

@@ -3,6 +3,7 @@ package dev.meterflow.metering.recharge;
 import dev.meterflow.metering.ledger.AutoRechargePolicy;
 import dev.meterflow.metering.ledger.PaymentMethod;
 import dev.meterflow.money.Money;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -49,11 +50,19 @@ public final class RechargePolicy {
         return REFUSED_BRANDS.stream().anyMatch(normalized::startsWith);
     }
 
-    /** Identifies a set of payment methods, to notice when an account's methods change. */
+    /** The ids of a set of payment methods, order-free, as kept in the account state. */
     public static String fingerprint(List<PaymentMethod> methods) {
-        return methods.stream()
-                .map(method -> method.role() + ":" + method.paymentMethodId())
-                .sorted()
+        return methods.stream().map(PaymentMethod::paymentMethodId).sorted().distinct()
                 .collect(Collectors.joining(","));
+    }
+
+    /** The payment method ids of a {@link #fingerprint} (also of the first release's {@code ROLE:id} form). */
+    public static Set<String> idsOf(String fingerprint) {
+        if (fingerprint == null || fingerprint.isEmpty()) {
+            return Set.of();
+        }
+        return Arrays.stream(fingerprint.split(","))
+                .map(entry -> entry.substring(entry.indexOf(':') + 1))
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -310,6 +310,23 @@ class AutoRechargeTopologyTest {
     }
 
     @Test
+    void shouldNotOfferADeclinedCardAgainWithinTheBackoffWhenABackupIsAdded() {
+        // given a recharge on the Visa declined
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
+        RechargeRequest declined = metering.theRechargeRequest();
+        metering.publish(aPaymentResult().answering(declined).declined().at(START.plusSeconds(60)));
+
+        // when the admin adds a Mastercard as backup, keeping the Visa as primary
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
+                .paymentMethods(aVisaCard().primary(), aMastercard().backup()).at(START.plusSeconds(120)));
+
+        // then only the Mastercard is asked, at once: the Visa declined two minutes ago
+        RechargeRequest retry = metering.theRechargeRequest();
+        assertThat(retry.getPaymentMethods()).extracting(PaymentMethodRef::getPaymentMethodId)
+                .containsExactly("pm_card_mastercard");
+    }
+
+    @Test
     void shouldRequestAtOnceWhenPaymentMethodsChangeDuringTheBackoff() {
         // given a recharge on the Visa declined
         metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
@@ -325,11 +342,11 @@ class AutoRechargeTopologyTest {
                 .paymentMethods(aMastercard().primary(), aVisaCard().backup())
                 .at(START.plusSeconds(7200)));
 
-        // then only the new payment methods lift the back-off, at once
+        // then the new card is asked at once; the Visa, declined an hour ago, is not offered until its back-off passes
         assertThat(sameMethods).isEmpty();
         RechargeRequest retry = metering.theRechargeRequest();
         assertThat(retry.getPaymentMethods()).extracting(PaymentMethodRef::getPaymentMethodId)
-                .containsExactly("pm_card_mastercard", "pm_card_visa");
+                .containsExactly("pm_card_mastercard");
     }
 
     @Test
