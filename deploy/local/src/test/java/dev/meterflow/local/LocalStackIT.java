@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, shortened: the whole pipeline runs and every invariant holds. */
@@ -18,6 +20,7 @@ class LocalStackIT {
     Path dataDir;
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldRunTheWholePipelineAndKeepEveryInvariant() throws InterruptedException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         LocalStack stack = new LocalStack(new LocalStack.Options(12, 60, Duration.ofSeconds(8), null, dataDir, 2, 20),

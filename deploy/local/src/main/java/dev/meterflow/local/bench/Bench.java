@@ -156,6 +156,7 @@ public final class Bench {
             }
             producer.flush();
         }
+        requireAllSent("pre-load");
         double seconds = (System.nanoTime() - start) / 1e9;
         report.setting("usage record size (bytes, avg)", options.events() == 0 ? 0 : bytes / options.events());
         report.figure("preload", "events/s (producer, acks=all)", Math.round(options.events() / seconds));
@@ -176,7 +177,8 @@ public final class Bench {
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-baseline-copy");
         long copied = 0;
-        long start = System.nanoTime();
+        long start = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer =
@@ -185,11 +187,18 @@ public final class Bench {
             consumer.subscribe(List.of(Topics.USAGE_EVENTS.name()));
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (copied < options.events()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("baseline copied " + copied + " of " + options.events()
+                            + " events in 30 minutes");
+                }
                 producer.beginTransaction();
                 long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.commitIntervalMs());
                 Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
                 do {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
+                    if (start == 0 && !records.isEmpty()) {
+                        start = System.nanoTime(); // like the topology's figure: from the first record
+                    }
                     for (ConsumerRecord<byte[], byte[]> record : records) {
                         producer.send(new ProducerRecord<>(BASELINE_OUT, record.key(), record.value()));
                         offsets.put(new TopicPartition(record.topic(), record.partition()),
@@ -220,7 +229,14 @@ public final class Bench {
         metering.start();
         long firstProgress = 0;
         long nextProgress = start + TimeUnit.SECONDS.toNanos(5);
+        long deadline = start + TimeUnit.MINUTES.toNanos(60);
         while (true) {
+            if (metering.state() == KafkaStreams.State.ERROR || metering.state() == KafkaStreams.State.NOT_RUNNING
+                    || System.nanoTime() > deadline) {
+                metering.close();
+                throw new IllegalStateException("the metering topology stopped catching up (state "
+                        + metering.state() + ")");
+            }
             long lag = ConsumerLag.of(admin, METERING_APP, Topics.USAGE_EVENTS.name());
             long now = System.nanoTime();
             if (firstProgress == 0 && lag >= 0 && lag < options.events()) {
@@ -314,12 +330,19 @@ public final class Bench {
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> answers = producer(bootstrap)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.LEDGER_ENTRIES.name(), Topics.RECHARGE_REQUESTS.name())) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
+            List<TopicPartition> ledgerPartitions = new ArrayList<>();
+            List<TopicPartition> requestPartitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.LEDGER_ENTRIES.name()).forEach(p ->
+                    ledgerPartitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.partitionsFor(Topics.RECHARGE_REQUESTS.name()).forEach(p ->
+                    requestPartitions.add(new TopicPartition(p.topic(), p.partition())));
+            List<TopicPartition> partitions = new ArrayList<>(ledgerPartitions);
+            partitions.addAll(requestPartitions);
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            // the ledger from now on (the throughput run left millions of entries behind); every request, since
+            // the latency accounts' opening requests are waiting to be answered
+            consumer.seekToEnd(ledgerPartitions);
+            consumer.seekToBeginning(requestPartitions);
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     long seenAt = System.currentTimeMillis();
@@ -359,7 +382,10 @@ public final class Bench {
         out.println("restore: state directory deleted, restarting the topology ...");
         long start = System.nanoTime();
         try (MeteringService metering = new MeteringService(meteringConfig(bootstrap, stateDir)).start()) {
-            while (metering.state() != KafkaStreams.State.RUNNING && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(10)) {
+            while (metering.state() != KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10) || metering.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("the topology did not restore (state " + metering.state() + ")");
+                }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             report.figure("state", "restore after losing the state dir (s)", round((System.nanoTime() - start) / 1e9));
@@ -382,6 +408,7 @@ public final class Bench {
                             Topics.RECHARGE_REQUESTS.valueSerde().serializer().serialize(null, request));
                 }
             }
+            requireAllSent("recharge requests");
             Properties props = new Properties();
             props.setProperty(WorkerConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
             props.setProperty(WorkerConfig.GATEWAY_BASE_URL.name(), gateway.baseUrl());
@@ -399,9 +426,10 @@ public final class Bench {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Map<String, List<dev.meterflow.gatewaysim.Charge>> charges = gateway.successfulChargesByRequestId();
-                report.figure("worker", "requests/s", round(options.workerRequests() / seconds));
+                long answered = answeredRequests(kafka.bootstrapServers());
+                report.figure("worker", "requests/s", round(answered / seconds));
                 report.figure("worker", "charges/s", round(charges.size() / seconds));
-                report.figure("worker", "requests answered", options.workerRequests());
+                report.figure("worker", "requests answered", answered);
                 report.figure("worker", "duplicate charges", charges.values().stream().filter(c -> c.size() > 1).count());
             }
         }
@@ -417,6 +445,29 @@ public final class Bench {
             return "unknown";
         }
         return version.getProperty("version", "unknown");
+    }
+
+    /** Distinct requests with a committed payment result. */
+    private static long answeredRequests(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAYMENT_RESULTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    answered.add(Topics.PAYMENT_RESULTS.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value()).getRequestId());
+                }
+            }
+        }
+        return answered.size();
     }
 
     private MeteringConfig meteringConfig(String bootstrap, Path stateDir) {
@@ -487,8 +538,20 @@ public final class Bench {
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+    private final java.util.concurrent.atomic.AtomicLong failedSends = new java.util.concurrent.atomic.AtomicLong();
+
+    private void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error != null) {
+                failedSends.incrementAndGet();
+            }
+        });
+    }
+
+    private void requireAllSent(String what) {
+        if (failedSends.get() > 0) {
+            throw new IllegalStateException(failedSends.get() + " records of the " + what + " were not written");
+        }
     }
 
     private static double round(double value) {

@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A smoke run of the harness, so it keeps working; its numbers are not judged here. */
@@ -19,6 +21,7 @@ class BenchIT {
     Path dir;
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldMeasureEveryPhaseAndWriteTheFiguresAsJson() throws Exception {
         Path json = dir.resolve("results.json");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
