@@ -5,6 +5,7 @@ import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
 import dev.meterflow.worker.config.WorkerConfig;
@@ -124,14 +125,8 @@ final class EndToEndCluster implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
+            TopicReader.readToEnd(consumer, topic, records::add);
             return records;
         }
     }

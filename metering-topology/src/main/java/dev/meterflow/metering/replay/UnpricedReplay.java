@@ -3,23 +3,20 @@ package dev.meterflow.metering.replay;
 import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.metering.topology.AvroMapping;
 import dev.meterflow.schemas.RateCard;
+import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,7 +49,7 @@ public final class UnpricedReplay {
         ReplayPlan plan;
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
             Map<String, BillingSettings> settings = new HashMap<>();
-            readAll(consumer, Topics.ACCOUNT_SETTINGS.name(), record -> {
+            TopicReader.readToEnd(consumer, Topics.ACCOUNT_SETTINGS.name(), record -> {
                 if (record.value() == null) {
                     settings.remove(record.key());
                 } else {
@@ -61,7 +58,7 @@ public final class UnpricedReplay {
                 }
             });
             Map<String, RateCard> rateCards = new HashMap<>();
-            readAll(consumer, Topics.RATE_CARDS.name(), record -> {
+            TopicReader.readToEnd(consumer, Topics.RATE_CARDS.name(), record -> {
                 if (record.value() == null) {
                     rateCards.remove(record.key());
                 } else {
@@ -70,7 +67,7 @@ public final class UnpricedReplay {
                 }
             });
             List<ReplayPlan.Parked> parked = new ArrayList<>();
-            readAll(consumer, Topics.USAGE_UNPRICED.name(), record -> decode(() -> Topics.USAGE_UNPRICED.valueSerde()
+            TopicReader.readToEnd(consumer, Topics.USAGE_UNPRICED.name(), record -> decode(() -> Topics.USAGE_UNPRICED.valueSerde()
                     .deserializer().deserialize(record.topic(), record.value()))
                     .ifPresent(event -> parked.add(new ReplayPlan.Parked(record.key(), AvroMapping.usage(event),
                             record.value(), record.partition(), record.offset()))));
@@ -111,23 +108,7 @@ public final class UnpricedReplay {
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Reads a topic from its beginning up to the end offsets seen when the read started. */
-    private static void readAll(KafkaConsumer<String, byte[]> consumer, String topic,
-                                Consumer<ConsumerRecord<String, byte[]>> sink) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                    sink.accept(record);
-                }
-            }
-        }
-        consumer.unsubscribe();
-    }
+
 
     private static <T> Optional<T> decode(java.util.function.Supplier<T> decoder) {
         try {

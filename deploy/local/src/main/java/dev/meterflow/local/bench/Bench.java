@@ -21,6 +21,7 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
 import dev.meterflow.worker.config.WorkerConfig;
@@ -449,25 +450,10 @@ public final class Bench {
 
     /** Distinct requests with a committed payment result. */
     private static long answeredRequests(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        java.util.Set<String> answered = new java.util.HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAYMENT_RESULTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    answered.add(Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                            .deserialize(record.topic(), record.value()).getRequestId());
-                }
-            }
-        }
-        return answered.size();
+        return TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).stream()
+                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
+                        .deserialize(record.topic(), record.value()).getRequestId())
+                .distinct().count();
     }
 
     private MeteringConfig meteringConfig(String bootstrap, Path stateDir) {
