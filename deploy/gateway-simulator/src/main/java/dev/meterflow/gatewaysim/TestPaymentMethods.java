@@ -11,10 +11,15 @@ import java.util.Optional;
  * <p>The error {@code code} / {@code decline_code} pairs are the ones Stripe's API returns: the testing page
  * lists no decline code for expired card, incorrect CVC and processing error, but the API repeats the error
  * code there, and so does the simulator.
+ *
+ * <p>Beyond Stripe: a token with a {@code __} suffix behaves like the token before it
+ * ({@code pm_card_chargeDeclinedStolenCard__acct-7} is a stolen card of its own), so that a test can give
+ * every account its own cards and count what happened to each.
  */
 final class TestPaymentMethods {
 
     private static final String DECLINED = "Your card was declined.";
+    private static final String OWN_CARD_SUFFIX = "__";
     private static final Map<String, CardDecline> DECLINES = declines();
 
     private TestPaymentMethods() {
@@ -22,7 +27,9 @@ final class TestPaymentMethods {
 
     /** The decline this token always produces, or empty if it is charged successfully. */
     static Optional<CardDecline> declineFor(String paymentMethod) {
-        return Optional.ofNullable(DECLINES.get(paymentMethod));
+        int suffix = paymentMethod.indexOf(OWN_CARD_SUFFIX);
+        String behavesLike = suffix < 0 ? paymentMethod : paymentMethod.substring(0, suffix);
+        return Optional.ofNullable(DECLINES.get(behavesLike));
     }
 
     private static Map<String, CardDecline> declines() {

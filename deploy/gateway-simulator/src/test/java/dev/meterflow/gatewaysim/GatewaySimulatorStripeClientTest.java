@@ -116,6 +116,18 @@ class GatewaySimulatorStripeClientTest {
     }
 
     @Test
+    void shouldTreatATokenWithAnOwnCardSuffixLikeItsTestCard() throws StripeException {
+        CardException declined = catchThrowableOfType(CardException.class, () -> create(
+                aRecharge().paidWith("pm_card_chargeDeclinedStolenCard__acct-7"), "rr-1/stolen"));
+        PaymentIntent charged = create(aRecharge().paidWith("pm_card_visa__acct-7"), "rr-2/visa");
+
+        assertThat(declined.getDeclineCode()).isEqualTo("stolen_card");
+        assertThat(charged.getStatus()).isEqualTo("succeeded");
+        assertThat(gateway.charges()).extracting(Charge::paymentMethod)
+                .containsExactly("pm_card_chargeDeclinedStolenCard__acct-7", "pm_card_visa__acct-7");
+    }
+
+    @Test
     void shouldReplayTheFirstAnswerForTheSameIdempotencyKey() throws StripeException {
         PaymentIntent first = create(aRecharge().forRequest("rr-1"), "rr-1/pm_card_visa");
 
