@@ -5,8 +5,10 @@ import dev.meterflow.metering.topology.MeteringTopology;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ public final class MeteringService implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        streams.setGlobalStateRestoreListener(new RestoreProgress());
     }
 
     public MeteringService start() {
@@ -62,5 +65,27 @@ public final class MeteringService implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(config.shutdownTimeout()));
         stopped.countDown();
+    }
+
+    /**
+     * Says when a store starts and ends restoring from its changelog: after a crash or a wiped state directory
+     * an instance can spend minutes here before it processes anything, and an operator should see why.
+     */
+    private static final class RestoreProgress implements StateRestoreListener {
+
+        @Override
+        public void onRestoreStart(TopicPartition changelog, String store, long startingOffset, long endingOffset) {
+            log.info("restore started store='{}' changelog={} records={}", store, changelog,
+                    endingOffset - startingOffset);
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition changelog, String store, long batchEndOffset, long numRestored) {
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition changelog, String store, long totalRestored) {
+            log.info("restore finished store='{}' changelog={} records={}", store, changelog, totalRestored);
+        }
     }
 }
