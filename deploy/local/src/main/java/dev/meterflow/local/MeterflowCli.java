@@ -1,6 +1,7 @@
 package dev.meterflow.local;
 
 import dev.meterflow.local.bench.Bench;
+import dev.meterflow.local.faults.FaultsCommand;
 import dev.meterflow.local.stack.LocalStack;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "meterflow", mixinStandardHelpOptions = true,
         description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage.",
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
-                MeterflowCli.Replay.class})
+                MeterflowCli.Replay.class, FaultsCommand.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {

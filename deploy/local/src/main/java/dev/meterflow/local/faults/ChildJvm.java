@@ -1,0 +1,187 @@
+package dev.meterflow.local.faults;
+
+import dev.meterflow.config.AppConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java main of this class path in a process of its own, so that a fault test can treat it the way an
+ * operating system does: SIGKILL (no shutdown hook, nothing committed, the group and any open transaction left
+ * behind), SIGSTOP / SIGCONT (a stall: no poll, no heartbeat, no commit, then a zombie waking up), and starting
+ * it again with the same arguments. Its output is appended to a log file, which survives restarts.
+ */
+final class ChildJvm {
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    /**
+     * @param mainClass   the main class, on this JVM's class path (a jar's manifest class path included)
+     * @param environment variables to set; every {@code METERFLOW_*} variable of this process is removed first,
+     *                    so that only the arguments and these configure the child
+     */
+    ChildJvm(String name, String mainClass, List<String> args, Map<String, String> environment, Path log,
+             String maxHeap) {
+        this.name = name;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        this.command = List.copyOf(command);
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    synchronized void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running as pid " + process.pid());
+        }
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().keySet().removeIf(variable -> variable.startsWith(AppConfig.ENV_PREFIX));
+            builder.environment().putAll(environment);
+            Files.writeString(log, String.format("%n===== %s start #%d =====%n", name, ++starts),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " in a child JVM", e);
+        }
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Fails, with the end of the child's log, if it is not running (it could not start, or it died). */
+    synchronized void assertAlive() {
+        if (!isAlive()) {
+            throw new IllegalStateException(name + " is not running (exit " + (process == null ? "-" :
+                    process.exitValue()) + "); end of " + log + ":\n" + tail(40));
+        }
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        awaitExit(30);
+    }
+
+    /**
+     * SIGTERM (shutdown hooks run: a clean close) and waits; SIGKILL if it has not exited in 60 s.
+     *
+     * @return whether it exited on SIGTERM alone
+     */
+    synchronized boolean stop() {
+        if (!isAlive()) {
+            return true;
+        }
+        process.destroy();
+        try {
+            if (process.waitFor(60, TimeUnit.SECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return false;
+    }
+
+    /** The log's length now: a mark to search from with {@link #countSince}. */
+    long logSize() {
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+    }
+
+    /** How many lines written after {@code mark} contain {@code text}. */
+    long countSince(long mark, String text) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String since = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
+                    StandardCharsets.UTF_8);
+            return since.lines().filter(line -> line.contains(text)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+    }
+
+    /** SIGSTOP: the process does nothing at all until {@link #thaw()}. */
+    void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT. */
+    void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        long pid = pid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + name + ") failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + signal + " to " + name + " pid " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + signal + " to " + name, e);
+        }
+    }
+
+    private void awaitExit(int seconds) {
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " pid " + process.pid() + " did not exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
+        }
+    }
+
+    /** The last lines of the log. */
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}

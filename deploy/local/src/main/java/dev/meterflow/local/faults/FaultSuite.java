@@ -1,0 +1,652 @@
+package dev.meterflow.local.faults;
+
+import dev.meterflow.embedded.EmbeddedKafkaMain;
+import dev.meterflow.gatewaysim.GatewaySimulator;
+import dev.meterflow.gatewaysim.SimulatorSettings;
+import dev.meterflow.local.faults.Workload.Account;
+import dev.meterflow.local.faults.Workload.Payer;
+import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.local.stack.ConsumerLag;
+import dev.meterflow.local.topics.ProvisionTopics;
+import dev.meterflow.local.topics.TopicDefinitions;
+import dev.meterflow.metering.MeteringApp;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.topics.TopicReader;
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.RechargeWorkerApp;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.admin.TransactionState;
+
+/**
+ * Runs the pipeline as real processes (the broker, two metering instances so that tasks migrate, the recharge
+ * worker), feeds it a workload whose outcome follows from the input alone, injects one fault per cycle while
+ * usage flows, and at the end checks what came out against the input and the gateway simulator's charge log.
+ *
+ * <p>Every cycle also carries re-deliveries, late and reordered events, unpriceable usage and poison records;
+ * accounts with slow, soft-declining, hard-declining and declining cards are charged throughout. The suite
+ * owns its data directory: it is wiped at the start.
+ */
+public final class FaultSuite {
+
+    /** The faults injected, one per cycle, in turn. */
+    public enum Fault {
+        /** SIGKILL a metering instance, preferably while its transaction is open; restart it. */
+        KILL_METERING,
+        /** SIGSTOP a metering instance past its session timeout until its tasks have moved; SIGCONT (a zombie). */
+        STALL_METERING,
+        /** SIGKILL the broker while usage flows; start it again on the same data. */
+        RESTART_BROKER,
+        /** Wipe a metering instance's state, kill it while it restores, and again just after it restored. */
+        CRASH_DURING_RESTORE,
+        /** SIGKILL the recharge worker while a charge is at the gateway; restart it. */
+        KILL_WORKER
+    }
+
+    /** How a run is sized. */
+    public record Options(int cycles, int eventsPerCycle, int accounts, int ratePerSecond, int partitions,
+                          Path dataDir, long seed, List<Fault> faults, Duration settleTimeout) {
+        public Options {
+            if (cycles < 1 || eventsPerCycle < 10 || accounts < Payer.values().length || ratePerSecond < 1) {
+                throw new IllegalArgumentException("need cycles >= 1, events per cycle >= 10, accounts >= "
+                        + Payer.values().length + " (one of each payer), rate >= 1");
+            }
+            faults = List.copyOf(faults);
+            if (faults.isEmpty()) {
+                throw new IllegalArgumentException("choose at least one fault");
+            }
+        }
+    }
+
+    static final String APPLICATION_ID = "meterflow-faults-metering";
+    static final String WORKER_GROUP = "meterflow-faults-worker";
+    static final int MAX_SOFT_DECLINES_PER_DAY = 3;
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration CATCH_UP = Duration.ofMinutes(3);
+
+    private final Options options;
+    private final PrintStream out;
+    private final Path dataDir;
+    private final Path logDir;
+    private final String gatewayApiKey = "sk_test_" + randomAlphanumeric(24);
+    private final List<ChildJvm> metering = new ArrayList<>();
+    private final List<Send> delivered = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> forged = new LinkedHashMap<>();
+    private ChildJvm broker;
+    private ChildJvm worker;
+    private String bootstrap;
+
+    public FaultSuite(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.dataDir = options.dataDir().toAbsolutePath();
+        this.logDir = dataDir.resolve("logs");
+    }
+
+    /** The child processes' log files: the secret scan reads them too. */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Runs the whole suite; the report says what was injected, the figures and whether every check held. */
+    public FaultReport run() throws InterruptedException {
+        Instant startedAt = Instant.now();
+        FaultReport report = new FaultReport(startedAt);
+        wipe(dataDir);
+        Workload workload = new Workload(options.accounts(), options.seed(), startedAt);
+        broker = new ChildJvm("broker", EmbeddedKafkaMain.class.getName(),
+                List.of(dataDir.resolve("kafka").toString()), Map.of(), logDir.resolve("broker.log"), "768m");
+        startBroker();
+        out.printf("fault suite: broker %s (own process, pid %d), data in %s%n", bootstrap, broker.pid(), dataDir);
+        SimulatorSettings gatewaySettings = SimulatorSettings.defaults().toBuilder().latencyMs(100)
+                .timeoutAfterChargeMs(2_500).timeoutAfterChargePaymentMethods(Set.copyOf(workload.slowCards()))
+                .seed(options.seed()).build();
+        try (GatewaySimulator gateway = GatewaySimulator.start(0, gatewaySettings);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            new ProvisionTopics(admin).apply(TopicDefinitions.all(options.partitions(), (short) 1));
+            seed(producer, workload);
+            for (int i = 1; i <= 2; i++) {
+                ChildJvm instance = meteringInstance(i);
+                metering.add(instance);
+                instance.start();
+            }
+            worker = workerProcess(gateway);
+            worker.start();
+            out.printf("gateway simulator %s; metering x2 and the worker started; %d accounts, %d cycles of %d "
+                    + "events%n", gateway.baseUrl(), options.accounts(), options.cycles(), options.eventsPerCycle());
+            try {
+                cycles(admin, producer, workload, gateway, report);
+                finale(admin, producer, workload, gateway, report);
+                stopApps(report);
+                transactions(admin, report);
+                new FaultVerifier(bootstrap, workload, MAX_SOFT_DECLINES_PER_DAY)
+                        .verify(List.copyOf(delivered), Set.copyOf(uncertain), forged, gateway.charges(), report);
+            } finally {
+                metering.forEach(ChildJvm::kill);
+                if (worker != null) {
+                    worker.kill();
+                }
+            }
+        } finally {
+            broker.stop();
+        }
+        report.finished(Instant.now());
+        return report;
+    }
+
+    private void cycles(Admin admin, KafkaProducer<String, byte[]> producer, Workload workload,
+                        GatewaySimulator gateway, FaultReport report) throws InterruptedException {
+        out.println("cycle  fault                  took   what happened");
+        for (int cycle = 1; cycle <= options.cycles(); cycle++) {
+            Fault fault = options.faults().get((cycle - 1) % options.faults().size());
+            long start = System.nanoTime();
+            List<Send> sends = workload.cycle(options.eventsPerCycle());
+            Sender sender = new Sender(producer, sends);
+            Thread sending = new Thread(sender, "fault-suite-sender");
+            sending.start();
+            awaitCondition(Duration.ofMinutes(2), () -> sender.sent.get() >= sends.size() / 2 || !sending.isAlive());
+            String what = inject(fault, cycle, admin, gateway);
+            sending.join();
+            report.injected(fault.name(), "cycle " + cycle + " " + fault + ": " + what);
+            boolean caughtUp = awaitCaughtUp(admin, gateway, CATCH_UP);
+            String alive = restartDead(report, cycle);
+            report.cycleRun();
+            out.printf("%5d  %-20s %5ds   %s%s%s%n", cycle, fault, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime()
+                    - start), what, caughtUp ? "" : "; DID NOT CATCH UP in " + CATCH_UP.toMinutes() + " min", alive);
+            if (!caughtUp) {
+                report.check("cycle " + cycle + " (" + fault + ") caught up within " + CATCH_UP.toMinutes() + " min",
+                        false, "lag usage-events " + ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name())
+                                + ", recharge-requests " + ConsumerLag.of(admin, WORKER_GROUP,
+                                Topics.RECHARGE_REQUESTS.name()));
+            }
+        }
+    }
+
+    private String inject(Fault fault, int cycle, Admin admin, GatewaySimulator gateway) throws InterruptedException {
+        ChildJvm victim = metering.get(cycle % metering.size());
+        return switch (fault) {
+            case KILL_METERING -> killMetering(victim, admin);
+            case STALL_METERING -> stallMetering(victim, admin);
+            case RESTART_BROKER -> restartBroker();
+            case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
+            case KILL_WORKER -> killWorker(gateway);
+        };
+    }
+
+    /** Freezes the victim when a transaction of its tasks is open, so the kill lands inside it; kills it anyway after 15 s. */
+    private String killMetering(ChildJvm victim, Admin admin) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        boolean inside = false;
+        while (System.nanoTime() < deadline && !inside) {
+            Set<TopicPartition> ledger = ledgerPartitionsOf(victim, admin);
+            if (!ledger.isEmpty() && openTransaction(admin, ledger)) {
+                victim.freeze();
+                // anything already on its way (a commit) lands or not within this; a frozen process sends nothing new
+                pause(Duration.ofMillis(300));
+                inside = openTransaction(admin, ledger);
+                if (!inside) {
+                    victim.thaw();
+                }
+            } else {
+                pause(Duration.ofMillis(20));
+            }
+        }
+        victim.kill();
+        victim.start();
+        return victim.name() + " SIGKILLed " + (inside ? "inside an open transaction" : "(no open transaction seen)")
+                + ", restarted";
+    }
+
+    /** SIGSTOP past the session timeout, until the group has moved its tasks to the other instance; then SIGCONT. */
+    private String stallMetering(ChildJvm victim, Admin admin) {
+        victim.freeze();
+        long frozenAt = System.nanoTime();
+        boolean moved = awaitCondition(Duration.ofSeconds(60), () -> {
+            pause(Duration.ofMillis(250));
+            List<MemberDescription> members = members(admin, APPLICATION_ID);
+            return !members.isEmpty() && members.stream().noneMatch(m -> m.clientId().startsWith(victim.name()));
+        });
+        long stalled = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozenAt);
+        victim.thaw();
+        return victim.name() + " SIGSTOPped " + stalled + " s (session timeout " + SESSION_TIMEOUT.toSeconds()
+                + " s), " + (moved ? "its tasks moved" : "its tasks had NOT moved") + ", SIGCONT: a zombie";
+    }
+
+    private String restartBroker() {
+        long start = System.nanoTime();
+        broker.kill();
+        startBroker();
+        return "broker SIGKILLed and started again on its data in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
+    }
+
+    private String crashDuringRestore(ChildJvm victim) {
+        victim.kill();
+        wipe(stateDir(victim));
+        long mark = victim.logSize();
+        victim.start();
+        awaitCondition(Duration.ofSeconds(90), () -> {
+            pause(Duration.ofMillis(5));
+            return victim.countSince(mark, "restore started") > 0 || !victim.isAlive();
+        });
+        boolean restoring = victim.countSince(mark, "restore started") > victim.countSince(mark, "restore finished");
+        victim.kill();
+        long again = victim.logSize();
+        victim.start();
+        boolean restored = awaitCondition(Duration.ofSeconds(90), () -> {
+            pause(Duration.ofMillis(5));
+            return victim.countSince(again, "restore finished") > 0 || !victim.isAlive();
+        });
+        victim.kill();
+        victim.start();
+        return victim.name() + " state wiped, SIGKILLed " + (restoring ? "while a store was restoring"
+                : "(no store was restoring at the kill)") + ", again " + (restored ? "just after a store restored"
+                : "(no restore seen)") + ", restarted";
+    }
+
+    private String killWorker(GatewaySimulator gateway) {
+        boolean inFlight = awaitCondition(Duration.ofSeconds(20), () -> {
+            pause(Duration.ofMillis(5));
+            return gateway.paymentsInProgress() > 0;
+        });
+        worker.kill();
+        worker.start();
+        return "worker SIGKILLed " + (inFlight ? "with a charge in flight at the gateway" : "(no charge in flight)")
+                + ", restarted";
+    }
+
+    /**
+     * After the cycles: the accounts whose cards all declined get a working card; a request id is re-sent with
+     * another amount; then the pipeline settles.
+     */
+    private void finale(Admin admin, KafkaProducer<String, byte[]> producer, Workload workload,
+                        GatewaySimulator gateway, FaultReport report) throws InterruptedException {
+        Instant now = Instant.now();
+        for (Account account : workload.accounts()) {
+            if (account.payer() == Payer.BOTH_DECLINE) {
+                send(producer, Topics.ACCOUNT_SETTINGS.name(), account.id(), Topics.ACCOUNT_SETTINGS.valueSerde()
+                        .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(),
+                                workload.settingsWithReplacementCard(account, now)));
+            }
+        }
+        awaitCaughtUp(admin, gateway, CATCH_UP);
+        Map<String, PaymentResult> succeeded = new HashMap<>();
+        TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).forEach(record -> {
+            PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer()
+                    .deserialize(Topics.PAYMENT_RESULTS.name(), record.value());
+            if (result.getStatus() == PaymentStatus.SUCCEEDED) {
+                succeeded.put(result.getRequestId(), result);
+            }
+        });
+        TopicReader.readCommitted(bootstrap, Topics.RECHARGE_REQUESTS.name()).stream()
+                .map(record -> Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
+                        .deserialize(Topics.RECHARGE_REQUESTS.name(), record.value()))
+                .filter(request -> succeeded.containsKey(request.getRequestId()))
+                .min(Comparator.comparing(RechargeRequest::getRequestId))
+                .ifPresent(request -> {
+                    RechargeRequest reused = RechargeRequest.newBuilder(request)
+                            .setAmountCents(request.getAmountCents() + 100).build();
+                    forged.put(reused.getRequestId(), reused.getAmountCents());
+                    send(producer, Topics.RECHARGE_REQUESTS.name(), reused.getAccountId(), Topics.RECHARGE_REQUESTS
+                            .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused));
+                });
+        producer.flush();
+        boolean settled = awaitCaughtUp(admin, gateway, options.settleTimeout());
+        report.check("the pipeline settled within " + options.settleTimeout().toSeconds() + " s after the last "
+                + "cycle", settled, "still lagging: usage-events " + ConsumerLag.of(admin, APPLICATION_ID,
+                Topics.USAGE_EVENTS.name()) + ", payment-results " + ConsumerLag.of(admin, APPLICATION_ID,
+                Topics.PAYMENT_RESULTS.name()) + ", recharge-requests " + ConsumerLag.of(admin, WORKER_GROUP,
+                Topics.RECHARGE_REQUESTS.name()));
+        out.printf("finale: %d accounts got a working card, request %s re-sent with another amount, %s%n",
+                workload.accounts().stream().filter(a -> a.payer() == Payer.BOTH_DECLINE).count(), forged.keySet(),
+                settled ? "settled" : "DID NOT SETTLE");
+    }
+
+    /** SIGTERM: every app closes cleanly; one that needs SIGKILL is a failed check. */
+    private void stopApps(FaultReport report) {
+        List<String> unclean = new ArrayList<>();
+        for (ChildJvm app : Stream.concat(metering.stream(), Stream.of(worker)).toList()) {
+            if (!app.isAlive()) {
+                unclean.add(app.name() + " was not running");
+            } else if (!app.stop()) {
+                unclean.add(app.name() + " needed SIGKILL");
+            }
+        }
+        report.check("every app stops cleanly on SIGTERM", unclean.isEmpty(), unclean.toString());
+    }
+
+    /** No transaction may stay open once the apps have stopped (the broker aborts a dead producer's at its timeout). */
+    private void transactions(Admin admin, FaultReport report) {
+        List<String> open = new ArrayList<>();
+        boolean none = awaitCondition(Duration.ofSeconds(90), () -> {
+            pause(Duration.ofMillis(500));
+            open.clear();
+            try {
+                for (TransactionListing listing : admin.listTransactions().all().get(10, TimeUnit.SECONDS)) {
+                    if (listing.state() == TransactionState.ONGOING || listing.state() == TransactionState.PREPARE_COMMIT
+                            || listing.state() == TransactionState.PREPARE_ABORT) {
+                        open.add(listing.transactionalId() + " " + listing.state());
+                    }
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                open.add("cannot list transactions: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            return open.isEmpty();
+        });
+        report.check("no hanging transaction once the apps stopped", none, open.toString());
+    }
+
+    /** Waits until the metering group and the worker have consumed everything and no charge is at the gateway. */
+    private boolean awaitCaughtUp(Admin admin, GatewaySimulator gateway, Duration timeout) {
+        AtomicInteger quiet = new AtomicInteger();
+        return awaitCondition(timeout, () -> {
+            pause(Duration.ofMillis(500));
+            boolean idle = ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name()) == 0
+                    && ConsumerLag.of(admin, APPLICATION_ID, Topics.PAYMENT_RESULTS.name()) == 0
+                    && ConsumerLag.of(admin, APPLICATION_ID, Topics.ACCOUNT_SETTINGS.name()) == 0
+                    && ConsumerLag.of(admin, WORKER_GROUP, Topics.RECHARGE_REQUESTS.name()) == 0
+                    && gateway.paymentsInProgress() == 0;
+            return idle ? quiet.incrementAndGet() >= 4 : quiet.getAndSet(0) < 0;
+        });
+    }
+
+    /** An app that died on its own is a finding: recorded, and started again so the run can go on. */
+    private String restartDead(FaultReport report, int cycle) {
+        StringBuilder note = new StringBuilder();
+        for (ChildJvm app : Stream.concat(metering.stream(), Stream.of(worker, broker)).toList()) {
+            if (!app.isAlive()) {
+                report.check(app.name() + " stays up through cycle " + cycle, false, "it exited; end of its log:\n"
+                        + app.tail(30));
+                note.append("; ").append(app.name()).append(" HAD EXITED, restarted");
+                if (app == broker) {
+                    startBroker();
+                } else {
+                    app.start();
+                }
+            }
+        }
+        return note.toString();
+    }
+
+    private void startBroker() {
+        Path ready = dataDir.resolve("kafka").resolve(EmbeddedKafkaMain.BOOTSTRAP_FILE);
+        broker.start();
+        boolean up = awaitCondition(Duration.ofSeconds(90), () -> {
+            pause(Duration.ofMillis(100));
+            return Files.exists(ready) || !broker.isAlive();
+        });
+        broker.assertAlive();
+        if (!up) {
+            throw new IllegalStateException("the broker did not become ready in 90 s; end of its log:\n"
+                    + broker.tail(40));
+        }
+        try {
+            bootstrap = Files.readString(ready, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void seed(KafkaProducer<String, byte[]> producer, Workload workload) {
+        Instant now = Instant.now();
+        send(producer, Topics.RATE_CARDS.name(), Workload.RATE_PLAN, Topics.RATE_CARDS.valueSerde().serializer()
+                .serialize(Topics.RATE_CARDS.name(), Workload.rateCard(now)));
+        for (Account account : workload.accounts()) {
+            send(producer, Topics.ACCOUNT_SETTINGS.name(), account.id(), Topics.ACCOUNT_SETTINGS.valueSerde()
+                    .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(), workload.settings(account, now)));
+        }
+        producer.flush();
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to " + topic, e);
+        }
+    }
+
+    private ChildJvm meteringInstance(int number) {
+        String name = "metering-" + number;
+        Properties config = new Properties();
+        config.setProperty("bootstrap.servers", bootstrap);
+        config.setProperty("application.id", APPLICATION_ID);
+        config.setProperty("client.id", name);
+        config.setProperty("state.dir", dataDir.resolve("state").resolve(name).toString());
+        config.setProperty("commit.interval.ms", "500");
+        config.setProperty("session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
+        config.setProperty("heartbeat.interval.ms", "1500");
+        config.setProperty("meterflow.shutdown-timeout", "PT20S");
+        // every instance may take any task whatever its restore lag, so a wiped instance gets active tasks to restore
+        config.setProperty("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
+        Path file = writeConfig(name, config);
+        return new ChildJvm(name, MeteringApp.class.getName(), List.of("--config", file.toString()), Map.of(),
+                logDir.resolve(name + ".log"), "384m");
+    }
+
+    private ChildJvm workerProcess(GatewaySimulator gateway) {
+        Properties config = new Properties();
+        config.setProperty("bootstrap.servers", bootstrap);
+        config.setProperty("group.id", WORKER_GROUP);
+        config.setProperty("transactional.id", "meterflow-faults-worker-1");
+        config.setProperty("session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
+        config.setProperty("heartbeat.interval.ms", "1500");
+        config.setProperty("meterflow.gateway.base-url", gateway.baseUrl());
+        config.setProperty("meterflow.gateway.rate-limit", "50");
+        config.setProperty("meterflow.gateway.timeout", "PT1S");
+        config.setProperty("meterflow.unknown.max-tries", "3");
+        config.setProperty("meterflow.unknown.retry-backoff", "PT0.2S");
+        config.setProperty("meterflow.reconcile-interval", "PT2S");
+        config.setProperty("meterflow.shutdown-timeout", "PT15S");
+        Path file = writeConfig("recharge-worker", config);
+        // the key comes from the environment, as in production: the secret scan checks it never reaches a log
+        return new ChildJvm("recharge-worker", RechargeWorkerApp.class.getName(), List.of("--config",
+                file.toString()), Map.of("METERFLOW_GATEWAY_API_KEY", gatewayApiKey),
+                logDir.resolve("recharge-worker.log"), "256m");
+    }
+
+    /** The broker's address changes on no restart (same ports), but is only known once it has started. */
+    private Path writeConfig(String name, Properties config) {
+        try {
+            Path dir = Files.createDirectories(dataDir.resolve("config"));
+            Path file = dir.resolve(name + ".properties");
+            try (Writer writer = Files.newBufferedWriter(file)) {
+                config.store(writer, name + " in the fault suite");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the configuration of " + name, e);
+        }
+    }
+
+    private Path stateDir(ChildJvm instance) {
+        return dataDir.resolve("state").resolve(instance.name());
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "fault-suite-input");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends a cycle's records at the configured rate; an acknowledged record is delivered, a failed one uncertain. */
+    private final class Sender implements Runnable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final List<Send> sends;
+        final AtomicInteger sent = new AtomicInteger();
+
+        Sender(KafkaProducer<String, byte[]> producer, List<Send> sends) {
+            this.producer = producer;
+            this.sends = sends;
+        }
+
+        @Override
+        public void run() {
+            long period = TimeUnit.SECONDS.toNanos(1) / options.ratePerSecond();
+            long next = System.nanoTime();
+            for (Send send : sends) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    pause(Duration.ofNanos(wait));
+                }
+                next += period;
+                producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), send.key(), send.value()),
+                        (metadata, error) -> {
+                            if (error == null) {
+                                delivered.add(send);
+                            } else {
+                                uncertain.add(send.eventId());
+                            }
+                        });
+                sent.incrementAndGet();
+            }
+            producer.flush();
+        }
+    }
+
+    private Set<TopicPartition> ledgerPartitionsOf(ChildJvm instance, Admin admin) {
+        return members(admin, APPLICATION_ID).stream().filter(m -> m.clientId().startsWith(instance.name()))
+                .flatMap(m -> m.assignment().topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(Topics.USAGE_EVENTS.name()))
+                .map(tp -> new TopicPartition(Topics.LEDGER_ENTRIES.name(), tp.partition()))
+                .collect(Collectors.toSet());
+    }
+
+    private static List<MemberDescription> members(Admin admin, String group) {
+        try {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(5, TimeUnit.SECONDS).get(group);
+            return description == null ? List.of() : List.copyOf(description.members());
+        } catch (ExecutionException | TimeoutException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /** Whether a transaction is open on any of these partitions: its last stable offset is behind its end. */
+    private static boolean openTransaction(Admin admin, Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        try {
+            var committed = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(5, TimeUnit.SECONDS);
+            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(5, TimeUnit.SECONDS);
+            return partitions.stream().anyMatch(tp -> committed.get(tp).offset() < end.get(tp).offset());
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} (which paces itself) until it holds or the time is up. */
+    private static boolean awaitCondition(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The suite's own pacing between polls (it injects faults; it is not a test waiting on a result). */
+    private static void pause(Duration duration) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dir, e);
+        }
+    }
+
+    private static String randomAlphanumeric(int length) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    String gatewayApiKey() {
+        return gatewayApiKey;
+    }
+
+    String bootstrapServers() {
+        return bootstrap;
+    }
+}

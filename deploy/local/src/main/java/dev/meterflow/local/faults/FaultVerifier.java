@@ -1,0 +1,353 @@
+package dev.meterflow.local.faults;
+
+import dev.meterflow.gatewaysim.Charge;
+import dev.meterflow.local.faults.Workload.Account;
+import dev.meterflow.local.faults.Workload.Kind;
+import dev.meterflow.local.faults.Workload.Payer;
+import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.schemas.AccountBalance;
+import dev.meterflow.schemas.AccountStatus;
+import dev.meterflow.schemas.AccountStatusChanged;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.Receipt;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.TopicReader;
+import dev.meterflow.topics.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Compares what came out, read with {@code read_committed} as any downstream consumer reads it, with what the
+ * input alone says must have come out, and with what the gateway simulator recorded as charged. Nothing here
+ * asks the pipeline what it meant to do.
+ */
+final class FaultVerifier {
+
+    private static final int SHOWN = 8;
+
+    private final String bootstrap;
+    private final Workload workload;
+    private final int maxSoftDeclinesPerDay;
+
+    FaultVerifier(String bootstrap, Workload workload, int maxSoftDeclinesPerDay) {
+        this.bootstrap = bootstrap;
+        this.workload = workload;
+        this.maxSoftDeclinesPerDay = maxSoftDeclinesPerDay;
+    }
+
+    /**
+     * @param delivered  every record the broker acknowledged, in send order
+     * @param uncertain  ids of records whose send failed: the broker may or may not have them (not in
+     *                   {@code delivered}; the debit checks accept either for them)
+     * @param forged     request ids the suite re-sent with another amount (a reused request id)
+     * @param charges    every charge attempt the gateway recorded
+     */
+    void verify(List<Send> delivered, Set<String> uncertain, Map<String, Long> forged, List<Charge> charges,
+                FaultReport report) {
+        List<LedgerEntry> ledger = read(Topics.LEDGER_ENTRIES);
+        List<RechargeRequest> requests = read(Topics.RECHARGE_REQUESTS);
+        List<PaymentResult> results = read(Topics.PAYMENT_RESULTS);
+        List<Receipt> receipts = read(Topics.RECEIPTS);
+        List<BillingNotification> notifications = read(Topics.BILLING_NOTIFICATIONS);
+        List<AccountStatusChanged> statuses = read(Topics.ACCOUNT_STATUS);
+        Map<String, AccountBalance> balances = read(Topics.ACCOUNT_BALANCES).stream()
+                .collect(Collectors.toMap(AccountBalance::getAccountId, Function.identity(), (a, b) -> b));
+        List<UsageEvent> parked = read(Topics.USAGE_UNPRICED);
+        List<ConsumerRecord<byte[], byte[]>> deadLettered = TopicReader.readCommitted(bootstrap,
+                Topics.METERING_DLQ.name());
+
+        usage(delivered, uncertain, ledger, parked, deadLettered, report);
+        balances(delivered, uncertain, charges, ledger, balances, report);
+        recharges(requests, results, receipts, charges, forged, report);
+        cards(charges, report);
+        pauses(statuses, notifications, results, balances, report);
+    }
+
+    private void usage(List<Send> delivered, Set<String> uncertain, List<LedgerEntry> ledger,
+                       List<UsageEvent> parked, List<ConsumerRecord<byte[], byte[]>> deadLettered,
+                       FaultReport report) {
+        Set<String> mustDebit = ids(delivered, Kind.DEBIT);
+        Set<String> mustPark = ids(delivered, Kind.UNPRICED);
+        long poison = delivered.stream().filter(send -> send.kind() == Kind.POISON).count();
+        long redeliveries = delivered.stream().filter(send -> send.kind() == Kind.REDELIVERY).count();
+        Map<String, Long> debited = ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+                .collect(Collectors.groupingBy(LedgerEntry::getSourceId, Collectors.counting()));
+        List<String> lost = mustDebit.stream().filter(id -> !debited.containsKey(id)).sorted().toList();
+        List<String> doubled = debited.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                .sorted().toList();
+        List<String> unexpected = debited.keySet().stream().filter(id -> !mustDebit.contains(id)
+                && !uncertain.contains(id)).sorted().toList();
+        Set<String> parkedIds = parked.stream().map(UsageEvent::getEventId).collect(Collectors.toSet());
+        List<String> notParked = mustPark.stream().filter(id -> !parkedIds.contains(id)).sorted().toList();
+        long parkedTwice = parked.size() - parkedIds.size();
+        List<String> withoutHeaders = deadLettered.stream().filter(record -> header(record,
+                "__streams.errors.exception") == null || header(record, "__streams.errors.topic") == null)
+                .map(record -> record.partition() + "@" + record.offset()).toList();
+
+        report.figure("usage records in", delivered.size());
+        report.figure("distinct events to debit", mustDebit.size());
+        report.figure("re-deliveries (same event id, other offset)", redeliveries);
+        report.figure("debited", debited.size());
+        report.figure("parked (usage-unpriced)", parkedIds.size());
+        report.figure("dead-lettered (metering-dlq)", deadLettered.size());
+        report.figure("poison records sent", poison);
+        report.figure("sends not acknowledged (uncertain)", uncertain.size());
+        report.figure("lost", lost.size() + notParked.size());
+        report.figure("doubled", doubled.size() + parkedTwice);
+        report.check("every delivered event debited exactly once", lost.isEmpty() && doubled.isEmpty()
+                && unexpected.isEmpty(), "not debited " + first(lost) + ", debited twice " + first(doubled)
+                + ", debited but not debitable " + first(unexpected));
+        report.check("every unpriceable event parked once on usage-unpriced", notParked.isEmpty() && parkedTwice == 0,
+                "not parked " + first(notParked) + ", parked twice: " + parkedTwice);
+        report.check("every poison record dead-lettered with error headers", deadLettered.size() == poison
+                && withoutHeaders.isEmpty(), "dead-lettered " + deadLettered.size() + " of " + poison
+                + " poison records; without error headers: " + first(withoutHeaders));
+        long accounted = debited.size() + redeliveries + parkedIds.size() + deadLettered.size();
+        report.check("debited + duplicates dropped + parked + dead-lettered = records in", uncertain.isEmpty()
+                ? accounted == delivered.size() : accounted >= delivered.size(), accounted + " accounted for, "
+                + delivered.size() + " acknowledged in, " + uncertain.size() + " uncertain");
+    }
+
+    private void balances(List<Send> delivered, Set<String> uncertain, List<Charge> charges, List<LedgerEntry> ledger,
+                          Map<String, AccountBalance> balances, FaultReport report) {
+        Map<String, Long> expected = new HashMap<>();
+        Set<String> counted = new HashSet<>();
+        for (Send send : delivered) {
+            if (send.kind() == Kind.DEBIT && counted.add(send.eventId())) {
+                UsageEvent event = Topics.USAGE_EVENTS.valueSerde().deserializer()
+                        .deserialize(Topics.USAGE_EVENTS.name(), send.value());
+                expected.merge(event.getAccountId(), -Workload.price(event), Long::sum);
+            }
+        }
+        charges.stream().filter(Charge::succeeded).forEach(charge -> expected.merge(charge.accountId(),
+                charge.amountCents() * 10_000L, Long::sum));
+        Map<String, Long> ledgerSums = ledger.stream().collect(Collectors.groupingBy(LedgerEntry::getAccountId,
+                Collectors.summingLong(LedgerEntry::getAmountMicros)));
+        List<String> wrong = new ArrayList<>();
+        List<String> ledgerMismatch = new ArrayList<>();
+        for (Account account : workload.accounts()) {
+            long want = expected.getOrDefault(account.id(), 0L);
+            AccountBalance balance = balances.get(account.id());
+            long have = balance == null ? 0 : balance.getBalanceMicros();
+            if (have != want) {
+                wrong.add(account.id() + " balance " + have + " expected " + want);
+            }
+            if (ledgerSums.getOrDefault(account.id(), 0L) != have) {
+                ledgerMismatch.add(account.id() + " ledger " + ledgerSums.getOrDefault(account.id(), 0L)
+                        + " balance " + have);
+            }
+        }
+        report.check("every balance = -(priced usage of the input) + the gateway's successful charges",
+                wrong.isEmpty(), first(wrong) + (uncertain.isEmpty() ? "" : " (" + uncertain.size()
+                        + " sends were not acknowledged: an unacknowledged event that did arrive moves a balance)"));
+        report.check("every balance = the sum of its ledger entries (ledger replay)", ledgerMismatch.isEmpty(),
+                first(ledgerMismatch));
+    }
+
+    private void recharges(List<RechargeRequest> requests, List<PaymentResult> results, List<Receipt> receipts,
+                           List<Charge> charges, Map<String, Long> forged, FaultReport report) {
+        Map<String, List<RechargeRequest>> requestsById = requests.stream()
+                .collect(Collectors.groupingBy(RechargeRequest::getRequestId));
+        Map<String, List<PaymentResult>> resultsById = results.stream()
+                .collect(Collectors.groupingBy(PaymentResult::getRequestId));
+        Map<String, List<Charge>> successfulById = charges.stream().filter(Charge::succeeded)
+                .collect(Collectors.groupingBy(Charge::requestId));
+        Map<String, Long> receiptsById = receipts.stream()
+                .collect(Collectors.groupingBy(Receipt::getRequestId, Collectors.counting()));
+
+        List<String> unanswered = new ArrayList<>();
+        List<String> answeredTwice = new ArrayList<>();
+        List<String> chargedTwice = new ArrayList<>();
+        List<String> receiptMismatch = new ArrayList<>();
+        long duplicateCharges = 0;
+        for (String requestId : requestsById.keySet()) {
+            List<PaymentResult> answers = resultsById.getOrDefault(requestId, List.of());
+            int expectedAnswers = forged.containsKey(requestId) ? 2 : 1;
+            if (answers.isEmpty()) {
+                unanswered.add(requestId);
+            } else if (answers.size() > expectedAnswers) {
+                answeredTwice.add(requestId + " x" + answers.size());
+            }
+            List<Charge> charged = successfulById.getOrDefault(requestId, List.of());
+            if (charged.size() > 1) {
+                chargedTwice.add(requestId + " x" + charged.size());
+                duplicateCharges += charged.size() - 1;
+            }
+            long succeededAnswers = answers.stream().filter(r -> r.getStatus() == PaymentStatus.SUCCEEDED).count();
+            if (receiptsById.getOrDefault(requestId, 0L) != Math.min(1, charged.size())
+                    || succeededAnswers != Math.min(1, charged.size())) {
+                receiptMismatch.add(requestId + ": charges " + charged.size() + ", SUCCEEDED results "
+                        + succeededAnswers + ", receipts " + receiptsById.getOrDefault(requestId, 0L));
+            }
+        }
+        List<String> chargedWithoutRequest = successfulById.keySet().stream()
+                .filter(id -> !requestsById.containsKey(id)).toList();
+        List<String> forgedCharged = new ArrayList<>();
+        List<String> forgedNotRefused = new ArrayList<>();
+        forged.forEach((requestId, amount) -> {
+            if (charges.stream().anyMatch(c -> requestId.equals(c.requestId()) && c.amountCents() == amount)) {
+                forgedCharged.add(requestId);
+            }
+            if (resultsById.getOrDefault(requestId, List.of()).stream().noneMatch(r -> r.getAmountCents() == amount
+                    && r.getStatus() == PaymentStatus.FAILED)) {
+                forgedNotRefused.add(requestId);
+            }
+        });
+
+        long successful = charges.stream().filter(Charge::succeeded).count();
+        report.figure("recharge requests", requestsById.size());
+        report.figure("payment results", results.size());
+        report.figure("gateway charge attempts", charges.size());
+        report.figure("gateway charges succeeded", successful);
+        report.figure("duplicate charges", duplicateCharges);
+        report.figure("receipts", receipts.size());
+        report.check("every recharge request answered by exactly one payment result",
+                unanswered.isEmpty() && answeredTwice.isEmpty(), "unanswered " + first(unanswered)
+                        + ", answered more than once " + first(answeredTwice));
+        report.check("no request charged twice at the gateway", chargedTwice.isEmpty(), first(chargedTwice));
+        report.check("each successful charge has one SUCCEEDED result and one receipt, and nothing else does",
+                receiptMismatch.isEmpty() && receipts.size() == successful, first(receiptMismatch) + "; receipts "
+                        + receipts.size() + ", successful charges " + successful);
+        report.check("no charge without a recharge request", chargedWithoutRequest.isEmpty(),
+                first(chargedWithoutRequest));
+        if (!forged.isEmpty()) {
+            report.check("a request id reused with another amount is refused before the gateway",
+                    forgedCharged.isEmpty() && forgedNotRefused.isEmpty(), "charged: " + forgedCharged
+                            + ", no FAILED result for it: " + forgedNotRefused);
+        }
+    }
+
+    private void cards(List<Charge> charges, FaultReport report) {
+        Map<String, List<Charge>> byCard = charges.stream().collect(Collectors.groupingBy(Charge::paymentMethod));
+        List<String> hardRetried = new ArrayList<>();
+        List<String> softOverLimit = new ArrayList<>();
+        List<String> backupTouched = new ArrayList<>();
+        long softDeclines = 0;
+        for (Account account : workload.accounts()) {
+            List<Charge> onPrimary = byCard.getOrDefault(account.primary(), List.of());
+            List<Charge> onBackup = byCard.getOrDefault(account.backup(), List.of());
+            if (account.payer() == Payer.HARD_PRIMARY || account.payer() == Payer.BOTH_DECLINE) {
+                if (onPrimary.size() > 1) {
+                    hardRetried.add(account.primary() + " x" + onPrimary.size());
+                }
+            }
+            if (account.payer() == Payer.SOFT_PRIMARY) {
+                softDeclines += onPrimary.size();
+                if (onPrimary.size() > maxSoftDeclinesPerDay) {
+                    softOverLimit.add(account.primary() + " x" + onPrimary.size());
+                }
+            }
+            if (account.payer() == Payer.BOTH_DECLINE && onBackup.size() > maxSoftDeclinesPerDay) {
+                softOverLimit.add(account.backup() + " x" + onBackup.size());
+            }
+            if ((account.payer() == Payer.GOOD || account.payer() == Payer.SLOW_PRIMARY
+                    || account.payer() == Payer.FIXED) && !onBackup.isEmpty()) {
+                backupTouched.add(account.backup() + " x" + onBackup.size());
+            }
+        }
+        report.figure("soft declines at the gateway", softDeclines);
+        report.check("a hard-declined card is never charged again", hardRetried.isEmpty(), first(hardRetried));
+        report.check("soft declines per card within " + maxSoftDeclinesPerDay + " a day", softOverLimit.isEmpty(),
+                first(softOverLimit));
+        report.check("the backup card is untouched while the primary works (also when it timed out)",
+                backupTouched.isEmpty(), first(backupTouched));
+    }
+
+    private void pauses(List<AccountStatusChanged> statuses, List<BillingNotification> notifications,
+                        List<PaymentResult> results, Map<String, AccountBalance> balances, FaultReport report) {
+        Map<String, List<AccountStatus>> changes = new LinkedHashMap<>();
+        statuses.forEach(change -> changes.computeIfAbsent(change.getAccountId(), id -> new ArrayList<>())
+                .add(change.getStatus()));
+        List<String> wrong = new ArrayList<>();
+        long paused = 0;
+        long resumed = 0;
+        for (Account account : workload.accounts()) {
+            List<AccountStatus> seen = changes.getOrDefault(account.id(), List.of());
+            paused += seen.stream().filter(s -> s == AccountStatus.PAUSED).count();
+            resumed += seen.stream().filter(s -> s == AccountStatus.ACTIVE).count();
+            for (int i = 0; i < seen.size(); i++) {
+                AccountStatus want = i % 2 == 0 ? AccountStatus.PAUSED : AccountStatus.ACTIVE;
+                if (seen.get(i) != want) {
+                    wrong.add(account.id() + " status changes " + seen + " do not alternate");
+                    break;
+                }
+            }
+            AccountBalance balance = balances.get(account.id());
+            long micros = balance == null ? 0 : balance.getBalanceMicros();
+            boolean endsPaused = !seen.isEmpty() && seen.get(seen.size() - 1) == AccountStatus.PAUSED;
+            if (endsPaused != micros < 0) {
+                wrong.add(account.id() + " ends " + (endsPaused ? "PAUSED" : "ACTIVE") + " with balance " + micros);
+            }
+            switch (account.payer()) {
+                case BOTH_DECLINE -> {
+                    long declined = results.stream().filter(r -> r.getAccountId().equals(account.id())
+                            && r.getStatus() == PaymentStatus.DECLINED).count();
+                    long declineNotices = notifications.stream().filter(n -> n.getAccountId().equals(account.id())
+                            && n.getType() == NotificationType.PAYMENT_DECLINED).count();
+                    if (!seen.equals(List.of(AccountStatus.PAUSED, AccountStatus.ACTIVE)) || declined != 1
+                            || declineNotices != 1) {
+                        wrong.add(account.id() + " (both cards decline, then a new card): status " + seen
+                                + ", DECLINED results " + declined + ", PAYMENT_DECLINED notices " + declineNotices
+                                + "; want [PAUSED, ACTIVE], 1, 1");
+                    }
+                }
+                case NO_AUTO -> {
+                    if (!seen.equals(List.of(AccountStatus.PAUSED))) {
+                        wrong.add(account.id() + " (no auto-recharge): status " + seen + "; want [PAUSED]");
+                    }
+                }
+                default -> {
+                    if (micros < Workload.THRESHOLD_MICROS) {
+                        wrong.add(account.id() + " (" + account.payer() + ") ends at " + micros
+                                + " micros, below its threshold " + Workload.THRESHOLD_MICROS);
+                    }
+                }
+            }
+        }
+        report.figure("accounts paused (status changes)", paused);
+        report.figure("accounts resumed (status changes)", resumed);
+        report.check("pause and resume: alternate, match the balance; both cards declined -> one decline, one "
+                + "pause, a new card -> one resume; every paying account ends at or above its threshold",
+                wrong.isEmpty(), first(wrong));
+    }
+
+    private <V> List<V> read(Topic<String, V> topic) {
+        return TopicReader.readCommitted(bootstrap, topic.name()).stream()
+                .filter(record -> record.value() != null)
+                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value()))
+                .toList();
+    }
+
+    private static Set<String> ids(List<Send> sends, Kind kind) {
+        return sends.stream().filter(send -> send.kind() == kind).map(Send::eventId).collect(Collectors.toSet());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String first(List<String> items) {
+        if (items.isEmpty()) {
+            return "none";
+        }
+        return items.size() <= SHOWN ? items.toString()
+                : items.subList(0, SHOWN) + " and " + (items.size() - SHOWN) + " more";
+    }
+}
