@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fallback matrix (DESIGN.md decision 4): primary, then backup; a decline or an error moves on; an
- * unknown outcome keeps the same card and key until it is settled or held; a hard decline is final.
+ * unknown outcome keeps the same card and key until it is settled or held; a hard decline is final; a card at
+ * its soft-decline retry limit is passed over for a new charge (issue 6 item 9).
  */
 class AttemptPlanTest {
 
