@@ -59,9 +59,9 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
 
-        RechargeProcessor processor = new RechargeProcessor(gateway, attempts,
-                new AttemptPlan(config.unknownMaxTries()), new RateLimiter(config.gatewayRateLimit()),
-                config.unknownRetryBackoff(), 5, Clock.systemUTC());
+        AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
+        RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
+                new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
         RechargeWorker worker = new RechargeWorker(
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),

@@ -1,5 +1,6 @@
 package dev.meterflow.worker.attempts;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,4 +14,11 @@ public interface AttemptStore {
 
     /** Payment methods that any request saw hard-declined: they are never charged again. */
     Set<String> hardDeclinedMethods();
+
+    /**
+     * When any request saw this payment method soft-declined, at or after {@code sinceMillis} (the attempt's
+     * {@code at}), oldest first: one time per idempotency key, since an answer replayed to the same key is one
+     * decline at the card network.
+     */
+    List<Long> softDeclineTimes(String paymentMethodId, long sinceMillis);
 }

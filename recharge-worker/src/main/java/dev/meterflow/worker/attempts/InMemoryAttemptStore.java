@@ -1,6 +1,7 @@
 package dev.meterflow.worker.attempts;
 
 import dev.meterflow.worker.recharge.Attempt;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +12,8 @@ public class InMemoryAttemptStore implements AttemptStore {
 
     private final Map<String, AttemptLogEntry> entries = new ConcurrentHashMap<>();
     private final Set<String> hardDeclined = ConcurrentHashMap.newKeySet();
+    /** payment method id -> idempotency key -> when it was soft-declined */
+    private final Map<String, Map<String, Long>> softDeclines = new ConcurrentHashMap<>();
 
     @Override
     public Optional<AttemptLogEntry> find(String requestId) {
@@ -27,11 +30,22 @@ public class InMemoryAttemptStore implements AttemptStore {
         return Set.copyOf(hardDeclined);
     }
 
+    @Override
+    public List<Long> softDeclineTimes(String paymentMethodId, long sinceMillis) {
+        return softDeclines.getOrDefault(paymentMethodId, Map.of()).values().stream()
+                .filter(at -> at >= sinceMillis).sorted().toList();
+    }
+
     protected final void remember(AttemptLogEntry entry) {
         entries.put(entry.requestId(), entry);
-        entry.attempts().stream()
-                .filter(attempt -> attempt.outcome() == Attempt.Outcome.DECLINED_HARD)
-                .forEach(attempt -> hardDeclined.add(attempt.paymentMethodId()));
+        for (Attempt attempt : entry.attempts()) {
+            if (attempt.outcome() == Attempt.Outcome.DECLINED_HARD) {
+                hardDeclined.add(attempt.paymentMethodId());
+            } else if (attempt.outcome() == Attempt.Outcome.DECLINED_SOFT) {
+                softDeclines.computeIfAbsent(attempt.paymentMethodId(), pm -> new ConcurrentHashMap<>())
+                        .merge(attempt.idempotencyKey(), attempt.atMillis(), Math::min);
+            }
+        }
     }
 
     public int size() {

@@ -2,6 +2,7 @@ package dev.meterflow.worker.config;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
+import dev.meterflow.worker.recharge.SoftDeclineLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,12 @@ public final class WorkerConfig {
             "Gateway calls with the same idempotency key while a card's outcome stays unknown, before a look-up.");
     public static final Key UNKNOWN_RETRY_BACKOFF = Key.of("meterflow.unknown.retry-backoff", "PT2S",
             "Pause before calling again with the same key after an unknown outcome; doubled on each 429 in a row.");
+    public static final Key SOFT_DECLINE_MAX_PER_DAY = Key.of("meterflow.soft-decline.max-per-day", "4",
+            "Soft declines of one card, across requests, in a rolling 24 h at which no new charge is made on it "
+                    + "(card networks limit retries per 24 h); at least 1.");
+    public static final Key SOFT_DECLINE_MAX_PER_30_DAYS = Key.of("meterflow.soft-decline.max-per-30-days", "15",
+            "Soft declines of one card, across requests, in a rolling 30 days at which no new charge is made on it "
+                    + "(Visa allows at most 15 re-attempts in 30 days); at least 1.");
     public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
@@ -47,7 +54,8 @@ public final class WorkerConfig {
 
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
-            UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
+            UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
+            RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
 
     private final AppConfig config;
 
@@ -56,6 +64,8 @@ public final class WorkerConfig {
         config.positiveDecimal(GATEWAY_RATE_LIMIT);
         config.integerAtLeast(MAX_IN_FLIGHT, 1);
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
+        config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
+        config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);
         config.duration(GATEWAY_TIMEOUT);
         config.duration(UNKNOWN_RETRY_BACKOFF);
         config.duration(RECONCILE_INTERVAL);
@@ -115,6 +125,11 @@ public final class WorkerConfig {
 
     public Duration unknownRetryBackoff() {
         return config.duration(UNKNOWN_RETRY_BACKOFF);
+    }
+
+    public SoftDeclineLimits softDeclineLimits() {
+        return new SoftDeclineLimits(config.integer(SOFT_DECLINE_MAX_PER_DAY),
+                config.integer(SOFT_DECLINE_MAX_PER_30_DAYS));
     }
 
     public Duration reconcileInterval() {

@@ -8,7 +8,8 @@ import java.util.Set;
  * Which declines are final for a card, in one table, from Stripe's decline codes
  * (https://docs.stripe.com/declines/codes) and the card networks' retry rules (Visa's and Mastercard's
  * "do not retry" categories). A hard decline means the card is not charged again: the worker remembers the
- * payment method id and skips it in every later request; a soft one may succeed later.
+ * payment method id and skips it in every later request; a soft one may succeed later (within the retry limits
+ * of {@link dev.meterflow.worker.recharge.SoftDeclineLimits}).
  *
  * <table>
  *   <caption>Hard: the issuer will not approve this card, whatever the retry</caption>

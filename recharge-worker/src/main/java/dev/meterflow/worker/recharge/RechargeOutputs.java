@@ -13,12 +13,16 @@ import dev.meterflow.schemas.RechargeRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The records a finished request produces, all with ids derived from the request id so a replay writes the
  * same ids: the {@code PaymentResult}; on success a {@code Receipt} and a RECHARGE_RECEIPT notice to the
- * billing emails; on a decline a PAYMENT_DECLINED notice by email and, if set, SMS to the critical phone.
+ * billing emails; on a decline a PAYMENT_DECLINED notice by email and, if set, SMS to the critical phone. A card
+ * passed over at its soft-decline retry limit appears in no attempt (nothing was sent to the gateway) and as
+ * {@code retry_limit_reached} among the notice's {@code declineCodes}.
  */
 public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, List<BillingNotification> notifications) {
 
@@ -73,8 +77,10 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
     }
 
     private static BillingNotification declined(RechargeRequest request, Step.Finish finish, Instant now) {
-        String codes = String.join(",", finish.attempts().stream()
-                .filter(a -> a.declineCode() != null).map(Attempt::declineCode).distinct().toList());
+        // a card passed over at its retry limit has no attempt; the notice still says why it was not charged
+        String codes = String.join(",", Stream.concat(
+                finish.attempts().stream().map(Attempt::declineCode).filter(Objects::nonNull),
+                finish.passedOver().stream().map(passedOver -> Step.PassedOver.REASON)).distinct().toList());
         String phone = request.getCriticalBillingPhone();
         return BillingNotification.newBuilder()
                 .setNotificationId("payment-declined:" + request.getAccountId() + ":" + request.getRequestId())

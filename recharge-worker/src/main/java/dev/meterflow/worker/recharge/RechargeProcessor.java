@@ -10,8 +10,12 @@ import dev.meterflow.worker.gateway.PaymentGateway;
 import dev.meterflow.worker.gateway.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +82,12 @@ public final class RechargeProcessor {
                 request.getAccountId(), request.getAmountCents()));
         List<String> methodIds = request.getPaymentMethods().stream().map(PaymentMethodRef::getPaymentMethodId).toList();
         boolean reconciled = false;
+        Set<String> reportedPassedOver = new HashSet<>();
         while (true) {
-            Step step = plan.next(request.getRequestId(), methodIds, entry.attempts(), attempts.hardDeclinedMethods());
+            long now = now();
+            Step step = plan.next(request.getRequestId(), methodIds, entry.attempts(), cardHistory(methodIds, now),
+                    now);
+            reportPassedOver(request, step, reportedPassedOver);
             if (step instanceof Step.Finish finish) {
                 return new Result.Finished(finish, entry);
             }
@@ -99,6 +107,26 @@ public final class RechargeProcessor {
                 TimeUnit.MILLISECONDS.sleep(unknownRetryBackoff.toMillis());
             }
             entry = charge(request, entry, charge);
+        }
+    }
+
+    /** The attempt log's view of the request's cards: hard declines, and soft declines within the longest window. */
+    private CardHistory cardHistory(List<String> methodIds, long nowMillis) {
+        long since = nowMillis - SoftDeclineLimits.THIRTY_DAYS.toMillis();
+        Map<String, List<Long>> softDeclines = new HashMap<>();
+        methodIds.forEach(method -> softDeclines.put(method, attempts.softDeclineTimes(method, since)));
+        return new CardHistory(attempts.hardDeclinedMethods(), softDeclines);
+    }
+
+    /** Logs each card the plan passed over at its retry limit, once per processing of the request. */
+    private static void reportPassedOver(RechargeRequest request, Step step, Set<String> reported) {
+        for (Step.PassedOver passedOver : step.passedOver()) {
+            if (reported.add(passedOver.paymentMethodId())) {
+                log.info("payment method passed over requestId='{}' account='{}' paymentMethod='{}' reason={} "
+                                + "softDeclinesIn24h={} softDeclinesIn30Days={}", request.getRequestId(),
+                        request.getAccountId(), passedOver.paymentMethodId(), Step.PassedOver.REASON,
+                        passedOver.softDeclinesInDay(), passedOver.softDeclinesIn30Days());
+            }
         }
     }
 

@@ -32,7 +32,7 @@ class KafkaAttemptStoreIT {
     }
 
     @Test
-    void shouldReloadTheLatestVersionOfEveryRequestAndRememberHardDeclines() {
+    void shouldReloadTheLatestVersionOfEveryRequestAndRememberHardAndSoftDeclines() {
         Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
         AttemptLogEntry entry = AttemptLogEntry.opened("rr-acme-1", "acme", 3_500);
         try (KafkaAttemptStore store = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
@@ -45,15 +45,25 @@ class KafkaAttemptStoreIT {
             store.record(entry = entry.with(backup));
             store.record(entry = entry.withLast(backup.answered(GatewayAnswer.succeeded("pi_2", "ch_2"), 1_300)));
             store.record(entry = entry.completed("SUCCEEDED"));
+
+            // a later request soft-declined on the backup
+            Attempt soft = Attempt.started(BACKUP, "meterflow/rr-acme-2/" + BACKUP, 2_000);
+            store.record(AttemptLogEntry.opened("rr-acme-2", "acme", 3_500).with(soft.answered(new GatewayAnswer(
+                    GatewayAnswer.Kind.DECLINED_SOFT, "insufficient_funds", "pi_3", null, "Insufficient funds."), 2_100))
+                    .completed("DECLINED"));
         }
 
         try (KafkaAttemptStore reopened = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
             assertThat(reopened.find("rr-acme-1")).hasValue(entry);
             assertThat(reopened.hardDeclinedMethods()).containsExactly(STOLEN);
+            assertThat(reopened.softDeclineTimes(BACKUP, 0)).containsExactly(2_100L);
+            assertThat(reopened.softDeclineTimes(STOLEN, 0)).isEmpty();
 
             // catching up re-reads the older versions this instance wrote: it must not step back to them
             reopened.catchUp();
             assertThat(reopened.find("rr-acme-1")).hasValue(entry);
+            assertThat(reopened.softDeclineTimes(BACKUP, 0)).as("re-reading counts nothing twice")
+                    .containsExactly(2_100L);
         }
     }
 }

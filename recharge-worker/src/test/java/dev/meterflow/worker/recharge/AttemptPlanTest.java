@@ -9,6 +9,7 @@ import static dev.meterflow.worker.testdata.Attempts.succeeded;
 import static dev.meterflow.worker.testdata.Attempts.unknown;
 import static dev.meterflow.worker.testdata.TestData.AMEX;
 import static dev.meterflow.worker.testdata.TestData.MASTERCARD;
+import static dev.meterflow.worker.testdata.TestData.NOW;
 import static dev.meterflow.worker.testdata.TestData.REQUEST_ID;
 import static dev.meterflow.worker.testdata.TestData.VISA;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,10 +17,13 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.testdata.Attempts.GatewayAnswers;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.ForAll;
@@ -31,20 +35,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fallback matrix (DESIGN.md decision 4): primary, then backup; a decline or an error moves on; an
- * unknown outcome keeps the same card and key until it is settled or held; a hard decline is final.
+ * unknown outcome keeps the same card and key until it is settled or held; a hard decline is final; a card at
+ * its soft-decline retry limit is passed over for a new charge (issue 6 item 9).
  */
 class AttemptPlanTest {
 
     private static final int MAX_TRIES_WHEN_UNKNOWN = 3;
     private static final List<String> PRIMARY_THEN_BACKUP = List.of(VISA, MASTERCARD);
-    private static final Set<String> NOTHING_HARD_DECLINED_BEFORE = Set.of();
+    private static final CardHistory NOTHING_BEFORE = new CardHistory(Set.of(), Map.of());
+    private static final int MAX_SOFT_DECLINES_PER_DAY = 4;
+    private static final int MAX_SOFT_DECLINES_PER_30_DAYS = 15;
+    private static final long NOW_MILLIS = NOW.toEpochMilli();
 
-    private final AttemptPlan plan = new AttemptPlan(MAX_TRIES_WHEN_UNKNOWN);
+    private final AttemptPlan plan = new AttemptPlan(MAX_TRIES_WHEN_UNKNOWN,
+            new SoftDeclineLimits(MAX_SOFT_DECLINES_PER_DAY, MAX_SOFT_DECLINES_PER_30_DAYS));
 
     @Test
     void shouldChargeThePrimaryFirstWithTheRequestsKeyForThatCard() {
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(VISA, "meterflow/" + REQUEST_ID + "/" + VISA));
@@ -56,7 +65,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(succeeded(VISA, "ch_3PqAcme0001"));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Finish(Step.Status.SUCCEEDED, VISA, "ch_3PqAcme0001", attempts));
@@ -68,7 +77,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(declinedSoft(VISA, "insufficient_funds"));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD)));
@@ -82,9 +91,12 @@ class AttemptPlanTest {
         List<Attempt> thenBackupFails = List.of(declinedHard(VISA, "stolen_card"), failedWithError(MASTERCARD));
 
         // when
-        Step afterPrimary = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, primaryStolen, Set.of(VISA));
-        Step whileBackupUnknown = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, thenBackupDown, Set.of(VISA));
-        Step afterBackup = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, thenBackupFails, Set.of(VISA));
+        Step afterPrimary = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, primaryStolen, hardDeclined(VISA),
+                NOW_MILLIS);
+        Step whileBackupUnknown = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, thenBackupDown, hardDeclined(VISA),
+                NOW_MILLIS);
+        Step afterBackup = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, thenBackupFails, hardDeclined(VISA),
+                NOW_MILLIS);
 
         // then
         assertThat(afterPrimary).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD)));
@@ -99,7 +111,7 @@ class AttemptPlanTest {
                 declinedHard(MASTERCARD, "expired_card"));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, Set.of(MASTERCARD));
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, hardDeclined(MASTERCARD), NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Finish(Step.Status.DECLINED, null, null, attempts));
@@ -115,7 +127,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(unknown(VISA));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(VISA, attempts.get(0).idempotencyKey()));
@@ -128,8 +140,8 @@ class AttemptPlanTest {
         List<Attempt> maxTries = List.of(unknown(VISA), unknown(VISA), unknown(VISA));
 
         // when
-        Step beforeTheLimit = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, oneTryShort, NOTHING_HARD_DECLINED_BEFORE);
-        Step atTheLimit = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, maxTries, NOTHING_HARD_DECLINED_BEFORE);
+        Step beforeTheLimit = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, oneTryShort, NOTHING_BEFORE, NOW_MILLIS);
+        Step atTheLimit = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, maxTries, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(beforeTheLimit).isEqualTo(new Step.Charge(VISA, key(VISA)));
@@ -142,7 +154,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(inFlight(VISA));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(VISA, attempts.get(0).idempotencyKey()));
@@ -154,7 +166,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(inFlight(VISA), unknown(VISA), unknown(VISA));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Hold(VISA, key(VISA)));
@@ -166,7 +178,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(unknown(VISA), declinedSoft(VISA, "insufficient_funds"));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD)));
@@ -175,10 +187,10 @@ class AttemptPlanTest {
     @Test
     void shouldSkipACardHardDeclinedForAnEarlierRequest() {
         // given the primary was reported stolen while charging an earlier request
-        Set<String> hardDeclinedBefore = Set.of(VISA);
+        CardHistory hardDeclinedBefore = hardDeclined(VISA);
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), hardDeclinedBefore);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), hardDeclinedBefore, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD)));
@@ -187,10 +199,10 @@ class AttemptPlanTest {
     @Test
     void shouldFinishDeclinedWithoutACallWhenEveryCardWasHardDeclinedBefore() {
         // given
-        Set<String> hardDeclinedBefore = Set.of(VISA, MASTERCARD, AMEX);
+        CardHistory hardDeclinedBefore = hardDeclined(VISA, MASTERCARD, AMEX);
 
         // when
-        Step step = plan.next(REQUEST_ID, List.of(VISA, MASTERCARD, AMEX), List.of(), hardDeclinedBefore);
+        Step step = plan.next(REQUEST_ID, List.of(VISA, MASTERCARD, AMEX), List.of(), hardDeclinedBefore, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Finish(Step.Status.DECLINED, null, null, List.of()));
@@ -202,7 +214,7 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(failedWithError(VISA), failedWithError(MASTERCARD));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Finish(Step.Status.FAILED, null, null, attempts));
@@ -214,10 +226,129 @@ class AttemptPlanTest {
         List<Attempt> attempts = List.of(declinedSoft(VISA, "insufficient_funds"), failedWithError(MASTERCARD));
 
         // when
-        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_HARD_DECLINED_BEFORE);
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, NOTHING_BEFORE, NOW_MILLIS);
 
         // then
         assertThat(step).isEqualTo(new Step.Finish(Step.Status.DECLINED, null, null, attempts));
+    }
+
+    // issue 6 item 9: soft declines stay within the card networks' retry limits, across requests
+
+    @Test
+    void shouldPassOverAPrimaryThatReachedItsDailySoftDeclineLimitAndChargeTheBackup() {
+        // given the primary was soft-declined four times in the last 24 hours, by earlier requests
+        CardHistory history = softDeclined(VISA, hoursAgo(1, 6, 12, 23));
+
+        // when
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+
+        // then
+        assertThat(step).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD),
+                List.of(new Step.PassedOver(VISA, 4, 4))));
+    }
+
+    @Test
+    void shouldChargeThePrimaryOneSoftDeclineShortOfItsDailyLimit() {
+        // given
+        CardHistory history = softDeclined(VISA, hoursAgo(1, 6, 12));
+
+        // when
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+
+        // then
+        assertThat(step).isEqualTo(new Step.Charge(VISA, key(VISA)));
+    }
+
+    @Test
+    void shouldChargeThePrimaryAgainOnceItsOldestSoftDeclineIsTwentyFourHoursOld() {
+        // given four soft declines, the oldest exactly 24 hours before now
+        CardHistory history = softDeclined(VISA, hoursAgo(24, 6, 12, 23));
+
+        // when
+        Step aMillisecondEarlier = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS - 1);
+        Step now = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+
+        // then
+        assertThat(aMillisecondEarlier).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD),
+                List.of(new Step.PassedOver(VISA, 4, 4))));
+        assertThat(now).isEqualTo(new Step.Charge(VISA, key(VISA)));
+    }
+
+    @Test
+    void shouldPassOverAPrimaryThatReachedItsThirtyDaySoftDeclineLimitUntilTheOldestIsThirtyDaysOld() {
+        // given fifteen soft declines spread over the last 29 days, none in the last 24 hours
+        CardHistory history = softDeclined(VISA, daysAgo(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29));
+        CardHistory oneFewer = softDeclined(VISA, daysAgo(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27));
+        long whenTheOldestIsThirtyDaysOld = NOW_MILLIS + Duration.ofDays(1).toMillis();
+
+        // when
+        Step atTheLimit = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+        Step oneShort = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), oneFewer, NOW_MILLIS);
+        Step rolled = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, whenTheOldestIsThirtyDaysOld);
+
+        // then
+        assertThat(atTheLimit).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD),
+                List.of(new Step.PassedOver(VISA, 0, 15))));
+        assertThat(oneShort).isEqualTo(new Step.Charge(VISA, key(VISA)));
+        assertThat(rolled).isEqualTo(new Step.Charge(VISA, key(VISA)));
+    }
+
+    @Test
+    void shouldRetryACardWhoseOutcomeOnThisRequestIsUnknownEvenAtItsSoftDeclineLimit() {
+        // given the primary reached its daily limit (through other requests) while this request's call was open
+        CardHistory history = softDeclined(VISA, hoursAgo(1, 2, 3, 4));
+        List<Attempt> unknownOnce = List.of(unknown(VISA));
+        List<Attempt> leftInFlight = List.of(inFlight(VISA));
+        List<Attempt> unknownToTheMax = List.of(unknown(VISA), unknown(VISA), unknown(VISA));
+
+        // when
+        Step afterUnknown = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, unknownOnce, history, NOW_MILLIS);
+        Step afterCrash = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, leftInFlight, history, NOW_MILLIS);
+        Step afterMaxTries = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, unknownToTheMax, history, NOW_MILLIS);
+
+        // then the same card and key, never the backup: a retry with the key is not a new attempt at the network
+        assertThat(afterUnknown).isEqualTo(new Step.Charge(VISA, key(VISA)));
+        assertThat(afterCrash).isEqualTo(new Step.Charge(VISA, key(VISA)));
+        assertThat(afterMaxTries).isEqualTo(new Step.Hold(VISA, key(VISA)));
+    }
+
+    @Test
+    void shouldStillSkipAHardDeclinedCardAndFinishDeclinedWhenTheOtherIsAtItsLimit() {
+        // given the primary was hard-declined once, and the backup soft-declined four times today
+        CardHistory history = new CardHistory(Set.of(VISA), Map.of(MASTERCARD, atMillis(hoursAgo(1, 2, 3, 4))));
+
+        // when
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+
+        // then nothing is charged, and only the backup is reported passed over at its limit
+        assertThat(step).isEqualTo(new Step.Finish(Step.Status.DECLINED, null, null, List.of(),
+                List.of(new Step.PassedOver(MASTERCARD, 4, 4))));
+    }
+
+    @Test
+    void shouldFinishDeclinedWithThePrimarysDeclineWhenTheBackupIsAtItsLimit() {
+        // given the primary was just soft-declined for this request, the backup is at its daily limit
+        List<Attempt> attempts = List.of(declinedSoft(VISA, "insufficient_funds"));
+        CardHistory history = softDeclined(MASTERCARD, hoursAgo(1, 2, 3, 4));
+
+        // when
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, attempts, history, NOW_MILLIS);
+
+        // then the primary is not tried again within the request, whatever its count
+        assertThat(step).isEqualTo(new Step.Finish(Step.Status.DECLINED, null, null, attempts,
+                List.of(new Step.PassedOver(MASTERCARD, 4, 4))));
+    }
+
+    @Test
+    void shouldNotCountSoftDeclinesOfAnotherCard() {
+        // given
+        CardHistory history = softDeclined(MASTERCARD, hoursAgo(1, 2, 3, 4, 5));
+
+        // when
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, List.of(), history, NOW_MILLIS);
+
+        // then
+        assertThat(step).isEqualTo(new Step.Charge(VISA, key(VISA)));
     }
 
     /** What one gateway call came to, as the attempt log shows it; IN_FLIGHT: the worker crashed mid-call. */
@@ -237,7 +368,9 @@ class AttemptPlanTest {
                 hardDeclined.add(methods.get(i));
             }
         }
-        AttemptPlan policy = new AttemptPlan(maxTriesWhenUnknown);
+        // no card was soft-declined before, so the retry limits play no part here
+        AttemptPlan policy = new AttemptPlan(maxTriesWhenUnknown,
+                new SoftDeclineLimits(MAX_SOFT_DECLINES_PER_DAY, MAX_SOFT_DECLINES_PER_30_DAYS));
         int stepLimit = methodCount * maxTriesWhenUnknown + methodCount;
         Iterator<CallOutcome> gateway = gatewayAnswers.iterator();
         List<Attempt> attempts = new ArrayList<>();
@@ -245,7 +378,8 @@ class AttemptPlanTest {
         // when the plan's every charge is answered with the next answer, until it stops
         for (int steps = 1; ; steps++) {
             assertThat(steps).as("steps before a Finish or a Hold").isLessThanOrEqualTo(stepLimit);
-            Step step = policy.next(REQUEST_ID, methods, attempts, Set.copyOf(hardDeclined));
+            Step step = policy.next(REQUEST_ID, methods, attempts, new CardHistory(hardDeclined, Map.of()),
+                    NOW_MILLIS);
             if (!(step instanceof Step.Charge charge)) {
                 // then it ends consistently with what happened
                 assertEndFits(step, attempts, maxTriesWhenUnknown);
@@ -328,5 +462,25 @@ class AttemptPlanTest {
 
     private static String endOf(Step step) {
         return step instanceof Step.Finish finish ? "Finish " + finish.status() : "Hold";
+    }
+
+    private static CardHistory hardDeclined(String... paymentMethodIds) {
+        return new CardHistory(Set.of(paymentMethodIds), Map.of());
+    }
+
+    private static CardHistory softDeclined(String paymentMethodId, Duration... ago) {
+        return new CardHistory(Set.of(), Map.of(paymentMethodId, atMillis(ago)));
+    }
+
+    private static List<Long> atMillis(Duration... ago) {
+        return Arrays.stream(ago).map(before -> NOW_MILLIS - before.toMillis()).toList();
+    }
+
+    private static Duration[] hoursAgo(long... hours) {
+        return Arrays.stream(hours).mapToObj(Duration::ofHours).toArray(Duration[]::new);
+    }
+
+    private static Duration[] daysAgo(long... days) {
+        return Arrays.stream(days).mapToObj(Duration::ofDays).toArray(Duration[]::new);
     }
 }

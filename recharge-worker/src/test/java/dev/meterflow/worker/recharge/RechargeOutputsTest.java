@@ -121,6 +121,22 @@ class RechargeOutputsTest {
         });
     }
 
+    @Test
+    void shouldPublishNoAttemptForACardPassedOverAtItsRetryLimitAndNameTheReasonInTheNotice() {
+        // given the primary was soft-declined for this request, the backup was at its retry limit (issue 6 item 9)
+        Step.Finish backupAtItsLimit = new Step.Finish(Step.Status.DECLINED, null, null,
+                List.of(declinedSoft(VISA, "insufficient_funds")), List.of(new Step.PassedOver(MASTERCARD, 4, 6)));
+
+        // when
+        RechargeOutputs outputs = RechargeOutputs.of(request, backupAtItsLimit, NOW_MILLIS);
+
+        // then
+        assertThat(outputs.result().getStatus()).isEqualTo(PaymentStatus.DECLINED);
+        assertThat(outputs.result().getAttempts()).extracting(a -> a.getPaymentMethodId()).containsExactly(VISA);
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> assertThat(notice.getAttributes())
+                .containsEntry("declineCodes", "insufficient_funds,retry_limit_reached"));
+    }
+
     @ParameterizedTest(name = "critical billing phone [{0}]")
     @NullSource
     @ValueSource(strings = {"", "   "})

@@ -16,21 +16,30 @@ import static dev.meterflow.worker.testdata.TestData.ACCOUNT;
 import static dev.meterflow.worker.testdata.TestData.AMEX;
 import static dev.meterflow.worker.testdata.TestData.CLOCK;
 import static dev.meterflow.worker.testdata.TestData.MASTERCARD;
+import static dev.meterflow.worker.testdata.TestData.NOW;
 import static dev.meterflow.worker.testdata.TestData.NEXT_REQUEST_ID;
 import static dev.meterflow.worker.testdata.TestData.REQUEST_ID;
 import static dev.meterflow.worker.testdata.TestData.VISA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.worker.attempts.AttemptLogEntry;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.RateLimiter;
 import dev.meterflow.worker.recharge.RechargeProcessor.Result;
 import dev.meterflow.worker.testdata.Attempts;
+import dev.meterflow.worker.testdata.TickingClock;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -40,6 +49,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * One recharge request carried through a scripted gateway: what is charged, with which key, what is recorded
@@ -50,6 +60,8 @@ class RechargeProcessorTest {
 
     private static final int MAX_TRIES_WHEN_UNKNOWN = 3;
     private static final int MAX_RATE_LIMITED_WAITS = 5;
+    /** The worker's defaults: 4 soft declines of a card in 24 hours, 15 in 30 days. */
+    private static final SoftDeclineLimits NETWORK_LIMITS = new SoftDeclineLimits(4, 15);
     private static final String VISA_KEY = ChargeCommand.idempotencyKey(REQUEST_ID, VISA);
     private static final String MASTERCARD_KEY = ChargeCommand.idempotencyKey(REQUEST_ID, MASTERCARD);
 
@@ -61,9 +73,16 @@ class RechargeProcessorTest {
     /** Primary Visa, backup Mastercard, $35.75. */
     private final RechargeRequest request = aRechargeRequest().build();
 
+    private final List<Runnable> stopWatching = new ArrayList<>();
+
     @AfterEach
     void everyCallWasOnRecordFirst() {
         assertThat(attemptLog.callsWitnessed()).isEqualTo(gateway.calls().size());
+    }
+
+    @AfterEach
+    void stopWatchingLogs() {
+        stopWatching.forEach(Runnable::run);
     }
 
     @Test
@@ -393,6 +412,152 @@ class RechargeProcessorTest {
         assertThat(gateway.callsOn(VISA)).extracting(ChargeCommand::requestId).containsExactly(REQUEST_ID);
     }
 
+    @Test
+    void shouldPassOverThePrimaryAtItsDailySoftDeclineLimitAcrossRequestsUntilTheOldestDeclineIsADayOld()
+            throws InterruptedException {
+        // given a primary that keeps being soft-declined and a backup that pays, one request an hour
+        TickingClock clock = new TickingClock(NOW);
+        RechargeProcessor worker = processor(gateway, attemptLog, MAX_TRIES_WHEN_UNKNOWN, MAX_RATE_LIMITED_WAITS,
+                NETWORK_LIMITS, clock);
+        gateway.on(VISA, times(5, declinesSoft("insufficient_funds")));
+        for (int n = 1; n <= 6; n++) {
+            gateway.on(MASTERCARD, succeeds("ch_3PqAcmeLimit" + n));
+        }
+        for (int n = 1; n <= 4; n++) {
+            assertThat(finished(worker.process(requestNumber(n))).paymentMethodId()).isEqualTo(MASTERCARD);
+            clock.advance(Duration.ofHours(1));
+        }
+
+        // when the fifth request comes within the same 24 hours, and a sixth once the first decline is 24 h old
+        ListAppender<ILoggingEvent> logLines = watchLogOf(RechargeProcessor.class);
+        Step.Finish fifth = finished(worker.process(requestNumber(5)));
+        clock.advance(Duration.ofHours(20));
+        Step.Finish sixth = finished(worker.process(requestNumber(6)));
+
+        // then the fifth never reached the primary: no call, no attempt, the backup charged, and it says so once
+        assertThat(fifth.status()).isEqualTo(Step.Status.SUCCEEDED);
+        assertThat(fifth.paymentMethodId()).isEqualTo(MASTERCARD);
+        assertThat(fifth.attempts()).extracting(Attempt::paymentMethodId).containsExactly(MASTERCARD);
+        assertThat(logLines.list)
+                .filteredOn(line -> line.getFormattedMessage().startsWith("payment method passed over"))
+                .singleElement().satisfies(line -> {
+                    assertThat(line.getLevel()).isEqualTo(Level.INFO);
+                    assertThat(line.getFormattedMessage()).contains("requestId='" + requestIdNumber(5) + "'",
+                            "account='" + ACCOUNT + "'", "paymentMethod='" + VISA + "'",
+                            "reason=retry_limit_reached", "softDeclinesIn24h=4", "softDeclinesIn30Days=4");
+                });
+        assertThat(sixth.attempts()).extracting(Attempt::paymentMethodId, Attempt::outcome).containsExactly(
+                tuple(VISA, Attempt.Outcome.DECLINED_SOFT), tuple(MASTERCARD, Attempt.Outcome.SUCCEEDED));
+        assertThat(gateway.callsOn(VISA)).extracting(ChargeCommand::requestId).containsExactly(
+                requestIdNumber(1), requestIdNumber(2), requestIdNumber(3), requestIdNumber(4), requestIdNumber(6));
+    }
+
+    @Test
+    void shouldFinishDeclinedWithoutCallingTheGatewayWhenEveryCardIsAtItsSoftDeclineLimit()
+            throws InterruptedException {
+        // given both cards were soft-declined an hour ago, with a limit of one a day
+        TickingClock clock = new TickingClock(NOW);
+        RechargeProcessor worker = processor(gateway, attemptLog, MAX_TRIES_WHEN_UNKNOWN, MAX_RATE_LIMITED_WAITS,
+                new SoftDeclineLimits(1, 15), clock);
+        gateway.on(VISA, declinesSoft("do_not_honor")).on(MASTERCARD, declinesSoft("insufficient_funds"));
+        assertThat(finished(worker.process(requestNumber(1))).status()).isEqualTo(Step.Status.DECLINED);
+        clock.advance(Duration.ofHours(1));
+
+        // when
+        Step.Finish next = finished(worker.process(requestNumber(2)));
+
+        // then
+        assertThat(next.status()).isEqualTo(Step.Status.DECLINED);
+        assertThat(next.attempts()).isEmpty();
+        assertThat(next.passedOver()).containsExactly(new Step.PassedOver(VISA, 1, 1),
+                new Step.PassedOver(MASTERCARD, 1, 1));
+        assertThat(gateway.calls()).extracting(ChargeCommand::requestId).containsOnly(requestIdNumber(1));
+    }
+
+    @Property(tries = 300)
+    void shouldKeepEveryCardsSoftDeclinesWithinTheRetryLimitsWhateverTheSequenceOfRequests(
+            @ForAll @IntRange(min = 1, max = 4) int maxPerDay,
+            @ForAll @IntRange(min = 1, max = 12) int maxPer30Days,
+            @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 30) Integer> hoursBeforeEachRequest,
+            @ForAll @Size(max = 12) List<GatewayBehaviour> onVisa,
+            @ForAll @Size(max = 12) List<GatewayBehaviour> onMastercard) throws InterruptedException {
+        // given a gateway that soft-declines every card once its script is used up; each call takes a minute
+        TickingClock clock = new TickingClock(NOW);
+        WitnessingAttemptStore log = new WitnessingAttemptStore();
+        ScriptedGateway anyGateway = new ScriptedGateway(call -> {
+            log.assertRecordedBefore(call);
+            clock.advance(Duration.ofMinutes(1));
+        }).thenForEveryMethod(declinesSoft("do_not_honor"));
+        Map.of(VISA, onVisa, MASTERCARD, onMastercard).forEach((method, script) -> {
+            for (int call = 0; call < script.size(); call++) {
+                anyGateway.on(method, script.get(call).on(method, call));
+            }
+        });
+        RechargeProcessor worker = processor(anyGateway, log, MAX_TRIES_WHEN_UNKNOWN, 1,
+                new SoftDeclineLimits(maxPerDay, maxPer30Days), clock);
+
+        // when one account's requests come one after the other (a request held for good holds up the rest)
+        boolean passedOver = false;
+        for (int n = 0; n < hoursBeforeEachRequest.size(); n++) {
+            clock.advance(Duration.ofHours(hoursBeforeEachRequest.get(n)));
+            Result result = worker.process(requestNumber(n + 1));
+            if (result instanceof Result.Held) {
+                result = worker.process(requestNumber(n + 1));
+            }
+            if (result instanceof Result.Held) {
+                break;
+            }
+            passedOver |= !((Result.Finished) result).finish().passedOver().isEmpty();
+        }
+
+        // then in any 24 hours and any 30 days each card was soft-declined at most as often as allowed
+        for (String card : List.of(VISA, MASTERCARD)) {
+            List<Long> declinedAt = softDeclineTimes(log.journal(), card);
+            for (long at : declinedAt) {
+                assertThat(declinedAt.stream().filter(t -> t > at - Duration.ofHours(24).toMillis() && t <= at))
+                        .as("%s soft declines in the 24 h up to %s", card, Instant.ofEpochMilli(at))
+                        .hasSizeLessThanOrEqualTo(maxPerDay);
+                assertThat(declinedAt.stream().filter(t -> t > at - Duration.ofDays(30).toMillis() && t <= at))
+                        .as("%s soft declines in the 30 days up to %s", card, Instant.ofEpochMilli(at))
+                        .hasSizeLessThanOrEqualTo(maxPer30Days);
+            }
+        }
+        Statistics.label("a card passed over at its limit").collect(passedOver);
+        Statistics.label("a card passed over at its limit")
+                .coverage(coverage -> coverage.check(true).count(count -> count > 0));
+    }
+
+    private ListAppender<ILoggingEvent> watchLogOf(Class<?> type) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(type);
+        Level configured = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(appender);
+        stopWatching.add(() -> {
+            logger.detachAppender(appender);
+            logger.setLevel(configured);
+        });
+        return appender;
+    }
+
+    /** When the gateway soft-declined the card, one time per idempotency key (a replayed answer is one decline). */
+    private static List<Long> softDeclineTimes(List<AttemptLogEntry> journal, String card) {
+        Map<String, Long> byKey = new HashMap<>();
+        journal.forEach(entry -> entry.attempts().stream()
+                .filter(a -> a.paymentMethodId().equals(card) && a.outcome() == Attempt.Outcome.DECLINED_SOFT)
+                .forEach(a -> byKey.merge(a.idempotencyKey(), a.atMillis(), Math::min)));
+        return byKey.values().stream().sorted().toList();
+    }
+
+    private static String requestIdNumber(int n) {
+        return "rr-" + ACCOUNT + "-" + n + "-5e1f0c" + String.format("%02d", n);
+    }
+
+    private static RechargeRequest requestNumber(int n) {
+        return aRechargeRequest().withId(requestIdNumber(n)).build();
+    }
+
     /** How a gateway may treat one call, for the property below. */
     enum GatewayBehaviour {
         SUCCEEDS, DECLINES_HARD, DECLINES_SOFT, REFUSES, TIMES_OUT, CHARGES_BUT_ANSWER_LOST, RATE_LIMITED;
@@ -460,8 +625,14 @@ class RechargeProcessorTest {
 
     private static RechargeProcessor processor(ScriptedGateway gateway, WitnessingAttemptStore attempts,
                                                int maxTriesWhenUnknown, int maxRateLimitedWaits) {
-        return new RechargeProcessor(gateway, attempts, new AttemptPlan(maxTriesWhenUnknown),
-                new RateLimiter(1_000_000), Duration.ZERO, maxRateLimitedWaits, CLOCK);
+        return processor(gateway, attempts, maxTriesWhenUnknown, maxRateLimitedWaits, NETWORK_LIMITS, CLOCK);
+    }
+
+    private static RechargeProcessor processor(ScriptedGateway gateway, WitnessingAttemptStore attempts,
+                                               int maxTriesWhenUnknown, int maxRateLimitedWaits,
+                                               SoftDeclineLimits limits, Clock clock) {
+        return new RechargeProcessor(gateway, attempts, new AttemptPlan(maxTriesWhenUnknown, limits),
+                new RateLimiter(1_000_000), Duration.ZERO, maxRateLimitedWaits, clock);
     }
 
     private static Step.Finish finished(Result result) {

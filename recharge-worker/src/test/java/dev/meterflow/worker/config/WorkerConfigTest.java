@@ -1,0 +1,53 @@
+package dev.meterflow.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meterflow.config.AppConfig;
+import dev.meterflow.worker.recharge.SoftDeclineLimits;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The soft-decline retry limits (issue 6 item 9): defaults, overrides, and a clear error for a bad value. */
+class WorkerConfigTest {
+
+    @Test
+    void shouldLimitSoftDeclinesToFourADayAndFifteenIn30DaysByDefault() {
+        WorkerConfig config = WorkerConfig.from(new Properties());
+
+        assertThat(config.softDeclineLimits()).isEqualTo(new SoftDeclineLimits(4, 15));
+    }
+
+    @Test
+    void shouldTakeTheSoftDeclineLimitsFromTheEnvironment() {
+        WorkerConfig config = WorkerConfig.load(null, Map.of(
+                "METERFLOW_SOFT_DECLINE_MAX_PER_DAY", "2",
+                "METERFLOW_SOFT_DECLINE_MAX_PER_30_DAYS", "10"));
+
+        assertThat(config.softDeclineLimits()).isEqualTo(new SoftDeclineLimits(2, 10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"meterflow.soft-decline.max-per-day", "meterflow.soft-decline.max-per-30-days"})
+    void shouldRefuseToStartWithASoftDeclineLimitBelowOne(String key) {
+        Properties overrides = new Properties();
+        overrides.setProperty(key, "0");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage(key + " must be >= 1, was 0");
+    }
+
+    @Test
+    void shouldRefuseToStartWithASoftDeclineLimitThatIsNotAWholeNumber() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.soft-decline.max-per-day", "four");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.soft-decline.max-per-day must be a whole number, was 'four'");
+    }
+}
