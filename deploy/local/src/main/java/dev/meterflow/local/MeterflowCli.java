@@ -47,10 +47,14 @@ public final class MeterflowCli {
             // the stack's own view on the console; only warnings and errors from the parts underneath
             System.setProperty("logback.configurationFile", "logback-meterflow.xml");
         }
-        CommandLine commandLine = new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its converters, as {@code main} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
                 .registerConverter(Duration.class, MeterflowCli::duration)
                 .registerConverter(Instant.class, MeterflowCli::instant);
-        System.exit(commandLine.execute(args));
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
@@ -365,6 +369,10 @@ public final class MeterflowCli {
                 description = "Environment variables whose values must appear nowhere, e.g. METERFLOW_GATEWAY_API_KEY.")
         List<String> secretEnv = new ArrayList<>();
 
+        @Option(names = "--secret-file", arity = "1..*",
+                description = "Files each holding one secret value that must appear nowhere, e.g. /run/secrets/stripe.")
+        List<Path> secretFiles = new ArrayList<>();
+
         @Override
         public Integer call() {
             Properties client = kafkaClient(spec, bootstrapServers, commandConfig);
@@ -376,6 +384,14 @@ public final class MeterflowCli {
                             "--secret-env " + name + ": the environment variable is not set");
                 }
                 secrets.add(value.strip());
+            }
+            for (Path file : secretFiles) {
+                try {
+                    secrets.add(Files.readString(file).strip());
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "cannot read --secret-file " + file + ": " + e.getMessage());
+                }
             }
             secrets.addAll(SecretScan.passwordsIn(client));
             for (String secret : secrets) {
