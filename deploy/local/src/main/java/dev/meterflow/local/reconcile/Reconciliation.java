@@ -84,6 +84,8 @@ public final class Reconciliation {
         props.putAll(options.kafkaClient());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // a check only reads: asking for a topic that is missing must not create it
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         List<ReconciliationInput.Undecodable> undecodable = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
