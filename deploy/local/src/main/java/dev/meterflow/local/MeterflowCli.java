@@ -303,9 +303,11 @@ public final class MeterflowCli {
 
         @Override
         public Integer call() {
-            Reconciliation.Options options =
-                    new Reconciliation.Options(
-                            kafkaClient(spec, bootstrapServers, commandConfig), gateway(), grace, since);
+            if (grace.isNegative()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--grace must not be negative");
+            }
+            Reconciliation.Options options = new Reconciliation.Options(kafkaClient(spec, bootstrapServers,
+                    commandConfig), gateway(), grace, since);
             ReconciliationReport report;
             try {
                 report = Reconciliation.run(options);
