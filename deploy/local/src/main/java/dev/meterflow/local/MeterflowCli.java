@@ -2,16 +2,30 @@ package dev.meterflow.local;
 
 import dev.meterflow.local.bench.Bench;
 import dev.meterflow.local.faults.FaultsCommand;
+import dev.meterflow.local.reconcile.ChargeSource;
+import dev.meterflow.local.reconcile.Reconciliation;
+import dev.meterflow.local.reconcile.ReconciliationReport;
+import dev.meterflow.local.reconcile.StripeChargeSource;
+import dev.meterflow.local.scan.ScanReport;
+import dev.meterflow.local.scan.SecretDetector;
+import dev.meterflow.local.scan.SecretScan;
 import dev.meterflow.local.stack.LocalStack;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.replay.UnpricedReplay;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +37,11 @@ import picocli.CommandLine.Option;
 
 /** {@code meterflow}: the local stack and the operator's commands. */
 @Command(name = "meterflow", mixinStandardHelpOptions = true,
-        description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage.",
+        description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
+                + "reconcile the money, scan for leaked secrets.",
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
-                MeterflowCli.Replay.class, FaultsCommand.class})
+                MeterflowCli.Replay.class, MeterflowCli.Reconcile.class, MeterflowCli.ScanSecrets.class,
+                FaultsCommand.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {
@@ -33,9 +49,14 @@ public final class MeterflowCli {
             // the stack's own view on the console; only warnings and errors from the parts underneath
             System.setProperty("logback.configurationFile", "logback-meterflow.xml");
         }
-        CommandLine commandLine = new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
-                .registerConverter(Duration.class, MeterflowCli::duration);
-        System.exit(commandLine.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its converters, as {@code main} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
+                .registerConverter(Duration.class, MeterflowCli::duration)
+                .registerConverter(Instant.class, MeterflowCli::instant);
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
@@ -55,6 +76,35 @@ public final class MeterflowCli {
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a duration like 90s, 5m or PT2H");
         }
+    }
+
+    /** {@code 2026-11-26T13:00:00Z}, or a time ago: {@code 30m} is half an hour before now. */
+    static Instant instant(String text) {
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.now().minus(duration(text));
+            } catch (CommandLine.TypeConversionException notADuration) {
+                throw new CommandLine.TypeConversionException("'" + text
+                        + "' is not an instant like 2026-11-26T13:00:00Z nor a time ago like 30m");
+            }
+        }
+    }
+
+    /** Kafka client settings: the bootstrap servers and, for a secured cluster, a properties file (as Kafka's tools). */
+    static Properties kafkaClient(CommandLine.Model.CommandSpec spec, String bootstrapServers, Path commandConfig) {
+        Properties props = new Properties();
+        if (commandConfig != null) {
+            try (Reader reader = Files.newBufferedReader(commandConfig)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "cannot read --command-config " + commandConfig + ": " + e.getMessage());
+            }
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
     }
 
     @Command(name = "local", mixinStandardHelpOptions = true,
@@ -211,6 +261,164 @@ public final class MeterflowCli {
         public Integer call() {
             ReplayUnpricedCommand.print(UnpricedReplay.run(bootstrapServers, dryRun), dryRun, System.out);
             return 0;
+        }
+    }
+
+    @Command(name = "reconcile", mixinStandardHelpOptions = true,
+            description = {"Checks that the money adds up, reading the topics with read_committed, and prints every "
+                    + "difference: ledger replay = balances (per account: sum, running balance, no doubled entry); "
+                    + "recharge requests = payment results = ledger credits; succeeded results = receipts and "
+                    + "receipt notices; receipts = the gateway's successful charges (grouped by metadata requestId: "
+                    + "none missing, none charged twice, none charged and not credited). The gateway check needs "
+                    + "--gateway-base-url (Stripe or the simulator) and is skipped without it.",
+                    "Exit code: 0 no differences, 1 differences, 2 usage error, 3 could not read the cluster or gateway."})
+    static final class Reconcile implements Callable<Integer> {
+        static final String API_KEY_ENV = "METERFLOW_GATEWAY_API_KEY";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--command-config", description = "Kafka client properties (security settings), as for Kafka's tools.")
+        Path commandConfig;
+
+        @Option(names = "--gateway-base-url",
+                description = "The gateway's API base: https://api.stripe.com or the simulator's URL. Without it the "
+                        + "gateway check is skipped.")
+        String gatewayBaseUrl;
+
+        @Option(names = "--gateway-api-key-file",
+                description = "File holding the gateway's secret key (default: environment variable " + API_KEY_ENV + ").")
+        Path gatewayApiKeyFile;
+
+        @Option(names = "--since",
+                description = "Compare only recharge requests from this instant (2026-11-26T13:00:00Z, or a time ago "
+                        + "like 30m); the ledger is always replayed whole.")
+        Instant since;
+
+        @Option(names = "--grace", defaultValue = "2m",
+                description = "A request younger than this that is not finished yet is listed as open, not as a "
+                        + "difference (default ${DEFAULT-VALUE}).")
+        Duration grace;
+
+        @Override
+        public Integer call() {
+            if (grace.isNegative()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--grace must not be negative");
+            }
+            Reconciliation.Options options = new Reconciliation.Options(kafkaClient(spec, bootstrapServers,
+                    commandConfig), gateway(), grace, since);
+            ReconciliationReport report;
+            try {
+                report = Reconciliation.run(options);
+            } catch (RuntimeException e) {
+                System.err.println("reconcile failed: " + e.getMessage());
+                return 3;
+            }
+            report.print(System.out);
+            return report.ok() ? 0 : 1;
+        }
+
+        private ChargeSource gateway() {
+            if (gatewayBaseUrl == null) {
+                if (gatewayApiKeyFile != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--gateway-api-key-file needs --gateway-base-url");
+                }
+                return null;
+            }
+            String apiKey = gatewayApiKeyFile != null ? read(gatewayApiKeyFile) : System.getenv(API_KEY_ENV);
+            if (apiKey == null || apiKey.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--gateway-base-url needs the gateway's "
+                        + "API key: --gateway-api-key-file or the environment variable " + API_KEY_ENV);
+            }
+            return new StripeChargeSource(gatewayBaseUrl, apiKey.strip());
+        }
+
+        private String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "cannot read --gateway-api-key-file " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "scan-secrets", mixinStandardHelpOptions = true,
+            description = {"Looks for card numbers (13-19 digits with a card network's prefix that pass the Luhn "
+                    + "check), card fields with a value (cvv, cvc, card_number, security_code), API keys (sk_/rk_ "
+                    + "live/test) and given secret values in every record of every topic (keys, values, headers; "
+                    + "Streams changelogs and dead letter queues included; not __consumer_offsets and "
+                    + "__transaction_state) read raw with read_uncommitted, and in log files. Prints where, with the "
+                    + "secret masked but its last four characters.",
+                    "Exit code: 0 nothing found, 1 something found, 2 usage error, 3 could not read the cluster or a file."})
+    static final class ScanSecrets implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--command-config",
+                description = "Kafka client properties (security settings); the passwords in it are searched for too.")
+        Path commandConfig;
+
+        @Option(names = "--logs", arity = "1..*", description = "Log files or directories (read recursively; .gz unpacked).")
+        List<Path> logs = new ArrayList<>();
+
+        @Option(names = "--secret-env", arity = "1..*",
+                description = "Environment variables whose values must appear nowhere, e.g. METERFLOW_GATEWAY_API_KEY.")
+        List<String> secretEnv = new ArrayList<>();
+
+        @Option(names = "--secret-file", arity = "1..*",
+                description = "Files each holding one secret value that must appear nowhere, e.g. /run/secrets/stripe.")
+        List<Path> secretFiles = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Properties client = kafkaClient(spec, bootstrapServers, commandConfig);
+            List<String> secrets = new ArrayList<>();
+            for (String name : secretEnv) {
+                String value = System.getenv(name);
+                if (value == null || value.isBlank()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--secret-env " + name + ": the environment variable is not set");
+                }
+                secrets.add(value.strip());
+            }
+            for (Path file : secretFiles) {
+                try {
+                    secrets.add(Files.readString(file).strip());
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "cannot read --secret-file " + file + ": " + e.getMessage());
+                }
+            }
+            secrets.addAll(SecretScan.passwordsIn(client));
+            for (String secret : secrets) {
+                if (secret.length() < SecretDetector.MIN_LITERAL_LENGTH) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "a secret to look for is shorter than "
+                            + SecretDetector.MIN_LITERAL_LENGTH
+                            + " characters and would match everywhere");
+                }
+            }
+            for (Path log : logs) {
+                if (!Files.exists(log)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--logs " + log + ": no such file");
+                }
+            }
+            ScanReport report;
+            try {
+                report = SecretScan.scan(client, logs, secrets.stream().distinct().toList());
+            } catch (RuntimeException e) {
+                System.err.println("scan-secrets failed: " + e.getMessage());
+                return 3;
+            }
+            report.print(System.out);
+            return report.ok() ? 0 : 1;
         }
     }
 }

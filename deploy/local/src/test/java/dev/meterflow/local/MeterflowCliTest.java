@@ -1,0 +1,63 @@
+package dev.meterflow.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The operator commands' usage errors answer with exit code 2 and one line, before touching a cluster. */
+class MeterflowCliTest {
+
+    private final StringWriter errors = new StringWriter();
+
+    @Test
+    void shouldRefuseReconcileWithoutABootstrapServer() {
+        assertThat(execute("reconcile")).isEqualTo(2);
+        assertThat(errors.toString()).contains("Missing required option: '--bootstrap-servers");
+    }
+
+    @Test
+    void shouldRefuseAGatewayKeyFileWithoutTheGateway() {
+        assertThat(execute("reconcile", "--bootstrap-servers", "localhost:1", "--gateway-api-key-file", "key"))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("--gateway-api-key-file needs --gateway-base-url");
+    }
+
+    @Test
+    void shouldRefuseASinceThatIsNeitherAnInstantNorATimeAgo() {
+        assertThat(execute("reconcile", "--bootstrap-servers", "localhost:1", "--since", "yesterday")).isEqualTo(2);
+        assertThat(errors.toString()).contains("'yesterday' is not an instant");
+    }
+
+    @Test
+    void shouldReadSinceAsAnInstantOrATimeAgo() {
+        assertThat(MeterflowCli.instant("2026-11-26T13:00:00Z")).isEqualTo(Instant.parse("2026-11-26T13:00:00Z"));
+        assertThat(MeterflowCli.instant("30m")).isBetween(Instant.now().minus(Duration.ofMinutes(31)),
+                Instant.now().minus(Duration.ofMinutes(29)));
+    }
+
+    @Test
+    void shouldRefuseToScanALogThatDoesNotExist(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertThat(execute("scan-secrets", "--bootstrap-servers", "localhost:1", "--logs",
+                dir.resolve("missing.log").toString())).isEqualTo(2);
+        assertThat(errors.toString()).contains("missing.log: no such file");
+    }
+
+    @Test
+    void shouldRefuseASecretEnvironmentVariableThatIsNotSet() {
+        assertThat(execute("scan-secrets", "--bootstrap-servers", "localhost:1", "--secret-env",
+                "METERFLOW_TEST_SURELY_UNSET_VARIABLE")).isEqualTo(2);
+        assertThat(errors.toString()).contains("METERFLOW_TEST_SURELY_UNSET_VARIABLE: the environment variable is not set");
+    }
+
+    private int execute(String... args) {
+        CommandLine commandLine = MeterflowCli.commandLine();
+        commandLine.setErr(new PrintWriter(errors, true));
+        return commandLine.execute(args);
+    }
+}
