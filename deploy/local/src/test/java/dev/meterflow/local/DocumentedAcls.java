@@ -66,7 +66,8 @@ final class DocumentedAcls {
     }
 
     private static List<AclBinding> parse(String command) {
-        String[] words = command.split("\\s+");
+        // (the shell's single quotes, as around the wildcard topic '*', are not part of the value)
+        String[] words = command.replace("'", "").split("\\s+");
         String principal = null;
         PatternType patternType = PatternType.LITERAL;
         boolean add = false;

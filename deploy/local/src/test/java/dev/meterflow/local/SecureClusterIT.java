@@ -70,12 +70,14 @@ class SecureClusterIT {
 
     private static final ScramUser METERING = new ScramUser("meterflow-metering", secret());
     private static final ScramUser WORKER = new ScramUser("meterflow-worker", secret());
+    private static final ScramUser OPS = new ScramUser("meterflow-ops", secret());
 
     @TempDir
     static Path dir;
 
     private static SelfSignedTls tls;
     private static Path secretsFile;
+    private static Path opsCommandConfig;
     private static EndToEndCluster cluster;
     private static EmbeddedKafka kafka;
     private static GatewaySimulator gateway;
@@ -87,11 +89,16 @@ class SecureClusterIT {
         tls = SelfSignedTls.generate(Files.createDirectories(dir.resolve("tls")), secret());
         secretsFile = writeSecrets(Files.createDirectories(dir.resolve("secrets")));
         kafka = EmbeddedKafka.builder()
-                .saslSsl(tls.keyStore(), tls.password(), List.of(METERING, WORKER))
+                .saslSsl(tls.keyStore(), tls.password(), List.of(METERING, WORKER, OPS))
                 .authorizer(true)
                 .start();
-        cluster = EndToEndCluster.start(kafka);
         createDocumentedAcls();
+        // the operator creates the topics over SASL_SSL, with its settings in a --command-config file
+        opsCommandConfig = writeProperties(dir.resolve("ops.properties"), clientSettings(OPS, "ops.password"));
+        assertThat(meterflow("provision-topics", "--bootstrap-servers", kafka.secureBootstrapServers(),
+                "--command-config", opsCommandConfig.toString(), "--partitions", "2", "--replication", "1"))
+                .as("provision-topics exit code").isZero();
+        cluster = EndToEndCluster.start(kafka);
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         gateway = GatewaySimulator.start(0, SimulatorSettings.defaults());
 
@@ -144,6 +151,30 @@ class SecureClusterIT {
                 .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(3_600));
         AccountBalance balance = cluster.latest(Topics.ACCOUNT_BALANCES, account).orElseThrow();
         assertThat(balance.getBalanceMicros()).isEqualTo(dollars(50));
+    }
+
+    @Test
+    void shouldReplayParkedUsageWithTheOperatorsCommandConfig() {
+        // given usage of an account without settings, parked, and then the account's settings
+        String account = "acct-secure-late";
+        cluster.publish(Topics.USAGE_EVENTS, account, aUsageEvent().withEventId("secure-late").forAccount(account)
+                .sku(LOCAL_NUMBER).quantity(1).build());
+        awaitPipeline("the usage of " + account + " parked").until(
+                () -> cluster.values(Topics.USAGE_UNPRICED, account), parked -> !parked.isEmpty());
+        cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build());
+        // (new settings open the balance: once it is there, the topology holds them)
+        awaitPipeline("the balance of " + account + " opened").until(
+                () -> cluster.latest(Topics.ACCOUNT_BALANCES, account).isPresent());
+
+        // when the operator replays parked usage over SASL_SSL
+        int exitCode = meterflow("replay-unpriced", "--bootstrap-servers", kafka.secureBootstrapServers(),
+                "--command-config", opsCommandConfig.toString());
+
+        // then the parked event is debited
+        assertThat(exitCode).as("replay-unpriced exit code").isZero();
+        awaitPipeline("the replayed usage of " + account + " debited").untilAsserted(() -> assertThat(
+                cluster.values(Topics.LEDGER_ENTRIES, account)).extracting(LedgerEntry::getEntryId)
+                .containsExactly("usage:secure-late"));
     }
 
     @Test
@@ -207,12 +238,21 @@ class SecureClusterIT {
         Properties secrets = new Properties();
         secrets.setProperty("metering.password", METERING.password());
         secrets.setProperty("worker.password", WORKER.password());
+        secrets.setProperty("ops.password", OPS.password());
         secrets.setProperty("truststore.password", tls.password());
-        Path file = secretsDir.resolve("kafka.properties");
+        return writeProperties(secretsDir.resolve("kafka.properties"), secrets);
+    }
+
+    private static Path writeProperties(Path file, Properties properties) throws IOException {
         try (Writer writer = Files.newBufferedWriter(file)) {
-            secrets.store(writer, "test secrets");
+            properties.store(writer, null);
         }
         return file;
+    }
+
+    /** Runs a {@code meterflow} command as its jar would, and returns its exit code. */
+    private static int meterflow(String... args) {
+        return MeterflowCli.commandLine().execute(args);
     }
 
     /** Creates the ACLs of SECURITY.md and waits until the broker enforces them (they travel the metadata log). */
