@@ -45,6 +45,7 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -106,7 +107,10 @@ class SecureClusterIT {
         meteringProps.putAll(clientSettings(METERING, "metering.password"));
         metering = cluster.startMetering(meteringProps);
         Properties workerClient = clientSettings(WORKER, "worker.password");
-        assertThat(WorkerConfig.from(workerClient).get(WorkerConfig.GROUP_ID)).isEqualTo("recharge-worker");
+        // SECURITY.md's ACLs are written for the shipped group.id and transactional.id prefix
+        WorkerConfig workerConfig = WorkerConfig.from(workerClient);
+        assertThat(workerConfig.get(WorkerConfig.GROUP_ID)).isEqualTo("recharge-worker");
+        assertThat(workerConfig.get(WorkerConfig.TRANSACTIONAL_ID)).startsWith("recharge-worker-");
         worker = cluster.startWorker(gateway, workerClient);
     }
 
@@ -194,6 +198,20 @@ class SecureClusterIT {
     }
 
     @Test
+    void shouldNotServeAClientWithoutSaslOnTheSecuredListener() {
+        // TLS alone, no SASL: the broker waits for a SASL handshake and drops the connection, so nothing is served
+        Properties tlsOnly = clientSettings(METERING, null);
+        tlsOnly.setProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        tlsOnly.remove(SaslConfigs.SASL_MECHANISM);
+        tlsOnly.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        tlsOnly.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+
+        assertThatThrownBy(() -> describeCluster(tlsOnly))
+                .as("a client without SASL on the SASL_SSL listener")
+                .hasRootCauseInstanceOf(TimeoutException.class);
+    }
+
+    @Test
     void shouldNotLetTheWorkerReadWhatOnlyTheMeteringTopologyReads() {
         Map<String, Object> workerClient = WorkerConfig.from(clientSettings(WORKER, "worker.password"))
                 .kafkaClientProperties();
@@ -267,9 +285,9 @@ class SecureClusterIT {
 
     private static void describeCluster(Properties client) throws InterruptedException, ExecutionException {
         Properties props = new Properties();
-        props.putAll(client);
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.putAll(client);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get();
         }
