@@ -10,9 +10,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -35,55 +37,98 @@ import org.slf4j.LoggerFactory;
  * production broker code, with transactions, so exactly-once behaves as it does on a cluster. The log
  * directory is formatted with Kafka's own {@code StorageTool format --standalone} on first start; a data
  * directory that was formatted before is started again with the same ports, so its data survives restarts.
+ *
+ * <p>{@link #builder()} can add a {@code SASL_SSL} listener (TLS with SCRAM-SHA-512 users) and the
+ * {@code StandardAuthorizer}, as a secured production cluster has them. The {@code PLAINTEXT} listener
+ * ({@link #bootstrapServers()}, bound to localhost) stays: the broker talks to itself over it, and its anonymous
+ * principal is a super user, so tests can set up topics, ACLs and data over it as an operator would.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String PORTS_FILE = "embedded-kafka-ports.properties";
 
+    /** The super user of the embedded broker: whoever connects to the PLAINTEXT or controller listener. */
+    public static final String BROKER_PRINCIPAL = "User:ANONYMOUS";
+    /** The SCRAM mechanism of the {@code SASL_SSL} listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    private static final String SASL_SSL_PORT = "sasl_ssl";
+
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String secureBootstrapServers;
     private final Path dataDir;
     private final boolean deleteOnClose;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteOnClose) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String secureBootstrapServers,
+                          Path dataDir, boolean deleteOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.secureBootstrapServers = secureBootstrapServers;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
     }
 
     /**
-     * Formats (first time only) and starts a broker.
+     * Formats (first time only) and starts a broker with a PLAINTEXT listener only.
      *
      * @param dataDir where the broker keeps its logs, kept after close; {@code null} for a temporary
      *                directory deleted on close
      */
     public static EmbeddedKafka start(Path dataDir) {
+        return builder().dataDir(dataDir).start();
+    }
+
+    /** A broker to configure: data directory, an optional SASL_SSL listener, an optional authorizer. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static EmbeddedKafka start(Builder builder) {
         try {
-            boolean temporary = dataDir == null;
-            Path dir = temporary ? Files.createTempDirectory("embedded-kafka-") : dataDir;
+            boolean temporary = builder.dataDir == null;
+            Path dir = temporary ? Files.createTempDirectory("embedded-kafka-") : builder.dataDir;
             Files.createDirectories(dir);
-            Properties ports = loadOrPickPorts(dir);
+            Properties ports = loadOrPickPorts(dir, builder.saslSsl != null);
             Properties config = brokerConfig(dir, ports);
+            if (builder.saslSsl != null) {
+                addSaslSslListener(config, ports, builder.saslSsl);
+            }
+            if (builder.authorizer) {
+                config.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+                config.setProperty("super.users", BROKER_PRINCIPAL);
+            }
             Path logDir = dir.resolve("logs");
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dir, config);
+                format(dir, config, builder.saslSsl == null ? List.of() : builder.saslSsl.users());
             }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
             server.startup();
             String bootstrap = "localhost:" + ports.getProperty("broker");
-            EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dir, temporary);
+            String secureBootstrap = builder.saslSsl == null ? null : "localhost:" + ports.getProperty(SASL_SSL_PORT);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, secureBootstrap, dir, temporary);
             kafka.awaitReady();
-            log.info("embedded Kafka ready bootstrap.servers='{}' dataDir='{}'", bootstrap, dir);
+            log.info("embedded Kafka ready bootstrap.servers='{}' saslSsl='{}' authorizer={} dataDir='{}'",
+                    bootstrap, secureBootstrap, builder.authorizer, dir);
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded Kafka data directory", e);
         }
     }
 
+    /** The PLAINTEXT listener: no authentication, a super user when the authorizer is on. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The SASL_SSL listener (TLS, SCRAM-SHA-512 users). */
+    public String secureBootstrapServers() {
+        if (secureBootstrapServers == null) {
+            throw new IllegalStateException("this embedded Kafka has no SASL_SSL listener: start it with "
+                    + "EmbeddedKafka.builder().saslSsl(...)");
+        }
+        return secureBootstrapServers;
     }
 
     public Path dataDir() {
@@ -169,16 +214,43 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    private static void format(Path dir, Properties config) throws IOException {
+    /**
+     * The SASL_SSL listener next to the PLAINTEXT one: TLS with the given key store, SCRAM-SHA-512 only. The
+     * broker keeps talking to itself over PLAINTEXT, so it needs no SCRAM credentials of its own.
+     */
+    private static void addSaslSslListener(Properties config, Properties ports, SaslSsl saslSsl) {
+        String listener = "SASL_SSL://localhost:" + ports.getProperty(SASL_SSL_PORT);
+        config.setProperty("listeners", config.getProperty("listeners") + "," + listener);
+        config.setProperty("advertised.listeners", config.getProperty("advertised.listeners") + "," + listener);
+        config.setProperty("listener.security.protocol.map",
+                config.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        config.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        String prefix = "listener.name.sasl_ssl.";
+        config.setProperty(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        config.setProperty(prefix + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.setProperty(prefix + "ssl.keystore.type", "PKCS12");
+        config.setProperty(prefix + "ssl.keystore.location", saslSsl.keyStore().toAbsolutePath().toString());
+        config.setProperty(prefix + "ssl.keystore.password", saslSsl.keyStorePassword());
+        config.setProperty(prefix + "ssl.key.password", saslSsl.keyStorePassword());
+    }
+
+    private static void format(Path dir, Properties config, List<ScramUser> users) throws IOException {
         Path configFile = dir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(configFile)) {
             config.store(writer, "embedded Kafka broker");
         }
+        List<String> args = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", configFile.toString(), "--standalone"));
+        // KIP-900: SCRAM credentials written into the bootstrap metadata, there before the broker starts
+        for (ScramUser user : users) {
+            args.add("--add-scram");
+            args.add(SCRAM_MECHANISM + "=[name=\"" + user.name() + "\",password=\"" + user.password() + "\"]");
+        }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exit = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-                    "--config", configFile.toString(), "--standalone"}, print);
+            exit = StorageTool.execute(args.toArray(String[]::new), print);
         }
         if (exit != 0) {
             throw new IllegalStateException("formatting the embedded Kafka log directory failed: "
@@ -186,17 +258,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties loadOrPickPorts(Path dir) throws IOException {
+    private static Properties loadOrPickPorts(Path dir, boolean saslSsl) throws IOException {
         Path file = dir.resolve(PORTS_FILE);
         Properties ports = new Properties();
         if (Files.exists(file)) {
             try (Reader reader = Files.newBufferedReader(file)) {
                 ports.load(reader);
             }
-            return ports;
+            if (!saslSsl || ports.containsKey(SASL_SSL_PORT)) {
+                return ports;
+            }
+        } else {
+            ports.setProperty("broker", Integer.toString(freePort()));
+            ports.setProperty("controller", Integer.toString(freePort()));
         }
-        ports.setProperty("broker", Integer.toString(freePort()));
-        ports.setProperty("controller", Integer.toString(freePort()));
+        if (saslSsl) {
+            ports.setProperty(SASL_SSL_PORT, Integer.toString(freePort()));
+        }
         try (Writer writer = Files.newBufferedWriter(file)) {
             ports.store(writer, "ports of the embedded Kafka broker formatted in this directory");
         }
@@ -220,5 +298,87 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A topic to create: name, partition count and whether it is compacted. */
     public record TopicSpec(String name, int partitions, boolean compacted) {
+    }
+
+    /**
+     * A SCRAM-SHA-512 user of the SASL_SSL listener. Its password is never printed.
+     *
+     * @param name     the principal is {@code User:<name>}
+     * @param password without double quotes (StorageTool's {@code --add-scram} syntax quotes it)
+     */
+    public record ScramUser(String name, String password) {
+        public ScramUser {
+            if (name == null || name.isBlank() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("a SCRAM user needs a name and a password");
+            }
+            if (name.contains("\"") || password.contains("\"")) {
+                throw new IllegalArgumentException("SCRAM user '" + name.replace("\"", "") + "': no double quotes "
+                        + "in its name or password");
+            }
+        }
+
+        /** The JAAS line a client of this user sets as {@code sasl.jaas.config}. */
+        public String jaasConfig() {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + name
+                    + "\" password=\"" + password + "\";";
+        }
+
+        @Override
+        public String toString() {
+            return "ScramUser[name=" + name + ", password=(hidden)]";
+        }
+    }
+
+    /**
+     * The SASL_SSL listener: the broker's PKCS12 key store (its certificate must name {@code localhost}), the
+     * password of the store and of its key, and the SCRAM users, created when the data directory is formatted.
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, List<ScramUser> users) {
+        public SaslSsl {
+            users = List.copyOf(users);
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSsl[keyStore=" + keyStore + ", users=" + users + "]";
+        }
+    }
+
+    /** How to start an embedded broker; {@link #start()} formats (first time only) and starts it. */
+    public static final class Builder {
+        private Path dataDir;
+        private SaslSsl saslSsl;
+        private boolean authorizer;
+
+        private Builder() {
+        }
+
+        /** Where the broker keeps its logs, kept after close; {@code null} (default) for a temporary directory. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * Adds a SASL_SSL listener ({@link #secureBootstrapServers()}) with SCRAM-SHA-512. The users are created
+         * when the data directory is formatted, so they must be given on the first start of a kept directory.
+         */
+        public Builder saslSsl(Path keyStore, String keyStorePassword, List<ScramUser> users) {
+            this.saslSsl = new SaslSsl(keyStore, keyStorePassword, users);
+            return this;
+        }
+
+        /**
+         * Turns on KRaft's {@code StandardAuthorizer}: nothing is allowed without an ACL, except to the broker's
+         * own principal ({@link #BROKER_PRINCIPAL}, the PLAINTEXT and controller listeners), a super user.
+         */
+        public Builder authorizer(boolean authorizer) {
+            this.authorizer = authorizer;
+            return this;
+        }
+
+        public EmbeddedKafka start() {
+            return EmbeddedKafka.start(this);
+        }
     }
 }

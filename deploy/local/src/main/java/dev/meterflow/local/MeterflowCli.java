@@ -24,13 +24,13 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,11 +52,20 @@ public final class MeterflowCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command with its converters, as {@code main} runs it. */
+    /** The command line with its converters and error handling, as {@link #main} runs it. */
     static CommandLine commandLine() {
-        return new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
+        CommandLine commandLine = new CommandLine(new MeterflowCli()).setUsageHelpWidth(100)
                 .registerConverter(Duration.class, MeterflowCli::duration)
                 .registerConverter(Instant.class, MeterflowCli::instant);
+        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
+            // a settings problem (an unreadable --command-config, a Kafka client setting) is one line, not a trace
+            if (exception instanceof IllegalArgumentException || exception instanceof ConfigException) {
+                cmd.getErr().println(cmd.getCommandName() + ": " + exception.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        return commandLine;
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
@@ -221,11 +230,34 @@ public final class MeterflowCli {
         }
     }
 
+    /**
+     * The Kafka client settings of an operator's command: the {@code --command-config} file (if any), as Kafka's
+     * own tools read theirs, then {@code --bootstrap-servers}.
+     */
+    static Properties clientProperties(String bootstrapServers, Path commandConfig) {
+        Properties client = new Properties();
+        if (commandConfig != null) {
+            try (Reader reader = Files.newBufferedReader(commandConfig)) {
+                client.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --command-config " + commandConfig + ": " + e, e);
+            }
+        }
+        client.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return client;
+    }
+
+    private static final String COMMAND_CONFIG_HELP = "Kafka client settings (security.protocol, sasl.jaas.config, "
+            + "ssl.truststore.location, config.providers, ...) for a secured cluster; see deploy/SECURITY.md.";
+
     @Command(name = "provision-topics", mixinStandardHelpOptions = true,
             description = "Creates the topics that are missing and reports drift in the ones that exist. Idempotent.")
     static final class Provision implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
         String bootstrapServers;
+
+        @Option(names = "--command-config", paramLabel = "FILE", description = COMMAND_CONFIG_HELP)
+        Path commandConfig;
 
         @Option(names = "--partitions", defaultValue = "12",
                 description = "Partitions of every account-keyed topic (default ${DEFAULT-VALUE}).")
@@ -236,7 +268,7 @@ public final class MeterflowCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            try (Admin admin = Admin.create(clientProperties(bootstrapServers, commandConfig))) {
                 ProvisionTopics.Report report = new ProvisionTopics(admin)
                         .apply(TopicDefinitions.all(partitions, replication));
                 report.created().forEach(name -> System.out.println("created  " + name));
@@ -254,12 +286,16 @@ public final class MeterflowCli {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
         String bootstrapServers;
 
+        @Option(names = "--command-config", paramLabel = "FILE", description = COMMAND_CONFIG_HELP)
+        Path commandConfig;
+
         @Option(names = "--dry-run", description = "Report what would be re-published without publishing.")
         boolean dryRun;
 
         @Override
         public Integer call() {
-            ReplayUnpricedCommand.print(UnpricedReplay.run(bootstrapServers, dryRun), dryRun, System.out);
+            ReplayUnpricedCommand.print(UnpricedReplay.run(clientProperties(bootstrapServers, commandConfig), dryRun),
+                    dryRun, System.out);
             return 0;
         }
     }

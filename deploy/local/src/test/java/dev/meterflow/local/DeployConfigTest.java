@@ -9,6 +9,7 @@ import dev.meterflow.worker.config.WorkerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** The launch configurations shipped under deploy/config load as they are, and need nothing but the key. */
@@ -37,6 +38,30 @@ class DeployConfigTest {
                 Map.of("METERFLOW_GATEWAY_API_KEY", "sk_test_from_the_environment"));
         assertThat(config.gatewayApiKey()).isEqualTo("sk_test_from_the_environment");
         assertThat(config.get(WorkerConfig.GATEWAY_BASE_URL)).isEqualTo("https://api.stripe.com");
+    }
+
+    @Test
+    void shouldPassTheSecuritySettingsOfTheEnvironmentToTheKafkaClientsButNeverTheGatewayKey() {
+        Map<String, String> environment = Map.of(
+                "METERFLOW_GATEWAY_API_KEY", "sk_test_never_in_a_kafka_config",
+                "METERFLOW_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "METERFLOW_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "METERFLOW_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "METERFLOW_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/meterflow/tls/truststore.p12",
+                "METERFLOW_KAFKA_CONFIG_PROVIDERS", "file");
+
+        Map<String, Object> worker = WorkerConfig.load(CONFIG.resolve("recharge-worker.properties"), environment)
+                .kafkaClientProperties();
+        Properties metering = MeteringConfig.load(CONFIG.resolve("metering-topology.properties"), environment)
+                .streamsProperties();
+
+        assertThat(worker).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.location", "/etc/meterflow/tls/truststore.p12")
+                .containsEntry("config.providers", "file").containsKey("sasl.jaas.config");
+        assertThat(metering).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("config.providers", "file").containsKey("sasl.jaas.config");
+        assertThat(worker.values()).doesNotContain("sk_test_never_in_a_kafka_config");
+        assertThat(worker.keySet()).noneMatch(key -> key.startsWith("meterflow."));
     }
 
     @Test

@@ -65,7 +65,14 @@ final class EndToEndCluster implements AutoCloseable {
     }
 
     static EndToEndCluster start() {
-        EmbeddedKafka kafka = EmbeddedKafka.start(null);
+        return start(EmbeddedKafka.start(null));
+    }
+
+    /**
+     * Takes over a broker started by the caller (for example with a SASL_SSL listener) and creates the topics;
+     * the test's own producer, readers and admin use its PLAINTEXT listener.
+     */
+    static EndToEndCluster start(EmbeddedKafka kafka) {
         kafka.createTopics(Topics.ALL.stream()
                 .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), PARTITIONS, topic.compacted())).toList());
         return new EndToEndCluster(kafka);
@@ -205,6 +212,14 @@ final class EndToEndCluster implements AutoCloseable {
 
     /** The recharge worker charging through the simulator with Stripe's own client, with short retry intervals. */
     RechargeWorkerService startWorker(GatewaySimulator gateway) {
+        return startWorker(gateway, new Properties());
+    }
+
+    /**
+     * The same, with Kafka client settings on top ({@code bootstrap.servers}, {@code security.protocol},
+     * {@code sasl.jaas.config}, ...), as the worker's configuration file would give them.
+     */
+    RechargeWorkerService startWorker(GatewaySimulator gateway, Properties kafkaClient) {
         Properties props = new Properties();
         props.setProperty(WorkerConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
         props.setProperty(WorkerConfig.GATEWAY_BASE_URL.name(), gateway.baseUrl());
@@ -213,6 +228,7 @@ final class EndToEndCluster implements AutoCloseable {
         props.setProperty(WorkerConfig.UNKNOWN_RETRY_BACKOFF.name(), "PT0.1S");
         props.setProperty(WorkerConfig.RECONCILE_INTERVAL.name(), "PT1S");
         props.setProperty(WorkerConfig.SHUTDOWN_TIMEOUT.name(), "PT5S");
+        props.putAll(kafkaClient);
         WorkerConfig config = WorkerConfig.from(props);
         return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(10)));

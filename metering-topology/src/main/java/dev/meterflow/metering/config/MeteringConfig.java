@@ -108,6 +108,16 @@ public final class MeteringConfig {
         return config.duration(SHUTDOWN_TIMEOUT);
     }
 
+    /**
+     * The Kafka client settings alone ({@code bootstrap.servers}, security, ...), without the Kafka Streams ones:
+     * for the plain consumer and producer of {@code replay-unpriced}.
+     */
+    public Properties clientProperties() {
+        Properties client = config.kafkaProperties();
+        KEYS.stream().filter(key -> key != BOOTSTRAP_SERVERS).forEach(key -> client.remove(key.name()));
+        return client;
+    }
+
     /** What Kafka Streams gets: every non-{@code meterflow.} key, plus the settings that are not negotiable. */
     public Properties streamsProperties() {
         Properties streams = config.kafkaProperties();

@@ -1,7 +1,6 @@
 package dev.meterflow.metering.replay;
 
 import dev.meterflow.metering.MeteringApp;
-import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.pricing.UnpricedReason;
 import dev.meterflow.topics.Topics;
 import java.io.PrintStream;
@@ -25,7 +24,7 @@ public final class ReplayUnpricedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ReplayPlan plan = UnpricedReplay.run(parent.config().get(MeteringConfig.BOOTSTRAP_SERVERS), dryRun);
+        ReplayPlan plan = UnpricedReplay.run(parent.config().clientProperties(), dryRun);
         print(plan, dryRun, System.out);
         return 0;
     }

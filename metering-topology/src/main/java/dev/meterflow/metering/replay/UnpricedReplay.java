@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,13 +42,22 @@ public final class UnpricedReplay {
     private UnpricedReplay() {
     }
 
+    /** {@link #run(Properties, boolean)} on a cluster that needs no client settings but its address. */
+    public static ReplayPlan run(String bootstrapServers, boolean dryRun) {
+        Properties client = new Properties();
+        client.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return run(client, dryRun);
+    }
+
     /**
+     * @param client Kafka client settings for the consumer and the producer: {@code bootstrap.servers} and
+     *               whatever the cluster asks for ({@code security.protocol}, {@code sasl.jaas.config}, ...)
      * @param dryRun decide, but publish nothing
      * @return the plan that was carried out (or would have been, for a dry run)
      */
-    public static ReplayPlan run(String bootstrapServers, boolean dryRun) {
+    public static ReplayPlan run(Properties client, boolean dryRun) {
         ReplayPlan plan;
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(client)) {
             Map<String, BillingSettings> settings = new HashMap<>();
             TopicReader.readToEnd(consumer, Topics.ACCOUNT_SETTINGS.name(), record -> {
                 if (record.value() == null) {
@@ -77,14 +87,14 @@ public final class UnpricedReplay {
                     plan.toReplay().size(), plan.stillUnpriced());
         }
         if (!dryRun && !plan.toReplay().isEmpty()) {
-            publish(bootstrapServers, plan.toReplay());
+            publish(client, plan.toReplay());
         }
         return plan;
     }
 
-    private static void publish(String bootstrap, List<ReplayPlan.Parked> events) {
+    private static void publish(Properties client, List<ReplayPlan.Parked> events) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer =
@@ -100,15 +110,13 @@ public final class UnpricedReplay {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+    private static KafkaConsumer<String, byte[]> consumer(Properties client) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
-
-
 
     private static <T> Optional<T> decode(java.util.function.Supplier<T> decoder) {
         try {

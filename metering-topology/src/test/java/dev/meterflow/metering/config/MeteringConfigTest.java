@@ -60,6 +60,23 @@ class MeteringConfigTest {
     }
 
     @Test
+    void shouldGiveReplayTheClientSecuritySettingsButNotTheStreamsOnes() {
+        Properties overrides = new Properties();
+        overrides.setProperty("bootstrap.servers", "broker-a:9093");
+        overrides.setProperty("security.protocol", "SASL_SSL");
+        overrides.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        overrides.setProperty("state.dir", "/var/lib/meterflow");
+
+        Properties client = MeteringConfig.from(overrides).clientProperties();
+
+        assertThat(client.getProperty("bootstrap.servers")).isEqualTo("broker-a:9093");
+        assertThat(client.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(client.getProperty("sasl.jaas.config")).startsWith("org.apache.kafka.common.security.scram");
+        assertThat(client.stringPropertyNames()).doesNotContain("application.id", "state.dir", "num.stream.threads",
+                "replication.factor", "commit.interval.ms").noneMatch(name -> name.startsWith("meterflow."));
+    }
+
+    @Test
     void shouldRefuseADedupHorizonShorterThanTheContractsThirtyFiveDays() {
         Properties overrides = new Properties();
         overrides.setProperty("meterflow.dedup.retention", "P7D");
