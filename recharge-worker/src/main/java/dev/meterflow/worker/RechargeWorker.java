@@ -308,7 +308,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             }
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        progress.forEach((partition, tracking) -> tracking.committable()
+        progress.forEach((partition, tracking) -> tracking.committable(positionIfAssigned(partition))
                 .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
         if (outputs.isEmpty() && offsets.isEmpty()) {
             toRelease.forEach(committed -> committed.complete(null));
@@ -324,6 +324,15 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         // after the commit: a crash before this line re-finds the result from the attempts, charging nothing
         toMark.forEach(attempts::record);
         toRelease.forEach(committed -> committed.complete(null));
+    }
+
+    /**
+     * Where the consumer stands on a partition, or -1 if it is not assigned. Past the last record it handed out
+     * there can be transaction markers (the topology writes requests in transactions): committing the position,
+     * not the last record + 1, moves the group's offset past them, so a caught-up worker shows a lag of 0.
+     */
+    private long positionIfAssigned(TopicPartition partition) {
+        return consumer.assignment().contains(partition) ? consumer.position(partition) : -1;
     }
 
     private void applyBackPressure() {
@@ -436,9 +445,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             return open.size();
         }
 
-        /** The next offset to consume after everything finished so far, if it moved since the last commit. */
-        java.util.Optional<Long> committable() {
-            long next = open.isEmpty() ? highestSeen + 1 : open.first();
+        /**
+         * The next offset to consume after everything finished so far, if it moved since the last commit.
+         *
+         * @param position the consumer's position on the partition (every record before it was handed out and
+         *                 opened), or -1 if unknown
+         */
+        java.util.Optional<Long> committable(long position) {
+            long next = open.isEmpty() ? Math.max(highestSeen + 1, position) : open.first();
             return next > lastCommitted && highestSeen >= 0 ? java.util.Optional.of(next) : java.util.Optional.empty();
         }
 

@@ -101,21 +101,6 @@ public final class MeterflowCli {
         }
     }
 
-    /** Kafka client settings: the bootstrap servers and, for a secured cluster, a properties file (as Kafka's tools). */
-    static Properties kafkaClient(CommandLine.Model.CommandSpec spec, String bootstrapServers, Path commandConfig) {
-        Properties props = new Properties();
-        if (commandConfig != null) {
-            try (Reader reader = Files.newBufferedReader(commandConfig)) {
-                props.load(reader);
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "cannot read --command-config " + commandConfig + ": " + e.getMessage());
-            }
-        }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
-    }
-
     @Command(name = "local", mixinStandardHelpOptions = true,
             description = {"Runs the whole pipeline on this machine: a real Kafka broker (or --bootstrap-servers), "
                     + "the topics, the gateway simulator, the metering topology, the recharge worker, seeded accounts "
@@ -344,7 +329,7 @@ public final class MeterflowCli {
             if (grace.isNegative()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--grace must not be negative");
             }
-            Reconciliation.Options options = new Reconciliation.Options(kafkaClient(spec, bootstrapServers,
+            Reconciliation.Options options = new Reconciliation.Options(clientProperties(bootstrapServers,
                     commandConfig), gateway(), grace, since);
             ReconciliationReport report;
             try {
@@ -415,7 +400,7 @@ public final class MeterflowCli {
 
         @Override
         public Integer call() {
-            Properties client = kafkaClient(spec, bootstrapServers, commandConfig);
+            Properties client = clientProperties(bootstrapServers, commandConfig);
             List<String> secrets = new ArrayList<>();
             for (String name : secretEnv) {
                 String value = System.getenv(name);
