@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -314,16 +316,64 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
-        producer.beginTransaction();
-        outputs.forEach(producer::send);
-        if (!offsets.isEmpty()) {
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        try {
+            producer.beginTransaction();
+            outputs.forEach(producer::send);
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
+            producer.commitTransaction();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            rewindAfterRefusedCommit(e);
+            toRelease.forEach(committed -> committed.complete(null));
+            return;
         }
-        producer.commitTransaction();
         offsets.forEach((partition, offset) -> progress.get(partition).committed(offset.offset()));
         // after the commit: a crash before this line re-finds the result from the attempts, charging nothing
         toMark.forEach(attempts::record);
         toRelease.forEach(committed -> committed.complete(null));
+    }
+
+    /**
+     * The group coordinator refused this member's offsets: after a broker restart it no longer knows the member,
+     * or a rebalance is under way. The results of this transaction are aborted, not lost: the requests are read
+     * again from the committed offsets (by this worker once it has rejoined, or by the partition's next owner)
+     * and finish from their attempt log, with the same idempotency keys, so nothing is charged twice.
+     */
+    private void rewindAfterRefusedCommit(RuntimeException refusal) {
+        log.warn("the group coordinator refused the commit ({}); aborting it and reading the uncommitted requests "
+                + "again from the committed offsets", refusal.getMessage());
+        producer.abortTransaction();
+        Set<TopicPartition> assigned = consumer.assignment();
+        forget(List.copyOf(progress.keySet()));
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        List<TopicPartition> fromTheStart = new ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                fromTheStart.add(partition);
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
+        consumer.seekToBeginning(fromTheStart);
+    }
+
+    /**
+     * A request in the middle of a gateway call finishes that call (its attempts are on record) and its result is
+     * dropped; requests not started yet, and held ones, stop.
+     */
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Progress tracking = progress.remove(partition);
+            if (tracking != null) {
+                liveEpochs.remove(tracking.epoch);
+                if (tracking.openCount() > 0) {
+                    log.info("partition {} given up with {} requests in flight; they are read again", partition,
+                            tracking.openCount());
+                }
+            }
+        }
     }
 
     /**
@@ -380,23 +430,6 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 onAssignment.run();
-            }
-        }
-
-        /**
-         * A request in the middle of a gateway call finishes that call (its attempts are on record) and its
-         * result is dropped; requests not started yet, and held ones, stop.
-         */
-        private void forget(Collection<TopicPartition> partitions) {
-            for (TopicPartition partition : partitions) {
-                Progress tracking = progress.remove(partition);
-                if (tracking != null) {
-                    liveEpochs.remove(tracking.epoch);
-                    if (tracking.openCount() > 0) {
-                        log.info("partition {} revoked with {} requests in flight; the next owner resumes them",
-                                partition, tracking.openCount());
-                    }
-                }
             }
         }
     }
