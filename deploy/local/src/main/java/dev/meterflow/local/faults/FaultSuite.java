@@ -6,6 +6,13 @@ import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.local.faults.Workload.Account;
 import dev.meterflow.local.faults.Workload.Payer;
 import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.local.reconcile.ChargeSource;
+import dev.meterflow.local.reconcile.Check;
+import dev.meterflow.local.reconcile.Difference;
+import dev.meterflow.local.reconcile.Reconciliation;
+import dev.meterflow.local.reconcile.ReconciliationReport;
+import dev.meterflow.local.scan.ScanReport;
+import dev.meterflow.local.scan.SecretScan;
 import dev.meterflow.local.stack.ConsumerLag;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
@@ -50,14 +57,15 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.clients.admin.TransactionState;
 
 /**
  * Runs the pipeline as real processes (the broker, two metering instances so that tasks migrate, the recharge
@@ -164,6 +172,8 @@ public final class FaultSuite {
                 transactions(admin, report);
                 new FaultVerifier(bootstrap, workload, MAX_SOFT_DECLINES_PER_DAY)
                         .verify(List.copyOf(delivered), Set.copyOf(uncertain), forged, gateway.charges(), report);
+                reconcile(gateway, report);
+                scanForSecrets(report);
             } finally {
                 metering.forEach(ChildJvm::kill);
                 if (worker != null) {
@@ -244,10 +254,13 @@ public final class FaultSuite {
     private String stallMetering(ChildJvm victim, Admin admin) {
         victim.freeze();
         long frozenAt = System.nanoTime();
-        boolean moved = awaitCondition(Duration.ofSeconds(60), () -> {
+        // moved: the session timed out, and a stable group has members, none of them the victim's
+        boolean moved = awaitCondition(Duration.ofSeconds(90), () -> {
             pause(Duration.ofMillis(250));
-            List<MemberDescription> members = members(admin, APPLICATION_ID);
-            return !members.isEmpty() && members.stream().noneMatch(m -> m.clientId().startsWith(victim.name()));
+            ConsumerGroupDescription group = group(admin, APPLICATION_ID);
+            return System.nanoTime() - frozenAt > SESSION_TIMEOUT.toNanos() && group != null
+                    && group.groupState() == GroupState.STABLE && !group.members().isEmpty()
+                    && group.members().stream().noneMatch(m -> m.clientId().startsWith(victim.name()));
         });
         long stalled = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozenAt);
         victim.thaw();
@@ -382,6 +395,33 @@ public final class FaultSuite {
         report.check("no hanging transaction once the apps stopped", none, open.toString());
     }
 
+    /**
+     * The operator's {@code reconcile}, as it would run in production: ledger replay = balances, requests =
+     * results, receipts = the gateway's charges. The re-sent request id has a second (refusal) result by design.
+     */
+    private void reconcile(GatewaySimulator gateway, FaultReport report) {
+        ReconciliationReport reconciliation = Reconciliation.run(Reconciliation.Options.of(bootstrap)
+                .withGateway(ChargeSource.of(gateway)).withGrace(Duration.ZERO));
+        List<Difference> unexpected = reconciliation.differences().stream()
+                .filter(difference -> !(difference.check() == Check.RESULTS
+                        && forged.containsKey(difference.requestId())))
+                .toList();
+        report.figure("reconcile differences (the re-sent request id's excluded)", unexpected.size());
+        report.check("reconcile: ledger replay = balances, requests = results, receipts = the gateway's charges",
+                unexpected.isEmpty() && reconciliation.gatewayChecked(), unexpected.stream().limit(8)
+                        .map(Difference::toString).toList() + (reconciliation.gatewayChecked() ? ""
+                        : " (the gateway was not checked)"));
+    }
+
+    /** No card number, CVV field or API key in any topic (changelogs and the DLQ included) or process log. */
+    private void scanForSecrets(FaultReport report) {
+        ScanReport scan = SecretScan.scan(bootstrap, List.of(logDir), List.of(gatewayApiKey));
+        report.figure("records scanned for secrets", scan.records());
+        report.figure("log lines scanned for secrets", scan.lines());
+        report.check("secret scan: no card number, CVV field or API key in topics, changelogs, DLQ or logs",
+                scan.ok(), scan.findings().stream().limit(8).map(Object::toString).toList().toString());
+    }
+
     /** Waits until the metering group and the worker have consumed everything and no charge is at the gateway. */
     private boolean awaitCaughtUp(Admin admin, GatewaySimulator gateway, Duration timeout) {
         AtomicInteger quiet = new AtomicInteger();
@@ -487,6 +527,7 @@ public final class FaultSuite {
         config.setProperty("meterflow.unknown.retry-backoff", "PT0.2S");
         config.setProperty("meterflow.reconcile-interval", "PT2S");
         config.setProperty("meterflow.shutdown-timeout", "PT15S");
+        config.setProperty("meterflow.soft-decline.max-per-day", Integer.toString(MAX_SOFT_DECLINES_PER_DAY));
         Path file = writeConfig("recharge-worker", config);
         // the key comes from the environment, as in production: the secret scan checks it never reaches a log
         return new ChildJvm("recharge-worker", RechargeWorkerApp.class.getName(), List.of("--config",
@@ -568,15 +609,18 @@ public final class FaultSuite {
     }
 
     private static List<MemberDescription> members(Admin admin, String group) {
+        ConsumerGroupDescription description = group(admin, group);
+        return description == null ? List.of() : List.copyOf(description.members());
+    }
+
+    private static ConsumerGroupDescription group(Admin admin, String group) {
         try {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
-                    .get(5, TimeUnit.SECONDS).get(group);
-            return description == null ? List.of() : List.copyOf(description.members());
+            return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
         } catch (ExecutionException | TimeoutException e) {
-            return List.of();
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return null;
         }
     }
 

@@ -22,7 +22,7 @@ public final class FaultsCommand implements Callable<Integer> {
     static final String FIGURES_START = "<!-- fault-suite figures: start -->";
     static final String FIGURES_END = "<!-- fault-suite figures: end -->";
 
-    @Option(names = "--cycles", defaultValue = "25", description = "Fault cycles, one fault each, in turn (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cycles", defaultValue = "100", description = "Fault cycles, one fault each, in turn (default ${DEFAULT-VALUE}).")
     int cycles;
 
     @Option(names = "--events-per-cycle", defaultValue = "2000", description = "New usage events per cycle (default ${DEFAULT-VALUE}).")

@@ -1,0 +1,52 @@
+package dev.meterflow.local.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.local.faults.FaultSuite.Fault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The short version of the fault suite ({@code meterflow faults} runs the long one): the broker, two metering
+ * instances and the worker as processes, each fault injected once while usage flows, then every check against
+ * the input and the gateway's charge log. A failure prints the whole report.
+ */
+class FaultSuiteIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldLoseNothingDoubleNothingChargeOnceAndLeakNothingThroughEveryFault() throws InterruptedException {
+        // given one cycle per fault, with re-deliveries, late events, unpriceable usage and poison in each
+        FaultSuite.Options options = new FaultSuite.Options(Fault.values().length, 300, 14, 300, 4, dataDir,
+                20261126L, List.of(Fault.values()), Duration.ofMinutes(3));
+
+        // when the suite runs
+        FaultReport report = new FaultSuite(options, System.out).run();
+        report.print(System.out);
+
+        // then every check held
+        assertThat(report.failed()).as(report.text()).isEmpty();
+        // and every fault was injected
+        assertThat(report.faultsInjected()).as(report.text())
+                .containsOnlyKeys(Arrays.stream(Fault.values()).map(Fault::name).toList());
+        // and the run did exercise what the checks are about, so that they could have failed
+        assertThat(report.figure("lost")).isZero();
+        assertThat(report.figure("doubled")).isZero();
+        assertThat(report.figure("duplicate charges")).isZero();
+        assertThat(report.figure("debited")).isGreaterThan(1_000);
+        assertThat(report.figure("re-deliveries (same event id, other offset)")).isPositive();
+        assertThat(report.figure("dead-lettered (metering-dlq)")).isEqualTo(report.figure("poison records sent"))
+                .isPositive();
+        assertThat(report.figure("parked (usage-unpriced)")).isPositive();
+        assertThat(report.figure("gateway charges succeeded")).isPositive();
+        assertThat(report.figure("soft declines at the gateway")).isPositive();
+        assertThat(report.figure("records scanned for secrets")).isPositive();
+        assertThat(report.figure("log lines scanned for secrets")).isPositive();
+    }
+}
