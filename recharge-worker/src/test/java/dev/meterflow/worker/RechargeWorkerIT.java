@@ -26,12 +26,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -171,6 +176,36 @@ class RechargeWorkerIT {
         assertThat(results("rr-crash")).hasSize(1);
     }
 
+    @Test
+    void shouldShowNoLagOnceCaughtUp() {
+        // as the metering topology writes them: in transactions, so a commit marker follows each partition's requests
+        try (KafkaProducer<byte[], byte[]> topology = transactionalProducer("recharge-worker-it-topology")) {
+            topology.initTransactions();
+            for (int round = 1; round <= 2; round++) {
+                topology.beginTransaction();
+                for (int partition = 0; partition < 2; partition++) {
+                    RechargeRequest request = request("rr-lag-" + partition + "-" + round, "acct-lag-" + partition,
+                            card("pm_card_visa", PaymentMethodRole.PRIMARY));
+                    topology.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(), partition,
+                            request.getAccountId().getBytes(StandardCharsets.UTF_8), Topics.RECHARGE_REQUESTS
+                            .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), request)));
+                }
+                topology.commitTransaction();
+            }
+        }
+
+        await().atMost(WAIT).until(() -> readAll(Topics.PAYMENT_RESULTS).stream()
+                .map(PaymentResult::getRequestId).toList()
+                .containsAll(List.of("rr-lag-0-1", "rr-lag-1-1", "rr-lag-0-2", "rr-lag-1-2")));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<TopicPartition, Long> end = endOffsets(Topics.RECHARGE_REQUESTS.name());
+            assertThat(committedOffsets(WorkerConfig.GROUP_ID.defaultValue(), Topics.RECHARGE_REQUESTS.name()))
+                    .as("the worker group's committed offsets: lag 0 against the end offsets %s", end)
+                    .isEqualTo(end);
+        });
+    }
+
     private RechargeWorkerService startWorker() {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
@@ -183,6 +218,39 @@ class RechargeWorkerIT {
         WorkerConfig config = WorkerConfig.from(props);
         return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
+    }
+
+    private static KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The log end offset of every partition of {@code topic}: past its last record and transaction marker. */
+    private static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> end.put(partition, info.offset()));
+            return end;
+        }
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(String groupId, String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
+                if (partition.topic().equals(topic) && offset != null) {
+                    committed.put(partition, offset.offset());
+                }
+            });
+            return committed;
+        }
     }
 
     private static List<PaymentResult> results(String requestId) {

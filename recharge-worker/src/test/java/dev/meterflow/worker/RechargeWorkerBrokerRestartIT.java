@@ -1,0 +1,223 @@
+package dev.meterflow.worker;
+
+import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.gatewaysim.GatewaySimulator;
+import dev.meterflow.gatewaysim.SimulatorSettings;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.topics.TopicReader;
+import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.config.WorkerConfig;
+import dev.meterflow.worker.gateway.stripe.StripeGateway;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recharge worker across a restart of its (only) broker, and across a group coordinator that forgot its
+ * member (the worker's transactional offset commit is then refused): it must carry on, charge every request once
+ * and publish one result for each. A broker of its own per test, on a data directory kept for the restart, so
+ * neither the restart nor the group surgery disturbs another test.
+ */
+class RechargeWorkerBrokerRestartIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** The worker's session timeout, short as in the fault suite: a restart outlasts it. */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    /**
+     * How long the gateway takes over the charge in flight at the restart: the broker stays down until the charge
+     * is made, longer than the session timeout.
+     */
+    private static final Duration GATEWAY_LATENCY = SESSION_TIMEOUT.plusSeconds(2);
+    /** The consumer loop thread of {@link RechargeWorkerService}: alive until the worker stops, cleanly or not. */
+    private static final String WORKER_LOOP_THREAD = "recharge-worker-loop";
+
+    @TempDir
+    Path dataDir;
+
+    private EmbeddedKafka kafka;
+    private GatewaySimulator simulator;
+    private RechargeWorkerService worker;
+
+    @BeforeEach
+    void startBrokerAndSimulator() {
+        kafka = EmbeddedKafka.start(dataDir);
+        kafka.createTopics(Topics.ALL.stream()
+                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
+        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /**
+     * A clean restart of this in-JVM broker: its coordinator loads the group back with the worker's member, and
+     * the worker rejoins (the topic metadata changed) before it commits again, so no commit is refused here;
+     * the next test makes the coordinator forget the member, as the fault suite's SIGKILL restarts did.
+     */
+    @Test
+    void shouldKeepChargingOnceEachAfterTheBrokerRestarts() {
+        // session and heartbeat as the fault suite runs the worker
+        worker = startWorker(SESSION_TIMEOUT, Duration.ofMillis(1_500));
+        List<String> requestIds = new ArrayList<>();
+        List<String> before = send("before", 3);
+        requestIds.addAll(before);
+        awaitResults(before);
+
+        // a charge is at the gateway (slow on purpose) when the broker goes down: the gateway makes it while the
+        // broker is away (for longer than the session timeout), and the worker commits its result after the restart
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(GATEWAY_LATENCY).build());
+        List<String> during = send("during", 1);
+        requestIds.addAll(during);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        String bootstrapServers = kafka.bootstrapServers();
+        kafka.close();
+        kafka = null;
+        await("the charge in flight made while the broker is down").atMost(WAIT)
+                .until(() -> simulator.successfulChargesByRequestId().keySet().containsAll(during));
+        kafka = EmbeddedKafka.start(dataDir);
+        assertThat(kafka.bootstrapServers()).isEqualTo(bootstrapServers);
+        simulator.updateSettings(SimulatorSettings.defaults());
+
+        List<String> after = send("after", 3);
+        requestIds.addAll(after);
+        awaitResults(requestIds);
+
+        assertChargedAndAnsweredOnceEach(requestIds);
+    }
+
+    /**
+     * What a broker restart can leave behind (the fault suite saw it): a coordinator that no longer knows the
+     * worker's member, so the worker's next transactional offset commit is refused ({@code UNKNOWN_MEMBER_ID},
+     * a {@code CommitFailedException}). Here the member is removed from the group while a charge is at the
+     * gateway; heartbeats are far apart, so the worker commits that charge's result before a heartbeat tells it.
+     */
+    @Test
+    void shouldKeepChargingOnceEachWhenTheGroupCoordinatorForgetsTheWorker() throws Exception {
+        worker = startWorker(Duration.ofSeconds(30), Duration.ofSeconds(10));
+        List<String> requestIds = new ArrayList<>();
+        List<String> before = send("before", 1);
+        requestIds.addAll(before);
+        awaitResults(before);
+
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(1)).build());
+        List<String> forgotten = send("forgotten", 1);
+        requestIds.addAll(forgotten);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        try (Admin admin = kafka.admin()) {
+            admin.removeMembersFromConsumerGroup(WorkerConfig.GROUP_ID.defaultValue(),
+                    new RemoveMembersFromConsumerGroupOptions()).all().get();
+        }
+        simulator.updateSettings(SimulatorSettings.defaults());
+
+        List<String> after = send("after", 2);
+        requestIds.addAll(after);
+        awaitResults(requestIds);
+
+        assertChargedAndAnsweredOnceEach(requestIds);
+    }
+
+    /** One committed payment result and one successful charge per request, and the worker still running. */
+    private void assertChargedAndAnsweredOnceEach(List<String> requestIds) {
+        Map<String, Long> resultsPerRequest = results().stream()
+                .collect(Collectors.groupingBy(PaymentResult::getRequestId, Collectors.counting()));
+        assertThat(resultsPerRequest).containsOnlyKeys(requestIds).allSatisfy((requestId, count) ->
+                assertThat(count).as("payment results of %s", requestId).isEqualTo(1L));
+        assertThat(results()).allSatisfy(result -> assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED));
+        assertThat(simulator.successfulChargesByRequestId()).containsOnlyKeys(requestIds).allSatisfy(
+                (requestId, charges) -> assertThat(charges).as("successful charges of %s", requestId).hasSize(1));
+        assertThat(workerLoopRunning()).as("the worker is still running").isTrue();
+    }
+
+    /** Waits for a committed payment result of every request, failing at once if the worker stops. */
+    private void awaitResults(List<String> requestIds) {
+        await("a payment result for each of " + requestIds).atMost(WAIT)
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning())
+                .until(() -> results().stream().map(PaymentResult::getRequestId).toList()
+                        .containsAll(requestIds));
+    }
+
+    private static boolean workerLoopRunning() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> WORKER_LOOP_THREAD.equals(thread.getName()) && thread.isAlive());
+    }
+
+    private RechargeWorkerService startWorker(Duration sessionTimeout, Duration heartbeatInterval) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        props.setProperty("session.timeout.ms", Long.toString(sessionTimeout.toMillis()));
+        props.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
+        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
+        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
+        props.setProperty("meterflow.gateway.rate-limit", "200");
+        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
+        props.setProperty("meterflow.reconcile-interval", "PT1S");
+        props.setProperty("meterflow.shutdown-timeout", "PT5S");
+        WorkerConfig config = WorkerConfig.from(props);
+        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
+                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
+    }
+
+    /** Sends {@code count} requests, each for an account of its own; returns their request ids. */
+    private List<String> send(String phase, int count) {
+        List<RechargeRequest> requests = IntStream.rangeClosed(1, count)
+                .mapToObj(i -> aRechargeRequest().withId("rr-restart-" + phase + "-" + i)
+                        .forAccount("acct-restart-" + phase + "-" + i)
+                        .payingWith(aVisaCard().primary(), aMastercard().backup()).build())
+                .toList();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (RechargeRequest request : requests) {
+                producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(),
+                        request.getAccountId().getBytes(StandardCharsets.UTF_8),
+                        Topics.RECHARGE_REQUESTS.valueSerde().serializer()
+                                .serialize(Topics.RECHARGE_REQUESTS.name(), request)));
+            }
+            producer.flush();
+        }
+        return requests.stream().map(RechargeRequest::getRequestId).toList();
+    }
+
+    private List<PaymentResult> results() {
+        return TopicReader.readCommitted(kafka.bootstrapServers(), Topics.PAYMENT_RESULTS.name()).stream()
+                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
+                        .deserialize(Topics.PAYMENT_RESULTS.name(), record.value()))
+                .toList();
+    }
+}
