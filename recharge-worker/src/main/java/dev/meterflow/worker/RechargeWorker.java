@@ -357,6 +357,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             }
         }
         consumer.seekToBeginning(fromTheStart);
+        // rejoin now rather than at the next heartbeat: until then every commit would be refused again
+        consumer.enforceRebalance("the group coordinator refused this member's offsets");
     }
 
     /**

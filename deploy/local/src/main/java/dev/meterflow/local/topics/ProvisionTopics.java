@@ -51,7 +51,7 @@ public final class ProvisionTopics {
             List<String> drift = drift(toCheck);
             List<String> unchanged = toCheck.stream().map(TopicDefinition::name)
                     .filter(name -> drift.stream().noneMatch(line -> line.startsWith(name + ":"))).toList();
-            drift.addAll(coPartitioning(definitions));
+            drift.addAll(coPartitioning(definitions, existing));
             return new Report(created, unchanged, drift);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot provision topics: " + e.getCause().getMessage(), e.getCause());
@@ -100,13 +100,19 @@ public final class ProvisionTopics {
         return drift;
     }
 
-    /** Every account-keyed topic must have the same partition count, or the metering topology cannot start. */
-    private List<String> coPartitioning(Collection<TopicDefinition> definitions)
+    /**
+     * Every account-keyed topic must have the same partition count, or the metering topology cannot start. A topic
+     * created just now has its defined count (and describing it at once can fail: the broker may not know it yet).
+     */
+    private List<String> coPartitioning(Collection<TopicDefinition> definitions, Set<String> existing)
             throws InterruptedException, ExecutionException {
-        List<String> keyed = definitions.stream().filter(TopicDefinition::keyedByAccount)
-                .map(TopicDefinition::name).toList();
-        Map<String, Integer> counts = admin.describeTopics(keyed).allTopicNames().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+        List<TopicDefinition> keyed = definitions.stream().filter(TopicDefinition::keyedByAccount).toList();
+        List<String> described = keyed.stream().map(TopicDefinition::name).filter(existing::contains).toList();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        admin.describeTopics(described).allTopicNames().get()
+                .forEach((name, description) -> counts.put(name, description.partitions().size()));
+        keyed.stream().filter(definition -> !existing.contains(definition.name()))
+                .forEach(definition -> counts.put(definition.name(), definition.partitions()));
         Set<Integer> distinct = Set.copyOf(counts.values());
         if (distinct.size() <= 1) {
             return List.of();
