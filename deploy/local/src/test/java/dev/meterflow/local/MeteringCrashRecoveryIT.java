@@ -16,6 +16,8 @@ import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meterflow.local.faults.ChildJvm;
+import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -24,6 +26,9 @@ import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topics;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +86,7 @@ class MeteringCrashRecoveryIT {
     static Path workDir;
 
     private static EndToEndCluster cluster;
-    private static MeteringProcess crashing;
+    private static ChildJvm crashing;
     private static MeteringService restarted;
 
     @BeforeAll
@@ -96,7 +101,7 @@ class MeteringCrashRecoveryIT {
     @AfterAll
     static void stop() throws InterruptedException {
         if (crashing != null) {
-            crashing.close();
+            crashing.kill();
         }
         if (restarted != null) {
             restarted.close();
@@ -117,8 +122,10 @@ class MeteringCrashRecoveryIT {
         List<UsageEvent> whileDown = delivered.subList(2 * third, delivered.size());
 
         // and the metering app in its own JVM, committing every 2 s so that a kill lands inside a transaction
-        crashing = MeteringProcess.start(meteringSettings("2000"), workDir,
-                Path.of("target", "metering-crash-child.log"));
+        crashing = new ChildJvm("metering-crash", MeteringApp.class.getName(),
+                List.of("--config", writeConfig(meteringSettings("2000")).toString()), Map.of(),
+                Path.of("target", "metering-crash-child.log"), "256m");
+        crashing.start();
         await().atMost(WAIT).untilAsserted(() -> {
             crashing.assertAlive();
             assertThat(ACCOUNTS).allSatisfy(account ->
@@ -196,6 +203,14 @@ class MeteringCrashRecoveryIT {
 
     private static boolean ledgerTransactionOpen() {
         return cluster.openTransactionLag(Topics.LEDGER_ENTRIES.name()).values().stream().anyMatch(lag -> lag > 0);
+    }
+
+    private static Path writeConfig(Properties settings) throws IOException {
+        Path config = workDir.resolve("metering.properties");
+        try (Writer writer = Files.newBufferedWriter(config)) {
+            settings.store(writer, "metering app in a child JVM");
+        }
+        return config;
     }
 
     private static Properties meteringSettings(String commitIntervalMs) {

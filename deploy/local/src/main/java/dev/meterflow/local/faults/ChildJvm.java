@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * behind), SIGSTOP / SIGCONT (a stall: no poll, no heartbeat, no commit, then a zombie waking up), and starting
  * it again with the same arguments. Its output is appended to a log file, which survives restarts.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private final String name;
     private final List<String> command;
@@ -32,7 +32,7 @@ final class ChildJvm {
      * @param environment variables to set; every {@code METERFLOW_*} variable of this process is removed first,
      *                    so that only the arguments and these configure the child
      */
-    ChildJvm(String name, String mainClass, List<String> args, Map<String, String> environment, Path log,
+    public ChildJvm(String name, String mainClass, List<String> args, Map<String, String> environment, Path log,
              String maxHeap) {
         this.name = name;
         this.environment = Map.copyOf(environment);
@@ -44,15 +44,15 @@ final class ChildJvm {
         this.command = List.copyOf(command);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running as pid " + process.pid());
         }
@@ -70,16 +70,16 @@ final class ChildJvm {
         }
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    synchronized long pid() {
+    public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
     /** Fails, with the end of the child's log, if it is not running (it could not start, or it died). */
-    synchronized void assertAlive() {
+    public synchronized void assertAlive() {
         if (!isAlive()) {
             throw new IllegalStateException(name + " is not running (exit " + (process == null ? "-" :
                     process.exitValue()) + "); end of " + log + ":\n" + tail(40));
@@ -87,7 +87,7 @@ final class ChildJvm {
     }
 
     /** SIGKILL, and waits until the process is gone. */
-    synchronized void kill() {
+    public synchronized void kill() {
         if (process == null) {
             return;
         }
@@ -100,7 +100,7 @@ final class ChildJvm {
      *
      * @return whether it exited on SIGTERM alone
      */
-    synchronized boolean stop() {
+    public synchronized boolean stop() {
         if (!isAlive()) {
             return true;
         }
@@ -138,12 +138,12 @@ final class ChildJvm {
     }
 
     /** SIGSTOP: the process does nothing at all until {@link #thaw()}. */
-    void freeze() {
+    public void freeze() {
         signal("STOP");
     }
 
     /** SIGCONT. */
-    void thaw() {
+    public void thaw() {
         signal("CONT");
     }
 
@@ -176,7 +176,7 @@ final class ChildJvm {
     }
 
     /** The last lines of the log. */
-    String tail(int lines) {
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
