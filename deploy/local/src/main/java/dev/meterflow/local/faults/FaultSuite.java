@@ -432,7 +432,11 @@ public final class FaultSuite {
                     && ConsumerLag.of(admin, APPLICATION_ID, Topics.ACCOUNT_SETTINGS.name()) == 0
                     && ConsumerLag.of(admin, WORKER_GROUP, Topics.RECHARGE_REQUESTS.name()) == 0
                     && gateway.paymentsInProgress() == 0;
-            return idle ? quiet.incrementAndGet() >= 4 : quiet.getAndSet(0) < 0;
+            if (!idle) {
+                quiet.set(0);
+                return false;
+            }
+            return quiet.incrementAndGet() >= 4; // two seconds without anything left to do
         });
     }
 

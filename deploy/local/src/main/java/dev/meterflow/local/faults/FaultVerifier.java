@@ -17,9 +17,13 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +78,7 @@ final class FaultVerifier {
 
         usage(delivered, uncertain, ledger, parked, deadLettered, report);
         balances(delivered, uncertain, charges, ledger, balances, report);
+        rollups(delivered, report);
         recharges(requests, results, receipts, charges, forged, report);
         cards(charges, report);
         pauses(statuses, notifications, results, balances, report);
@@ -158,6 +163,41 @@ final class FaultVerifier {
                         + " sends were not acknowledged: an unacknowledged event that did arrive moves a balance)"));
         report.check("every balance = the sum of its ledger entries (ledger replay)", ledgerMismatch.isEmpty(),
                 first(ledgerMismatch));
+    }
+
+    /** The daily rollups (a store restored from its changelog after every crash) count each event once. */
+    private void rollups(List<Send> delivered, FaultReport report) {
+        Map<String, List<Long>> expected = new HashMap<>();
+        Set<String> counted = new HashSet<>();
+        for (Send send : delivered) {
+            if (send.kind() == Kind.DEBIT && counted.add(send.eventId())) {
+                UsageEvent event = Topics.USAGE_EVENTS.valueSerde().deserializer()
+                        .deserialize(Topics.USAGE_EVENTS.name(), send.value());
+                String key = Topics.rollupKey(event.getAccountId(), LocalDate.ofInstant(event.getOccurredAt(),
+                        ZoneOffset.UTC), event.getSku());
+                expected.merge(key, List.of(event.getQuantity(), Workload.price(event), 1L), FaultVerifier::plus);
+            }
+        }
+        Map<String, List<Long>> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readCommitted(bootstrap,
+                Topics.USAGE_ROLLUPS.name())) {
+            UsageRollup rollup = Topics.USAGE_ROLLUPS.valueSerde().deserializer()
+                    .deserialize(Topics.USAGE_ROLLUPS.name(), record.value());
+            latest.put(new String(record.key(), StandardCharsets.UTF_8),
+                    List.of(rollup.getQuantity(), rollup.getAmountMicros(), rollup.getEventCount()));
+        }
+        List<String> wrong = expected.entrySet().stream()
+                .filter(entry -> !entry.getValue().equals(latest.get(entry.getKey())))
+                .map(entry -> entry.getKey() + " " + latest.get(entry.getKey()) + " expected " + entry.getValue())
+                .sorted().toList();
+        List<String> unexpected = latest.keySet().stream().filter(key -> !expected.containsKey(key)).sorted()
+                .toList();
+        report.check("every daily rollup (quantity, amount, events) = the input's, each event once",
+                wrong.isEmpty() && unexpected.isEmpty(), first(wrong) + ", not in the input " + first(unexpected));
+    }
+
+    private static List<Long> plus(List<Long> a, List<Long> b) {
+        return List.of(a.get(0) + b.get(0), a.get(1) + b.get(1), a.get(2) + b.get(2));
     }
 
     private void recharges(List<RechargeRequest> requests, List<PaymentResult> results, List<Receipt> receipts,
@@ -340,7 +380,7 @@ final class FaultVerifier {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String first(List<String> items) {
