@@ -133,11 +133,6 @@ public final class FaultSuite {
         this.logDir = dataDir.resolve("logs");
     }
 
-    /** The child processes' log files: the secret scan reads them too. */
-    public Path logDir() {
-        return logDir;
-    }
-
     /** Runs the whole suite; the report says what was injected, the figures and whether every check held. */
     public FaultReport run() throws InterruptedException {
         Instant startedAt = Instant.now();
@@ -460,6 +455,11 @@ public final class FaultSuite {
 
     private void startBroker() {
         Path ready = dataDir.resolve("kafka").resolve(EmbeddedKafkaMain.BOOTSTRAP_FILE);
+        try {
+            Files.deleteIfExists(ready); // the file of the broker that was killed says nothing about this one
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + ready, e);
+        }
         broker.start();
         boolean up = awaitCondition(Duration.ofSeconds(90), () -> {
             pause(Duration.ofMillis(100));
@@ -688,13 +688,5 @@ public final class FaultSuite {
             text.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return text.toString();
-    }
-
-    String gatewayApiKey() {
-        return gatewayApiKey;
-    }
-
-    String bootstrapServers() {
-        return bootstrap;
     }
 }
