@@ -43,6 +43,11 @@ public final class FaultReport {
         figures.put(name, value);
     }
 
+    /** Adds one to a figure (zero until then). */
+    void count(String name) {
+        figures.merge(name, 1L, Long::sum);
+    }
+
     void check(String name, boolean ok, String detail) {
         checks.add(new Check(name, ok, ok ? "" : detail));
     }

@@ -112,6 +112,9 @@ public final class FaultSuite {
     static final int MAX_SOFT_DECLINES_PER_DAY = 3;
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
+    /** What a metering instance logs when Kafka refuses a zombie's transactional write or commit. */
+    private static final List<String> ZOMBIE_FENCED = List.of("ProducerFencedException",
+            "InvalidProducerEpochException", "TaskMigratedException", "fenced");
 
     private final Options options;
     private final PrintStream out;
@@ -193,7 +196,7 @@ public final class FaultSuite {
             Thread sending = new Thread(sender, "fault-suite-sender");
             sending.start();
             awaitCondition(Duration.ofMinutes(2), () -> sender.sent.get() >= sends.size() / 2 || !sending.isAlive());
-            String what = inject(fault, cycle, admin, gateway);
+            String what = inject(fault, cycle, admin, gateway, report);
             sending.join();
             report.injected(fault.name(), "cycle " + cycle + " " + fault + ": " + what);
             boolean caughtUp = awaitCaughtUp(admin, gateway, CATCH_UP);
@@ -210,11 +213,11 @@ public final class FaultSuite {
         }
     }
 
-    private String inject(Fault fault, int cycle, Admin admin, GatewaySimulator gateway) throws InterruptedException {
+    private String inject(Fault fault, int cycle, Admin admin, GatewaySimulator gateway, FaultReport report) {
         ChildJvm victim = metering.get(cycle % metering.size());
         return switch (fault) {
             case KILL_METERING -> killMetering(victim, admin);
-            case STALL_METERING -> stallMetering(victim, admin);
+            case STALL_METERING -> stallMetering(victim, admin, report);
             case RESTART_BROKER -> restartBroker();
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
             case KILL_WORKER -> killWorker(gateway);
@@ -246,7 +249,7 @@ public final class FaultSuite {
     }
 
     /** SIGSTOP past the session timeout, until the group has moved its tasks to the other instance; then SIGCONT. */
-    private String stallMetering(ChildJvm victim, Admin admin) {
+    private String stallMetering(ChildJvm victim, Admin admin, FaultReport report) {
         victim.freeze();
         long frozenAt = System.nanoTime();
         // moved: the session timed out, and a stable group has members, none of them the victim's
@@ -258,9 +261,19 @@ public final class FaultSuite {
                     && group.members().stream().noneMatch(m -> m.clientId().startsWith(victim.name()));
         });
         long stalled = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozenAt);
+        long mark = victim.logSize();
         victim.thaw();
+        // the zombie's first transactional call after waking must be refused: its producer epoch is stale
+        boolean fenced = awaitCondition(Duration.ofSeconds(30), () -> {
+            pause(Duration.ofMillis(100));
+            return ZOMBIE_FENCED.stream().anyMatch(sign -> victim.countSince(mark, sign) > 0);
+        });
+        if (fenced) {
+            report.count("zombies fenced on waking");
+        }
         return victim.name() + " SIGSTOPped " + stalled + " s (session timeout " + SESSION_TIMEOUT.toSeconds()
-                + " s), " + (moved ? "its tasks moved" : "its tasks had NOT moved") + ", SIGCONT: a zombie";
+                + " s), " + (moved ? "its tasks moved" : "its tasks had NOT moved") + ", SIGCONT: a zombie, "
+                + (fenced ? "fenced on waking" : "no fencing seen in its log within 30 s");
     }
 
     private String restartBroker() {
