@@ -7,7 +7,6 @@ import static dev.meterflow.local.PaymentMethodBuilder.aVisaCard;
 import static dev.meterflow.local.TestData.LOCAL_MINUTES;
 import static dev.meterflow.local.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.local.TestData.LOCAL_NUMBER;
-import static dev.meterflow.local.TestData.PRO_PLAN;
 import static dev.meterflow.local.TestData.cents;
 import static dev.meterflow.local.TestData.dollars;
 import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
@@ -17,8 +16,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meterflow.gatewaysim.Charge;
 import dev.meterflow.gatewaysim.GatewaySimulator;
-import dev.meterflow.gatewaysim.SimulatorSettings;
-import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -34,7 +31,6 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
-import dev.meterflow.worker.RechargeWorkerService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,34 +52,21 @@ class AutoRechargeEndToEndIT {
     @TempDir
     static Path stateDir;
 
+    private static RunningPipeline pipeline;
     private static EndToEndCluster cluster;
     private static GatewaySimulator gateway;
-    private static MeteringService metering;
-    private static RechargeWorkerService worker;
 
     @BeforeAll
     static void startPipeline() {
-        cluster = EndToEndCluster.start();
-        // reference data first: the global rate-card store is complete before the first usage event
-        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
-        gateway = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        metering = cluster.startMetering("meterflow-e2e-recharge", stateDir);
-        worker = cluster.startWorker(gateway);
+        pipeline = RunningPipeline.start("meterflow-e2e-recharge", stateDir);
+        cluster = pipeline.cluster();
+        gateway = pipeline.gateway();
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (metering != null) {
-            metering.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -234,7 +217,7 @@ class AutoRechargeEndToEndIT {
     void shouldRechargeWithTheNewCardWhenItReplacedTheDecliningCardsWhileTheirChargeWasInFlight() {
         // given the worker is down, and an account whose two cards decline asks for its opening recharge
         String account = "acct-e2e-swapped";
-        worker.close();
+        pipeline.stopWorker();
         boolean workerRestarted = false;
         try {
             cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account)
@@ -253,14 +236,14 @@ class AutoRechargeEndToEndIT {
             await().atMost(WAIT).untilAsserted(() -> assertThat(latestBalance(account).getBalanceMicros())
                     .isEqualTo(-dollars(3)));
             // and the worker then charges the request it holds, which names the old cards
-            worker = cluster.startWorker(gateway);
+            pipeline.startWorker();
             workerRestarted = true;
             await().atMost(WAIT).until(() -> resultsFor(account, inFlight), results -> !results.isEmpty());
             assertThat(resultsFor(account, inFlight)).singleElement()
                     .satisfies(result -> assertThat(result.getStatus()).isEqualTo(PaymentStatus.DECLINED));
         } finally {
             if (!workerRestarted) {
-                worker = cluster.startWorker(gateway);
+                pipeline.startWorker();
             }
         }
 

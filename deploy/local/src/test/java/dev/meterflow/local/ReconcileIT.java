@@ -4,7 +4,6 @@ import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
 import static dev.meterflow.local.PaymentMethodBuilder.aCardWithInsufficientFunds;
 import static dev.meterflow.local.PaymentMethodBuilder.aVisaCard;
 import static dev.meterflow.local.TestData.LOCAL_NUMBER;
-import static dev.meterflow.local.TestData.PRO_PLAN;
 import static dev.meterflow.local.TestData.dollars;
 import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,14 +14,12 @@ import com.stripe.StripeClient;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
 import dev.meterflow.gatewaysim.GatewaySimulator;
-import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.local.reconcile.ChargeSource;
 import dev.meterflow.local.reconcile.Check;
 import dev.meterflow.local.reconcile.Difference;
 import dev.meterflow.local.reconcile.Reconciliation;
 import dev.meterflow.local.reconcile.ReconciliationReport;
 import dev.meterflow.local.reconcile.StripeChargeSource;
-import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
@@ -30,7 +27,6 @@ import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.topics.Topics;
-import dev.meterflow.worker.RechargeWorkerService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,33 +52,21 @@ class ReconcileIT {
     @TempDir
     static Path stateDir;
 
+    private static RunningPipeline pipeline;
     private static EndToEndCluster cluster;
     private static GatewaySimulator gateway;
-    private static MeteringService metering;
-    private static RechargeWorkerService worker;
 
     @BeforeAll
     static void startPipeline() {
-        cluster = EndToEndCluster.start();
-        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
-        gateway = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        metering = cluster.startMetering("meterflow-reconcile-it", stateDir);
-        worker = cluster.startWorker(gateway);
+        pipeline = RunningPipeline.start("meterflow-reconcile-it", stateDir);
+        cluster = pipeline.cluster();
+        gateway = pipeline.gateway();
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (metering != null) {
-            metering.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 

@@ -4,23 +4,18 @@ import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
 import static dev.meterflow.local.PaymentMethodBuilder.aCardWithInsufficientFunds;
 import static dev.meterflow.local.PaymentMethodBuilder.aVisaCard;
 import static dev.meterflow.local.TestData.LOCAL_NUMBER;
-import static dev.meterflow.local.TestData.PRO_PLAN;
 import static dev.meterflow.local.TestData.dollars;
 import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.gatewaysim.GatewaySimulator;
-import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.local.scan.Finding;
 import dev.meterflow.local.scan.ScanReport;
 import dev.meterflow.local.scan.SecretDetector;
 import dev.meterflow.local.scan.SecretScan;
-import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.topics.Topics;
-import dev.meterflow.worker.RechargeWorkerService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,33 +47,19 @@ class SecretScanIT {
     @TempDir
     static Path stateDir;
 
+    private static RunningPipeline pipeline;
     private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-    private static MeteringService metering;
-    private static RechargeWorkerService worker;
 
     @BeforeAll
     static void startPipeline() {
-        cluster = EndToEndCluster.start();
-        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
-        gateway = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        metering = cluster.startMetering("meterflow-scan-it", stateDir.resolve("state"));
-        worker = cluster.startWorker(gateway);
+        pipeline = RunningPipeline.start("meterflow-scan-it", stateDir.resolve("state"));
+        cluster = pipeline.cluster();
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (metering != null) {
-            metering.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
