@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -346,7 +348,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         producer.abortTransaction();
         Set<TopicPartition> assigned = consumer.assignment();
         forget(List.copyOf(progress.keySet()));
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(assigned);
+        } catch (KafkaException e) {
+            throw new IllegalStateException("cannot read the committed offsets to go back to after a refused commit; "
+                    + "stopping, the uncommitted requests are redelivered", e);
+        }
         List<TopicPartition> fromTheStart = new ArrayList<>();
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -356,7 +364,9 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 consumer.seek(partition, offset);
             }
         }
-        consumer.seekToBeginning(fromTheStart);
+        if (!fromTheStart.isEmpty()) {
+            consumer.seekToBeginning(fromTheStart); // an empty collection would mean every assigned partition
+        }
         // rejoin now rather than at the next heartbeat: until then every commit would be refused again
         consumer.enforceRebalance("the group coordinator refused this member's offsets");
     }
@@ -371,7 +381,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             if (tracking != null) {
                 liveEpochs.remove(tracking.epoch);
                 if (tracking.openCount() > 0) {
-                    log.info("partition {} given up with {} requests in flight; they are read again", partition,
+                    log.info("partition given up partition={} requestsInFlight={}; they are read again", partition,
                             tracking.openCount());
                 }
             }
@@ -486,9 +496,9 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
          * @param position the consumer's position on the partition (every record before it was handed out and
          *                 opened), or -1 if unknown
          */
-        java.util.Optional<Long> committable(long position) {
+        Optional<Long> committable(long position) {
             long next = open.isEmpty() ? Math.max(highestSeen + 1, position) : open.first();
-            return next > lastCommitted && highestSeen >= 0 ? java.util.Optional.of(next) : java.util.Optional.empty();
+            return next > lastCommitted && highestSeen >= 0 ? Optional.of(next) : Optional.empty();
         }
 
         void committed(long offset) {

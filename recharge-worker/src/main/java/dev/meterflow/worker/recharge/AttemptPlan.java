@@ -3,7 +3,6 @@ package dev.meterflow.worker.recharge;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The retry and fallback policy for one request, as a pure function of its attempts so far (DESIGN.md
@@ -13,7 +12,7 @@ import java.util.Optional;
  * A card is not charged anew when it was hard-declined before (for any request), or when its soft declines
  * across requests reached a {@link SoftDeclineLimits} limit at the time of the decision (issue 6 item 9). A card
  * whose outcome on this request is unknown is still called again with the same key: that is not a new attempt
- * at the card network.
+ * at the card network. A card skipped for a request stays skipped for it, even if its window rolls meanwhile.
  */
 public final class AttemptPlan {
 
@@ -44,7 +43,18 @@ public final class AttemptPlan {
         }
         boolean skippedHardDeclined = false;
         List<Step.PassedOver> passedOver = new ArrayList<>();
-        for (String method : paymentMethodIds) {
+        // a card before the furthest one this request has called was skipped when that one was chosen, and stays
+        // skipped: its soft-decline window may have rolled since, but charging it now could go around a card
+        // whose outcome is still unknown
+        int furthestCalled = -1;
+        for (int i = 0; i < paymentMethodIds.size(); i++) {
+            String method = paymentMethodIds.get(i);
+            if (attempts.stream().anyMatch(a -> a.paymentMethodId().equals(method))) {
+                furthestCalled = i;
+            }
+        }
+        for (int i = 0; i < paymentMethodIds.size(); i++) {
+            String method = paymentMethodIds.get(i);
             List<Attempt> onMethod = attempts.stream().filter(a -> a.paymentMethodId().equals(method)).toList();
             String key = ChargeCommand.idempotencyKey(requestId, method);
             if (onMethod.isEmpty()) {
@@ -52,10 +62,9 @@ public final class AttemptPlan {
                     skippedHardDeclined = true;
                     continue;
                 }
-                Optional<Step.PassedOver> limitReached =
-                        softDeclineLimits.check(method, history.softDeclinesOn(method), nowMillis);
-                if (limitReached.isPresent()) {
-                    passedOver.add(limitReached.get());
+                Step.PassedOver declines = softDeclineLimits.count(method, history.softDeclinesOn(method), nowMillis);
+                if (i < furthestCalled || softDeclineLimits.reached(declines)) {
+                    passedOver.add(declines);
                     continue;
                 }
                 return new Step.Charge(method, key, passedOver);

@@ -29,12 +29,19 @@ public record SoftDeclineLimits(int maxPerDay, int maxPer30Days) {
      * charge may go ahead.
      */
     public Optional<Step.PassedOver> check(String paymentMethodId, List<Long> softDeclinedAtMillis, long nowMillis) {
-        int inDay = countWithin(softDeclinedAtMillis, DAY, nowMillis);
-        int in30Days = countWithin(softDeclinedAtMillis, THIRTY_DAYS, nowMillis);
-        if (inDay < maxPerDay && in30Days < maxPer30Days) {
-            return Optional.empty();
-        }
-        return Optional.of(new Step.PassedOver(paymentMethodId, inDay, in30Days));
+        Step.PassedOver declines = count(paymentMethodId, softDeclinedAtMillis, nowMillis);
+        return reached(declines) ? Optional.of(declines) : Optional.empty();
+    }
+
+    /** The card's soft declines in each window at {@code nowMillis}, whether or not a limit is reached. */
+    Step.PassedOver count(String paymentMethodId, List<Long> softDeclinedAtMillis, long nowMillis) {
+        return new Step.PassedOver(paymentMethodId, countWithin(softDeclinedAtMillis, DAY, nowMillis),
+                countWithin(softDeclinedAtMillis, THIRTY_DAYS, nowMillis));
+    }
+
+    /** Whether either limit is reached by these counts. */
+    boolean reached(Step.PassedOver declines) {
+        return declines.softDeclinesInDay() >= maxPerDay || declines.softDeclinesIn30Days() >= maxPer30Days;
     }
 
     /** Declines later than {@code nowMillis - window} (one stamped ahead of this clock counts too). */

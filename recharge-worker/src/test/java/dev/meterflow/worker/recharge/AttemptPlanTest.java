@@ -294,6 +294,21 @@ class AttemptPlanTest {
     }
 
     @Test
+    void shouldNotChargeAPassedOverPrimaryAroundAnUnknownBackupOnceThePrimarysWindowRolls() {
+        // given the primary was passed over at its daily limit, then the backup's call came back unknown
+        CardHistory history = softDeclined(VISA, hoursAgo(20, 21, 22, 23));
+        List<Attempt> backupUnknown = List.of(unknown(MASTERCARD));
+        long whenTheOldestDeclineIsADayOld = NOW_MILLIS + Duration.ofHours(1).toMillis();
+
+        // when the request is looked at again after the primary's oldest decline left the 24-hour window
+        Step step = plan.next(REQUEST_ID, PRIMARY_THEN_BACKUP, backupUnknown, history, whenTheOldestDeclineIsADayOld);
+
+        // then the backup is called again with its key: no other card is charged while its outcome is unknown
+        assertThat(step).isEqualTo(new Step.Charge(MASTERCARD, key(MASTERCARD),
+                List.of(new Step.PassedOver(VISA, 3, 4))));
+    }
+
+    @Test
     void shouldRetryACardWhoseOutcomeOnThisRequestIsUnknownEvenAtItsSoftDeclineLimit() {
         // given the primary reached its daily limit (through other requests) while this request's call was open
         CardHistory history = softDeclined(VISA, hoursAgo(1, 2, 3, 4));

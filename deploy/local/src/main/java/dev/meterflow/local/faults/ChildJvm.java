@@ -3,6 +3,8 @@ package dev.meterflow.local.faults;
 import dev.meterflow.config.AppConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,11 +24,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm {
 
+    /** Every child started and not yet known dead: killed if this JVM exits first (Ctrl-C, a test timeout). */
+    private static final Set<ChildJvm> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(child -> {
+            Process process = child.process;
+            if (process != null) {
+                process.destroyForcibly();
+            }
+        }), "child-jvm-reaper"));
+    }
+
     private final String name;
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path log;
-    private Process process;
+    private volatile Process process;
     private int starts;
 
     /**
@@ -65,6 +81,7 @@ public final class ChildJvm {
             Files.writeString(log, String.format("%n===== %s start #%d =====%n", name, ++starts),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = builder.start();
+            RUNNING.add(this);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " in a child JVM", e);
         }
@@ -117,7 +134,7 @@ public final class ChildJvm {
     }
 
     /** The log's length now: a mark to search from with {@link #countSince}. */
-    long logSize() {
+    public long logSize() {
         try {
             return Files.exists(log) ? Files.size(log) : 0;
         } catch (IOException e) {
@@ -126,12 +143,13 @@ public final class ChildJvm {
     }
 
     /** How many lines written after {@code mark} contain {@code text}. */
-    long countSince(long mark, String text) {
-        try {
-            byte[] all = Files.readAllBytes(log);
-            String since = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
-                    StandardCharsets.UTF_8);
-            return since.lines().filter(line -> line.contains(text)).count();
+    public long countSince(long mark, String text) {
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
+            long length = channel.size() - Math.min(mark, channel.size());
+            ByteBuffer since = ByteBuffer.allocate((int) Math.min(length, Integer.MAX_VALUE - 8));
+            channel.read(since, Math.min(mark, channel.size()));
+            return new String(since.array(), 0, since.position(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.contains(text)).count();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + log, e);
         }

@@ -20,6 +20,7 @@ public final class FaultReport {
 
     private final Instant startedAt;
     private final Map<String, Integer> faultsInjected = new LinkedHashMap<>();
+    private final Map<String, Integer> asIntended = new LinkedHashMap<>();
     private final List<String> faultNotes = new ArrayList<>();
     private final Map<String, Long> figures = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
@@ -34,8 +35,13 @@ public final class FaultReport {
         cycles++;
     }
 
-    void injected(String fault, String note) {
+    /**
+     * @param intended whether it happened as the fault means it (a kill inside an open transaction, while a store
+     *                 restored, with a charge in flight ...): timing decides, so a few may miss
+     */
+    void injected(String fault, boolean intended, String note) {
         faultsInjected.merge(fault, 1, Integer::sum);
+        asIntended.merge(fault, intended ? 1 : 0, Integer::sum);
         faultNotes.add(note);
     }
 
@@ -68,6 +74,11 @@ public final class FaultReport {
         return Map.copyOf(faultsInjected);
     }
 
+    /** How many injections of each fault happened as the fault means it. */
+    public Map<String, Integer> faultsAsIntended() {
+        return Map.copyOf(asIntended);
+    }
+
     public Map<String, Long> figures() {
         return Map.copyOf(figures);
     }
@@ -91,7 +102,8 @@ public final class FaultReport {
     public void print(PrintStream out) {
         out.println();
         out.printf("fault suite: %d cycles in %s%n", cycles, format(elapsed));
-        faultsInjected.forEach((fault, count) -> out.printf("  %-24s x%d%n", fault, count));
+        faultsInjected.forEach((fault, count) -> out.printf("  %-24s x%d, %d as intended%n", fault, count,
+                asIntended.get(fault)));
         out.println("figures:");
         figures.forEach((name, value) -> out.printf("  %-40s %d%n", name, value));
         out.println("checks:");
@@ -119,9 +131,9 @@ public final class FaultReport {
         md.append("Run of ").append(startedAt.toString(), 0, 10).append(" on ").append(machine).append(", ")
                 .append(cycles).append(" cycles in ").append(format(elapsed)).append(" (").append(settings)
                 .append(").\n\n");
-        md.append("| fault injected | times |\n|---|---:|\n");
+        md.append("| fault injected | times | as intended |\n|---|---:|---:|\n");
         faultsInjected.forEach((fault, count) -> md.append("| ").append(fault).append(" | ").append(count)
-                .append(" |\n"));
+                .append(" | ").append(asIntended.get(fault)).append(" |\n"));
         md.append("\n| figure | value |\n|---|---:|\n");
         figures.forEach((name, value) -> md.append("| ").append(name).append(" | ").append(value).append(" |\n"));
         md.append("\n| check | result |\n|---|---|\n");

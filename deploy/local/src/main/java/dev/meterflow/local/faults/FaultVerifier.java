@@ -5,6 +5,7 @@ import dev.meterflow.local.faults.Workload.Account;
 import dev.meterflow.local.faults.Workload.Kind;
 import dev.meterflow.local.faults.Workload.Payer;
 import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -88,9 +89,11 @@ final class FaultVerifier {
                        List<UsageEvent> parked, List<ConsumerRecord<byte[], byte[]>> deadLettered,
                        FaultReport report) {
         Set<String> mustDebit = ids(delivered, Kind.DEBIT);
+        mustDebit.addAll(ids(delivered, Kind.REDELIVERY));
         Set<String> mustPark = ids(delivered, Kind.UNPRICED);
         long poison = delivered.stream().filter(send -> send.kind() == Kind.POISON).count();
-        long redeliveries = delivered.stream().filter(send -> send.kind() == Kind.REDELIVERY).count();
+        // records of an event id after its first: re-deliveries, or an original that arrived after its re-delivery
+        long redeliveries = delivered.stream().filter(FaultVerifier::debits).count() - mustDebit.size();
         Map<String, Long> debited = ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
                 .collect(Collectors.groupingBy(LedgerEntry::getSourceId, Collectors.counting()));
         List<String> lost = mustDebit.stream().filter(id -> !debited.containsKey(id)).sorted().toList();
@@ -134,14 +137,14 @@ final class FaultVerifier {
         Map<String, Long> expected = new HashMap<>();
         Set<String> counted = new HashSet<>();
         for (Send send : delivered) {
-            if (send.kind() == Kind.DEBIT && counted.add(send.eventId())) {
+            if (debits(send) && counted.add(send.eventId())) {
                 UsageEvent event = Topics.USAGE_EVENTS.valueSerde().deserializer()
                         .deserialize(Topics.USAGE_EVENTS.name(), send.value());
                 expected.merge(event.getAccountId(), -Workload.price(event), Long::sum);
             }
         }
         charges.stream().filter(Charge::succeeded).forEach(charge -> expected.merge(charge.accountId(),
-                charge.amountCents() * 10_000L, Long::sum));
+                Money.centsToMicros(charge.amountCents()), Long::sum));
         Map<String, Long> ledgerSums = ledger.stream().collect(Collectors.groupingBy(LedgerEntry::getAccountId,
                 Collectors.summingLong(LedgerEntry::getAmountMicros)));
         List<String> wrong = new ArrayList<>();
@@ -170,7 +173,7 @@ final class FaultVerifier {
         Map<String, List<Long>> expected = new HashMap<>();
         Set<String> counted = new HashSet<>();
         for (Send send : delivered) {
-            if (send.kind() == Kind.DEBIT && counted.add(send.eventId())) {
+            if (debits(send) && counted.add(send.eventId())) {
                 UsageEvent event = Topics.USAGE_EVENTS.valueSerde().deserializer()
                         .deserialize(Topics.USAGE_EVENTS.name(), send.value());
                 String key = Topics.rollupKey(event.getAccountId(), LocalDate.ofInstant(event.getOccurredAt(),
@@ -279,6 +282,7 @@ final class FaultVerifier {
         List<String> softOverLimit = new ArrayList<>();
         List<String> backupTouched = new ArrayList<>();
         long softDeclines = 0;
+        long passedOver = 0;
         for (Account account : workload.accounts()) {
             List<Charge> onPrimary = byCard.getOrDefault(account.primary(), List.of());
             List<Charge> onBackup = byCard.getOrDefault(account.backup(), List.of());
@@ -292,6 +296,11 @@ final class FaultVerifier {
                 if (onPrimary.size() > maxSoftDeclinesPerDay) {
                     softOverLimit.add(account.primary() + " x" + onPrimary.size());
                 }
+                // the limit was reached and then kept: a later recharge went to the backup without a call
+                if (onPrimary.size() == maxSoftDeclinesPerDay && onBackup.stream().filter(Charge::succeeded)
+                        .count() > maxSoftDeclinesPerDay) {
+                    passedOver++;
+                }
             }
             if (account.payer() == Payer.BOTH_DECLINE && onBackup.size() > maxSoftDeclinesPerDay) {
                 softOverLimit.add(account.backup() + " x" + onBackup.size());
@@ -302,6 +311,7 @@ final class FaultVerifier {
             }
         }
         report.figure("soft declines at the gateway", softDeclines);
+        report.figure("cards passed over at their soft-decline limit", passedOver);
         report.check("a hard-declined card is never charged again", hardRetried.isEmpty(), first(hardRetried));
         report.check("soft declines per card within " + maxSoftDeclinesPerDay + " a day", softOverLimit.isEmpty(),
                 first(softOverLimit));
@@ -374,8 +384,14 @@ final class FaultVerifier {
                 .toList();
     }
 
+    /** A usage event that must be debited once, whichever of its copies arrives first. */
+    private static boolean debits(Send send) {
+        return send.kind() == Kind.DEBIT || send.kind() == Kind.REDELIVERY;
+    }
+
     private static Set<String> ids(List<Send> sends, Kind kind) {
-        return sends.stream().filter(send -> send.kind() == kind).map(Send::eventId).collect(Collectors.toSet());
+        return sends.stream().filter(send -> send.kind() == kind).map(Send::eventId)
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
                 + "sends a workload whose outcome follows from the input alone, injects one fault per cycle "
                 + "(SIGKILL, SIGSTOP past the session timeout, broker restart, crash during restore, worker killed "
                 + "mid-charge) and checks what came out: nothing lost, nothing doubled, no duplicate charge, no "
-                + "secret anywhere. Exit code 0 when every check holds, 1 otherwise."})
+                + "secret anywhere. Exit code 0 when every check holds, 1 when one fails, 3 when the suite could not "
+                + "run (the processes' logs are in --data-dir)."})
 public final class FaultsCommand implements Callable<Integer> {
 
     static final String FIGURES_START = "<!-- fault-suite figures: start -->";
@@ -57,7 +58,14 @@ public final class FaultsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FaultSuite.Options options = new FaultSuite.Options(cycles, eventsPerCycle, accounts, rate, partitions,
                 dataDir, seed, faults, settleTimeout);
-        FaultReport report = new FaultSuite(options, System.out).run();
+        FaultReport report;
+        try {
+            report = new FaultSuite(options, System.out).run();
+        } catch (RuntimeException e) {
+            System.err.println("the fault suite could not run: " + e.getMessage());
+            e.printStackTrace(System.err);
+            return 3;
+        }
         report.print(System.out);
         if (figuresFile != null) {
             String settings = String.format("--cycles %d --events-per-cycle %d --accounts %d --rate %d --partitions %d"

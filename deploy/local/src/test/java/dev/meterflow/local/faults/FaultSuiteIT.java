@@ -45,6 +45,10 @@ class FaultSuiteIT {
         assertThat(report.figure("parked (usage-unpriced)")).isPositive();
         assertThat(report.figure("gateway charges succeeded")).isPositive();
         assertThat(report.figure("soft declines at the gateway")).isPositive();
+        assertThat(report.figure("cards passed over at their soft-decline limit")).isPositive();
+        // and the kills landed where they mean to: inside a metering transaction, with a charge at the gateway
+        assertThat(report.faultsAsIntended()).as(report.text())
+                .containsEntry(Fault.KILL_METERING.name(), 1).containsEntry(Fault.KILL_WORKER.name(), 1);
         assertThat(report.figure("records scanned for secrets")).isPositive();
         assertThat(report.figure("log lines scanned for secrets")).isPositive();
     }
