@@ -36,6 +36,9 @@ public final class ChildJvm {
         }), "child-jvm-reaper"));
     }
 
+    /** The children's logging: the apps' INFO lines, which the fault suite watches (restores, state changes). */
+    private static final String LOGBACK = "logback-child.xml";
+
     private final String name;
     private final List<String> command;
     private final Map<String, String> environment;
@@ -55,6 +58,8 @@ public final class ChildJvm {
         this.log = log;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // one logging set-up whatever the class path holds (a test's logback-test.xml would silence INFO)
+                "-Dlogback.configurationFile=" + LOGBACK,
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         this.command = List.copyOf(command);

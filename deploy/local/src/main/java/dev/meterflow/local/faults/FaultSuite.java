@@ -1,5 +1,8 @@
 package dev.meterflow.local.faults;
 
+import static dev.meterflow.local.faults.Pacing.awaitCondition;
+import static dev.meterflow.local.faults.Pacing.pause;
+
 import dev.meterflow.embedded.EmbeddedKafkaMain;
 import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
@@ -47,22 +50,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -153,6 +148,7 @@ public final class FaultSuite {
             try (GatewaySimulator gateway = GatewaySimulator.start(0, gatewaySettings);
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                  KafkaProducer<String, byte[]> producer = producer()) {
+                ClusterProbe probe = new ClusterProbe(admin);
                 new ProvisionTopics(admin).apply(TopicDefinitions.all(options.partitions(), (short) 1));
                 seed(producer, workload);
                 for (int i = 1; i <= 2; i++) {
@@ -165,10 +161,10 @@ public final class FaultSuite {
                 out.printf("gateway simulator %s; metering x2 and the worker started; %d accounts, %d cycles of %d "
                         + "events%n", gateway.baseUrl(), options.accounts(), options.cycles(),
                         options.eventsPerCycle());
-                cycles(admin, producer, workload, gateway, report);
+                cycles(admin, probe, producer, workload, gateway, report);
                 finale(admin, producer, workload, gateway, report);
                 stopApps(report);
-                transactions(admin, report);
+                transactions(probe, report);
                 new FaultVerifier(bootstrap, workload, MAX_SOFT_DECLINES_PER_DAY)
                         .verify(List.copyOf(delivered), Set.copyOf(uncertain), forged, gateway.charges(), report);
                 reconcile(gateway, report);
@@ -185,18 +181,19 @@ public final class FaultSuite {
         return report;
     }
 
-    private void cycles(Admin admin, KafkaProducer<String, byte[]> producer, Workload workload,
+    private void cycles(Admin admin, ClusterProbe probe, KafkaProducer<String, byte[]> producer, Workload workload,
                         GatewaySimulator gateway, FaultReport report) throws InterruptedException {
         out.println("cycle  fault                  took   what happened");
         for (int cycle = 1; cycle <= options.cycles(); cycle++) {
             Fault fault = options.faults().get((cycle - 1) % options.faults().size());
             long start = System.nanoTime();
             List<Send> sends = workload.cycle(options.eventsPerCycle());
-            Sender sender = new Sender(producer, sends);
+            UsageSender sender = new UsageSender(producer, sends, options.ratePerSecond(), delivered::add,
+                    failed -> uncertain.add(failed.eventId()));
             Thread sending = new Thread(sender, "fault-suite-sender");
             sending.start();
-            awaitCondition(Duration.ofMinutes(2), () -> sender.sent.get() >= sends.size() / 2 || !sending.isAlive());
-            Injection injection = inject(fault, cycle, admin, gateway, report);
+            awaitCondition(Duration.ofMinutes(2), () -> sender.sent() >= sends.size() / 2 || !sending.isAlive());
+            Injection injection = inject(fault, cycle, probe, gateway, report);
             sending.join();
             report.injected(fault.name(), injection.asIntended(), "cycle " + cycle + " " + fault + ": "
                     + injection.what());
@@ -218,11 +215,12 @@ public final class FaultSuite {
     private record Injection(String what, boolean asIntended) {
     }
 
-    private Injection inject(Fault fault, int cycle, Admin admin, GatewaySimulator gateway, FaultReport report) {
+    private Injection inject(Fault fault, int cycle, ClusterProbe probe, GatewaySimulator gateway,
+                             FaultReport report) {
         ChildJvm victim = metering.get(cycle % metering.size());
         return switch (fault) {
-            case KILL_METERING -> killMetering(victim, admin);
-            case STALL_METERING -> stallMetering(victim, admin, report);
+            case KILL_METERING -> killMetering(victim, probe);
+            case STALL_METERING -> stallMetering(victim, probe, report);
             case RESTART_BROKER -> restartBroker();
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
             case KILL_WORKER -> killWorker(gateway);
@@ -230,16 +228,16 @@ public final class FaultSuite {
     }
 
     /** Freezes the victim when a transaction of its tasks is open, so the kill lands inside it; kills it anyway after 15 s. */
-    private Injection killMetering(ChildJvm victim, Admin admin) {
+    private Injection killMetering(ChildJvm victim, ClusterProbe probe) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         boolean inside = false;
         while (System.nanoTime() < deadline && !inside) {
-            Set<TopicPartition> ledger = ledgerPartitionsOf(victim, admin);
-            if (!ledger.isEmpty() && openTransaction(admin, ledger)) {
+            Set<TopicPartition> ledger = probe.ledgerPartitionsOf(APPLICATION_ID, victim.name());
+            if (!ledger.isEmpty() && probe.openTransaction(ledger)) {
                 victim.freeze();
                 // anything already on its way (a commit) lands or not within this; a frozen process sends nothing new
                 pause(Duration.ofMillis(300));
-                inside = openTransaction(admin, ledger);
+                inside = probe.openTransaction(ledger);
                 if (!inside) {
                     victim.thaw();
                 }
@@ -254,13 +252,13 @@ public final class FaultSuite {
     }
 
     /** SIGSTOP past the session timeout, until the group has moved its tasks to the other instance; then SIGCONT. */
-    private Injection stallMetering(ChildJvm victim, Admin admin, FaultReport report) {
+    private Injection stallMetering(ChildJvm victim, ClusterProbe probe, FaultReport report) {
         victim.freeze();
         long frozenAt = System.nanoTime();
         // moved: the session timed out, and a stable group has members, none of them the victim's
         boolean moved = awaitCondition(Duration.ofSeconds(90), () -> {
             pause(Duration.ofMillis(250));
-            ConsumerGroupDescription group = group(admin, APPLICATION_ID);
+            ConsumerGroupDescription group = probe.group(APPLICATION_ID);
             return System.nanoTime() - frozenAt > SESSION_TIMEOUT.toNanos() && group != null
                     && group.groupState() == GroupState.STABLE && !group.members().isEmpty()
                     && group.members().stream().noneMatch(m -> m.clientId().startsWith(victim.name()));
@@ -390,24 +388,12 @@ public final class FaultSuite {
     }
 
     /** No transaction may stay open once the apps have stopped (the broker aborts a dead producer's at its timeout). */
-    private void transactions(Admin admin, FaultReport report) {
+    private void transactions(ClusterProbe probe, FaultReport report) {
         List<String> open = new ArrayList<>();
         boolean none = awaitCondition(Duration.ofSeconds(90), () -> {
             pause(Duration.ofMillis(500));
             open.clear();
-            try {
-                for (TransactionListing listing : admin.listTransactions().all().get(10, TimeUnit.SECONDS)) {
-                    if (listing.state() == TransactionState.ONGOING || listing.state() == TransactionState.PREPARE_COMMIT
-                            || listing.state() == TransactionState.PREPARE_ABORT) {
-                        open.add(listing.transactionalId() + " " + listing.state());
-                    }
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                open.add("cannot list transactions: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return true;
-            }
+            open.addAll(probe.unfinishedTransactions());
             return open.isEmpty();
         });
         report.check("no hanging transaction once the apps stopped", none, open.toString());
@@ -590,106 +576,6 @@ public final class FaultSuite {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "fault-suite-input");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    /** Sends a cycle's records at the configured rate; an acknowledged record is delivered, a failed one uncertain. */
-    private final class Sender implements Runnable {
-        private final KafkaProducer<String, byte[]> producer;
-        private final List<Send> sends;
-        final AtomicInteger sent = new AtomicInteger();
-
-        Sender(KafkaProducer<String, byte[]> producer, List<Send> sends) {
-            this.producer = producer;
-            this.sends = sends;
-        }
-
-        @Override
-        public void run() {
-            long period = TimeUnit.SECONDS.toNanos(1) / options.ratePerSecond();
-            long next = System.nanoTime();
-            for (Send send : sends) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    pause(Duration.ofNanos(wait));
-                }
-                next += period;
-                producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), send.key(), send.value()),
-                        (metadata, error) -> {
-                            if (error == null) {
-                                delivered.add(send);
-                            } else {
-                                uncertain.add(send.eventId());
-                            }
-                        });
-                sent.incrementAndGet();
-            }
-            producer.flush();
-        }
-    }
-
-    private Set<TopicPartition> ledgerPartitionsOf(ChildJvm instance, Admin admin) {
-        return members(admin, APPLICATION_ID).stream().filter(m -> m.clientId().startsWith(instance.name()))
-                .flatMap(m -> m.assignment().topicPartitions().stream())
-                .filter(tp -> tp.topic().equals(Topics.USAGE_EVENTS.name()))
-                .map(tp -> new TopicPartition(Topics.LEDGER_ENTRIES.name(), tp.partition()))
-                .collect(Collectors.toSet());
-    }
-
-    private static List<MemberDescription> members(Admin admin, String group) {
-        ConsumerGroupDescription description = group(admin, group);
-        return description == null ? List.of() : List.copyOf(description.members());
-    }
-
-    private static ConsumerGroupDescription group(Admin admin, String group) {
-        try {
-            return admin.describeConsumerGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group);
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /** Whether a transaction is open on any of these partitions: its last stable offset is behind its end. */
-    private static boolean openTransaction(Admin admin, Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        try {
-            var committed = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(5, TimeUnit.SECONDS);
-            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
-                    .get(5, TimeUnit.SECONDS);
-            return partitions.stream().anyMatch(tp -> committed.get(tp).offset() < end.get(tp).offset());
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Polls {@code condition} (which paces itself) until it holds or the time is up. */
-    private static boolean awaitCondition(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** The suite's own pacing between polls (it injects faults; it is not a test waiting on a result). */
-    private static void pause(Duration duration) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static void wipe(Path dir) {

@@ -1,0 +1,62 @@
+package dev.meterflow.local.faults;
+
+import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends a cycle's records to {@code usage-events} at a fixed rate while faults are injected; each record is
+ * reported delivered once the broker acknowledged it, or failed (the broker may or may not have it).
+ */
+final class UsageSender implements Runnable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<Send> sends;
+    private final int ratePerSecond;
+    private final Consumer<Send> onDelivered;
+    private final Consumer<Send> onFailed;
+    private final AtomicInteger sent = new AtomicInteger();
+
+    UsageSender(KafkaProducer<String, byte[]> producer, List<Send> sends, int ratePerSecond,
+                Consumer<Send> onDelivered, Consumer<Send> onFailed) {
+        this.producer = producer;
+        this.sends = sends;
+        this.ratePerSecond = ratePerSecond;
+        this.onDelivered = onDelivered;
+        this.onFailed = onFailed;
+    }
+
+    /** Records handed to the producer so far. */
+    int sent() {
+        return sent.get();
+    }
+
+    @Override
+    public void run() {
+        long period = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
+        long next = System.nanoTime();
+        for (Send send : sends) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Pacing.pause(Duration.ofNanos(wait));
+            }
+            next += period;
+            producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), send.key(), send.value()),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            onDelivered.accept(send);
+                        } else {
+                            onFailed.accept(send);
+                        }
+                    });
+            sent.incrementAndGet();
+        }
+        producer.flush();
+    }
+}
