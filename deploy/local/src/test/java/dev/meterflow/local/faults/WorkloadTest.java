@@ -1,0 +1,75 @@
+package dev.meterflow.local.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.local.faults.Workload.Kind;
+import dev.meterflow.local.faults.Workload.Payer;
+import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.Topics;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The fault suite's input: deterministic for a seed, every kind of payer and record, expectations restated. */
+class WorkloadTest {
+
+    private static final Instant BASE = Instant.parse("2026-11-26T12:00:00Z");
+
+    @Test
+    void shouldSendTheSameRecordsForTheSameSeed() {
+        // when two workloads of the same seed make a cycle
+        List<Send> first = new Workload(14, 7L, BASE).cycle(200);
+        List<Send> second = new Workload(14, 7L, BASE).cycle(200);
+
+        // then they are the same records in the same order
+        assertThat(first).extracting(Send::eventId).containsExactlyElementsOf(
+                second.stream().map(Send::eventId).toList());
+        assertThat(first).zipSatisfy(second, (a, b) -> assertThat(a.value()).isEqualTo(b.value()));
+    }
+
+    @Test
+    void shouldGiveEveryKindOfPayerAnAccountWithCardsOfItsOwn() {
+        // when
+        List<Workload.Account> accounts = new Workload(14, 7L, BASE).accounts();
+
+        // then
+        assertThat(accounts).extracting(Workload.Account::payer).containsAll(Arrays.asList(Payer.values()));
+        assertThat(accounts).allSatisfy(account -> assertThat(account.primary()).contains("__" + account.id())
+                .startsWith("pm_card_"));
+    }
+
+    @Test
+    void shouldMixDebitsReDeliveriesUnpricedUsageAndFourKindsOfPoisonIntoACycle() {
+        // when
+        List<Send> cycle = new Workload(14, 7L, BASE).cycle(200);
+
+        // then
+        Map<Kind, Long> kinds = cycle.stream().collect(Collectors.groupingBy(Send::kind, Collectors.counting()));
+        assertThat(kinds).containsEntry(Kind.DEBIT, 200L).containsEntry(Kind.REDELIVERY, 10L)
+                .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 4L);
+        assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::value)
+                .containsNull();
+        // and a re-delivery is the same event as one sent before, byte for byte
+        Map<String, Send> debits = cycle.stream().filter(send -> send.kind() == Kind.DEBIT)
+                .collect(Collectors.toMap(Send::eventId, Function.identity()));
+        assertThat(cycle).filteredOn(send -> send.kind() == Kind.REDELIVERY)
+                .allSatisfy(again -> assertThat(again.value()).isEqualTo(debits.get(again.eventId()).value()));
+    }
+
+    @Test
+    void shouldPriceUsageByRoundingUpToWholeBillingUnits() {
+        // given 61 seconds of local calls, billed per started minute at $0.025
+        UsageEvent call = UsageEvent.newBuilder().setEventId("e-1").setAccountId("a").setSku("call.minutes.local")
+                .setQuantity(61).setOccurredAt(BASE).setAttributes(Map.of()).build();
+
+        // then two minutes are charged
+        assertThat(Workload.price(call)).isEqualTo(50_000);
+        assertThat(Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(Topics.USAGE_EVENTS.name(),
+                Workload.encode(call))).isEqualTo(call);
+    }
+}
