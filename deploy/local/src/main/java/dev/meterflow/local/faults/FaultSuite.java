@@ -200,8 +200,9 @@ public final class FaultSuite {
             boolean caughtUp = awaitCaughtUp(admin, gateway, CATCH_UP);
             String alive = restartDead(report, cycle);
             report.cycleRun();
-            out.printf("%5d  %-20s %5ds   %s%s%s%n", cycle, fault, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime()
-                    - start), injection.what(), caughtUp ? "" : "; DID NOT CATCH UP in " + CATCH_UP.toMinutes() + " min", alive);
+            long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            out.printf("%5d  %-20s %5ds   %s%s%s%n", cycle, fault, took, injection.what(),
+                    caughtUp ? "" : "; DID NOT CATCH UP in " + CATCH_UP.toMinutes() + " min", alive);
             if (!caughtUp) {
                 report.check("cycle " + cycle + " (" + fault + ") caught up within " + CATCH_UP.toMinutes() + " min",
                         false, "lag usage-events " + ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name())
@@ -227,7 +228,10 @@ public final class FaultSuite {
         };
     }
 
-    /** Freezes the victim when a transaction of its tasks is open, so the kill lands inside it; kills it anyway after 15 s. */
+    /**
+     * Freezes the victim when a transaction of its tasks is open, so the kill lands inside it; kills it anyway after
+     * 15 s.
+     */
     private Injection killMetering(ChildJvm victim, ClusterProbe probe) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         boolean inside = false;

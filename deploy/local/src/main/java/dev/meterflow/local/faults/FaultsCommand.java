@@ -23,31 +23,40 @@ public final class FaultsCommand implements Callable<Integer> {
     static final String FIGURES_START = "<!-- fault-suite figures: start -->";
     static final String FIGURES_END = "<!-- fault-suite figures: end -->";
 
-    @Option(names = "--cycles", defaultValue = "100", description = "Fault cycles, one fault each, in turn (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cycles", defaultValue = "100",
+            description = "Fault cycles, one fault each, in turn (default ${DEFAULT-VALUE}).")
     int cycles;
 
-    @Option(names = "--events-per-cycle", defaultValue = "2000", description = "New usage events per cycle (default ${DEFAULT-VALUE}).")
+    @Option(names = "--events-per-cycle", defaultValue = "2000",
+            description = "New usage events per cycle (default ${DEFAULT-VALUE}).")
     int eventsPerCycle;
 
-    @Option(names = "--accounts", defaultValue = "35", description = "Accounts, an equal share of each kind of payer (default ${DEFAULT-VALUE}).")
+    @Option(names = "--accounts", defaultValue = "35",
+            description = "Accounts, an equal share of each kind of payer (default ${DEFAULT-VALUE}).")
     int accounts;
 
-    @Option(names = "--rate", defaultValue = "400", description = "Usage records sent per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "400",
+            description = "Usage records sent per second (default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--faults", split = ",", description = "Faults to inject, in turn (default: all of ${COMPLETION-CANDIDATES}).")
+    @Option(names = "--faults", split = ",",
+            description = "Faults to inject, in turn (default: all of ${COMPLETION-CANDIDATES}).")
     List<FaultSuite.Fault> faults = List.of(FaultSuite.Fault.values());
 
-    @Option(names = "--seed", defaultValue = "20261126", description = "Seed of the workload (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "20261126",
+            description = "Seed of the workload (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--settle-timeout", defaultValue = "5m", description = "How long the pipeline may take to settle after the last cycle (default ${DEFAULT-VALUE}).")
+    @Option(names = "--settle-timeout", defaultValue = "5m",
+            description = "How long the pipeline may take to settle after the last cycle (default ${DEFAULT-VALUE}).")
     Duration settleTimeout;
 
-    @Option(names = "--data-dir", defaultValue = "data/faults", description = "Broker data, state, configs and logs of the processes (wiped first; default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "data/faults",
+            description = "Broker data, state, configs and logs of the processes (wiped first; default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--write-figures", paramLabel = "FILE",
