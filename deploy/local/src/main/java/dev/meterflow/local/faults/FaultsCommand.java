@@ -56,11 +56,13 @@ public final class FaultsCommand implements Callable<Integer> {
     Duration settleTimeout;
 
     @Option(names = "--data-dir", defaultValue = "data/faults",
-            description = "Broker data, state, configs and logs of the processes (wiped first; default ${DEFAULT-VALUE}).")
+            description = "Broker data, state, configs and logs of the processes (wiped first; "
+                    + "default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--write-figures", paramLabel = "FILE",
-            description = "Replace the figures section of this Markdown file (e.g. docs/RELIABILITY.md) with this run's.")
+            description = "Replace the figures section of this Markdown file (e.g. docs/RELIABILITY.md) with this "
+                    + "run's.")
     Path figuresFile;
 
     @Override
