@@ -14,6 +14,7 @@ import dev.meterflow.local.scan.Finding;
 import dev.meterflow.local.scan.ScanReport;
 import dev.meterflow.local.scan.SecretDetector;
 import dev.meterflow.local.scan.SecretScan;
+import dev.meterflow.local.scan.TestCards;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.topics.Topics;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretScanIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String PLANTED_CARD = "4000 0566 5566 5556";
+    private static final String PLANTED_CARD = TestCards.grouped(TestCards.VISA_DEBIT, " ", 4, 4, 4, 4);
 
     @TempDir
     static Path stateDir;
@@ -102,7 +103,7 @@ class SecretScanIT {
 
         // when a card number is planted in a DLQ record's header and in a log line, and the API key in another
         RecordMetadata planted = sendWithHeader(Topics.METERING_DLQ.name(), "payload.card", PLANTED_CARD);
-        Files.writeString(logs.resolve("worker.log"), "12:00:02.000 WARN declined card 4242424242424242\n"
+        Files.writeString(logs.resolve("worker.log"), "12:00:02.000 WARN declined card " + TestCards.VISA + "\n"
                 + "12:00:03.000 DEBUG Authorization: Bearer " + EndToEndCluster.GATEWAY_API_KEY + "\n",
                 java.nio.file.StandardOpenOption.APPEND);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -121,7 +122,7 @@ class SecretScanIT {
         assertThat(exitCode).isEqualTo(1);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("3 SECRETS FOUND", "**** **** **** 5556", "************4242")
-                .doesNotContain("4000 0566", "4242424242424242", EndToEndCluster.GATEWAY_API_KEY);
+                .doesNotContain("4000 0566", TestCards.VISA, EndToEndCluster.GATEWAY_API_KEY);
     }
 
     private static RecordMetadata sendWithHeader(String topic, String header, String value) throws Exception {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meterflow.local.scan.SecretDetector.Detection;
 import dev.meterflow.local.scan.SecretDetector.Kind;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SecretDetectorTest {
@@ -16,9 +18,22 @@ class SecretDetectorTest {
 
     // ---- card numbers --------------------------------------------------------------------------------------
 
+    @Test
+    void shouldBuildTheNetworksPublishedTestNumbers() {
+        assertThat(TestCards.VISA).isEqualTo("4242".repeat(4));
+        assertThat(TestCards.grouped(TestCards.VISA_DEBIT, " ", 4, 4, 4, 4)).startsWith("4000 0566 5566 555");
+        assertThat(TestCards.MASTERCARD).isEqualTo("5".repeat(12) + "4444");
+    }
+
+    static Stream<String> testCardNumbers() {
+        return Stream.of(TestCards.VISA, TestCards.grouped(TestCards.VISA_DEBIT, " ", 4, 4, 4, 4),
+                TestCards.grouped(TestCards.VISA_DEBIT, "-", 4, 4, 4, 4), TestCards.MASTERCARD,
+                TestCards.MASTERCARD_2_SERIES, TestCards.AMEX, TestCards.grouped(TestCards.AMEX, " ", 4, 6, 5),
+                TestCards.DISCOVER, TestCards.VISA_13);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"4242424242424242", "4000 0566 5566 5556", "4000-0566-5566-5556", "5555555555554444",
-            "2223003122003222", "378282246310005", "3782 822463 10005", "6011111111111117", "4123456789011"})
+    @MethodSource("testCardNumbers")
     void shouldFlagATestCardNumberWhateverItsGrouping(String card) {
         assertThat(kinds("charged card " + card + " ok")).containsExactly(Kind.CARD_NUMBER);
     }
@@ -37,26 +52,26 @@ class SecretDetectorTest {
 
     @Test
     void shouldNotFlagADigitRunThatFailsTheLuhnCheckOrIsPartOfALongerRun() {
-        assertThat(detector.detect("4242424242424241", false)).isEmpty();
-        assertThat(detector.detect("14242424242424242", false)).as("17 digits, not bounded").isEmpty();
-        assertThat(detector.detect("42424242424242420", false)).isEmpty();
+        assertThat(detector.detect(TestCards.VISA.substring(0, 15) + "1", false)).isEmpty();
+        assertThat(detector.detect("1" + TestCards.VISA, false)).as("17 digits, not bounded").isEmpty();
+        assertThat(detector.detect(TestCards.VISA + "0", false)).isEmpty();
         assertThat(detector.detect("amountMicros=4150000000 balance=-9000000 seq 4242", false)).isEmpty();
     }
 
     @Test
     void shouldFlagACardNumberGluedToLettersButNotToDigits() {
-        assertThat(kinds("rr-acct-4242424242424242-x")).containsExactly(Kind.CARD_NUMBER);
+        assertThat(kinds("rr-acct-" + TestCards.VISA + "-x")).containsExactly(Kind.CARD_NUMBER);
     }
 
     @Test
     void shouldKnowTheIssuerByPrefixAndLength() {
-        assertThat(SecretDetector.issuer("4242424242424242")).isEqualTo("visa");
-        assertThat(SecretDetector.issuer("424242424242424")).as("15-digit 4").isNull();
-        assertThat(SecretDetector.issuer("2720990000000007")).isEqualTo("mastercard");
+        assertThat(SecretDetector.issuer(TestCards.VISA)).isEqualTo("visa");
+        assertThat(SecretDetector.issuer(TestCards.VISA.substring(0, 15))).as("15-digit 4").isNull();
+        assertThat(SecretDetector.issuer(TestCards.complete("2720 9900 0000 000"))).isEqualTo("mastercard");
         assertThat(SecretDetector.issuer("2721000000000000")).isNull();
-        assertThat(SecretDetector.issuer("371449635398431")).isEqualTo("amex");
-        assertThat(SecretDetector.issuer("3530111333300000")).isEqualTo("jcb");
-        assertThat(SecretDetector.issuer("6200000000000005")).isEqualTo("unionpay");
+        assertThat(SecretDetector.issuer(TestCards.complete("3714 496353 9843"))).isEqualTo("amex");
+        assertThat(SecretDetector.issuer(TestCards.complete("3530 1113 3330 000"))).isEqualTo("jcb");
+        assertThat(SecretDetector.issuer(TestCards.complete("6200 0000 0000 000"))).isEqualTo("unionpay");
         assertThat(SecretDetector.issuer("1764144000007")).isNull();
     }
 
@@ -107,7 +122,8 @@ class SecretDetectorTest {
 
     @Test
     void shouldMaskEverySecretButItsLastFourCharacters() {
-        String text = "card 4000 0566 5566 5556 key sk_test_abcdefghijkl9876 cvv=123 pw s3cr3t-scram-password\u0001";
+        String text = "card " + TestCards.grouped(TestCards.VISA_DEBIT, " ", 4, 4, 4, 4)
+                + " key sk_test_abcdefghijkl9876 cvv=123 pw s3cr3t-scram-password\u0001";
         List<Detection> detections = detector.detect(text, false);
 
         String redacted = SecretDetector.redact(text, detections);
