@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The topic registry matches the topic table of CONTRACT.md. */
+/** The topic registry matches the topic table of docs/CONTRACT.md. */
 class TopicsTest {
 
     @ParameterizedTest(name = "{0}")
