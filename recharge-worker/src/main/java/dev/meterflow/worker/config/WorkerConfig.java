@@ -2,6 +2,7 @@ package dev.meterflow.worker.config;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
+import dev.meterflow.config.KafkaKeys;
 import dev.meterflow.worker.recharge.SoftDeclineLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public final class WorkerConfig {
     }
 
     public static WorkerConfig load(Path file, Map<String, String> environment) {
-        return new WorkerConfig(AppConfig.load(KEYS, file, environment));
+        return new WorkerConfig(AppConfig.load(KEYS, KafkaKeys.clients(), file, environment));
     }
 
     public String get(Key key) {
