@@ -1,5 +1,7 @@
 package dev.meterflow.local;
 
+import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.local.bench.Bench;
 import dev.meterflow.local.faults.FaultsCommand;
 import dev.meterflow.local.reconcile.ChargeSource;
@@ -28,6 +30,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,9 +39,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code meterflow}: the local stack and the operator's commands. */
-@Command(name = "meterflow", mixinStandardHelpOptions = true,
-        description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
-                + "reconcile the money, scan for leaked secrets.",
+@Command(name = "meterflow", mixinStandardHelpOptions = true, versionProvider = MeterflowCli.Version.class,
+        description = {"Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
+                + "reconcile the money, scan for leaked secrets. Options follow the sub-command.",
+                "Exit code: 0 ok, 1 a check failed or drift found, 2 usage or configuration error, 3 could not run."},
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
                 MeterflowCli.Replay.class, MeterflowCli.Reconcile.class, MeterflowCli.ScanSecrets.class,
                 FaultsCommand.class})
@@ -59,13 +63,22 @@ public final class MeterflowCli {
                 .registerConverter(Instant.class, MeterflowCli::instant);
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             // a settings problem (an unreadable --command-config, a Kafka client setting) is one line, not a trace
-            if (exception instanceof IllegalArgumentException || exception instanceof ConfigException) {
+            if (exception instanceof IllegalArgumentException || exception instanceof ConfigException
+                    || exception instanceof AppConfig.ConfigException) {
                 cmd.getErr().println(cmd.getCommandName() + ": " + exception.getMessage());
                 return 2;
             }
             throw exception;
         });
         return commandLine;
+    }
+
+    /** {@code --version}: the Maven project version the jar was built from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"meterflow " + MeterflowVersion.get()};
+        }
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
@@ -138,23 +151,36 @@ public final class MeterflowCli {
             LocalStack stack = new LocalStack(new LocalStack.Options(accounts, rate, duration, bootstrapServers,
                     dataDir.toAbsolutePath(), partitions, gatewayLatencyMs), System.out);
             CountDownLatch reported = new CountDownLatch(1);
-            // Ctrl-C: stop generating, let the pipeline settle, check and report, then let the JVM go
-            Thread hook = new Thread(() -> {
-                stack.requestStop();
-                try {
-                    reported.await(3, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "meterflow-local-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            AtomicInteger exitCode = new AtomicInteger(3);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> afterCtrlC(stack, reported, exitCode),
+                    "meterflow-local-stop"));
             try {
                 LocalStack.Summary summary = stack.run();
                 summary.print(System.out);
-                return summary.ok() ? 0 : 1;
+                exitCode.set(summary.ok() ? 0 : 1);
+                return exitCode.get();
+            } catch (IllegalArgumentException e) {
+                exitCode.set(2);
+                throw e;
             } finally {
                 reported.countDown();
             }
+        }
+
+        /**
+         * Ctrl-C: stop generating, let the pipeline settle, check and report, then exit with what the checks found
+         * (the JVM would otherwise exit 130 whatever they found, as after any SIGINT).
+         */
+        private static void afterCtrlC(LocalStack stack, CountDownLatch reported, AtomicInteger exitCode) {
+            stack.requestStop();
+            try {
+                reported.await(3, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(exitCode.get());
         }
     }
 
@@ -232,11 +258,25 @@ public final class MeterflowCli {
         return client;
     }
 
+    /** An admin client; settings it cannot use are a usage error (exit 2), not a failure to run. */
+    static Admin admin(Properties client) {
+        try {
+            return Admin.create(client);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("Kafka client settings: " + root.getMessage(), e);
+        }
+    }
+
     private static final String COMMAND_CONFIG_HELP = "Kafka client settings (security.protocol, sasl.jaas.config, "
             + "ssl.truststore.location, config.providers, ...) for a secured cluster; see deploy/SECURITY.md.";
 
     @Command(name = "provision-topics", mixinStandardHelpOptions = true,
-            description = "Creates the topics that are missing and reports drift in the ones that exist. Idempotent.")
+            description = {"Creates the topics that are missing and reports drift in the ones that exist. Idempotent.",
+                    "Exit code: 0 all as defined, 1 drift, 2 usage error, 3 could not provision."})
     static final class Provision implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
         String bootstrapServers;
@@ -248,19 +288,30 @@ public final class MeterflowCli {
                 description = "Partitions of every account-keyed topic (default ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--replication", defaultValue = "3", description = "Replication factor (default ${DEFAULT-VALUE}).")
+        @Option(names = "--replication", defaultValue = "-1",
+                description = "Replication factor (default: the broker's default.replication.factor).")
         short replication;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
-            try (Admin admin = Admin.create(clientProperties(bootstrapServers, commandConfig))) {
-                ProvisionTopics.Report report = new ProvisionTopics(admin)
-                        .apply(TopicDefinitions.all(partitions, replication));
-                report.created().forEach(name -> System.out.println("created  " + name));
-                report.unchanged().forEach(name -> System.out.println("ok       " + name));
-                report.drift().forEach(line -> System.out.println("DRIFT    " + line));
-                return report.ok() ? 0 : 1;
+            if (partitions < 1 || replication == 0 || replication < -1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--partitions must be at least 1 and --replication at least 1 (or -1, the broker's default)");
             }
+            ProvisionTopics.Report report;
+            try (Admin admin = admin(clientProperties(bootstrapServers, commandConfig))) {
+                report = new ProvisionTopics(admin).apply(TopicDefinitions.all(partitions, replication));
+            } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+                System.err.println("provision-topics failed: " + e.getMessage());
+                return 3;
+            }
+            report.created().forEach(name -> System.out.println("created  " + name));
+            report.unchanged().forEach(name -> System.out.println("ok       " + name));
+            report.drift().forEach(line -> System.out.println("DRIFT    " + line));
+            return report.ok() ? 0 : 1;
         }
     }
 
