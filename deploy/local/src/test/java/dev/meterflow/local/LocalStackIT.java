@@ -106,6 +106,31 @@ class LocalStackIT {
         }
     }
 
+    /** Issue 16, item 8: after Ctrl-C the JVM exited 130 whatever the checks found. */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void shouldExitWithWhatTheChecksFoundAfterCtrlC() throws Exception {
+        Path log = dataDir.resolve("local.log");
+        Process local = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                MeterflowCli.class.getName(), "local", "--accounts", "6", "--rate", "20", "--partitions", "1",
+                "--data-dir", dataDir.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3))
+                    .until(() -> java.nio.file.Files.readString(log).lines().filter(line -> line.matches("\\s+\\d+s .*"))
+                            .count() >= 2);
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(local.pid())).start().waitFor()).isZero();
+
+            assertThat(local.waitFor(4, TimeUnit.MINUTES)).isTrue();
+            String printed = java.nio.file.Files.readString(log);
+            assertThat(printed).contains("summary of this run");
+            assertThat(local.exitValue()).as(printed).isEqualTo(printed.contains("all invariants hold") ? 0 : 1);
+        } finally {
+            local.destroyForcibly();
+        }
+    }
+
     private LocalStack.Summary run(Duration duration) throws InterruptedException {
         return run(duration, new ByteArrayOutputStream());
     }
