@@ -3,6 +3,8 @@ package dev.meterflow.local;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.local.bench.Bench;
+import dev.meterflow.local.deadletter.DeadLetter;
+import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.faults.FaultsCommand;
 import dev.meterflow.local.reconcile.ChargeSource;
 import dev.meterflow.local.reconcile.Reconciliation;
@@ -44,7 +46,8 @@ import picocli.CommandLine.Option;
                 + "reconcile the money, scan for leaked secrets. Options follow the sub-command.",
                 "Exit code: 0 ok, 1 a check failed or drift found, 2 usage or configuration error, 3 could not run."},
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
-                MeterflowCli.Replay.class, MeterflowCli.Reconcile.class, MeterflowCli.ScanSecrets.class,
+                MeterflowCli.Replay.class, MeterflowCli.DeadLettersCommand.class, MeterflowCli.Reconcile.class,
+                MeterflowCli.ScanSecrets.class,
                 FaultsCommand.class})
 public final class MeterflowCli {
 
@@ -332,6 +335,58 @@ public final class MeterflowCli {
         public Integer call() {
             ReplayUnpricedCommand.print(UnpricedReplay.run(clientProperties(bootstrapServers, commandConfig), dryRun),
                     dryRun, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+            description = {"Lists metering-dlq and recharge-requests-dlq by reason, one line per record (where it is, "
+                    + "why, where it was read from), and re-publishes chosen records to the topic they were read from "
+                    + "once the cause is fixed. Re-publishing usage or a payment result twice is harmless: the "
+                    + "topology debits an eventId, and applies a request's result, once.",
+                    "Exit code: 0 done, 2 usage error (a location that holds no dead letter), 3 could not run."})
+    static final class DeadLettersCommand implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--command-config", paramLabel = "FILE", description = COMMAND_CONFIG_HELP)
+        Path commandConfig;
+
+        @Option(names = "--republish", arity = "1..*", paramLabel = "TOPIC-PARTITION@OFFSET",
+                description = "Re-publish these dead letters, e.g. metering-dlq-0@17.")
+        List<String> locations = new ArrayList<>();
+
+        @Option(names = "--republish-reason", arity = "1..*", paramLabel = "REASON",
+                description = "Re-publish every dead letter with this reason, as listed.")
+        List<String> reasons = new ArrayList<>();
+
+        @Option(names = "--dry-run", description = "Say what would be re-published without publishing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            List<DeadLetter.Location> chosen = locations.stream().map(DeadLetter.Location::parse).toList();
+            Properties client = clientProperties(bootstrapServers, commandConfig);
+            List<DeadLetter> letters;
+            try {
+                letters = DeadLetters.read(client);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                System.err.println("dead-letters failed: " + e.getMessage());
+                return 3;
+            }
+            DeadLetters.print(letters, System.out);
+            List<DeadLetter> toRepublish = DeadLetters.choose(letters, chosen, reasons);
+            if (!dryRun && !toRepublish.isEmpty()) {
+                try {
+                    DeadLetters.republish(client, toRepublish);
+                } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+                    System.err.println("dead-letters failed: " + e.getMessage());
+                    return 3;
+                }
+            }
+            toRepublish.forEach(letter -> System.out.printf("%s %s to %s key='%s'%n",
+                    dryRun ? "would re-publish" : "re-published", letter.location(), letter.source().topic(),
+                    letter.keyText()));
             return 0;
         }
     }
