@@ -395,7 +395,8 @@ public final class MeterflowCli {
             description = {"Checks that the money adds up, reading the topics with read_committed, and prints every "
                     + "difference: ledger replay = balances (per account: sum, running balance, no doubled entry); "
                     + "recharge requests = payment results = ledger credits; succeeded results = receipts and "
-                    + "receipt notices; receipts = the gateway's successful charges (grouped by metadata requestId: "
+                    + "receipt notices; usage in = debited + duplicates + parked + dead-lettered per usage-events "
+                    + "partition and offset range; receipts = the gateway's successful charges (grouped by metadata requestId: "
                     + "none missing, none charged twice, none charged and not credited). The gateway check needs "
                     + "--gateway-base-url (Stripe or the simulator) and is skipped without it.",
                     "Exit code: 0 no differences, 1 differences, 2 usage error, 3 could not read the cluster or gateway."})
@@ -430,13 +431,18 @@ public final class MeterflowCli {
                         + "difference (default ${DEFAULT-VALUE}).")
         Duration grace;
 
+        @Option(names = "--metering-application-id", defaultValue = Reconciliation.DEFAULT_METERING_APPLICATION_ID,
+                description = "The metering app's application.id: usage at or after its committed offsets is not "
+                        + "processed yet and is left out of the usage check (default ${DEFAULT-VALUE}).")
+        String meteringApplicationId;
+
         @Override
         public Integer call() {
             if (grace.isNegative()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--grace must not be negative");
             }
             Reconciliation.Options options = new Reconciliation.Options(clientProperties(bootstrapServers,
-                    commandConfig), gateway(), grace, since);
+                    commandConfig), gateway(), grace, since, meteringApplicationId);
             ReconciliationReport report;
             try {
                 report = Reconciliation.run(options);
