@@ -45,9 +45,10 @@ public record KafkaKeys(Set<String> names, Map<String, Set<String>> prefixes) {
         if (names.contains(key)) {
             return true;
         }
-        return prefixes.entrySet().stream().anyMatch(prefix -> key.startsWith(prefix.getKey())
-                && key.length() > prefix.getKey().length()
-                && (prefix.getValue().isEmpty() || prefix.getValue().contains(key.substring(prefix.getKey().length()))));
+        return prefixes.entrySet().stream().anyMatch(prefix -> {
+            String rest = key.startsWith(prefix.getKey()) ? key.substring(prefix.getKey().length()) : "";
+            return !rest.isEmpty() && (prefix.getValue().isEmpty() || prefix.getValue().contains(rest));
+        });
     }
 
     /** The known key nearest to {@code key}, if one is near enough to be what was meant. */

@@ -396,7 +396,8 @@ public final class MeterflowCli {
                     + "difference: ledger replay = balances (per account: sum, running balance, no doubled entry); "
                     + "recharge requests = payment results = ledger credits; succeeded results = receipts and "
                     + "receipt notices; usage in = debited + duplicates + parked + dead-lettered per usage-events "
-                    + "partition and offset range; receipts = the gateway's successful charges (grouped by metadata requestId: "
+                    + "partition and offset range; receipts = the gateway's successful charges (grouped by metadata "
+                    + "requestId: "
                     + "none missing, none charged twice, none charged and not credited). The gateway check needs "
                     + "--gateway-base-url (Stripe or the simulator) and is skipped without it.",
                     "Exit code: 0 no differences, 1 differences, 2 usage error, 3 could not read the cluster or gateway."})

@@ -118,8 +118,8 @@ class LocalStackIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3))
-                    .until(() -> java.nio.file.Files.readString(log).lines().filter(line -> line.matches("\\s+\\d+s .*"))
-                            .count() >= 2);
+                    .until(() -> java.nio.file.Files.readString(log).lines()
+                            .filter(line -> line.matches("\\s+\\d+s .*")).count() >= 2);
             assertThat(new ProcessBuilder("kill", "-INT", Long.toString(local.pid())).start().waitFor()).isZero();
 
             assertThat(local.waitFor(4, TimeUnit.MINUTES)).isTrue();

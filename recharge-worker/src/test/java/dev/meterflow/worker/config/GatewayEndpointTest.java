@@ -38,7 +38,8 @@ class GatewayEndpointTest {
         assertThatThrownBy(simulator::gatewayApiKey)
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("meterflow.gateway.api-key is a live key, but meterflow.gateway.base-url "
-                        + "'http://127.0.0.1:4242' is not https://api.stripe.com; a live key is only ever sent to Stripe")
+                        + "'http://127.0.0.1:4242' is not https://api.stripe.com; a live key is only ever sent to "
+                        + "Stripe")
                 .hasMessageNotContaining("0123456789abcdef");
         WorkerConfig stripe = WorkerConfig.load(null, Map.of("METERFLOW_GATEWAY_API_KEY", "sk_live_0123456789abcdef"));
         assertThat(stripe.gatewayApiKey()).startsWith("sk_live_");

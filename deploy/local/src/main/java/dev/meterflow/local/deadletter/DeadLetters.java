@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -83,12 +84,12 @@ public final class DeadLetters {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (DeadLetter letter : letters) {
                 sent.add(producer.send(new ProducerRecord<>(letter.source().topic(), null, letter.key(),
                         letter.value(), letter.republishedHeaders())));
             }
-            for (java.util.concurrent.Future<?> send : sent) {
+            for (Future<?> send : sent) {
                 send.get();
             }
         } catch (ExecutionException e) {

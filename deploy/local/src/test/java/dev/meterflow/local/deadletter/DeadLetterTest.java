@@ -15,7 +15,8 @@ class DeadLetterTest {
 
     @Test
     void shouldReadKafkaStreamsDiagnosisAndSource() {
-        RecordHeaders headers = headers("__streams.errors.exception", "org.apache.kafka.common.errors.SerializationException",
+        RecordHeaders headers = headers(
+                "__streams.errors.exception", "org.apache.kafka.common.errors.SerializationException",
                 "__streams.errors.message", "unknown schema fingerprint", "__streams.errors.topic", "usage-events",
                 "__streams.errors.partition", "3", "__streams.errors.offset", "1234", "trace-id", "t-1");
 
@@ -54,7 +55,8 @@ class DeadLetterTest {
 
     @Test
     void shouldParseALocationWhoseTopicHoldsDashes() {
-        assertThat(Location.parse("recharge-requests-dlq-2@40")).isEqualTo(new Location("recharge-requests-dlq", 2, 40));
+        assertThat(Location.parse("recharge-requests-dlq-2@40"))
+                .isEqualTo(new Location("recharge-requests-dlq", 2, 40));
         assertThatThrownBy(() -> Location.parse("metering-dlq@4")).hasMessageContaining("topic-partition@offset");
     }
 
