@@ -165,6 +165,17 @@ class StartupChecksIT {
     }
 
     @Test
+    void shouldReportAnUnreachableBrokerToTheWorkerWithinSecondsKeepTryingAndStopOnSigterm() throws Exception {
+        Process worker = worker(UNREACHABLE, "", Map.of());
+
+        await().atMost(STARTUP_BOUND).until(() -> stdout(worker).contains("kafka not reachable bootstrap.servers='"
+                + UNREACHABLE + "'"));
+        assertThat(worker.isAlive()).as("keeps trying").isTrue();
+
+        assertStopsOnSigterm(worker);
+    }
+
+    @Test
     void shouldStopOnSigtermWithinTheShutdownTimeoutWhenTheBrokerWentAwayWhileRunning() throws Exception {
         EmbeddedKafka own = EmbeddedKafka.start(null);
         boolean closed = false;
