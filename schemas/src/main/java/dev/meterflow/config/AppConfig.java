@@ -19,7 +19,8 @@ import java.util.Set;
  * The configuration of one Meterflow app: documented keys with defaults, overridden by a properties file,
  * then by environment variables. A documented key {@code a.b-c} (or {@code meterflow.a.b-c}) is overridden by
  * {@code METERFLOW_A_B_C}; any other Kafka client key {@code x.y} by {@code METERFLOW_KAFKA_X_Y}. Keys not
- * starting with {@code meterflow.} are Kafka client settings and pass through ({@link #kafkaProperties()}).
+ * starting with {@code meterflow.} are Kafka client settings and pass through ({@link #kafkaProperties()});
+ * {@link #load} refuses keys and variables that are neither.
  * Every problem is a {@link ConfigException} whose one-line message names the key.
  */
 public final class AppConfig {
@@ -204,7 +205,8 @@ public final class AppConfig {
                     key.secret() ? "(secret, no default)" : key.defaultValue(), environmentName(key.name()),
                     key.description()));
         }
-        help.append("  Any other Kafka client key x.y passes through; environment METERFLOW_KAFKA_X_Y.%n");
+        help.append("  Any other Kafka client key x.y passes through, if Kafka's clients define it; environment "
+                + "METERFLOW_KAFKA_X_Y.%n  An unknown key or METERFLOW_ variable stops start-up.%n");
         return help.toString();
     }
 
