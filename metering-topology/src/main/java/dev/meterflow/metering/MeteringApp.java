@@ -1,9 +1,11 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.topology.MeteringTopology;
+import dev.meterflow.startup.ShutdownSignal;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,32 +14,40 @@ import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Runs the metering topology until SIGTERM (or Ctrl-C), then closes it cleanly. */
-@Command(name = "metering-topology", mixinStandardHelpOptions = true,
+@Command(name = "metering-topology", mixinStandardHelpOptions = true, versionProvider = MeteringApp.Version.class,
         description = {"Prices usage and keeps every account's balance, exactly once; asks for recharges; "
                 + "pauses and resumes accounts.", "",
-                "Configuration: defaults, then --config FILE, then environment variables, then the options."},
+                "Configuration: defaults, then --config FILE, then environment variables, then the options "
+                        + "(before or after a sub-command).",
+                "Exit code: 0 stopped cleanly, 1 failed, 2 configuration or start-up check failed."},
         subcommands = {MeteringApp.Describe.class, ReplayUnpricedCommand.class})
 public final class MeteringApp implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with configuration keys.")
+    @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT,
+            paramLabel = "FILE", description = "Properties file with configuration keys.")
     Path configFile;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Overrides bootstrap.servers.")
+    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT,
+            paramLabel = "HOSTS", description = "Overrides bootstrap.servers.")
     String bootstrapServers;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Overrides state.dir.")
+    @Option(names = "--state-dir", scope = ScopeType.INHERIT,
+            paramLabel = "DIR", description = "Overrides state.dir.")
     String stateDir;
 
-    @Option(names = "--application-id", paramLabel = "ID", description = "Overrides application.id.")
+    @Option(names = "--application-id", scope = ScopeType.INHERIT,
+            paramLabel = "ID", description = "Overrides application.id.")
     String applicationId;
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new MeteringApp()).setUsageHelpWidth(100);
         commandLine.getCommandSpec().usageMessage().footer(AppConfig.describe(MeteringConfig.KEYS));
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            if (exception instanceof AppConfig.ConfigException) {
+            if (exception instanceof AppConfig.ConfigException
+                    || exception instanceof org.apache.kafka.common.config.ConfigException) {
                 cmd.getErr().println("configuration error: " + exception.getMessage());
                 return 2;
             }
@@ -48,8 +58,15 @@ public final class MeteringApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MeteringService service = new MeteringService(config());
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "metering-shutdown"));
+        MeteringConfig config = config();
+        ShutdownSignal signal = ShutdownSignal.install("metering", config.shutdownTimeout());
+        if (!MeteringStartup.clusterReady(config, signal)) {
+            return 0;
+        }
+        MeteringService service = new MeteringService(config);
+        if (!signal.running(service)) {
+            return 0;
+        }
         service.start().awaitStopped();
         return service.state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
@@ -65,6 +82,14 @@ public final class MeteringApp implements Callable<Integer> {
     private static void putIfSet(Map<String, String> environment, AppConfig.Key key, String value) {
         if (value != null) {
             environment.put(AppConfig.environmentName(key.name()), value);
+        }
+    }
+
+    /** {@code --version}: the Maven project version the jar was built from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"metering-topology " + MeterflowVersion.get()};
         }
     }
 

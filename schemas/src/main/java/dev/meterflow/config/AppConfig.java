@@ -6,17 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The configuration of one Meterflow app: documented keys with defaults, overridden by a properties file,
  * then by environment variables. A documented key {@code a.b-c} (or {@code meterflow.a.b-c}) is overridden by
  * {@code METERFLOW_A_B_C}; any other Kafka client key {@code x.y} by {@code METERFLOW_KAFKA_X_Y}. Keys not
- * starting with {@code meterflow.} are Kafka client settings and pass through ({@link #kafkaProperties()}).
+ * starting with {@code meterflow.} are Kafka client settings and pass through ({@link #kafkaProperties()});
+ * {@link #load} refuses keys and variables that are neither.
  * Every problem is a {@link ConfigException} whose one-line message names the key.
  */
 public final class AppConfig {
@@ -24,6 +28,11 @@ public final class AppConfig {
     public static final String ENV_PREFIX = "METERFLOW_";
     public static final String KAFKA_ENV_PREFIX = "METERFLOW_KAFKA_";
     private static final String OWN_PREFIX = "meterflow.";
+    /**
+     * Read by the recharge worker and by {@code meterflow reconcile}, so an operator's shell may export it for
+     * all of them: not a misspelling when the metering app sees it.
+     */
+    private static final Set<String> SHARED_ENVIRONMENT = Set.of("METERFLOW_GATEWAY_API_KEY");
 
     private final List<Key> keys;
     private final Properties values;
@@ -47,15 +56,31 @@ public final class AppConfig {
         return new AppConfig(keys, values);
     }
 
-    /** Defaults, then the file (if any), then the environment. */
-    public static AppConfig load(List<Key> keys, Path file, Map<String, String> environment) {
+    /**
+     * Defaults, then the file (if any), then the environment. Every key of the file and every {@code METERFLOW_}
+     * variable must be known: one of {@code keys}, or a Kafka client key of {@code kafkaKeys}; a misspelt one is
+     * an error that suggests the nearest known key.
+     */
+    public static AppConfig load(List<Key> keys, KafkaKeys kafkaKeys, Path file, Map<String, String> environment) {
         Properties values = defaults(keys);
+        List<String> unknown = new ArrayList<>();
         if (file != null) {
+            Properties fromFile = new Properties();
             try (Reader reader = Files.newBufferedReader(file)) {
-                values.load(reader);
+                fromFile.load(reader);
             } catch (IOException e) {
                 throw new ConfigException("cannot read configuration file " + file + ": " + e);
             }
+            fromFile.stringPropertyNames().stream().sorted()
+                    .filter(name -> !known(keys, kafkaKeys, name))
+                    .forEach(name -> unknown.add("unknown key '" + name + "' in " + file
+                            + suggestion(keys, kafkaKeys, name)));
+            values.putAll(fromFile);
+        }
+        environment.keySet().stream().sorted().filter(name -> name.startsWith(ENV_PREFIX))
+                .map(name -> unknownVariable(keys, kafkaKeys, name)).flatMap(Optional::stream).forEach(unknown::add);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(String.join("; ", unknown));
         }
         for (Key key : keys) {
             String override = environment.get(environmentName(key.name()));
@@ -65,11 +90,42 @@ public final class AppConfig {
         }
         environment.forEach((name, value) -> {
             if (name.startsWith(KAFKA_ENV_PREFIX)) {
-                values.setProperty(name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                        value);
+                values.setProperty(kafkaKey(name), value);
             }
         });
         return new AppConfig(keys, values);
+    }
+
+    private static boolean known(List<Key> keys, KafkaKeys kafkaKeys, String name) {
+        boolean documented = keys.stream().anyMatch(key -> key.name().equals(name));
+        return documented || !name.startsWith(OWN_PREFIX) && kafkaKeys.known(name);
+    }
+
+    private static String suggestion(List<Key> keys, KafkaKeys kafkaKeys, String name) {
+        List<String> documented = keys.stream().map(Key::name).toList();
+        Optional<String> nearest = name.startsWith(OWN_PREFIX) ? EditDistance.nearest(name, documented)
+                : kafkaKeys.nearest(name, documented);
+        return nearest.map(key -> "; did you mean '" + key + "'?").orElse("");
+    }
+
+    /** The problem with a {@code METERFLOW_} variable this app does not know, if it is one. */
+    private static Optional<String> unknownVariable(List<Key> keys, KafkaKeys kafkaKeys, String variable) {
+        if (variable.startsWith(KAFKA_ENV_PREFIX)) {
+            String kafkaKey = kafkaKey(variable);
+            return known(keys, kafkaKeys, kafkaKey) ? Optional.empty() : Optional.of("environment variable "
+                    + variable + " sets '" + kafkaKey + "', not a Kafka client key" + suggestion(keys, kafkaKeys,
+                    kafkaKey));
+        }
+        List<String> documented = keys.stream().map(key -> environmentName(key.name())).toList();
+        if (documented.contains(variable) || SHARED_ENVIRONMENT.contains(variable)) {
+            return Optional.empty();
+        }
+        return Optional.of("unknown environment variable " + variable
+                + EditDistance.nearest(variable, documented).map(name -> "; did you mean " + name + "?").orElse(""));
+    }
+
+    private static String kafkaKey(String variable) {
+        return variable.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** {@code meterflow.a.b-c} and {@code a.b-c} are both overridden by {@code METERFLOW_A_B_C}. */
@@ -149,7 +205,8 @@ public final class AppConfig {
                     key.secret() ? "(secret, no default)" : key.defaultValue(), environmentName(key.name()),
                     key.description()));
         }
-        help.append("  Any other Kafka client key x.y passes through; environment METERFLOW_KAFKA_X_Y.%n");
+        help.append("  Any other Kafka client key x.y passes through, if Kafka's clients define it; environment "
+                + "METERFLOW_KAFKA_X_Y.%n  An unknown key or METERFLOW_ variable stops start-up.%n");
         return help.toString();
     }
 

@@ -37,6 +37,11 @@ final class StripeRoutes {
             String id = ctx.pathParam("id");
             serve(ctx, call -> afterLatency(() -> api.retrieve(id)));
         });
+        // the cheap authenticated call a client makes to check its key; answered at once, never a fault
+        app.get("/v1/balance", ctx -> {
+            ApiCall call = toCall(ctx);
+            write(ctx, call, api.gatekeep(call).orElseGet(StripeRoutes::balance));
+        });
         app.get("/v1/*", ctx -> serve(ctx, call -> afterLatency(() -> unrecognized(call))));
         app.post("/v1/*", ctx -> serve(ctx, call -> afterLatency(() -> unrecognized(call))));
     }
@@ -67,6 +72,16 @@ final class StripeRoutes {
         StripeApi.PendingCreate pending = ((StripeApi.Started) step).create();
         return afterLatency(() -> api.execute(pending))
                 .thenCompose(executed -> after(executed.holdMs(), executed::response));
+    }
+
+    /** Stripe's balance object, empty: the simulator keeps no funds. */
+    private static ApiResponse balance() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("object", "balance");
+        body.put("available", List.of(Map.of("amount", 0, "currency", "usd")));
+        body.put("pending", List.of(Map.of("amount", 0, "currency", "usd")));
+        body.put("livemode", false);
+        return ApiResponse.ok(body);
     }
 
     private ApiResponse unrecognized(ApiCall call) {

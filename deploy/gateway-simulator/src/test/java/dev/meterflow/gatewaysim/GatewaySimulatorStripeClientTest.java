@@ -314,6 +314,17 @@ class GatewaySimulatorStripeClientTest {
         assertThat(gateway.charges()).isEmpty();
     }
 
+    /** Issue 16, item 7: the worker checks its key at start-up with the cheap call Stripe offers for it. */
+    @Test
+    void shouldAnswerTheBalanceForATestKeyAndRefuseOtherKeysWith401() throws StripeException {
+        gateway.updateSettings(SimulatorSettings.builder().errorRate(1.0).latencyMs(5_000).build());
+
+        assertThat(stripe.v1().balance().retrieve().getLivemode()).isFalse();
+        AuthenticationException refused = catchThrowableOfType(AuthenticationException.class,
+                () -> client("sk_live_not_accepted", NO_READ_TIMEOUT_TO_SPEAK_OF).v1().balance().retrieve());
+        assertThat(refused.getStatusCode()).isEqualTo(401);
+    }
+
     @Test
     void shouldInjectTheSameFaultsAgainForTheSameSeed() {
         gateway.updateSettings(SimulatorSettings.builder().errorRate(0.5).seed(7).build());

@@ -1,6 +1,10 @@
 package dev.meterflow.local;
 
+import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.local.bench.Bench;
+import dev.meterflow.local.deadletter.DeadLetter;
+import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.faults.FaultsCommand;
 import dev.meterflow.local.reconcile.ChargeSource;
 import dev.meterflow.local.reconcile.Reconciliation;
@@ -28,6 +32,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,11 +41,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code meterflow}: the local stack and the operator's commands. */
-@Command(name = "meterflow", mixinStandardHelpOptions = true,
-        description = "Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
-                + "reconcile the money, scan for leaked secrets.",
+@Command(name = "meterflow", mixinStandardHelpOptions = true, versionProvider = MeterflowCli.Version.class,
+        description = {"Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
+                + "reconcile the money, scan for leaked secrets. Options follow the sub-command.",
+                "Exit code: 0 ok, 1 a check failed or drift found, 2 usage or configuration error, 3 could not run."},
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
-                MeterflowCli.Replay.class, MeterflowCli.Reconcile.class, MeterflowCli.ScanSecrets.class,
+                MeterflowCli.Replay.class, MeterflowCli.DeadLettersCommand.class, MeterflowCli.Reconcile.class,
+                MeterflowCli.ScanSecrets.class,
                 FaultsCommand.class})
 public final class MeterflowCli {
 
@@ -59,13 +66,22 @@ public final class MeterflowCli {
                 .registerConverter(Instant.class, MeterflowCli::instant);
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             // a settings problem (an unreadable --command-config, a Kafka client setting) is one line, not a trace
-            if (exception instanceof IllegalArgumentException || exception instanceof ConfigException) {
+            if (exception instanceof IllegalArgumentException || exception instanceof ConfigException
+                    || exception instanceof AppConfig.ConfigException) {
                 cmd.getErr().println(cmd.getCommandName() + ": " + exception.getMessage());
                 return 2;
             }
             throw exception;
         });
         return commandLine;
+    }
+
+    /** {@code --version}: the Maven project version the jar was built from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"meterflow " + MeterflowVersion.get()};
+        }
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
@@ -138,23 +154,36 @@ public final class MeterflowCli {
             LocalStack stack = new LocalStack(new LocalStack.Options(accounts, rate, duration, bootstrapServers,
                     dataDir.toAbsolutePath(), partitions, gatewayLatencyMs), System.out);
             CountDownLatch reported = new CountDownLatch(1);
-            // Ctrl-C: stop generating, let the pipeline settle, check and report, then let the JVM go
-            Thread hook = new Thread(() -> {
-                stack.requestStop();
-                try {
-                    reported.await(3, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "meterflow-local-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            AtomicInteger exitCode = new AtomicInteger(3);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> afterCtrlC(stack, reported, exitCode),
+                    "meterflow-local-stop"));
             try {
                 LocalStack.Summary summary = stack.run();
                 summary.print(System.out);
-                return summary.ok() ? 0 : 1;
+                exitCode.set(summary.ok() ? 0 : 1);
+                return exitCode.get();
+            } catch (IllegalArgumentException e) {
+                exitCode.set(2);
+                throw e;
             } finally {
                 reported.countDown();
             }
+        }
+
+        /**
+         * Ctrl-C: stop generating, let the pipeline settle, check and report, then exit with what the checks found
+         * (the JVM would otherwise exit 130 whatever they found, as after any SIGINT).
+         */
+        private static void afterCtrlC(LocalStack stack, CountDownLatch reported, AtomicInteger exitCode) {
+            stack.requestStop();
+            try {
+                reported.await(3, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(exitCode.get());
         }
     }
 
@@ -232,11 +261,25 @@ public final class MeterflowCli {
         return client;
     }
 
+    /** An admin client; settings it cannot use are a usage error (exit 2), not a failure to run. */
+    static Admin admin(Properties client) {
+        try {
+            return Admin.create(client);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("Kafka client settings: " + root.getMessage(), e);
+        }
+    }
+
     private static final String COMMAND_CONFIG_HELP = "Kafka client settings (security.protocol, sasl.jaas.config, "
             + "ssl.truststore.location, config.providers, ...) for a secured cluster; see deploy/SECURITY.md.";
 
     @Command(name = "provision-topics", mixinStandardHelpOptions = true,
-            description = "Creates the topics that are missing and reports drift in the ones that exist. Idempotent.")
+            description = {"Creates the topics that are missing and reports drift in the ones that exist. Idempotent.",
+                    "Exit code: 0 all as defined, 1 drift, 2 usage error, 3 could not provision."})
     static final class Provision implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
         String bootstrapServers;
@@ -248,19 +291,30 @@ public final class MeterflowCli {
                 description = "Partitions of every account-keyed topic (default ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--replication", defaultValue = "3", description = "Replication factor (default ${DEFAULT-VALUE}).")
+        @Option(names = "--replication", defaultValue = "-1",
+                description = "Replication factor (default: the broker's default.replication.factor).")
         short replication;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
-            try (Admin admin = Admin.create(clientProperties(bootstrapServers, commandConfig))) {
-                ProvisionTopics.Report report = new ProvisionTopics(admin)
-                        .apply(TopicDefinitions.all(partitions, replication));
-                report.created().forEach(name -> System.out.println("created  " + name));
-                report.unchanged().forEach(name -> System.out.println("ok       " + name));
-                report.drift().forEach(line -> System.out.println("DRIFT    " + line));
-                return report.ok() ? 0 : 1;
+            if (partitions < 1 || replication == 0 || replication < -1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--partitions must be at least 1 and --replication at least 1 (or -1, the broker's default)");
             }
+            ProvisionTopics.Report report;
+            try (Admin admin = admin(clientProperties(bootstrapServers, commandConfig))) {
+                report = new ProvisionTopics(admin).apply(TopicDefinitions.all(partitions, replication));
+            } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+                System.err.println("provision-topics failed: " + e.getMessage());
+                return 3;
+            }
+            report.created().forEach(name -> System.out.println("created  " + name));
+            report.unchanged().forEach(name -> System.out.println("ok       " + name));
+            report.drift().forEach(line -> System.out.println("DRIFT    " + line));
+            return report.ok() ? 0 : 1;
         }
     }
 
@@ -285,11 +339,65 @@ public final class MeterflowCli {
         }
     }
 
+    @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+            description = {"Lists metering-dlq and recharge-requests-dlq by reason, one line per record (where it is, "
+                    + "why, where it was read from), and re-publishes chosen records to the topic they were read from "
+                    + "once the cause is fixed. Re-publishing usage or a payment result twice is harmless: the "
+                    + "topology debits an eventId, and applies a request's result, once.",
+                    "Exit code: 0 done, 2 usage error (a location that holds no dead letter), 3 could not run."})
+    static final class DeadLettersCommand implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--command-config", paramLabel = "FILE", description = COMMAND_CONFIG_HELP)
+        Path commandConfig;
+
+        @Option(names = "--republish", arity = "1..*", paramLabel = "TOPIC-PARTITION@OFFSET",
+                description = "Re-publish these dead letters, e.g. metering-dlq-0@17.")
+        List<String> locations = new ArrayList<>();
+
+        @Option(names = "--republish-reason", arity = "1..*", paramLabel = "REASON",
+                description = "Re-publish every dead letter with this reason, as listed.")
+        List<String> reasons = new ArrayList<>();
+
+        @Option(names = "--dry-run", description = "Say what would be re-published without publishing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            List<DeadLetter.Location> chosen = locations.stream().map(DeadLetter.Location::parse).toList();
+            Properties client = clientProperties(bootstrapServers, commandConfig);
+            List<DeadLetter> letters;
+            try {
+                letters = DeadLetters.read(client);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                System.err.println("dead-letters failed: " + e.getMessage());
+                return 3;
+            }
+            DeadLetters.print(letters, System.out);
+            List<DeadLetter> toRepublish = DeadLetters.choose(letters, chosen, reasons);
+            if (!dryRun && !toRepublish.isEmpty()) {
+                try {
+                    DeadLetters.republish(client, toRepublish);
+                } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+                    System.err.println("dead-letters failed: " + e.getMessage());
+                    return 3;
+                }
+            }
+            toRepublish.forEach(letter -> System.out.printf("%s %s to %s key='%s'%n",
+                    dryRun ? "would re-publish" : "re-published", letter.location(), letter.source().topic(),
+                    letter.keyText()));
+            return 0;
+        }
+    }
+
     @Command(name = "reconcile", mixinStandardHelpOptions = true,
             description = {"Checks that the money adds up, reading the topics with read_committed, and prints every "
                     + "difference: ledger replay = balances (per account: sum, running balance, no doubled entry); "
                     + "recharge requests = payment results = ledger credits; succeeded results = receipts and "
-                    + "receipt notices; receipts = the gateway's successful charges (grouped by metadata requestId: "
+                    + "receipt notices; usage in = debited + duplicates + parked + dead-lettered per usage-events "
+                    + "partition and offset range; receipts = the gateway's successful charges (grouped by metadata "
+                    + "requestId: "
                     + "none missing, none charged twice, none charged and not credited). The gateway check needs "
                     + "--gateway-base-url (Stripe or the simulator) and is skipped without it.",
                     "Exit code: 0 no differences, 1 differences, 2 usage error, 3 could not read the cluster or gateway."})
@@ -324,13 +432,18 @@ public final class MeterflowCli {
                         + "difference (default ${DEFAULT-VALUE}).")
         Duration grace;
 
+        @Option(names = "--metering-application-id", defaultValue = Reconciliation.DEFAULT_METERING_APPLICATION_ID,
+                description = "The metering app's application.id: usage at or after its committed offsets is not "
+                        + "processed yet and is left out of the usage check (default ${DEFAULT-VALUE}).")
+        String meteringApplicationId;
+
         @Override
         public Integer call() {
             if (grace.isNegative()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--grace must not be negative");
             }
             Reconciliation.Options options = new Reconciliation.Options(clientProperties(bootstrapServers,
-                    commandConfig), gateway(), grace, since);
+                    commandConfig), gateway(), grace, since, meteringApplicationId);
             ReconciliationReport report;
             try {
                 report = Reconciliation.run(options);

@@ -55,6 +55,37 @@ class MeterflowCliTest {
         assertThat(errors.toString()).contains("METERFLOW_TEST_SURELY_UNSET_VARIABLE: the environment variable is not set");
     }
 
+    /** Issue 16, item 8: --version printed nothing. */
+    @Test
+    void shouldPrintTheVersion() {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = MeterflowCli.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+
+        assertThat(commandLine.execute("--version")).isZero();
+        assertThat(out.toString().strip()).isEqualTo("meterflow " + dev.meterflow.config.MeterflowVersion.get());
+    }
+
+    @Test
+    void shouldRefuseAReplicationOfZero() {
+        assertThat(execute("provision-topics", "--bootstrap-servers", "localhost:1", "--replication", "0"))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("--replication at least 1 (or -1, the broker's default)");
+    }
+
+    /** Issue 16, item 8: a Kafka client setting it cannot use is a usage error in one line, not a trace. */
+    @Test
+    void shouldAnswerUnusableClientSettingsOfProvisioningWithOneLineAndExit2(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path config = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(config, "security.protocol=FOO\n");
+
+        assertThat(execute("provision-topics", "--bootstrap-servers", "localhost:1", "--command-config",
+                config.toString())).isEqualTo(2);
+        assertThat(errors.toString().strip()).startsWith("provision-topics: Kafka client settings: ")
+                .contains("security.protocol").doesNotContain("\n");
+    }
+
     private int execute(String... args) {
         CommandLine commandLine = MeterflowCli.commandLine();
         commandLine.setErr(new PrintWriter(errors, true));

@@ -20,6 +20,7 @@ import dev.meterflow.local.reconcile.Difference;
 import dev.meterflow.local.reconcile.Reconciliation;
 import dev.meterflow.local.reconcile.ReconciliationReport;
 import dev.meterflow.local.reconcile.StripeChargeSource;
+import dev.meterflow.local.reconcile.UsageAccounting;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
@@ -104,6 +105,9 @@ class ReconcileIT {
         assertThat(clean.counts().receiptNotices()).isEqualTo(2);
         assertThat(clean.counts().charges()).isEqualTo(2);
         assertThat(clean.counts().ledgerEntries()).isEqualTo(14);
+        // and each usage record was accounted for (issue 16, item 3)
+        assertThat(clean.usage()).allSatisfy(partition -> assertThat(partition.lost()).isZero());
+        assertThat(clean.usage().stream().mapToLong(UsageAccounting.PartitionFigures::debited).sum()).isEqualTo(12);
         // and the gateway as Stripe's search shows it agrees with the simulator's own ledger
         assertThat(Reconciliation.run(options.withGateway(new StripeChargeSource(gateway.baseUrl(),
                 EndToEndCluster.GATEWAY_API_KEY))).differences()).isEmpty();

@@ -2,12 +2,18 @@ package dev.meterflow.metering.config;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
+import dev.meterflow.config.KafkaKeys;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -79,9 +85,30 @@ public final class MeteringConfig {
         return new MeteringConfig(AppConfig.of(KEYS, overrides));
     }
 
-    /** Defaults, then the file (if any), then the environment. */
+    /** Defaults, then the file (if any), then the environment; every key of either must be known. */
     public static MeteringConfig load(Path file, Map<String, String> environment) {
-        return new MeteringConfig(AppConfig.load(KEYS, file, environment));
+        return new MeteringConfig(AppConfig.load(KEYS, KAFKA_KEYS, file, environment));
+    }
+
+    /**
+     * Kafka Streams' own keys and its clients', plain or for one client only ({@code main.consumer.},
+     * {@code producer.}, ...), and topic configs of its internal topics ({@code topic.}).
+     */
+    static final KafkaKeys KAFKA_KEYS = kafkaKeys();
+
+    private static KafkaKeys kafkaKeys() {
+        Set<String> names = new TreeSet<>(StreamsConfig.configDef().names());
+        names.addAll(KafkaKeys.clientNames());
+        Set<String> consumer = ConsumerConfig.configDef().names();
+        return new KafkaKeys(names, Map.of(
+                StreamsConfig.CONSUMER_PREFIX, consumer,
+                StreamsConfig.MAIN_CONSUMER_PREFIX, consumer,
+                StreamsConfig.RESTORE_CONSUMER_PREFIX, consumer,
+                StreamsConfig.GLOBAL_CONSUMER_PREFIX, consumer,
+                StreamsConfig.PRODUCER_PREFIX, ProducerConfig.configDef().names(),
+                StreamsConfig.ADMIN_CLIENT_PREFIX, AdminClientConfig.configDef().names(),
+                StreamsConfig.TOPIC_PREFIX, Set.of(),
+                KafkaKeys.CONFIG_PROVIDERS_PREFIX, Set.of()));
     }
 
     public String get(Key key) {

@@ -111,4 +111,23 @@ class MeteringConfigTest {
         assertThat(AppConfig.environmentName("meterflow.max-thread-replacements"))
                 .isEqualTo("METERFLOW_MAX_THREAD_REPLACEMENTS");
     }
+
+    /** Issue 16, found item 7: {@code num.stream.thread} reached Kafka Streams, which ignored it. */
+    @Test
+    void shouldRefuseAMisspeltStreamsKeyAndAcceptClientKeysUnderTheirPrefixes() throws IOException {
+        Path file = dir.resolve("metering.properties");
+        Files.writeString(file, "num.stream.thread=4\n");
+        assertThatThrownBy(() -> MeteringConfig.load(file, Map.of()))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("unknown key 'num.stream.thread' in " + file + "; did you mean 'num.stream.threads'?");
+
+        Files.writeString(file, "main.consumer.max.poll.record=10\n");
+        assertThatThrownBy(() -> MeteringConfig.load(file, Map.of()))
+                .hasMessageContaining("did you mean 'main.consumer.max.poll.records'?");
+
+        Files.writeString(file, "main.consumer.max.poll.records=10\nproducer.linger.ms=5\ntopic.min.insync.replicas=2\n"
+                + "acceptable.recovery.lag=100\nsession.timeout.ms=45000\n");
+        assertThat(MeteringConfig.load(file, Map.of()).streamsProperties().getProperty("producer.linger.ms"))
+                .isEqualTo("5");
+    }
 }

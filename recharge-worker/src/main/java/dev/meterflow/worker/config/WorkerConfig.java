@@ -2,6 +2,7 @@ package dev.meterflow.worker.config;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
+import dev.meterflow.config.KafkaKeys;
 import dev.meterflow.worker.recharge.SoftDeclineLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,9 @@ public final class WorkerConfig {
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
 
+    /** Far above any gateway's answer time; a longer wait only holds a request's card longer. */
+    public static final Duration MAX_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
+
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
@@ -66,7 +70,8 @@ public final class WorkerConfig {
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);
-        config.duration(GATEWAY_TIMEOUT);
+        gatewayTimeout();
+        gatewayBaseUrl();
         config.duration(UNKNOWN_RETRY_BACKOFF);
         config.duration(RECONCILE_INTERVAL);
         config.duration(SHUTDOWN_TIMEOUT);
@@ -77,7 +82,7 @@ public final class WorkerConfig {
     }
 
     public static WorkerConfig load(Path file, Map<String, String> environment) {
-        return new WorkerConfig(AppConfig.load(KEYS, file, environment));
+        return new WorkerConfig(AppConfig.load(KEYS, KafkaKeys.clients(), file, environment));
     }
 
     public String get(Key key) {
@@ -88,14 +93,14 @@ public final class WorkerConfig {
     public String gatewayApiKey() {
         String key = config.get(GATEWAY_API_KEY);
         if (key != null && !key.isBlank()) {
-            return key.strip();
+            return GatewayEndpoint.requireKeyFitsUrl(key.strip(), gatewayBaseUrl());
         }
         String file = config.get(GATEWAY_API_KEY_FILE);
         if (file != null && !file.isBlank()) {
             try {
                 String fromFile = Files.readString(Path.of(file)).strip();
                 if (!fromFile.isEmpty()) {
-                    return fromFile;
+                    return GatewayEndpoint.requireKeyFitsUrl(fromFile, gatewayBaseUrl());
                 }
             } catch (IOException e) {
                 throw new AppConfig.ConfigException(GATEWAY_API_KEY_FILE.name() + ": cannot read " + file + ": "
@@ -111,8 +116,19 @@ public final class WorkerConfig {
         return config.positiveDecimal(GATEWAY_RATE_LIMIT);
     }
 
+    /** Above zero and at most {@link #MAX_GATEWAY_TIMEOUT}: the HTTP client takes it as an int of milliseconds. */
     public Duration gatewayTimeout() {
-        return config.duration(GATEWAY_TIMEOUT);
+        Duration timeout = config.duration(GATEWAY_TIMEOUT);
+        if (timeout.isZero() || timeout.compareTo(MAX_GATEWAY_TIMEOUT) > 0) {
+            throw new AppConfig.ConfigException(GATEWAY_TIMEOUT.name() + " must be above zero and at most "
+                    + MAX_GATEWAY_TIMEOUT + ", was " + get(GATEWAY_TIMEOUT));
+        }
+        return timeout;
+    }
+
+    /** An absolute http(s) URL with a host, without a path's trailing slash. */
+    public String gatewayBaseUrl() {
+        return GatewayEndpoint.baseUrl(GATEWAY_BASE_URL.name(), get(GATEWAY_BASE_URL));
     }
 
     public int maxInFlight() {

@@ -11,6 +11,9 @@ public enum Check {
     RECEIPTS("succeeded results = receipts",
             "per SUCCEEDED result: exactly one receipt of its amount and one RECHARGE_RECEIPT notice; none without"
                     + " a SUCCEEDED result"),
+    USAGE("usage in = debited + duplicates + parked + dead-lettered",
+            "per usage-events partition and offset range: every record processed is dead-lettered, or its event"
+                    + " debited once, parked, or a duplicate of a debited event"),
     CHARGES("receipts = the gateway's charges",
             "per SUCCEEDED result: exactly one successful charge of its amount; no successful charge without a"
                     + " SUCCEEDED result (charged, not credited); no request charged twice");

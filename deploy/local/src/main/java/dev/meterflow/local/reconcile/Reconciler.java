@@ -71,6 +71,12 @@ public final class Reconciler {
         Requests requests = new Requests(input);
         reconcileResults(requests, input.ledgerEntries());
         reconcileReceipts(requests, input.receipts(), input.notifications());
+        List<UsageAccounting.PartitionFigures> usage = null;
+        if (input.usage() != null) {
+            UsageAccounting.Result accounted = UsageAccounting.account(input.usage());
+            differences.addAll(accounted.differences());
+            usage = accounted.partitions();
+        }
         long charges = 0;
         long foreign = 0;
         if (input.charges() != null) {
@@ -87,7 +93,7 @@ public final class Reconciler {
         ReconciliationReport.Counts counts = new ReconciliationReport.Counts(accounts, input.ledgerEntries().size(),
                 requests.inScope.size(), results, requests.succeeded.size(), credits, input.receipts().size(),
                 receiptNotices(input.notifications()).size(), charges, foreign);
-        return new ReconciliationReport(differences, open, counts, input.charges() != null, since, grace);
+        return new ReconciliationReport(differences, open, counts, input.charges() != null, since, grace, usage);
     }
 
     // ---- ledger replay = balances --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads what the pipeline committed and what the gateway charged, and compares them ({@link Reconciler}):
  * ledger replay = balances; recharge requests = payment results = ledger credits; succeeded results =
- * receipts; receipts = the gateway's charges.
+ * receipts; usage in = debited + duplicates + parked + dead-lettered; receipts = the gateway's charges.
  *
  * <p>Topics are read whole with {@code read_committed}, one after the other (ledger-entries before
  * account-balances, recharge-requests before payment-results), each up to its end when its read starts. On a
@@ -52,26 +53,35 @@ public final class Reconciliation {
      * @param grace       unfinished requests younger than this are open, not differences
      * @param since       compare only requests from this instant ({@code null}: all); the ledger is always whole
      */
-    public record Options(Properties kafkaClient, ChargeSource gateway, Duration grace, Instant since) {
+    public record Options(Properties kafkaClient, ChargeSource gateway, Duration grace, Instant since,
+                          String meteringApplicationId) {
 
         public static Options of(String bootstrapServers) {
             Properties client = new Properties();
             client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            return new Options(client, null, DEFAULT_GRACE, null);
+            return new Options(client, null, DEFAULT_GRACE, null, DEFAULT_METERING_APPLICATION_ID);
         }
 
         public Options withGateway(ChargeSource source) {
-            return new Options(kafkaClient, source, grace, since);
+            return new Options(kafkaClient, source, grace, since, meteringApplicationId);
         }
 
         public Options withGrace(Duration period) {
-            return new Options(kafkaClient, gateway, period, since);
+            return new Options(kafkaClient, gateway, period, since, meteringApplicationId);
         }
 
         public Options withSince(Instant from) {
-            return new Options(kafkaClient, gateway, grace, from);
+            return new Options(kafkaClient, gateway, grace, from, meteringApplicationId);
+        }
+
+        /** The metering app's {@code application.id}: its committed offsets say which usage it has processed. */
+        public Options withMeteringApplicationId(String applicationId) {
+            return new Options(kafkaClient, gateway, grace, since, applicationId);
         }
     }
+
+    /** The metering app's default {@code application.id}. */
+    public static final String DEFAULT_METERING_APPLICATION_ID = "metering-topology";
 
     public static ReconciliationReport run(Options options) {
         Instant now = Instant.now();
@@ -88,21 +98,29 @@ public final class Reconciliation {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         List<ReconciliationInput.Undecodable> undecodable = new ArrayList<>();
+        // what the metering app has processed, then its inputs, then its outputs: outputs and offsets are
+        // committed together, so everything below these offsets has its outputs among those read after
+        Map<Integer, Long> processedUpTo = UsageReading.committedOffsets(options.kafkaClient(),
+                options.meteringApplicationId());
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Reader reader = new Reader(consumer, undecodable);
+            List<UsageAccounting.InputRecord> usageIn = UsageReading.inputs(consumer);
             List<LedgerEntry> ledger = reader.read(Topics.LEDGER_ENTRIES, Check.LEDGER);
             List<AccountBalance> balances = reader.read(Topics.ACCOUNT_BALANCES, Check.LEDGER);
             List<RechargeRequest> requests = reader.read(Topics.RECHARGE_REQUESTS, Check.RESULTS);
             List<PaymentResult> results = reader.read(Topics.PAYMENT_RESULTS, Check.RESULTS);
             List<Receipt> receipts = reader.read(Topics.RECEIPTS, Check.RECEIPTS);
             List<BillingNotification> notifications = reader.read(Topics.BILLING_NOTIFICATIONS, Check.RECEIPTS);
+            UsageAccounting.Input usage = new UsageAccounting.Input(usageIn, UsageReading.debited(ledger),
+                    UsageReading.parked(reader.read(Topics.USAGE_UNPRICED, Check.USAGE)),
+                    UsageReading.deadLettered(consumer), processedUpTo);
             // the gateway last: a charge made after the topics were read belongs to a request not read, and is
             // young enough to be open
             List<GatewayCharge> charges = options.gateway() == null ? null
                     : options.gateway().successfulCharges(options.since());
             return new ReconciliationInput(ledger, balances, requests, results, receipts, notifications, charges,
-                    undecodable);
+                    undecodable, usage);
         }
     }
 

@@ -15,11 +15,13 @@ import java.util.List;
  * @param notifications billing-notifications of every type (only RECHARGE_RECEIPT ones are compared)
  * @param charges       the gateway's successful charges, or {@code null} when no gateway was given
  * @param undecodable   records that could not be decoded, as {@code topic-partition@offset: reason}
+ * @param usage         the usage inputs and their fates, or {@code null} to skip {@link Check#USAGE}
  */
 public record ReconciliationInput(List<LedgerEntry> ledgerEntries, List<AccountBalance> balances,
                                   List<RechargeRequest> requests, List<PaymentResult> results,
                                   List<Receipt> receipts, List<BillingNotification> notifications,
-                                  List<GatewayCharge> charges, List<Undecodable> undecodable) {
+                                  List<GatewayCharge> charges, List<Undecodable> undecodable,
+                                  UsageAccounting.Input usage) {
 
     public ReconciliationInput {
         ledgerEntries = List.copyOf(ledgerEntries);

@@ -14,13 +14,16 @@ import java.util.List;
  * @param gatewayChecked whether the gateway's charges were compared ({@link Check#CHARGES}); false without a gateway
  * @param since          requests before this were left out of the request checks, or {@code null}
  * @param grace          how young an unfinished request may be and count as open
+ * @param usage          per usage-events partition, where its records went; {@code null} when not checked
  */
 public record ReconciliationReport(List<Difference> differences, List<OpenItem> open, Counts counts,
-                                   boolean gatewayChecked, Instant since, Duration grace) {
+                                   boolean gatewayChecked, Instant since, Duration grace,
+                                   List<UsageAccounting.PartitionFigures> usage) {
 
     public ReconciliationReport {
         differences = List.copyOf(differences);
         open = List.copyOf(open);
+        usage = usage == null ? null : List.copyOf(usage);
     }
 
     /**
@@ -58,6 +61,10 @@ public record ReconciliationReport(List<Difference> differences, List<OpenItem> 
                 + counts.succeeded() + " succeeded), " + counts.credits() + " credits");
         line(out, Check.RECEIPTS, counts.succeeded() + " succeeded, " + counts.receipts() + " receipts, "
                 + counts.receiptNotices() + " receipt notices");
+        if (usage != null) {
+            line(out, Check.USAGE, usage.size() + " usage-events partitions");
+            usage.forEach(partition -> out.println("    " + partition));
+        }
         if (gatewayChecked) {
             line(out, Check.CHARGES, counts.charges() + " successful charges"
                     + (counts.foreignCharges() > 0 ? " (+" + counts.foreignCharges() + " without a requestId, left out)"

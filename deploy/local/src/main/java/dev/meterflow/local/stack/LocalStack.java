@@ -77,17 +77,22 @@ public final class LocalStack {
              GatewaySimulator gateway = GatewaySimulator.start(0, SimulatorSettings.defaults().toBuilder()
                      .latencyMs(options.gatewayLatencyMs()).build());
              KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            if (kafka == null) {
+                ExistingData.refusal(bootstrap, ExistingData.records(admin)).ifPresent(refusal -> {
+                    throw new IllegalArgumentException(refusal);
+                });
+            }
             ProvisionTopics.Report topics = new ProvisionTopics(admin)
                     .apply(TopicDefinitions.all(options.partitions(), (short) 1));
             out.printf("topics: %d created, %d already there%s%n", topics.created().size(),
                     topics.unchanged().size(), topics.ok() ? "" : ", drift: " + topics.drift());
+            OutputsMonitor monitor = new OutputsMonitor(bootstrap);
             seed(producer, options.accounts());
             out.printf("gateway simulator %s; %d accounts seeded on rate plan %s%n", gateway.baseUrl(),
                     options.accounts(), SeedData.RATE_PLAN);
 
             MeteringService metering = new MeteringService(meteringConfig(bootstrap)).start();
             RechargeWorkerService worker = startWorker(bootstrap, gateway);
-            OutputsMonitor monitor = new OutputsMonitor(bootstrap);
             Thread monitorThread = new Thread(monitor, "meterflow-local-monitor");
             monitorThread.start();
             try {
@@ -226,7 +231,7 @@ public final class LocalStack {
     /** What happened, and whether every invariant held. */
     public record Summary(long eventsSent, int distinctEvents, long debited, long parked, long deadLettered,
                           long requested, long succeeded, long declined, long failed, long paused, long resumed,
-                          long charges, long receipts, boolean settled, List<Check> checks) {
+                          long charges, long receipts, long undecodable, boolean settled, List<Check> checks) {
 
         public boolean ok() {
             return settled && checks.stream().allMatch(Check::ok);
@@ -265,18 +270,22 @@ public final class LocalStack {
             return new Summary(eventsSent, eventIds.size(), debitedThisRun, monitor.parked.get(),
                     monitor.deadLettered.get(), monitor.rechargeRequests.get(), monitor.rechargesSucceeded.get(),
                     monitor.rechargesDeclined.get(), monitor.rechargesFailed.get(), monitor.paused.get(),
-                    monitor.resumed.get(), charges.values().stream().mapToLong(List::size).sum(), receipts, settled,
-                    checks);
+                    monitor.resumed.get(), charges.values().stream().mapToLong(List::size).sum(), receipts,
+                    monitor.undecodable.get(), settled, checks);
         }
 
         public void print(PrintStream out) {
             out.println();
-            out.printf("summary: events sent %d (%d distinct), debited %d, parked %d, dead-lettered %d%n", eventsSent,
-                    distinctEvents, debited, parked, deadLettered);
+            out.printf("summary of this run: events sent %d (%d distinct), debited %d, parked %d, dead-lettered %d%n",
+                    eventsSent, distinctEvents, debited, parked, deadLettered);
             out.printf("         recharges requested %d: succeeded %d, declined %d, failed %d%n", requested,
                     succeeded, declined, failed);
             out.printf("         accounts paused %d, resumed %d; gateway charges %d, receipts %d%n", paused, resumed,
                     charges, receipts);
+            if (undecodable > 0) {
+                out.printf("         %d records on the output topics could not be decoded (counted, passed over)%n",
+                        undecodable);
+            }
             if (!settled) {
                 out.println("  [!!] the pipeline did not settle within a minute; figures may still move");
             }

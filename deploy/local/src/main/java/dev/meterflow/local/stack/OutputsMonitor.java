@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads every output topic from the beginning with {@code read_committed}, as the data team and the
- * notification consumers would, and keeps the figures the live view and the final checks need.
+ * notification consumers would, and keeps the figures the live view and the final checks need: counts of
+ * what this run wrote, and the whole history's sums (a balance is the sum of every entry ever written).
  */
 final class OutputsMonitor implements Runnable, AutoCloseable {
 
@@ -57,9 +58,15 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
     final Set<String> requestIds = ConcurrentHashMap.newKeySet();
     final Set<String> resultIds = ConcurrentHashMap.newKeySet();
 
+    /** Records that could not be decoded: counted and passed over, so the view goes on. */
+    final AtomicLong undecodable = new AtomicLong();
+
     private final KafkaConsumer<String, byte[]> consumer;
+    /** Where each partition ended when the run began: the counters are this run's, the sums the whole history's. */
+    private final Map<TopicPartition, Long> runStart;
     private volatile boolean running = true;
 
+    /** Assigned and positioned at once, so whatever the run writes after this is counted as the run's. */
     OutputsMonitor(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -67,18 +74,19 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "meterflow-local-monitor");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = TOPICS.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        runStart = Map.copyOf(consumer.endOffsets(partitions));
+        consumer.seekToBeginning(partitions);
     }
 
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = TOPICS.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    observe(record);
+                    observeSafely(record);
                 }
             }
         } catch (WakeupException e) {
@@ -88,17 +96,27 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         }
     }
 
-    private void observe(ConsumerRecord<String, byte[]> record) {
+    /** Anyone may write anything to these topics: a record the view cannot read is counted, never fatal. */
+    private void observeSafely(ConsumerRecord<String, byte[]> record) {
+        try {
+            observe(record, record.offset() >= runStart.getOrDefault(
+                    new TopicPartition(record.topic(), record.partition()), 0L));
+        } catch (RuntimeException e) {
+            undecodable.incrementAndGet();
+        }
+    }
+
+    private void observe(ConsumerRecord<String, byte[]> record, boolean thisRun) {
         String topic = record.topic();
         if (topic.equals(Topics.METERING_DLQ.name()) || topic.equals(Topics.RECHARGE_REQUESTS_DLQ.name())) {
-            deadLettered.incrementAndGet();
+            countIf(thisRun, deadLettered);
         } else if (topic.equals(Topics.USAGE_UNPRICED.name()) || topic.equals(Topics.PAYMENT_RESULTS_UNMATCHED.name())) {
-            parked.incrementAndGet();
+            countIf(thisRun, parked);
         } else if (record.value() == null) {
             return;
         } else if (topic.equals(Topics.LEDGER_ENTRIES.name())) {
             LedgerEntry entry = Topics.LEDGER_ENTRIES.valueSerde().deserializer().deserialize(topic, record.value());
-            ledgerEntries.incrementAndGet();
+            countIf(thisRun, ledgerEntries);
             ledgerSum.merge(entry.getAccountId(), entry.getAmountMicros(), Math::addExact);
             if (entry.getKind() == LedgerEntryKind.USAGE) {
                 debitedEvents.merge(entry.getSourceId(), 1, Integer::sum);
@@ -109,22 +127,27 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         } else if (topic.equals(Topics.ACCOUNT_STATUS.name())) {
             AccountStatusChanged change = Topics.ACCOUNT_STATUS.valueSerde().deserializer().deserialize(topic,
                     record.value());
-            (change.getStatus() == AccountStatus.PAUSED ? paused : resumed).incrementAndGet();
+            countIf(thisRun, change.getStatus() == AccountStatus.PAUSED ? paused : resumed);
         } else if (topic.equals(Topics.RECHARGE_REQUESTS.name())) {
-            rechargeRequests.incrementAndGet();
             requestIds.add(Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(topic, record.value())
                     .getRequestId());
+            countIf(thisRun, rechargeRequests);
         } else if (topic.equals(Topics.PAYMENT_RESULTS.name())) {
             PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer().deserialize(topic,
                     record.value());
             resultIds.add(result.getRequestId());
-            (result.getStatus() == PaymentStatus.SUCCEEDED ? rechargesSucceeded
-                    : result.getStatus() == PaymentStatus.DECLINED ? rechargesDeclined : rechargesFailed)
-                    .incrementAndGet();
+            countIf(thisRun, result.getStatus() == PaymentStatus.SUCCEEDED ? rechargesSucceeded
+                    : result.getStatus() == PaymentStatus.DECLINED ? rechargesDeclined : rechargesFailed);
         } else if (topic.equals(Topics.RECEIPTS.name())) {
             Receipt receipt = Topics.RECEIPTS.valueSerde().deserializer().deserialize(topic, record.value());
             receipts.merge(receipt.getRequestId(), 1, Integer::sum);
             receiptChargedAt.put(receipt.getRequestId(), receipt.getChargedAt());
+        }
+    }
+
+    private static void countIf(boolean thisRun, AtomicLong counter) {
+        if (thisRun) {
+            counter.incrementAndGet();
         }
     }
 

@@ -291,7 +291,7 @@ class ReconcilerTest {
 
         ReconciliationReport compare(Instant since) {
             return Reconciler.compare(new ReconciliationInput(entries, balances, requests, results, receipts, notices,
-                    withoutGateway ? null : charges, List.of()), NOW, GRACE, since);
+                    withoutGateway ? null : charges, List.of(), null), NOW, GRACE, since);
         }
     }
 

@@ -5,6 +5,7 @@ import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.PaymentIntent;
@@ -99,6 +100,29 @@ public final class StripeGateway implements PaymentGateway {
                 return GatewayAnswer.unknown("gateway answered " + status + ": " + e.getMessage());
             }
             return error(e);
+        }
+    }
+
+    /** What the gateway said of the worker's key. */
+    public enum KeyCheck { ACCEPTED, REFUSED, NOT_ANSWERED }
+
+    /**
+     * Asks for the account's balance, Stripe's cheapest authenticated call: a refused key (401) is found at
+     * start-up instead of at the first charge. A 403 (a restricted key without balance access may still charge)
+     * and no answer at all are not a verdict on the key.
+     */
+    public KeyCheck checkApiKey() {
+        try {
+            client.v1().balance().retrieve();
+            return KeyCheck.ACCEPTED;
+        } catch (PermissionException e) {
+            log.warn("gateway key check inconclusive status={}: {}", e.getStatusCode(), e.getMessage());
+            return KeyCheck.NOT_ANSWERED;
+        } catch (AuthenticationException e) {
+            return KeyCheck.REFUSED;
+        } catch (StripeException e) {
+            log.warn("gateway key check not answered status={}: {}", e.getStatusCode(), e.getMessage());
+            return KeyCheck.NOT_ANSWERED;
         }
     }
 

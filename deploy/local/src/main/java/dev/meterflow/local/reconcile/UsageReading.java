@@ -1,0 +1,109 @@
+package dev.meterflow.local.reconcile;
+
+import dev.meterflow.local.deadletter.DeadLetter;
+import dev.meterflow.local.reconcile.UsageAccounting.EventKey;
+import dev.meterflow.local.reconcile.UsageAccounting.InputRecord;
+import dev.meterflow.local.reconcile.UsageAccounting.Position;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.TopicReader;
+import dev.meterflow.topics.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads what {@link UsageAccounting} compares: the usage in, and where it went. */
+final class UsageReading {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageReading.class);
+
+    private UsageReading() {
+    }
+
+    /** Every usage-events record, decoded as far as it can be. */
+    static List<InputRecord> inputs(KafkaConsumer<byte[], byte[]> consumer) {
+        List<InputRecord> inputs = new ArrayList<>();
+        String topic = Topics.USAGE_EVENTS.name();
+        TopicReader.readToEnd(consumer, topic, record -> {
+            UsageEvent event = null;
+            try {
+                event = record.value() == null ? null
+                        : Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(topic, record.value());
+            } catch (RuntimeException e) {
+                // an undecodable record must be in the dead letter queue: it stays unnamed here
+            }
+            inputs.add(new InputRecord(record.partition(), record.offset(),
+                    event == null ? null : event.getAccountId(), event == null ? null : event.getEventId()));
+        });
+        return inputs;
+    }
+
+    static Set<EventKey> debited(List<LedgerEntry> ledger) {
+        Set<EventKey> debited = new HashSet<>();
+        ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+                .forEach(entry -> debited.add(new EventKey(entry.getAccountId(), entry.getSourceId())));
+        return debited;
+    }
+
+    static Map<EventKey, Integer> parked(List<UsageEvent> unpriced) {
+        Map<EventKey, Integer> parked = new HashMap<>();
+        unpriced.forEach(event -> parked.merge(new EventKey(event.getAccountId(), event.getEventId()), 1,
+                Integer::sum));
+        return parked;
+    }
+
+    /** The usage-events records {@code metering-dlq} holds, by the source its headers name. */
+    static Set<Position> deadLettered(KafkaConsumer<byte[], byte[]> consumer) {
+        Set<Position> positions = new HashSet<>();
+        TopicReader.readToEnd(consumer, Topics.METERING_DLQ.name(), record -> {
+            DeadLetter.Location source = DeadLetter.of(new DeadLetter.Location(record.topic(), record.partition(),
+                    record.offset()), record.key(), record.value(), record.headers()).source();
+            if (source != null && source.topic().equals(Topics.USAGE_EVENTS.name())) {
+                positions.add(new Position(source.partition(), source.offset()));
+            }
+        });
+        return positions;
+    }
+
+    /**
+     * The metering app's committed offsets on usage-events, or {@code null} when they cannot be read (no such
+     * group, no permission): then every record counts as processed, as on a settled pipeline.
+     */
+    static Map<Integer, Long> committedOffsets(Properties kafkaClient, String applicationId) {
+        if (applicationId == null) {
+            return null;
+        }
+        try (Admin admin = Admin.create(kafkaClient)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<Integer, Long> committed = new HashMap<>();
+            offsets.forEach((partition, offset) -> {
+                if (partition.topic().equals(Topics.USAGE_EVENTS.name()) && offset != null) {
+                    committed.put(partition.partition(), offset.offset());
+                }
+            });
+            return committed.isEmpty() ? null : committed;
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("committed offsets not read group='{}'; every usage record counts as processed: {}",
+                    applicationId, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
