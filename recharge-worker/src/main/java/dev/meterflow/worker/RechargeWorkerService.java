@@ -46,7 +46,6 @@ public final class RechargeWorkerService implements AutoCloseable {
 
     public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway) {
         Map<String, Object> clients = config.kafkaClientProperties();
-        KafkaAttemptStore attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
 
         Map<String, Object> consumerProps = new HashMap<>(clients);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
@@ -58,14 +57,19 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.get(WorkerConfig.TRANSACTIONAL_ID));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks
+        // among it) is aborted now, instead of hiding the attempts written after it until it times out
+        producer.initTransactions();
+        KafkaAttemptStore attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
         RechargeWorker worker = new RechargeWorker(
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),
-                processor, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
+                producer, processor, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
                 config.shutdownTimeout(), Clock.systemUTC());
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
@@ -73,6 +77,14 @@ public final class RechargeWorkerService implements AutoCloseable {
                 config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
         service.loop.start();
         return service;
+    }
+
+    /**
+     * For tests and fault drills: runs right after each transaction that carried results has committed; a hook
+     * that throws stops the worker there, as a crash would.
+     */
+    public void afterEachCommit(Runnable hook) {
+        worker.afterEachCommit(hook);
     }
 
     /** Blocks until the loop stops; {@code true} for a clean stop. */
