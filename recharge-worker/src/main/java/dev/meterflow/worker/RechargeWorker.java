@@ -8,6 +8,9 @@ import dev.meterflow.worker.attempts.AttemptLogEntry;
 import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.recharge.RechargeOutputs;
 import dev.meterflow.worker.recharge.RechargeProcessor;
+import dev.meterflow.worker.recharge.RequestCheck;
+import dev.meterflow.worker.recharge.RequestRefusal;
+import dev.meterflow.worker.recharge.Step;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,6 +62,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final RechargeProcessor processor;
+    private final RequestCheck requestCheck;
     private final KafkaAttemptStore attempts;
     private final Runnable onAssignment;
     private final int maxInFlight;
@@ -85,12 +90,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
      * @param onAssignment runs before new partitions are worked on (the attempt log catches up)
      */
     public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
-                          RechargeProcessor processor, KafkaAttemptStore attempts, Runnable onAssignment,
-                          int maxInFlight,
+                          RechargeProcessor processor, RequestCheck requestCheck, KafkaAttemptStore attempts,
+                          Runnable onAssignment, int maxInFlight,
                           Duration reconcileInterval, Duration shutdownTimeout, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
+        this.requestCheck = requestCheck;
         this.attempts = attempts;
         this.onAssignment = onAssignment;
         this.maxInFlight = maxInFlight;
@@ -236,10 +242,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         try {
             request = Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            return CompletableFuture.completedFuture(deadLetter(record, e.getMessage()));
+            return CompletableFuture.completedFuture(undecodable(record, e.getMessage()));
         }
         if (request == null) {
-            return CompletableFuture.completedFuture(deadLetter(record, "a recharge request without a value"));
+            return CompletableFuture.completedFuture(undecodable(record, "a recharge request without a value"));
+        }
+        Optional<RequestRefusal> refusal = requestCheck.check(record.key(), request);
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(refused(record, request, refusal.get()));
         }
         try {
             RechargeProcessor.Result result = processor.process(request);
@@ -295,17 +305,63 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         return new ProducerRecord<>(topic, key, value);
     }
 
-    private static Outputs deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    private Outputs undecodable(ConsumerRecord<String, byte[]> record, String reason) {
         log.error("undecodable recharge request parked partition={} offset={}: {}", record.partition(),
                 record.offset(), reason);
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Topics.REASON_HEADER, "UNDECODABLE".getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DETAIL_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("meterflow.source", (record.topic() + "/" + record.partition() + "/" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
-        // the DLQ keeps the raw bytes; its key is the account id as received
-        return new Outputs(List.of(new ProducerRecord<>(Topics.RECHARGE_REQUESTS_DLQ.name(), null, record.key(),
-                record.value(), headers)), null);
+        return new Outputs(List.of(deadLetter(record, "UNDECODABLE", reason)), null);
+    }
+
+    /**
+     * A request refused before the gateway: dead-lettered with the reason, nothing charged; answered with a FAILED
+     * result when its ids allow, so the account's pending recharge is released instead of waiting for ever.
+     */
+    private Outputs refused(ConsumerRecord<String, byte[]> record, RechargeRequest request, RequestRefusal refusal) {
+        boolean answerable = RequestCheck.answerable(record.key(), request);
+        log.error("recharge request refused before the gateway partition={} offset={} requestId='{}' reason={} "
+                + "answeredFailed={}: {}", record.partition(), record.offset(), shorten(request.getRequestId()),
+                refusal.reason(), answerable, refusal.detail());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        records.add(deadLetter(record, refusal.reason().name(), refusal.detail()));
+        if (answerable) {
+            records.addAll(records(request.getAccountId(), RechargeOutputs.of(request,
+                    new Step.Finish(Step.Status.FAILED, null, null, List.of()), clock.millis())));
+        }
+        return new Outputs(records, null);
+    }
+
+    /**
+     * The request as received, with the reason in headers; its key is the account id as received. A record too
+     * large to copy with the headers (it was already near the limit) goes without its value and headers: the
+     * source header says where to read it.
+     */
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason,
+                                                      String detail) {
+        String source = record.topic() + "/" + record.partition() + "/" + record.offset();
+        boolean fits = record.serializedKeySize() + record.serializedValueSize() + headerBytes(record)
+                + detail.length() + source.length() < requestCheck.recordBudget();
+        RecordHeaders headers = fits ? new RecordHeaders(record.headers().toArray()) : new RecordHeaders();
+        headers.add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+        headers.add("meterflow.source", source.getBytes(StandardCharsets.UTF_8));
+        if (!fits) {
+            headers.add("meterflow.omitted", ("the value (" + record.serializedValueSize() + " bytes) and headers: "
+                    + "too large to copy; read them at meterflow.source").getBytes(StandardCharsets.UTF_8));
+        }
+        String key = fits || record.serializedKeySize() <= RequestCheck.MAX_ID_LENGTH ? record.key() : null;
+        return new ProducerRecord<>(Topics.RECHARGE_REQUESTS_DLQ.name(), null, key, fits ? record.value() : null,
+                headers);
+    }
+
+    private static int headerBytes(ConsumerRecord<String, byte[]> record) {
+        int bytes = 0;
+        for (var header : record.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.meterflow.worker.gateway.PaymentGateway;
 import dev.meterflow.worker.gateway.RateLimiter;
 import dev.meterflow.worker.recharge.AttemptPlan;
 import dev.meterflow.worker.recharge.RechargeProcessor;
+import dev.meterflow.worker.recharge.RequestCheck;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,9 +68,13 @@ public final class RechargeWorkerService implements AutoCloseable {
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
+        // the same limit the producer applies to what the worker publishes
+        int maxRecordBytes = Integer.parseInt(String.valueOf(producerProps.getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)));
+        RequestCheck check = new RequestCheck(config.minAmountCents(), config.maxAmountCents(), maxRecordBytes);
         RechargeWorker worker = new RechargeWorker(
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                producer, processor, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
+                producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
                 config.shutdownTimeout(), Clock.systemUTC());
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",

@@ -47,6 +47,12 @@ public final class WorkerConfig {
     public static final Key SOFT_DECLINE_MAX_PER_30_DAYS = Key.of("meterflow.soft-decline.max-per-30-days", "15",
             "Soft declines of one card, across requests, in a rolling 30 days at which no new charge is made on it "
                     + "(Visa allows at most 15 re-attempts in 30 days); at least 1.");
+    public static final Key MIN_AMOUNT_CENTS = Key.of("meterflow.recharge.min-amount-cents", "50",
+            "The smallest request the worker charges; a smaller one is refused before the gateway and dead-lettered "
+                    + "(Stripe charges at least $0.50 in USD).");
+    public static final Key MAX_AMOUNT_CENTS = Key.of("meterflow.recharge.max-amount-cents", "2000000",
+            "The largest request the worker charges; a larger one is refused before the gateway and dead-lettered "
+                    + "(default $20,000: twice the settings' cap on a recharge, so a top-up from below zero passes).");
     public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
@@ -55,7 +61,7 @@ public final class WorkerConfig {
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
-            RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
+            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
 
     private final AppConfig config;
 
@@ -66,6 +72,10 @@ public final class WorkerConfig {
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);
+        if (config.integerAtLeast(MAX_AMOUNT_CENTS, 1) < config.integerAtLeast(MIN_AMOUNT_CENTS, 1)) {
+            throw new AppConfig.ConfigException(MAX_AMOUNT_CENTS.name() + " must be at least "
+                    + MIN_AMOUNT_CENTS.name() + " (" + config.get(MIN_AMOUNT_CENTS) + ")");
+        }
         config.duration(GATEWAY_TIMEOUT);
         config.duration(UNKNOWN_RETRY_BACKOFF);
         config.duration(RECONCILE_INTERVAL);
@@ -130,6 +140,14 @@ public final class WorkerConfig {
     public SoftDeclineLimits softDeclineLimits() {
         return new SoftDeclineLimits(config.integer(SOFT_DECLINE_MAX_PER_DAY),
                 config.integer(SOFT_DECLINE_MAX_PER_30_DAYS));
+    }
+
+    public long minAmountCents() {
+        return config.integer(MIN_AMOUNT_CENTS);
+    }
+
+    public long maxAmountCents() {
+        return config.integer(MAX_AMOUNT_CENTS);
     }
 
     public Duration reconcileInterval() {
