@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class RechargeWorkerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RechargeWorkerService.class);
+    /** As Kafka Streams sets it for exactly-once: seconds, not a minute. */
+    static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final RechargeWorker worker;
     private final KafkaAttemptStore attempts;
@@ -58,6 +60,9 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.get(WorkerConfig.TRANSACTIONAL_ID));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a transaction holds only outputs and offsets (milliseconds); one left open by a dead worker blocks the
+        // read_committed readers of its topics until the broker aborts it, so not the producer's 60 s default
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks

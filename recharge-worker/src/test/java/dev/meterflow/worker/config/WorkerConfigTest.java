@@ -50,4 +50,16 @@ class WorkerConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.soft-decline.max-per-day must be a whole number, was 'four'");
     }
+
+    @Test
+    void shouldRefuseToStartWithAMaximumAmountBelowTheMinimum() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.recharge.min-amount-cents", "500");
+        overrides.setProperty("meterflow.recharge.max-amount-cents", "100");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.recharge.max-amount-cents must be at least meterflow.recharge.min-amount-cents "
+                        + "(500)");
+    }
 }
