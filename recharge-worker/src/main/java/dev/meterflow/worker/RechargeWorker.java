@@ -273,19 +273,20 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             log.info("recharge finished requestId='{}' account='{}' status={} amountCents={}",
                     request.getRequestId(), request.getAccountId(), finished.finish().status(),
                     request.getAmountCents());
-            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, finished.finish(), now)),
+            return new Outputs(request.getRequestId(), records(request.getAccountId(),
+                    RechargeOutputs.of(request, finished.finish(), now)),
                     finished.entry().completed(finished.finish().status().name()));
         }
         if (result instanceof RechargeProcessor.Result.Refused refused) {
             log.error("recharge refused requestId='{}' account='{}': {}", request.getRequestId(),
                     request.getAccountId(), refused.reason());
-            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, refused.finish(), now)),
-                    null);
+            return new Outputs(request.getRequestId(), records(request.getAccountId(),
+                    RechargeOutputs.of(request, refused.finish(), now)), null);
         }
         RechargeProcessor.Result.AlreadyCompleted done = (RechargeProcessor.Result.AlreadyCompleted) result;
         log.info("recharge already completed, nothing to do requestId='{}' status={}", request.getRequestId(),
                 done.status());
-        return new Outputs(List.of(), null);
+        return new Outputs(request.getRequestId(), List.of(), null);
     }
 
     private static List<ProducerRecord<String, byte[]>> records(String accountId, RechargeOutputs outputs) {
@@ -308,7 +309,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private Outputs undecodable(ConsumerRecord<String, byte[]> record, String reason) {
         log.error("undecodable recharge request parked partition={} offset={}: {}", record.partition(),
                 record.offset(), reason);
-        return new Outputs(List.of(deadLetter(record, "UNDECODABLE", reason)), null);
+        return new Outputs(null, List.of(deadLetter(record, "UNDECODABLE", reason)), null);
     }
 
     /**
@@ -326,7 +327,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             records.addAll(records(request.getAccountId(), RechargeOutputs.of(request,
                     new Step.Finish(Step.Status.FAILED, null, null, List.of()), clock.millis())));
         }
-        return new Outputs(records, null);
+        return new Outputs(shorten(request.getRequestId()), records, null);
     }
 
     /**
@@ -373,6 +374,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         completions.drainTo(done);
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
         List<AttemptLogEntry> marked = new ArrayList<>();
+        List<Completion> published = new ArrayList<>();
         List<CompletableFuture<Void>> toRelease = new ArrayList<>();
         for (Completion completion : done) {
             if (completion.tailOf() != null) {
@@ -386,6 +388,9 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             }
             tracking.close(completion.offset());
             outputs.addAll(completion.outputs().records());
+            if (!completion.outputs().records().isEmpty()) {
+                published.add(completion);
+            }
             if (completion.outputs().markCompleted() != null) {
                 marked.add(completion.outputs().markCompleted());
                 outputs.add(attempts.completionRecord(completion.outputs().markCompleted()));
@@ -413,6 +418,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
+        published.forEach(completion -> log.info("recharge outputs published requestId='{}' partition={} offset={}",
+                completion.outputs().requestId(), completion.partition().partition(), completion.offset()));
         if (!outputs.isEmpty()) {
             afterCommit.run();
         }
@@ -560,8 +567,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         }
     }
 
-    /** What a finished request writes, and the attempt log entry to mark completed in the same transaction. */
-    private record Outputs(List<ProducerRecord<String, byte[]>> records, AttemptLogEntry markCompleted) {
+    /**
+     * What a finished request writes, and the attempt log entry to mark completed in the same transaction.
+     *
+     * @param requestId the request's id, {@code null} for an undecodable record
+     */
+    private record Outputs(String requestId, List<ProducerRecord<String, byte[]>> records,
+                           AttemptLogEntry markCompleted) {
     }
 
     /**

@@ -79,8 +79,8 @@ public final class RechargeWorkerService implements AutoCloseable {
         RequestCheck check = new RequestCheck(config.minAmountCents(), config.maxAmountCents(), maxRecordBytes);
         RechargeWorker worker = new RechargeWorker(
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
-                config.shutdownTimeout(), Clock.systemUTC());
+                producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
+                config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
                 config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
