@@ -86,8 +86,8 @@ public final class FaultSuite {
         /** Wipe a metering instance's state, kill it while it restores, and again just after it restored. */
         CRASH_DURING_RESTORE,
         /**
-         * SIGKILL the recharge worker, in turn while a charge is at the gateway and just after a transaction with
-         * results committed (a refusal of a reused request id among them); restart it.
+         * SIGKILL the recharge worker while a charge is at the gateway, restart it; then SIGKILL it just after a
+         * transaction with results committed (the refusal of a reused request id among them), restart it.
          */
         KILL_WORKER
     }
@@ -128,7 +128,6 @@ public final class FaultSuite {
     private ChildJvm broker;
     private ChildJvm worker;
     private String bootstrap;
-    private int workerKills;
 
     public FaultSuite(Options options, PrintStream out) {
         this.options = options;
@@ -230,7 +229,7 @@ public final class FaultSuite {
             case STALL_METERING -> stallMetering(victim, probe, report);
             case RESTART_BROKER -> restartBroker();
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
-            case KILL_WORKER -> ++workerKills % 2 == 1 ? killWorker(gateway) : killWorkerAfterACommit();
+            case KILL_WORKER -> killWorkerTwice(gateway);
         };
     }
 
@@ -324,6 +323,14 @@ public final class FaultSuite {
         return new Injection(victim.name() + " state wiped, SIGKILLed " + (restoring ? "while a store was restoring"
                 : "(no store was restoring at the kill)") + ", again " + (restored ? "just after a store restored"
                 : "(no restore seen)") + ", restarted", restoring && restored);
+    }
+
+    /** Both windows of a worker crash: with a charge in flight, and just after its outcome was published. */
+    private Injection killWorkerTwice(GatewaySimulator gateway) {
+        Injection inFlight = killWorker(gateway);
+        Injection afterCommit = killWorkerAfterACommit();
+        return new Injection(inFlight.what() + "; " + afterCommit.what(),
+                inFlight.asIntended() && afterCommit.asIntended());
     }
 
     private Injection killWorker(GatewaySimulator gateway) {
