@@ -248,7 +248,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             return CompletableFuture.completedFuture(undecodable(record, "a recharge request without a value"));
         }
         Optional<RequestRefusal> refusal = requestCheck.check(record.key(), request);
-        if (refusal.isPresent()) {
+        if (refusal.isPresent() && !alreadyAtTheGateway(request)) {
             return CompletableFuture.completedFuture(refused(record, request, refusal.get()));
         }
         try {
@@ -265,6 +265,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Whether the request went to the gateway before (a worker without these checks took it): its charge may have
+     * happened, so it is finished from its attempts like any other, never refused half-way.
+     */
+    private boolean alreadyAtTheGateway(RechargeRequest request) {
+        return attempts.find(request.getRequestId()).map(entry -> !entry.attempts().isEmpty()).orElse(false);
     }
 
     private Outputs outputs(RechargeRequest request, RechargeProcessor.Result result) {

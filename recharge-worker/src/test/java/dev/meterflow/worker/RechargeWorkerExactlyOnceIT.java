@@ -17,8 +17,12 @@ import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.attempts.AttemptLogEntry;
+import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.config.WorkerConfig;
+import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.stripe.StripeGateway;
+import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.testdata.TestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -125,6 +130,32 @@ class RechargeWorkerExactlyOnceIT {
         assertThat(results("rr-reused")).extracting(PaymentResult::getStatus)
                 .containsExactlyInAnyOrder(PaymentStatus.SUCCEEDED, PaymentStatus.FAILED);
         assertThat(deadLettered("acct-garbage")).isEqualTo(1);
+    }
+
+    /**
+     * Issue 17: a request that went to the gateway before the worker checked requests (its attempt is on record,
+     * the charge may have happened) is finished from its attempts, never refused half-way.
+     */
+    @Test
+    void shouldFinishARequestAlreadyAtTheGatewayEvenIfItWouldNowBeRefused() {
+        worker.close();
+        String key = ChargeCommand.idempotencyKey("rr-legacy", TestData.VISA);
+        try (KafkaAttemptStore log = KafkaAttemptStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                Topics.RECHARGE_ATTEMPTS.name())) {
+            log.record(AttemptLogEntry.opened("rr-legacy", "acct-legacy", 3_575)
+                    .with(Attempt.started(TestData.VISA, key, System.currentTimeMillis())));
+        }
+        worker = startWorker();
+        String[] elevenEmails = IntStream.rangeClosed(1, 11).mapToObj(i -> "b" + i + "@legacy.example")
+                .toArray(String[]::new);
+
+        send(aRechargeRequest().withId("rr-legacy").forAccount("acct-legacy").amountCents(3_575)
+                .payingWith(aVisaCard().primary()).billingEmails(elevenEmails).build());
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("rr-legacy"), list -> !list.isEmpty()).get(0);
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+        assertThat(deadLettered("acct-legacy")).isZero();
+        assertThat(simulator.successfulChargesByRequestId().get("rr-legacy")).hasSize(1);
     }
 
     /** A request whose charge the gateway makes but does not answer for 60 s: it stays open, first in line. */
