@@ -353,13 +353,13 @@ public final class FaultSuite {
         long mark = worker.logSize();
         Optional<String> reused = reuseARequestId();
         String published = "recharge outputs published requestId='" + reused.orElse("");
-        boolean committed = awaitCondition(Duration.ofSeconds(30), () -> {
+        boolean committed = awaitCondition(Duration.ofSeconds(60), () -> {
             pause(Duration.ofMillis(2));
             return worker.countSince(mark, published) > 0;
         });
         worker.kill();
         worker.start();
-        return new Injection("worker SIGKILLed " + (committed ? "just after a commit" : "(no commit seen in 30 s)")
+        return new Injection("worker SIGKILLed " + (committed ? "just after a commit" : "(no commit seen in 60 s)")
                 + reused.map(id -> " with the refusal of reused " + id).orElse(" (no request id to reuse)")
                 + ", restarted", committed && reused.isPresent());
     }
