@@ -9,6 +9,7 @@ import dev.meterflow.worker.recharge.AttemptPlan;
 import dev.meterflow.worker.recharge.RechargeProcessor;
 import dev.meterflow.worker.recharge.RequestCheck;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,8 +68,14 @@ public final class RechargeWorkerService implements AutoCloseable {
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks
         // among it) is aborted now, instead of hiding the attempts written after it until it times out
-        producer.initTransactions();
-        KafkaAttemptStore attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+        KafkaAttemptStore attempts;
+        try {
+            producer.initTransactions();
+            attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
