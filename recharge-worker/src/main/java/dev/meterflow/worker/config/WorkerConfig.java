@@ -36,7 +36,7 @@ public final class WorkerConfig {
     public static final Key GATEWAY_TIMEOUT = Key.of("meterflow.gateway.timeout", "PT30S",
             "How long to wait for one gateway answer before its outcome counts as unknown.");
     public static final Key MAX_IN_FLIGHT = Key.of("meterflow.max-in-flight", "16",
-            "Requests worked on at once (different accounts; one account's requests stay in order).");
+            "Requests worked on at once (different accounts; one account's requests stay in order); at most 100.");
     public static final Key UNKNOWN_MAX_TRIES = Key.of("meterflow.unknown.max-tries", "3",
             "Gateway calls with the same idempotency key while a card's outcome stays unknown, before a look-up.");
     public static final Key UNKNOWN_RETRY_BACKOFF = Key.of("meterflow.unknown.retry-backoff", "PT2S",
@@ -58,6 +58,12 @@ public final class WorkerConfig {
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
 
+    /**
+     * The open requests of a partition travel in its committed offset's metadata (issue 15), which the broker caps
+     * at 4 KB by default ({@code offset.metadata.max.bytes}): 100 in flight keep it under a quarter of that.
+     */
+    public static final int MAX_IN_FLIGHT_LIMIT = 100;
+
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
@@ -68,7 +74,11 @@ public final class WorkerConfig {
     private WorkerConfig(AppConfig config) {
         this.config = config;
         config.positiveDecimal(GATEWAY_RATE_LIMIT);
-        config.integerAtLeast(MAX_IN_FLIGHT, 1);
+        if (config.integerAtLeast(MAX_IN_FLIGHT, 1) > MAX_IN_FLIGHT_LIMIT) {
+            throw new AppConfig.ConfigException(MAX_IN_FLIGHT.name() + " must be at most " + MAX_IN_FLIGHT_LIMIT
+                    + " (the open requests travel in the committed offset's metadata), was "
+                    + config.get(MAX_IN_FLIGHT));
+        }
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);

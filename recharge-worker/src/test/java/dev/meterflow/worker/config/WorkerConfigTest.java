@@ -62,4 +62,15 @@ class WorkerConfigTest {
                 .hasMessage("meterflow.recharge.max-amount-cents must be at least meterflow.recharge.min-amount-cents "
                         + "(500)");
     }
+
+    @Test
+    void shouldRefuseToStartWithMoreRequestsInFlightThanTheOffsetMetadataCanName() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.max-in-flight", "101");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.max-in-flight must be at most 100 (the open requests travel in the committed "
+                        + "offset's metadata), was 101");
+    }
 }
