@@ -2,10 +2,15 @@ package dev.meterflow.worker;
 
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
+import dev.meterflow.worker.PartitionProgress.Commit;
+import dev.meterflow.worker.PartitionProgress.FinishedBeyond;
 import dev.meterflow.worker.attempts.AttemptLogEntry;
-import dev.meterflow.worker.attempts.AttemptStore;
+import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.recharge.RechargeOutputs;
 import dev.meterflow.worker.recharge.RechargeProcessor;
+import dev.meterflow.worker.recharge.RequestCheck;
+import dev.meterflow.worker.recharge.RequestRefusal;
+import dev.meterflow.worker.recharge.Step;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * gateway never expires the poll interval; requests run on a bounded pool, one account's requests in order,
  * different accounts at once; when {@code maxInFlight} requests are open, the partitions are paused. Each
  * finished request's {@code PaymentResult}, {@code Receipt} and notifications are written in one Kafka
- * transaction together with the consumed offsets, which only advance over requests that are finished, so a
- * crash redelivers exactly the unfinished ones — and they resume from the attempt log with the same keys.
+ * transaction together with its completion mark on the attempt log and the consumed offsets, which only advance
+ * over requests that are finished (the ones finished behind an open request are named in the offsets' metadata),
+ * so a crash redelivers exactly the unfinished ones — and they resume from the attempt log with the same keys.
  */
 public final class RechargeWorker implements Runnable, AutoCloseable {
 
@@ -57,7 +62,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final RechargeProcessor processor;
-    private final AttemptStore attempts;
+    private final RequestCheck requestCheck;
+    private final KafkaAttemptStore attempts;
     private final Runnable onAssignment;
     private final int maxInFlight;
     private final Duration reconcileInterval;
@@ -65,26 +71,32 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private final Clock clock;
     private final ExecutorService pool;
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-    private final Map<TopicPartition, Progress> progress = new HashMap<>();
+    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    /** What the committed offsets of the assigned partitions say finished behind them. */
+    private final Map<TopicPartition, FinishedBeyond> finishedBefore = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> accountTails = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean halted;
     private volatile Throwable failure;
+    private volatile Runnable afterCommit = () -> { };
     /** Epochs of the partitions this worker owns now; a request whose epoch is gone belongs to another owner. */
     private final Set<Long> liveEpochs = ConcurrentHashMap.newKeySet();
     private long epochs;
 
     /**
-     * @param producer     a transactional producer ({@code initTransactions} is called here)
+     * @param producer     a transactional producer, its {@code initTransactions} done (before the attempt log was
+     *                     read, so a predecessor's open transaction is aborted and no longer hides anything)
      * @param onAssignment runs before new partitions are worked on (the attempt log catches up)
      */
     public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
-                          RechargeProcessor processor, AttemptStore attempts, Runnable onAssignment, int maxInFlight,
+                          RechargeProcessor processor, RequestCheck requestCheck, KafkaAttemptStore attempts,
+                          Runnable onAssignment, int maxInFlight,
                           Duration reconcileInterval, Duration shutdownTimeout, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
+        this.requestCheck = requestCheck;
         this.attempts = attempts;
         this.onAssignment = onAssignment;
         this.maxInFlight = maxInFlight;
@@ -101,7 +113,6 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            producer.initTransactions();
             consumer.subscribe(List.of(Topics.RECHARGE_REQUESTS.name()), new Rebalance());
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : poll()) {
@@ -154,6 +165,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         consumer.close(Duration.ZERO);
     }
 
+    /**
+     * For tests and fault drills: runs on the poll thread right after each transaction that carried results has
+     * committed. A hook that throws stops the worker at that point, as a crash would.
+     */
+    public void afterEachCommit(Runnable hook) {
+        this.afterCommit = hook;
+    }
+
     private void awaitStopped() {
         try {
             stopped.await(shutdownTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
@@ -175,13 +194,20 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Progress tracking = progress.computeIfAbsent(partition, p -> {
-            Progress fresh = new Progress(++epochs);
-            liveEpochs.add(fresh.epoch);
+        PartitionProgress tracking = progress.computeIfAbsent(partition, p -> {
+            PartitionProgress fresh = new PartitionProgress(++epochs,
+                    finishedBefore.getOrDefault(p, FinishedBeyond.none(-1)));
+            liveEpochs.add(fresh.epoch());
             return fresh;
         });
         tracking.open(record.offset());
-        long epoch = tracking.epoch;
+        if (tracking.finishedBefore(record.offset())) {
+            log.info("recharge request already finished and published, skipped partition={} offset={}", partition,
+                    record.offset());
+            tracking.close(record.offset());
+            return;
+        }
+        long epoch = tracking.epoch();
         String account = record.key() == null ? "" : record.key();
         // an account's next request starts only once this one's result is committed and its attempts are
         // marked completed, so a duplicate of it finds it completed instead of publishing its result again
@@ -216,10 +242,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         try {
             request = Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            return CompletableFuture.completedFuture(deadLetter(record, e.getMessage()));
+            return CompletableFuture.completedFuture(undecodable(record, e.getMessage()));
         }
         if (request == null) {
-            return CompletableFuture.completedFuture(deadLetter(record, "a recharge request without a value"));
+            return CompletableFuture.completedFuture(undecodable(record, "a recharge request without a value"));
+        }
+        Optional<RequestRefusal> refusal = requestCheck.check(record.key(), request);
+        if (refusal.isPresent() && !alreadyAtTheGateway(request)) {
+            return CompletableFuture.completedFuture(refused(record, request, refusal.get()));
         }
         try {
             RechargeProcessor.Result result = processor.process(request);
@@ -237,25 +267,34 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the request went to the gateway before (a worker without these checks took it): its charge may have
+     * happened, so it is finished from its attempts like any other, never refused half-way.
+     */
+    private boolean alreadyAtTheGateway(RechargeRequest request) {
+        return attempts.find(request.getRequestId()).map(entry -> !entry.attempts().isEmpty()).orElse(false);
+    }
+
     private Outputs outputs(RechargeRequest request, RechargeProcessor.Result result) {
         long now = clock.millis();
         if (result instanceof RechargeProcessor.Result.Finished finished) {
             log.info("recharge finished requestId='{}' account='{}' status={} amountCents={}",
                     request.getRequestId(), request.getAccountId(), finished.finish().status(),
                     request.getAmountCents());
-            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, finished.finish(), now)),
+            return new Outputs(request.getRequestId(), records(request.getAccountId(),
+                    RechargeOutputs.of(request, finished.finish(), now)),
                     finished.entry().completed(finished.finish().status().name()));
         }
         if (result instanceof RechargeProcessor.Result.Refused refused) {
             log.error("recharge refused requestId='{}' account='{}': {}", request.getRequestId(),
                     request.getAccountId(), refused.reason());
-            return new Outputs(records(request.getAccountId(), RechargeOutputs.of(request, refused.finish(), now)),
-                    null);
+            return new Outputs(request.getRequestId(), records(request.getAccountId(),
+                    RechargeOutputs.of(request, refused.finish(), now)), null);
         }
         RechargeProcessor.Result.AlreadyCompleted done = (RechargeProcessor.Result.AlreadyCompleted) result;
         log.info("recharge already completed, nothing to do requestId='{}' status={}", request.getRequestId(),
                 done.status());
-        return new Outputs(List.of(), null);
+        return new Outputs(request.getRequestId(), List.of(), null);
     }
 
     private static List<ProducerRecord<String, byte[]>> records(String accountId, RechargeOutputs outputs) {
@@ -275,25 +314,75 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         return new ProducerRecord<>(topic, key, value);
     }
 
-    private static Outputs deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    private Outputs undecodable(ConsumerRecord<String, byte[]> record, String reason) {
         log.error("undecodable recharge request parked partition={} offset={}: {}", record.partition(),
                 record.offset(), reason);
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Topics.REASON_HEADER, "UNDECODABLE".getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DETAIL_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("meterflow.source", (record.topic() + "/" + record.partition() + "/" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
-        // the DLQ keeps the raw bytes; its key is the account id as received
-        return new Outputs(List.of(new ProducerRecord<>(Topics.RECHARGE_REQUESTS_DLQ.name(), null, record.key(),
-                record.value(), headers)), null);
+        return new Outputs(null, List.of(deadLetter(record, "UNDECODABLE", reason)), null);
     }
 
-    /** Commits, in one transaction, the outputs of finished requests and the offsets they free. */
+    /**
+     * A request refused before the gateway: dead-lettered with the reason, nothing charged; answered with a FAILED
+     * result when its ids allow, so the account's pending recharge is released instead of waiting for ever.
+     */
+    private Outputs refused(ConsumerRecord<String, byte[]> record, RechargeRequest request, RequestRefusal refusal) {
+        boolean answerable = RequestCheck.answerable(record.key(), request);
+        log.error("recharge request refused before the gateway partition={} offset={} requestId='{}' reason={} "
+                + "answeredFailed={}: {}", record.partition(), record.offset(), shorten(request.getRequestId()),
+                refusal.reason(), answerable, refusal.detail());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        records.add(deadLetter(record, refusal.reason().name(), refusal.detail()));
+        if (answerable) {
+            records.addAll(records(request.getAccountId(), RechargeOutputs.of(request,
+                    new Step.Finish(Step.Status.FAILED, null, null, List.of()), clock.millis())));
+        }
+        return new Outputs(shorten(request.getRequestId()), records, null);
+    }
+
+    /**
+     * The request as received, with the reason in headers; its key is the account id as received. A record too
+     * large to copy with the headers (it was already near the limit) goes without its value and headers: the
+     * source header says where to read it.
+     */
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason,
+                                                      String detail) {
+        String source = record.topic() + "/" + record.partition() + "/" + record.offset();
+        boolean fits = record.serializedKeySize() + record.serializedValueSize() + headerBytes(record)
+                + detail.length() + source.length() < requestCheck.recordBudget();
+        RecordHeaders headers = fits ? new RecordHeaders(record.headers().toArray()) : new RecordHeaders();
+        headers.add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+        headers.add("meterflow.source", source.getBytes(StandardCharsets.UTF_8));
+        if (!fits) {
+            headers.add("meterflow.omitted", ("the value (" + record.serializedValueSize() + " bytes) and headers: "
+                    + "too large to copy; read them at meterflow.source").getBytes(StandardCharsets.UTF_8));
+        }
+        String key = fits || record.serializedKeySize() <= RequestCheck.MAX_ID_LENGTH ? record.key() : null;
+        return new ProducerRecord<>(Topics.RECHARGE_REQUESTS_DLQ.name(), null, key, fits ? record.value() : null,
+                headers);
+    }
+
+    private static int headerBytes(ConsumerRecord<String, byte[]> record) {
+        int bytes = 0;
+        for (var header : record.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
+    /**
+     * Commits, in one transaction, the outputs of finished requests, their completion marks on the attempt log and
+     * the offsets they free: a request is published and marked completed together, or neither.
+     */
     private void commitFinished() {
         List<Completion> done = new ArrayList<>();
         completions.drainTo(done);
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
-        List<AttemptLogEntry> toMark = new ArrayList<>();
+        List<AttemptLogEntry> marked = new ArrayList<>();
+        List<Completion> published = new ArrayList<>();
         List<CompletableFuture<Void>> toRelease = new ArrayList<>();
         for (Completion completion : done) {
             if (completion.tailOf() != null) {
@@ -301,19 +390,26 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 continue;
             }
             toRelease.add(completion.tail());
-            Progress tracking = progress.get(completion.partition());
-            if (tracking == null || tracking.epoch != completion.epoch() || completion.outputs() == null) {
+            PartitionProgress tracking = progress.get(completion.partition());
+            if (tracking == null || tracking.epoch() != completion.epoch() || completion.outputs() == null) {
                 continue;
             }
             tracking.close(completion.offset());
             outputs.addAll(completion.outputs().records());
+            if (!completion.outputs().records().isEmpty()) {
+                published.add(completion);
+            }
             if (completion.outputs().markCompleted() != null) {
-                toMark.add(completion.outputs().markCompleted());
+                marked.add(completion.outputs().markCompleted());
+                outputs.add(attempts.completionRecord(completion.outputs().markCompleted()));
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, Commit> commits = new HashMap<>();
         progress.forEach((partition, tracking) -> tracking.committable(positionIfAssigned(partition))
-                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+                .ifPresent(commit -> commits.put(partition, commit)));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        commits.forEach((partition, commit) -> offsets.put(partition,
+                new OffsetAndMetadata(commit.offset(), commit.metadata())));
         if (outputs.isEmpty() && offsets.isEmpty()) {
             toRelease.forEach(committed -> committed.complete(null));
             return;
@@ -330,9 +426,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
-        offsets.forEach((partition, offset) -> progress.get(partition).committed(offset.offset()));
-        // after the commit: a crash before this line re-finds the result from the attempts, charging nothing
-        toMark.forEach(attempts::record);
+        published.forEach(completion -> log.info("recharge outputs published requestId='{}' partition={} offset={}",
+                completion.outputs().requestId(), completion.partition().partition(), completion.offset()));
+        if (!outputs.isEmpty()) {
+            afterCommit.run();
+        }
+        commits.forEach((partition, commit) -> progress.get(partition).committed(commit));
+        marked.forEach(attempts::committed);
         toRelease.forEach(committed -> committed.complete(null));
     }
 
@@ -355,6 +455,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             throw new IllegalStateException("cannot read the committed offsets to go back to after a refused commit; "
                     + "stopping, the uncommitted requests are redelivered", e);
         }
+        rememberFinishedBefore(assigned, committed);
         List<TopicPartition> fromTheStart = new ArrayList<>();
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -371,15 +472,36 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         consumer.enforceRebalance("the group coordinator refused this member's offsets");
     }
 
+    /** Keeps what each committed offset's metadata says finished behind it, to skip those requests. */
+    private void rememberFinishedBefore(Set<TopicPartition> partitions,
+                                        Map<TopicPartition, OffsetAndMetadata> committed) {
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                finishedBefore.remove(partition);
+                continue;
+            }
+            try {
+                finishedBefore.put(partition, FinishedBeyond.decode(offset.offset(), offset.metadata()));
+            } catch (IllegalArgumentException e) {
+                // not written by this worker's rules: the requests behind the offset run again from their attempts
+                log.error("committed offset metadata not understood partition={} offset={}: {}", partition,
+                        offset.offset(), e.getMessage());
+                finishedBefore.remove(partition);
+            }
+        }
+    }
+
     /**
      * A request in the middle of a gateway call finishes that call (its attempts are on record) and its result is
      * dropped; requests not started yet, and held ones, stop.
      */
     private void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
-            Progress tracking = progress.remove(partition);
+            finishedBefore.remove(partition);
+            PartitionProgress tracking = progress.remove(partition);
             if (tracking != null) {
-                liveEpochs.remove(tracking.epoch);
+                liveEpochs.remove(tracking.epoch());
                 if (tracking.openCount() > 0) {
                     log.info("partition given up partition={} requestsInFlight={}; they are read again", partition,
                             tracking.openCount());
@@ -398,7 +520,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     }
 
     private void applyBackPressure() {
-        long open = progress.values().stream().mapToLong(Progress::openCount).sum();
+        long open = progress.values().stream().mapToLong(PartitionProgress::openCount).sum();
         if (open >= maxInFlight) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
@@ -442,12 +564,24 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 onAssignment.run();
+                Set<TopicPartition> assigned = Set.copyOf(partitions);
+                try {
+                    rememberFinishedBefore(assigned, consumer.committed(assigned));
+                } catch (KafkaException e) {
+                    throw new IllegalStateException("cannot read the committed offsets of the assigned partitions "
+                            + assigned + "; stopping, the uncommitted requests are redelivered", e);
+                }
             }
         }
     }
 
-    /** What a finished request writes, and the attempt log entry to mark completed after the commit. */
-    private record Outputs(List<ProducerRecord<String, byte[]>> records, AttemptLogEntry markCompleted) {
+    /**
+     * What a finished request writes, and the attempt log entry to mark completed in the same transaction.
+     *
+     * @param requestId the request's id, {@code null} for an undecodable record
+     */
+    private record Outputs(String requestId, List<ProducerRecord<String, byte[]>> records,
+                           AttemptLogEntry markCompleted) {
     }
 
     /**
@@ -463,46 +597,6 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
         static Completion tailDone(String account, CompletableFuture<Void> tail) {
             return new Completion(null, 0, 0, null, account, tail);
-        }
-    }
-
-    /** Offsets of one partition: which are open, and how far the committed offset may move. */
-    private static final class Progress {
-        private final long epoch;
-        private final TreeSet<Long> open = new TreeSet<>();
-        private long highestSeen = -1;
-        private long lastCommitted = -1;
-
-        Progress(long epoch) {
-            this.epoch = epoch;
-        }
-
-        void open(long offset) {
-            open.add(offset);
-            highestSeen = Math.max(highestSeen, offset);
-        }
-
-        void close(long offset) {
-            open.remove(offset);
-        }
-
-        long openCount() {
-            return open.size();
-        }
-
-        /**
-         * The next offset to consume after everything finished so far, if it moved since the last commit.
-         *
-         * @param position the consumer's position on the partition (every record before it was handed out and
-         *                 opened), or -1 if unknown
-         */
-        Optional<Long> committable(long position) {
-            long next = open.isEmpty() ? Math.max(highestSeen + 1, position) : open.first();
-            return next > lastCommitted && highestSeen >= 0 ? Optional.of(next) : Optional.empty();
-        }
-
-        void committed(long offset) {
-            lastCommitted = offset;
         }
     }
 }

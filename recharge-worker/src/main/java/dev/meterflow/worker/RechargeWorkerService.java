@@ -7,7 +7,9 @@ import dev.meterflow.worker.gateway.PaymentGateway;
 import dev.meterflow.worker.gateway.RateLimiter;
 import dev.meterflow.worker.recharge.AttemptPlan;
 import dev.meterflow.worker.recharge.RechargeProcessor;
+import dev.meterflow.worker.recharge.RequestCheck;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class RechargeWorkerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RechargeWorkerService.class);
+    /** As Kafka Streams sets it for exactly-once: seconds, not a minute. */
+    static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final RechargeWorker worker;
     private final KafkaAttemptStore attempts;
@@ -46,7 +50,6 @@ public final class RechargeWorkerService implements AutoCloseable {
 
     public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway) {
         Map<String, Object> clients = config.kafkaClientProperties();
-        KafkaAttemptStore attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
 
         Map<String, Object> consumerProps = new HashMap<>(clients);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
@@ -58,21 +61,47 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.get(WorkerConfig.TRANSACTIONAL_ID));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a transaction holds only outputs and offsets (milliseconds); one left open by a dead worker blocks the
+        // read_committed readers of its topics until the broker aborts it, so not the producer's 60 s default
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks
+        // among it) is aborted now, instead of hiding the attempts written after it until it times out
+        KafkaAttemptStore attempts;
+        try {
+            producer.initTransactions();
+            attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
+        // the same limit the producer applies to what the worker publishes
+        int maxRecordBytes = Integer.parseInt(String.valueOf(producerProps.getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)));
+        RequestCheck check = new RequestCheck(config.minAmountCents(), config.maxAmountCents(), maxRecordBytes);
         RechargeWorker worker = new RechargeWorker(
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),
-                processor, attempts, attempts::catchUp, config.maxInFlight(), config.reconcileInterval(),
-                config.shutdownTimeout(), Clock.systemUTC());
+                producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
+                config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
                 config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
         service.loop.start();
         return service;
+    }
+
+    /**
+     * For tests and fault drills: runs right after each transaction that carried results has committed; a hook
+     * that throws stops the worker there, as a crash would.
+     */
+    public void afterEachCommit(Runnable hook) {
+        worker.afterEachCommit(hook);
     }
 
     /** Blocks until the loop stops; {@code true} for a clean stop. */

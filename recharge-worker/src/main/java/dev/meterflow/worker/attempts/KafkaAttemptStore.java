@@ -6,18 +6,25 @@ import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.state.AttemptRecord;
 import dev.meterflow.worker.state.RechargeAttemptLog;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -28,18 +35,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The attempt log on a compacted Kafka topic keyed by request id. Every write waits for the broker's
+ * The attempt log on a compacted Kafka topic keyed by request id. Every write of an attempt waits for the broker's
  * acknowledgement (acks=all, idempotent producer) before returning, so an attempt is on record before the
- * gateway is called. At start-up the whole topic is read back into memory.
+ * gateway is called. A request's completion mark is written by the worker's transactional producer, in the
+ * transaction that publishes its outputs ({@link #completionRecord}), so the log is read {@code read_committed}:
+ * an aborted transaction's mark is never seen. At start-up the whole topic is read back into memory.
  */
 public final class KafkaAttemptStore extends InMemoryAttemptStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAttemptStore.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a read of the log waits for a transaction open on it to end: far above the workers' transaction
+     * timeout (seconds), after which the broker aborts it.
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> reader;
+    private Admin admin;
     private final SingleObjectSerde<RechargeAttemptLog> serde =
             new SingleObjectSerde<>(RechargeAttemptLog.class, new SchemaStore());
 
@@ -48,7 +63,10 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         this.producer = producer;
     }
 
-    /** Reads the whole attempt log, then returns a store that appends to it. */
+    /**
+     * Reads the whole attempt log, then returns a store that appends to it. Open it after the worker's
+     * {@code initTransactions}: a transaction its predecessor left open is then aborted, not waited for.
+     */
     public static KafkaAttemptStore open(Map<String, Object> clientConfig, String topic) {
         Properties producerProps = new Properties();
         producerProps.putAll(clientConfig);
@@ -77,12 +95,30 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         remember(entry);
     }
 
+    /**
+     * The completion mark of a request, for the worker to write in the transaction that publishes its outputs;
+     * {@link #committed} once that transaction has committed.
+     */
+    public ProducerRecord<String, byte[]> completionRecord(AttemptLogEntry completed) {
+        return new ProducerRecord<>(topic, completed.requestId(), serde.serialize(topic, toRecord(completed)));
+    }
+
+    /** A completion mark written with {@link #completionRecord} is committed: later duplicates find it. */
+    public void committed(AttemptLogEntry completed) {
+        remember(completed);
+    }
+
     private void load(Map<String, Object> clientConfig) {
         Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "recharge-attempt-log-reader");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        Properties adminProps = new Properties();
+        adminProps.putAll(clientConfig);
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "recharge-attempt-log-admin");
+        admin = Admin.create(adminProps);
         List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         reader.assign(partitions);
@@ -100,10 +136,20 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         log.info("attempt log caught up topic={} records={}", topic, read);
     }
 
+    /**
+     * Reads up to the log end offsets as they are now, past every record written so far: attempts written after a
+     * transaction opened show only once it ends, so this waits for the open ones (up to {@link #READ_TIMEOUT}).
+     */
     private synchronized int readToEnd() {
-        Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment());
+        Map<TopicPartition, Long> end = logEndOffsets(reader.assignment());
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         int read = 0;
         while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the attempt log " + topic + " did not reach its end offsets " + end
+                        + " within " + READ_TIMEOUT + ": a transaction on it stays open; refusing to work from a "
+                        + "partial log");
+            }
             for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
                 if (record.value() == null) {
                     continue;
@@ -122,6 +168,23 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
             }
         }
         return read;
+    }
+
+    private Map<TopicPartition, Long> logEndOffsets(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        try {
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> end.put(partition, info.offset()));
+            return end;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the end of " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code known} is less advanced than {@code candidate}. */
@@ -168,6 +231,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         producer.close(Duration.ofSeconds(10));
         synchronized (this) {
             reader.close(Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         }
     }
 }

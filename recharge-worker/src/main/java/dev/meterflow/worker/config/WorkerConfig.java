@@ -37,7 +37,7 @@ public final class WorkerConfig {
     public static final Key GATEWAY_TIMEOUT = Key.of("meterflow.gateway.timeout", "PT30S",
             "How long to wait for one gateway answer before its outcome counts as unknown.");
     public static final Key MAX_IN_FLIGHT = Key.of("meterflow.max-in-flight", "16",
-            "Requests worked on at once (different accounts; one account's requests stay in order).");
+            "Requests worked on at once (different accounts; one account's requests stay in order); at most 100.");
     public static final Key UNKNOWN_MAX_TRIES = Key.of("meterflow.unknown.max-tries", "3",
             "Gateway calls with the same idempotency key while a card's outcome stays unknown, before a look-up.");
     public static final Key UNKNOWN_RETRY_BACKOFF = Key.of("meterflow.unknown.retry-backoff", "PT2S",
@@ -48,6 +48,12 @@ public final class WorkerConfig {
     public static final Key SOFT_DECLINE_MAX_PER_30_DAYS = Key.of("meterflow.soft-decline.max-per-30-days", "15",
             "Soft declines of one card, across requests, in a rolling 30 days at which no new charge is made on it "
                     + "(Visa allows at most 15 re-attempts in 30 days); at least 1.");
+    public static final Key MIN_AMOUNT_CENTS = Key.of("meterflow.recharge.min-amount-cents", "50",
+            "The smallest request the worker charges; a smaller one is refused before the gateway and dead-lettered "
+                    + "(Stripe charges at least $0.50 in USD).");
+    public static final Key MAX_AMOUNT_CENTS = Key.of("meterflow.recharge.max-amount-cents", "2000000",
+            "The largest request the worker charges; a larger one is refused before the gateway and dead-lettered "
+                    + "(default $20,000: twice the settings' cap on a recharge, so a top-up from below zero passes).");
     public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
@@ -56,20 +62,34 @@ public final class WorkerConfig {
     /** Far above any gateway's answer time; a longer wait only holds a request's card longer. */
     public static final Duration MAX_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
 
+    /**
+     * The open requests of a partition travel in its committed offset's metadata (issue 15), which the broker caps
+     * at 4 KB by default ({@code offset.metadata.max.bytes}): 100 in flight keep it under a quarter of that.
+     */
+    public static final int MAX_IN_FLIGHT_LIMIT = 100;
+
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
-            RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
+            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
 
     private final AppConfig config;
 
     private WorkerConfig(AppConfig config) {
         this.config = config;
         config.positiveDecimal(GATEWAY_RATE_LIMIT);
-        config.integerAtLeast(MAX_IN_FLIGHT, 1);
+        if (config.integerAtLeast(MAX_IN_FLIGHT, 1) > MAX_IN_FLIGHT_LIMIT) {
+            throw new AppConfig.ConfigException(MAX_IN_FLIGHT.name() + " must be at most " + MAX_IN_FLIGHT_LIMIT
+                    + " (the open requests travel in the committed offset's metadata), was "
+                    + config.get(MAX_IN_FLIGHT));
+        }
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);
+        if (config.integerAtLeast(MAX_AMOUNT_CENTS, 1) < config.integerAtLeast(MIN_AMOUNT_CENTS, 1)) {
+            throw new AppConfig.ConfigException(MAX_AMOUNT_CENTS.name() + " must be at least "
+                    + MIN_AMOUNT_CENTS.name() + " (" + config.get(MIN_AMOUNT_CENTS) + ")");
+        }
         gatewayTimeout();
         gatewayBaseUrl();
         config.duration(UNKNOWN_RETRY_BACKOFF);
@@ -146,6 +166,14 @@ public final class WorkerConfig {
     public SoftDeclineLimits softDeclineLimits() {
         return new SoftDeclineLimits(config.integer(SOFT_DECLINE_MAX_PER_DAY),
                 config.integer(SOFT_DECLINE_MAX_PER_30_DAYS));
+    }
+
+    public long minAmountCents() {
+        return config.integer(MIN_AMOUNT_CENTS);
+    }
+
+    public long maxAmountCents() {
+        return config.integer(MAX_AMOUNT_CENTS);
     }
 
     public Duration reconcileInterval() {

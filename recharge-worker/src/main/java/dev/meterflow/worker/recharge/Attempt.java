@@ -11,6 +11,12 @@ import dev.meterflow.worker.gateway.GatewayAnswer;
 public record Attempt(String paymentMethodId, String idempotencyKey, Outcome outcome, String declineCode,
                       String gatewayReference, String chargeId, long atMillis) {
 
+    /**
+     * The longest decline code, gateway reference or charge id kept from an answer: the gateway's texts are short,
+     * but what the worker publishes must stay bounded whatever it answers.
+     */
+    public static final int MAX_GATEWAY_TEXT = 255;
+
     /** The contract's attempt outcomes ({@code PaymentAttempt.outcome}). */
     public enum Outcome { SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR, UNKNOWN }
 
@@ -26,8 +32,13 @@ public record Attempt(String paymentMethodId, String idempotencyKey, Outcome out
             case ERROR -> Outcome.ERROR;
             case UNKNOWN, RATE_LIMITED -> Outcome.UNKNOWN;
         };
-        return new Attempt(paymentMethodId, idempotencyKey, result, answer.declineCode(), answer.gatewayReference(),
-                answer.chargeId(), answeredAtMillis);
+        return new Attempt(paymentMethodId, idempotencyKey, result, bounded(answer.declineCode()),
+                bounded(answer.gatewayReference()), bounded(answer.chargeId()), answeredAtMillis);
+    }
+
+    private static String bounded(String gatewayText) {
+        return gatewayText == null || gatewayText.length() <= MAX_GATEWAY_TEXT ? gatewayText
+                : gatewayText.substring(0, MAX_GATEWAY_TEXT);
     }
 
     /** Whether this card's fate for the request is still open: in flight, or answered with no verdict. */

@@ -11,6 +11,7 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,13 @@ import java.util.stream.Stream;
  */
 public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, List<BillingNotification> notifications) {
 
+    /**
+     * The most attempts a result lists. A request held while a card's outcome stays unknown is tried again at every
+     * reconcile interval, so its attempts grow with time; the result keeps every answered one (at most one per
+     * payment method decides) and the latest unresolved ones, so it always fits in a record.
+     */
+    public static final int MAX_LISTED_ATTEMPTS = 100;
+
     public static RechargeOutputs of(RechargeRequest request, Step.Finish finish, long nowMillis) {
         Instant now = Instant.ofEpochMilli(nowMillis);
         PaymentResult result = PaymentResult.newBuilder()
@@ -36,7 +44,7 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                 .setAmountCents(request.getAmountCents())
                 .setPaymentMethodId(finish.paymentMethodId())
                 .setGatewayChargeId(finish.chargeId())
-                .setAttempts(finish.attempts().stream().map(RechargeOutputs::attempt).toList())
+                .setAttempts(listed(finish.attempts()).stream().map(RechargeOutputs::attempt).toList())
                 .setCompletedAt(now)
                 .build();
         return switch (finish.status()) {
@@ -94,6 +102,25 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                         "amountCents", Long.toString(request.getAmountCents())))
                 .setAt(now)
                 .build();
+    }
+
+    /** Every attempt, or when there are too many, the decisive ones and the latest unresolved ones, in order. */
+    static List<Attempt> listed(List<Attempt> attempts) {
+        if (attempts.size() <= MAX_LISTED_ATTEMPTS) {
+            return attempts;
+        }
+        long decisive = attempts.stream().filter(attempt -> !attempt.unresolved()).count();
+        long unresolvedToSkip = attempts.size() - decisive - Math.max(0, MAX_LISTED_ATTEMPTS - decisive);
+        List<Attempt> listed = new ArrayList<>();
+        long skipped = 0;
+        for (Attempt attempt : attempts) {
+            if (attempt.unresolved() && skipped < unresolvedToSkip) {
+                skipped++;
+            } else if (listed.size() < MAX_LISTED_ATTEMPTS) {
+                listed.add(attempt);
+            }
+        }
+        return listed;
     }
 
     private static PaymentMethodRef method(RechargeRequest request, String paymentMethodId) {

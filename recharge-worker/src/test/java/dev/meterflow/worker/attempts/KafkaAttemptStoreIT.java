@@ -8,6 +8,11 @@ import dev.meterflow.worker.gateway.GatewayAnswer;
 import dev.meterflow.worker.recharge.Attempt;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,41 @@ class KafkaAttemptStoreIT {
             assertThat(reopened.find("rr-acme-1")).hasValue(entry);
             assertThat(reopened.softDeclineTimes(BACKUP, 0)).as("re-reading counts nothing twice")
                     .containsExactly(2_100L);
+        }
+    }
+
+    /**
+     * Issue 15: a completion mark is written in the worker's transaction with the request's outputs; the log is
+     * read read_committed, so a mark whose transaction aborted (the outputs with it) never counts.
+     */
+    @Test
+    void shouldSeeACompletionMarkOnlyOnceItsTransactionCommitted() {
+        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        AttemptLogEntry charged = AttemptLogEntry.opened("rr-txn-1", "acme", 3_500).with(Attempt.started(BACKUP,
+                "meterflow/rr-txn-1/" + BACKUP, 1_000).answered(GatewayAnswer.succeeded("pi_9", "ch_9"), 1_100));
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "attempt-store-it");
+        try (KafkaAttemptStore store = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+             KafkaProducer<String, byte[]> worker =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            store.record(charged);
+            worker.initTransactions();
+            worker.beginTransaction();
+            worker.send(store.completionRecord(charged.completed("SUCCEEDED")));
+            worker.flush(); // on the log, as a worker that died before its commit leaves it
+            worker.abortTransaction();
+
+            try (KafkaAttemptStore reopened = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
+                assertThat(reopened.find("rr-txn-1")).as("the aborted mark is not seen").hasValue(charged);
+            }
+
+            worker.beginTransaction();
+            worker.send(store.completionRecord(charged.completed("SUCCEEDED")));
+            worker.commitTransaction();
+        }
+        try (KafkaAttemptStore reopened = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
+            assertThat(reopened.find("rr-txn-1")).hasValue(charged.completed("SUCCEEDED"));
         }
     }
 }

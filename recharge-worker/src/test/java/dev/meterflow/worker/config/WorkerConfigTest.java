@@ -50,4 +50,27 @@ class WorkerConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.soft-decline.max-per-day must be a whole number, was 'four'");
     }
+
+    @Test
+    void shouldRefuseToStartWithAMaximumAmountBelowTheMinimum() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.recharge.min-amount-cents", "500");
+        overrides.setProperty("meterflow.recharge.max-amount-cents", "100");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.recharge.max-amount-cents must be at least meterflow.recharge.min-amount-cents "
+                        + "(500)");
+    }
+
+    @Test
+    void shouldRefuseToStartWithMoreRequestsInFlightThanTheOffsetMetadataCanName() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.max-in-flight", "101");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.max-in-flight must be at most 100 (the open requests travel in the committed "
+                        + "offset's metadata), was 101");
+    }
 }

@@ -240,4 +240,23 @@ class RechargeOutputsTest {
         byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         return topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
     }
+
+    /** Issue 17: a request held for days gains an attempt at every reconcile interval; its result must still fit. */
+    @Test
+    void shouldListTheDecisiveAttemptsAndTheLatestUnresolvedOnesWhenThereAreTooMany() {
+        List<Attempt> attempts = new java.util.ArrayList<>();
+        attempts.add(declinedSoft(VISA, "insufficient_funds"));
+        for (int i = 0; i < 10_000; i++) {
+            attempts.add(inFlight(MASTERCARD));
+        }
+        attempts.add(succeeded(MASTERCARD, "ch_3PqAcme0002"));
+
+        PaymentResult result = RechargeOutputs.of(request, new Step.Finish(Step.Status.SUCCEEDED, MASTERCARD,
+                "ch_3PqAcme0002", attempts), NOW_MILLIS).result();
+
+        assertThat(result.getAttempts()).hasSize(RechargeOutputs.MAX_LISTED_ATTEMPTS);
+        assertThat(result.getAttempts().get(0).getOutcome()).isEqualTo(AttemptOutcome.DECLINED_SOFT);
+        assertThat(result.getAttempts().get(RechargeOutputs.MAX_LISTED_ATTEMPTS - 1).getOutcome())
+                .isEqualTo(AttemptOutcome.SUCCEEDED);
+    }
 }

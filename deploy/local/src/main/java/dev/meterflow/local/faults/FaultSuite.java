@@ -40,9 +40,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,7 +85,10 @@ public final class FaultSuite {
         RESTART_BROKER,
         /** Wipe a metering instance's state, kill it while it restores, and again just after it restored. */
         CRASH_DURING_RESTORE,
-        /** SIGKILL the recharge worker while a charge is at the gateway; restart it. */
+        /**
+         * SIGKILL the recharge worker while a charge is at the gateway, restart it; then SIGKILL it just after a
+         * transaction with results committed (the refusal of a reused request id among them), restart it.
+         */
         KILL_WORKER
     }
 
@@ -224,7 +229,7 @@ public final class FaultSuite {
             case STALL_METERING -> stallMetering(victim, probe, report);
             case RESTART_BROKER -> restartBroker();
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
-            case KILL_WORKER -> killWorker(gateway);
+            case KILL_WORKER -> killWorkerTwice(gateway);
         };
     }
 
@@ -320,6 +325,14 @@ public final class FaultSuite {
                 : "(no restore seen)") + ", restarted", restoring && restored);
     }
 
+    /** Both windows of a worker crash: with a charge in flight, and just after its outcome was published. */
+    private Injection killWorkerTwice(GatewaySimulator gateway) {
+        Injection inFlight = killWorker(gateway);
+        Injection afterCommit = killWorkerAfterACommit();
+        return new Injection(inFlight.what() + "; " + afterCommit.what(),
+                inFlight.asIntended() && afterCommit.asIntended());
+    }
+
     private Injection killWorker(GatewaySimulator gateway) {
         boolean inFlight = awaitCondition(Duration.ofSeconds(20), () -> {
             pause(Duration.ofMillis(5));
@@ -329,6 +342,54 @@ public final class FaultSuite {
         worker.start();
         return new Injection("worker SIGKILLed " + (inFlight ? "with a charge in flight at the gateway"
                 : "(no charge in flight)") + ", restarted", inFlight);
+    }
+
+    /**
+     * Re-sends a request id that succeeded with another amount, and SIGKILLs the worker within milliseconds after the
+     * transaction carrying its refusal commits (the worker logs each request it published right after the commit):
+     * the refusal, and the results committed with it, must not be published again by the restarted worker.
+     */
+    private Injection killWorkerAfterACommit() {
+        long mark = worker.logSize();
+        Optional<String> reused = reuseARequestId();
+        String published = "recharge outputs published requestId='" + reused.orElse("");
+        boolean committed = awaitCondition(Duration.ofSeconds(60), () -> {
+            pause(Duration.ofMillis(2));
+            return worker.countSince(mark, published) > 0;
+        });
+        worker.kill();
+        worker.start();
+        return new Injection("worker SIGKILLed " + (committed ? "just after a commit" : "(no commit seen in 60 s)")
+                + reused.map(id -> " with the refusal of reused " + id).orElse(" (no request id to reuse)")
+                + ", restarted", committed && reused.isPresent());
+    }
+
+    /** Sends a request id that succeeded again with another amount (one not reused yet): it must be refused. */
+    private Optional<String> reuseARequestId() {
+        Set<String> succeeded = new HashSet<>();
+        TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).forEach(record -> {
+            PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer()
+                    .deserialize(Topics.PAYMENT_RESULTS.name(), record.value());
+            if (result.getStatus() == PaymentStatus.SUCCEEDED) {
+                succeeded.add(result.getRequestId());
+            }
+        });
+        Optional<RechargeRequest> original = TopicReader.readCommitted(bootstrap, Topics.RECHARGE_REQUESTS.name())
+                .stream().map(record -> Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
+                        .deserialize(Topics.RECHARGE_REQUESTS.name(), record.value()))
+                .filter(request -> succeeded.contains(request.getRequestId())
+                        && !forged.containsKey(request.getRequestId()))
+                .max(Comparator.comparing(RechargeRequest::getRequestedAt));
+        original.ifPresent(request -> {
+            RechargeRequest reused = RechargeRequest.newBuilder(request)
+                    .setAmountCents(request.getAmountCents() + 100).build();
+            forged.put(reused.getRequestId(), reused.getAmountCents());
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                send(producer, Topics.RECHARGE_REQUESTS.name(), reused.getAccountId(), Topics.RECHARGE_REQUESTS
+                        .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused));
+            }
+        });
+        return original.map(RechargeRequest::getRequestId);
     }
 
     /**
@@ -357,7 +418,8 @@ public final class FaultSuite {
         TopicReader.readCommitted(bootstrap, Topics.RECHARGE_REQUESTS.name()).stream()
                 .map(record -> Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
                         .deserialize(Topics.RECHARGE_REQUESTS.name(), record.value()))
-                .filter(request -> succeeded.containsKey(request.getRequestId()))
+                .filter(request -> succeeded.containsKey(request.getRequestId())
+                        && !forged.containsKey(request.getRequestId()))
                 .min(Comparator.comparing(RechargeRequest::getRequestId))
                 .ifPresent(request -> {
                     RechargeRequest reused = RechargeRequest.newBuilder(request)

@@ -81,6 +81,7 @@ final class FaultVerifier {
         balances(delivered, uncertain, charges, ledger, balances, report);
         rollups(delivered, report);
         recharges(requests, results, receipts, charges, forged, report);
+        publishedOnce(receipts, notifications, report);
         cards(charges, report);
         pauses(statuses, notifications, results, balances, report);
     }
@@ -274,6 +275,25 @@ final class FaultVerifier {
                     forgedCharged.isEmpty() && forgedNotRefused.isEmpty(), "charged: " + forgedCharged
                             + ", no FAILED result for it: " + forgedNotRefused);
         }
+    }
+
+    /**
+     * Issue 15: a worker killed just after a commit must not publish a receipt or a notice again; the ids are
+     * deterministic, so a repeat shows as an id seen twice (the metering topology's notices are held to it too).
+     */
+    private void publishedOnce(List<Receipt> receipts, List<BillingNotification> notifications,
+                               FaultReport report) {
+        List<String> receiptsTwice = twice(receipts.stream().map(Receipt::getReceiptId).toList());
+        List<String> noticesTwice = twice(notifications.stream().map(BillingNotification::getNotificationId).toList());
+        report.figure("receipts or notices published more than once", receiptsTwice.size() + noticesTwice.size());
+        report.check("every receipt id and every notification id once on receipts and billing-notifications",
+                receiptsTwice.isEmpty() && noticesTwice.isEmpty(), "receipts " + first(receiptsTwice) + ", notices "
+                        + first(noticesTwice));
+    }
+
+    private static List<String> twice(List<String> ids) {
+        return ids.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())).entrySet()
+                .stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).sorted().toList();
     }
 
     private void cards(List<Charge> charges, FaultReport report) {
