@@ -21,6 +21,12 @@ import picocli.CommandLine.Option;
         subcommands = {MeteringApp.Describe.class, ReplayUnpricedCommand.class})
 public final class MeteringApp implements Callable<Integer> {
 
+    /**
+     * The exit code after the stall watchdog stopped the instance (sysexits' EX_TEMPFAIL): a supervisor restarts
+     * it, with fresh clients and a fresh group membership.
+     */
+    public static final int EXIT_STUCK = 75;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with configuration keys.")
     Path configFile;
 
@@ -51,6 +57,9 @@ public final class MeteringApp implements Callable<Integer> {
         MeteringService service = new MeteringService(config());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "metering-shutdown"));
         service.start().awaitStopped();
+        if (service.stoppedStuck()) {
+            return EXIT_STUCK;
+        }
         return service.state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 
