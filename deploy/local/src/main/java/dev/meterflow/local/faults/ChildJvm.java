@@ -204,6 +204,21 @@ public final class ChildJvm {
         }
     }
 
+    /** The last line of the log that contains {@code text}, or an empty string. */
+    public String lastLineWith(String text) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (all.get(i).contains(text)) {
+                    return all.get(i);
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
     /** The last lines of the log. */
     public String tail(int lines) {
         try {
