@@ -9,7 +9,7 @@ import java.util.List;
  * are (issue 17: a restore stuck after a broker restart was only seen with a second pipeline running beside the
  * suite). Bounded: the threads are daemons and stop by themselves at the deadline if nobody closes them first.
  */
-final class CpuLoad implements AutoCloseable {
+public final class CpuLoad implements AutoCloseable {
 
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopped;
@@ -24,13 +24,13 @@ final class CpuLoad implements AutoCloseable {
     }
 
     /** Starts {@code threadCount} busy threads (none for 0) that stop at the latest after {@code atMost}. */
-    static CpuLoad start(int threadCount, Duration atMost) {
+    public static CpuLoad start(int threadCount, Duration atMost) {
         CpuLoad load = new CpuLoad(threadCount, atMost);
         load.threads.forEach(Thread::start);
         return load;
     }
 
-    int threads() {
+    public int threads() {
         return threads.size();
     }
 
