@@ -1,6 +1,7 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.health.ChangelogDiagnosis;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,8 +50,9 @@ public final class MeteringService implements AutoCloseable {
         });
         RestoreTracker restores = new RestoreTracker(taskOfChangelog(topology.describe()));
         streams.setGlobalStateRestoreListener(restores);
-        this.watchdog = new StallWatchdog(streams, restores, readiness, config.stallTimeout(), Clock.systemUTC(),
-                () -> new Thread(this::close, "metering-stall-close").start());
+        ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
+        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
+                Clock.systemUTC(), () -> new Thread(this::close, "metering-stall-close").start());
     }
 
     public MeteringService start() {

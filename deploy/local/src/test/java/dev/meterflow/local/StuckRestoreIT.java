@@ -103,7 +103,10 @@ class StuckRestoreIT {
         assertThat(metering.readiness().ready()).isFalse();
         assertThat(metering.readiness().stuckReason()).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("task=1_0", "store='account-state-store'", "changelog=" + changelog + "-0",
-                        "noProgressFor="));
+                        "noProgressFor=")
+                // and what the broker says: the open transaction holding the changelog's last stable offset
+                .containsPattern("changelog=" + changelog + "-0 lastStableOffset=\\d+ endOffset=\\d+ "
+                        + "openTransactions=\\[producerId=\\d+ epoch=\\d+ startOffset=\\d+"));
 
         // and the app, run as a supervisor runs it, exits with the code that asks for a restart
         CompletableFuture<Integer> app = CompletableFuture.supplyAsync(() -> new CommandLine(new MeteringApp())

@@ -3,6 +3,7 @@ package dev.meterflow.metering.health;
 import dev.meterflow.metering.health.StallDetector.Restore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +30,10 @@ public final class RestoreTracker implements StateRestoreListener {
 
     public List<Restore> restoring() {
         return List.copyOf(restoring.values());
+    }
+
+    public Set<TopicPartition> restoringChangelogs() {
+        return Set.copyOf(restoring.keySet());
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks at the instance every few seconds and, when {@link StallDetector} finds it stuck, logs one ERROR naming
- * the tasks and stores, marks it not ready and hands over to {@code onStall} (the service closes, the app exits
+ * the tasks and stores (and what the broker says about the changelogs still restoring), marks it not ready and hands over to {@code onStall} (the service closes, the app exits
  * for its supervisor to restart it). It fires once.
  */
 public final class StallWatchdog implements AutoCloseable {
@@ -30,6 +30,7 @@ public final class StallWatchdog implements AutoCloseable {
     private final KafkaStreams streams;
     private final RestoreTracker restores;
     private final Readiness readiness;
+    private final ChangelogDiagnosis diagnosis;
     private final Duration limit;
     private final Clock clock;
     private final Runnable onStall;
@@ -40,11 +41,12 @@ public final class StallWatchdog implements AutoCloseable {
     });
     private Progress progress;
 
-    public StallWatchdog(KafkaStreams streams, RestoreTracker restores, Readiness readiness, Duration limit,
-            Clock clock, Runnable onStall) {
+    public StallWatchdog(KafkaStreams streams, RestoreTracker restores, Readiness readiness,
+            ChangelogDiagnosis diagnosis, Duration limit, Clock clock, Runnable onStall) {
         this.streams = streams;
         this.restores = restores;
         this.readiness = readiness;
+        this.diagnosis = diagnosis;
         this.limit = limit;
         this.clock = clock;
         this.onStall = onStall;
@@ -60,9 +62,10 @@ public final class StallWatchdog implements AutoCloseable {
             progress = StallDetector.track(progress, observe());
             Optional<String> stall = StallDetector.stall(progress, limit);
             if (stall.isPresent()) {
+                String broker = diagnosis.describe(restores.restoringChangelogs());
                 log.error("metering stuck: nothing moved for meterflow.stall-timeout={}; not ready, stopping to be "
-                        + "restarted {}", limit, stall.get());
-                readiness.stuck(stall.get());
+                        + "restarted {} broker=[{}]", limit, stall.get(), broker);
+                readiness.stuck(stall.get() + " broker=[" + broker + "]");
                 timer.shutdown();
                 onStall.run();
             }
