@@ -229,7 +229,10 @@ public final class FaultSuite {
                 report.check("cycle " + cycle + " (" + fault + ") caught up within " + CATCH_UP.toMinutes() + " min",
                         false, "lag usage-events " + ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name())
                                 + ", recharge-requests " + ConsumerLag.of(admin, WORKER_GROUP,
-                                Topics.RECHARGE_REQUESTS.name()));
+                                Topics.RECHARGE_REQUESTS.name())
+                                // the coordinators' view: an empty list beside a stuck restore means a
+                                // transaction open on a partition that no coordinator knows of (issue 17)
+                                + ", unfinished transactions " + probe.unfinishedTransactions());
             }
         }
     }
