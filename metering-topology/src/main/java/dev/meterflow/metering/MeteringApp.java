@@ -22,9 +22,16 @@ import picocli.CommandLine.ScopeType;
                 + "pauses and resumes accounts.", "",
                 "Configuration: defaults, then --config FILE, then environment variables, then the options "
                         + "(before or after a sub-command).",
-                "Exit code: 0 stopped cleanly, 1 failed, 2 configuration or start-up check failed."},
+                "Exit code: 0 stopped cleanly, 1 failed, 2 configuration or start-up check failed, 75 stopped by the stall "
+                        + "watchdog (restart it)."},
         subcommands = {MeteringApp.Describe.class, ReplayUnpricedCommand.class})
 public final class MeteringApp implements Callable<Integer> {
+
+    /**
+     * The exit code after the stall watchdog stopped the instance (sysexits' EX_TEMPFAIL): a supervisor restarts
+     * it, with fresh clients and a fresh group membership.
+     */
+    public static final int EXIT_STUCK = 75;
 
     @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT,
             paramLabel = "FILE", description = "Properties file with configuration keys.")
@@ -68,6 +75,9 @@ public final class MeteringApp implements Callable<Integer> {
             return 0;
         }
         service.start().awaitStopped();
+        if (service.stoppedStuck()) {
+            return EXIT_STUCK;
+        }
         return service.state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 

@@ -1,44 +1,76 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.health.ChangelogDiagnosis;
+import dev.meterflow.metering.health.Readiness;
+import dev.meterflow.metering.health.RestoreTracker;
+import dev.meterflow.metering.health.StallWatchdog;
 import dev.meterflow.metering.topology.MeteringTopology;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running metering topology: Kafka Streams with the bounded thread replacement and a clean close. */
+/**
+ * The running metering topology: Kafka Streams with the bounded thread replacement, the stall watchdog, a
+ * readiness flag and a clean close.
+ */
 public final class MeteringService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MeteringService.class);
 
     private final MeteringConfig config;
     private final KafkaStreams streams;
+    private final Readiness readiness = new Readiness();
+    private final StallWatchdog watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public MeteringService(MeteringConfig config) {
         this.config = config;
-        this.streams = new KafkaStreams(MeteringTopology.build(config), config.streamsProperties());
+        Topology topology = MeteringTopology.build(config);
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.maxThreadReplacements()));
         streams.setStateListener((newState, oldState) -> {
             log.info("metering state {} -> {}", oldState, newState);
+            readiness.running(newState == KafkaStreams.State.RUNNING);
             if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
                 stopped.countDown();
             }
         });
-        streams.setGlobalStateRestoreListener(new RestoreProgress());
+        RestoreTracker restores = new RestoreTracker(taskOfChangelog(topology.describe()));
+        streams.setGlobalStateRestoreListener(restores);
+        ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
+        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
+                Clock.systemUTC(), () -> new Thread(this::close, "metering-stall-close").start());
     }
 
     public MeteringService start() {
         log.info("starting metering application.id='{}' bootstrap.servers='{}'",
                 config.get(MeteringConfig.APPLICATION_ID), config.get(MeteringConfig.BOOTSTRAP_SERVERS));
         streams.start();
+        watchdog.start();
         return this;
+    }
+
+    /** Not ready while out of RUNNING, and for good once the watchdog has found the instance stuck. */
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The instance stopped because the watchdog found it stuck: the app exits with {@code EXIT_STUCK}. */
+    public boolean stoppedStuck() {
+        return readiness.stuckReason().isPresent();
     }
 
     public KafkaStreams.State state() {
@@ -62,30 +94,29 @@ public final class MeteringService implements AutoCloseable {
     @Override
     public void close() {
         log.info("closing metering timeout={}", config.shutdownTimeout());
+        watchdog.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(config.shutdownTimeout()));
         stopped.countDown();
     }
 
     /**
-     * Says when a store starts and ends restoring from its changelog: after a crash or a wiped state directory
-     * an instance can spend minutes here before it processes anything, and an operator should see why.
+     * The task that owns a changelog partition, for the watchdog's report: a store's changelog partition p belongs
+     * to task {@code <sub-topology>_p}; the global store's source topic to the global thread.
      */
-    private static final class RestoreProgress implements StateRestoreListener {
-
-        @Override
-        public void onRestoreStart(TopicPartition changelog, String store, long startingOffset, long endingOffset) {
-            log.info("restore started store='{}' changelog={} records={}", store, changelog,
-                    endingOffset - startingOffset);
-        }
-
-        @Override
-        public void onBatchRestored(TopicPartition changelog, String store, long batchEndOffset, long numRestored) {
-        }
-
-        @Override
-        public void onRestoreEnd(TopicPartition changelog, String store, long totalRestored) {
-            log.info("restore finished store='{}' changelog={} records={}", store, changelog, totalRestored);
-        }
+    private Function<TopicPartition, String> taskOfChangelog(TopologyDescription description) {
+        Map<String, Integer> subtopologyOfStore = new HashMap<>();
+        description.subtopologies().forEach(subtopology -> subtopology.nodes().stream()
+                .filter(node -> node instanceof TopologyDescription.Processor)
+                .flatMap(node -> ((TopologyDescription.Processor) node).stores().stream())
+                .forEach(store -> subtopologyOfStore.put(store, subtopology.id())));
+        String prefix = config.get(MeteringConfig.APPLICATION_ID) + "-";
+        return changelog -> {
+            String topic = changelog.topic();
+            String store = topic.startsWith(prefix) && topic.endsWith("-changelog")
+                    ? topic.substring(prefix.length(), topic.length() - "-changelog".length()) : null;
+            Integer subtopology = subtopologyOfStore.get(store);
+            return subtopology == null ? "global" : subtopology + "_" + changelog.partition();
+        };
     }
 }

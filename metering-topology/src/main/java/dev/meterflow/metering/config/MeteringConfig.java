@@ -53,10 +53,14 @@ public final class MeteringConfig {
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) may take.");
 
+    public static final Key STALL_TIMEOUT = Key.of("meterflow.stall-timeout", "PT5M",
+            "How long the instance may restore, stay out of RUNNING or leave input unprocessed without any progress "
+                    + "before it logs an ERROR, reports not ready and exits with code 75 for its supervisor to restart it.");
+
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, SHUTDOWN_TIMEOUT);
+            MAX_THREAD_REPLACEMENTS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -74,6 +78,9 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(BACKOFF_CHECK_INTERVAL.name() + " must be above zero");
         }
         shutdownTimeout();
+        if (stallTimeout().isZero() || stallTimeout().isNegative()) {
+            throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
+        }
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
             throw new AppConfig.ConfigException(DEDUP_RETENTION.name() + " must be at least P"
                     + MIN_DEDUP_RETENTION.toDays() + "D (the contract's dedup horizon), was " + get(DEDUP_RETENTION));
@@ -133,6 +140,10 @@ public final class MeteringConfig {
 
     public Duration shutdownTimeout() {
         return config.duration(SHUTDOWN_TIMEOUT);
+    }
+
+    public Duration stallTimeout() {
+        return config.duration(STALL_TIMEOUT);
     }
 
     /**

@@ -27,6 +27,7 @@ class MeteringConfigTest {
         assertThat(config.dedupRetention()).isEqualTo(Duration.ofDays(36));
         assertThat(config.declineBackoff()).isEqualTo(Duration.ofHours(24));
         assertThat(config.maxThreadReplacements()).isEqualTo(3);
+        assertThat(config.stallTimeout()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
@@ -85,6 +86,16 @@ class MeteringConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessageContaining("meterflow.dedup.retention")
                 .hasMessageContaining("P35D");
+    }
+
+    @Test
+    void shouldRefuseAStallTimeoutOfZeroWhichWouldStopEveryInstanceAtOnce() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.stall-timeout", "PT0S");
+
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.stall-timeout must be above zero, was PT0S");
     }
 
     @Test

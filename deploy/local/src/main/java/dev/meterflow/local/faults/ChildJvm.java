@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,11 @@ public final class ChildJvm {
 
     public synchronized long pid() {
         return process == null ? -1 : process.pid();
+    }
+
+    /** The exit code once the process has ended by itself or been stopped; empty while it runs. */
+    public synchronized OptionalInt exitCode() {
+        return process == null || process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
     /** Fails, with the end of the child's log, if it is not running (it could not start, or it died). */
@@ -195,6 +201,21 @@ public final class ChildJvm {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
+        }
+    }
+
+    /** The last line of the log that contains {@code text}, or an empty string. */
+    public String lastLineWith(String text) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (all.get(i).contains(text)) {
+                    return all.get(i);
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }
 

@@ -81,7 +81,7 @@ public final class FaultSuite {
         KILL_METERING,
         /** SIGSTOP a metering instance past its session timeout until its tasks have moved; SIGCONT (a zombie). */
         STALL_METERING,
-        /** SIGKILL the broker while usage flows; start it again on the same data. */
+        /** SIGKILL the broker while usage flows; start it again on the same data (repeatedly, if asked). */
         RESTART_BROKER,
         /** Wipe a metering instance's state, kill it while it restores, and again just after it restored. */
         CRASH_DURING_RESTORE,
@@ -92,13 +92,19 @@ public final class FaultSuite {
         KILL_WORKER
     }
 
-    /** How a run is sized. */
+    /**
+     * How a run is sized. {@code loadThreads} busy threads run beside the pipeline for the whole run (0: none);
+     * {@code brokerRestarts} is how many times in a row a {@code RESTART_BROKER} cycle kills and restarts the broker,
+     * each time while the metering instances restore what the previous restart made them re-initialise.
+     */
     public record Options(int cycles, int eventsPerCycle, int accounts, int ratePerSecond, int partitions,
-                          Path dataDir, long seed, List<Fault> faults, Duration settleTimeout) {
+                          Path dataDir, long seed, List<Fault> faults, Duration settleTimeout, int loadThreads,
+                          int brokerRestarts) {
         public Options {
-            if (cycles < 1 || eventsPerCycle < 10 || accounts < Payer.values().length || ratePerSecond < 1) {
+            if (cycles < 1 || eventsPerCycle < 10 || accounts < Payer.values().length || ratePerSecond < 1
+                    || loadThreads < 0 || brokerRestarts < 1) {
                 throw new IllegalArgumentException("need cycles >= 1, events per cycle >= 10, accounts >= "
-                        + Payer.values().length + " (one of each payer), rate >= 1");
+                        + Payer.values().length + " (one of each payer), rate >= 1, load >= 0, broker restarts >= 1");
             }
             faults = List.copyOf(faults);
             if (faults.isEmpty()) {
@@ -112,6 +118,13 @@ public final class FaultSuite {
     static final int MAX_SOFT_DECLINES_PER_DAY = 2;
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
+    /**
+     * The metering instances' stall watchdog: short enough that a stuck instance exits (code 75) and is restarted
+     * well within {@link #CATCH_UP}, long enough for a restore on a loaded machine to show progress.
+     */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** A bound on the CPU load, whatever happens to the run: the busy threads stop by themselves after it. */
+    private static final Duration MAX_LOAD = Duration.ofHours(3);
     /** What a metering instance logs when Kafka refuses a zombie's transactional write or commit. */
     private static final List<String> ZOMBIE_FENCED = List.of("ProducerFencedException",
             "InvalidProducerEpochException", "TaskMigratedException");
@@ -144,9 +157,10 @@ public final class FaultSuite {
         Workload workload = new Workload(options.accounts(), options.seed(), startedAt);
         broker = new ChildJvm("broker", EmbeddedKafkaMain.class.getName(),
                 List.of(dataDir.resolve("kafka").toString()), Map.of(), logDir.resolve("broker.log"), "768m");
-        try {
+        try (CpuLoad load = CpuLoad.start(options.loadThreads(), MAX_LOAD)) {
             startBroker();
-            out.printf("fault suite: broker %s (own process, pid %d), data in %s%n", bootstrap, broker.pid(), dataDir);
+            out.printf("fault suite: broker %s (own process, pid %d), data in %s%s%n", bootstrap, broker.pid(), dataDir,
+                    load.threads() == 0 ? "" : "; " + load.threads() + " busy threads load the machine beside it");
             SimulatorSettings gatewaySettings = SimulatorSettings.defaults().toBuilder().latencyMs(100)
                     .timeoutAfterChargeMs(2_500).timeoutAfterChargePaymentMethods(Set.copyOf(workload.slowCards()))
                     .seed(options.seed()).build();
@@ -192,6 +206,14 @@ public final class FaultSuite {
         for (int cycle = 1; cycle <= options.cycles(); cycle++) {
             Fault fault = options.faults().get((cycle - 1) % options.faults().size());
             long start = System.nanoTime();
+            if (fault == Fault.KILL_METERING) {
+                // on a loaded machine a just-started instance may not hold tasks yet: no transaction of its to kill in
+                String victim = victim(cycle).name();
+                awaitCondition(Duration.ofMinutes(2), () -> {
+                    pause(Duration.ofMillis(250));
+                    return !probe.ledgerPartitionsOf(APPLICATION_ID, victim).isEmpty();
+                });
+            }
             List<Send> sends = workload.cycle(options.eventsPerCycle());
             UsageSender sender = new UsageSender(producer, sends, options.ratePerSecond(), delivered::add,
                     failed -> uncertain.add(failed.eventId()));
@@ -202,7 +224,7 @@ public final class FaultSuite {
             sending.join();
             report.injected(fault.name(), injection.asIntended(), "cycle " + cycle + " " + fault + ": "
                     + injection.what());
-            boolean caughtUp = awaitCaughtUp(admin, gateway, CATCH_UP);
+            boolean caughtUp = awaitCaughtUp(admin, gateway, CATCH_UP, report);
             String alive = restartDead(report, cycle);
             report.cycleRun();
             long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
@@ -212,7 +234,10 @@ public final class FaultSuite {
                 report.check("cycle " + cycle + " (" + fault + ") caught up within " + CATCH_UP.toMinutes() + " min",
                         false, "lag usage-events " + ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name())
                                 + ", recharge-requests " + ConsumerLag.of(admin, WORKER_GROUP,
-                                Topics.RECHARGE_REQUESTS.name()));
+                                Topics.RECHARGE_REQUESTS.name())
+                                // the coordinators' view: an empty list beside a stuck restore means a
+                                // transaction open on a partition that no coordinator knows of (issue 17)
+                                + ", unfinished transactions " + probe.unfinishedTransactions());
             }
         }
     }
@@ -223,14 +248,18 @@ public final class FaultSuite {
 
     private Injection inject(Fault fault, int cycle, ClusterProbe probe, GatewaySimulator gateway,
                              FaultReport report) {
-        ChildJvm victim = metering.get(cycle % metering.size());
+        ChildJvm victim = victim(cycle);
         return switch (fault) {
             case KILL_METERING -> killMetering(victim, probe);
             case STALL_METERING -> stallMetering(victim, probe, report);
-            case RESTART_BROKER -> restartBroker();
+            case RESTART_BROKER -> restartBroker(options.brokerRestarts());
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
             case KILL_WORKER -> killWorkerTwice(gateway);
         };
+    }
+
+    private ChildJvm victim(int cycle) {
+        return metering.get(cycle % metering.size());
     }
 
     /**
@@ -293,12 +322,42 @@ public final class FaultSuite {
                 moved);
     }
 
-    private Injection restartBroker() {
-        long start = System.nanoTime();
-        broker.kill();
-        startBroker();
-        return new Injection("broker SIGKILLed and started again on its data in "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms", true);
+    /**
+     * Kills and restarts the broker {@code times} times in a row; after each restart but the last, waits (up to 30 s)
+     * until a metering instance restores a store, so the next kill lands during the restore (issue 17).
+     */
+    private Injection restartBroker(int times) {
+        List<Long> took = new ArrayList<>();
+        int duringRestore = 0;
+        for (int i = 1; i <= times; i++) {
+            List<Long> marks = metering.stream().map(ChildJvm::logSize).toList();
+            long start = System.nanoTime();
+            broker.kill();
+            startBroker();
+            took.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            if (i < times && awaitCondition(Duration.ofSeconds(30), () -> {
+                pause(Duration.ofMillis(20));
+                return restoring(marks);
+            })) {
+                duringRestore++;
+            }
+        }
+        String what = times == 1 ? "broker SIGKILLed and started again on its data in " + took.get(0) + " ms"
+                : "broker SIGKILLed and started again on its data " + times + " times in a row, " + duringRestore
+                        + " of the next kills while a metering instance restored (ms each " + took + ")";
+        return new Injection(what, times == 1 || duringRestore > 0);
+    }
+
+    /** Whether a metering instance has started a restore since its log was at {@code marks} and not finished it. */
+    private boolean restoring(List<Long> marks) {
+        for (int i = 0; i < metering.size(); i++) {
+            ChildJvm instance = metering.get(i);
+            if (instance.countSince(marks.get(i), "restore started")
+                    > instance.countSince(marks.get(i), "restore finished")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Injection crashDuringRestore(ChildJvm victim) {
@@ -406,7 +465,7 @@ public final class FaultSuite {
                                 workload.settingsWithReplacementCard(account, now)));
             }
         }
-        awaitCaughtUp(admin, gateway, CATCH_UP);
+        awaitCaughtUp(admin, gateway, CATCH_UP, report);
         Map<String, PaymentResult> succeeded = new HashMap<>();
         TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).forEach(record -> {
             PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer()
@@ -429,7 +488,7 @@ public final class FaultSuite {
                             .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused));
                 });
         producer.flush();
-        boolean settled = awaitCaughtUp(admin, gateway, options.settleTimeout());
+        boolean settled = awaitCaughtUp(admin, gateway, options.settleTimeout(), report);
         report.check("the pipeline settled within " + options.settleTimeout().toSeconds() + " s after the last "
                 + "cycle", settled, "still lagging: usage-events " + ConsumerLag.of(admin, APPLICATION_ID,
                 Topics.USAGE_EVENTS.name()) + ", payment-results " + ConsumerLag.of(admin, APPLICATION_ID,
@@ -493,10 +552,11 @@ public final class FaultSuite {
     }
 
     /** Waits until the metering group and the worker have consumed everything and no charge is at the gateway. */
-    private boolean awaitCaughtUp(Admin admin, GatewaySimulator gateway, Duration timeout) {
+    private boolean awaitCaughtUp(Admin admin, GatewaySimulator gateway, Duration timeout, FaultReport report) {
         AtomicInteger quiet = new AtomicInteger();
         return awaitCondition(timeout, () -> {
             pause(Duration.ofMillis(500));
+            restartStuckMetering(report);
             boolean idle = ConsumerLag.of(admin, APPLICATION_ID, Topics.USAGE_EVENTS.name()) == 0
                     && ConsumerLag.of(admin, APPLICATION_ID, Topics.PAYMENT_RESULTS.name()) == 0
                     && ConsumerLag.of(admin, APPLICATION_ID, Topics.ACCOUNT_SETTINGS.name()) == 0
@@ -510,8 +570,24 @@ public final class FaultSuite {
         });
     }
 
+    /**
+     * Acts as the metering instances' supervisor: one whose stall watchdog stopped it (exit 75) is started again at
+     * once and counted; the count is a finding to read (a stall happened), the restart is the designed recovery.
+     */
+    private void restartStuckMetering(FaultReport report) {
+        for (ChildJvm instance : metering) {
+            if (instance.exitCode().orElse(0) == MeteringApp.EXIT_STUCK) {
+                report.count("metering instances stopped by their stall watchdog (exit 75), restarted");
+                out.printf("       %s exited %d, its stall watchdog said: %s; restarted%n", instance.name(),
+                        MeteringApp.EXIT_STUCK, instance.lastLineWith("metering stuck"));
+                instance.start();
+            }
+        }
+    }
+
     /** An app that died on its own is a finding: recorded, and started again so the run can go on. */
     private String restartDead(FaultReport report, int cycle) {
+        restartStuckMetering(report);
         StringBuilder note = new StringBuilder();
         for (ChildJvm app : Stream.concat(metering.stream(), Stream.of(worker, broker)).toList()) {
             if (!app.isAlive()) {
@@ -585,6 +661,7 @@ public final class FaultSuite {
         config.setProperty("session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
         config.setProperty("heartbeat.interval.ms", "1500");
         config.setProperty("meterflow.shutdown-timeout", "PT20S");
+        config.setProperty("meterflow.stall-timeout", STALL_TIMEOUT.toString());
         // every instance may take any task whatever its restore lag, so a wiped instance gets active tasks to restore
         config.setProperty("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
         Path file = writeConfig(name, config);

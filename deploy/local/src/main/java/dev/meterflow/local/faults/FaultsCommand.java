@@ -55,6 +55,16 @@ public final class FaultsCommand implements Callable<Integer> {
             description = "How long the pipeline may take to settle after the last cycle (default ${DEFAULT-VALUE}).")
     Duration settleTimeout;
 
+    @Option(names = "--load", defaultValue = "0", paramLabel = "THREADS",
+            description = "Busy threads beside the pipeline for the whole run, to run it on a loaded machine; they "
+                    + "stop by themselves after 3 hours at the latest (default ${DEFAULT-VALUE}: none).")
+    int loadThreads;
+
+    @Option(names = "--broker-restarts", defaultValue = "1", paramLabel = "N",
+            description = "Times in a row each RESTART_BROKER cycle kills and restarts the broker, the next kill "
+                    + "while the metering instances restore (default ${DEFAULT-VALUE}).")
+    int brokerRestarts;
+
     @Option(names = "--data-dir", defaultValue = "data/faults",
             description = "Broker data, state, configs and logs of the processes (wiped first; "
                     + "default ${DEFAULT-VALUE}).")
@@ -68,7 +78,7 @@ public final class FaultsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FaultSuite.Options options = new FaultSuite.Options(cycles, eventsPerCycle, accounts, rate, partitions,
-                dataDir, seed, faults, settleTimeout);
+                dataDir, seed, faults, settleTimeout, loadThreads, brokerRestarts);
         FaultReport report;
         try {
             report = new FaultSuite(options, System.out).run();
@@ -80,7 +90,8 @@ public final class FaultsCommand implements Callable<Integer> {
         report.print(System.out);
         if (figuresFile != null) {
             String settings = String.format("--cycles %d --events-per-cycle %d --accounts %d --rate %d --partitions %d"
-                    + " --seed %d", cycles, eventsPerCycle, accounts, rate, partitions, seed);
+                    + " --seed %d --load %d --broker-restarts %d", cycles, eventsPerCycle, accounts, rate, partitions,
+                    seed, loadThreads, brokerRestarts);
             writeFigures(figuresFile, report.markdown(machine(), settings));
             System.out.println("figures written to " + figuresFile);
         }
