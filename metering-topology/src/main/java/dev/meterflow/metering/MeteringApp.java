@@ -22,8 +22,8 @@ import picocli.CommandLine.ScopeType;
                 + "pauses and resumes accounts.", "",
                 "Configuration: defaults, then --config FILE, then environment variables, then the options "
                         + "(before or after a sub-command).",
-                "Exit code: 0 stopped cleanly, 1 failed, 2 configuration or start-up check failed, 75 stopped by the stall "
-                        + "watchdog (restart it)."},
+                "Exit code: 0 stopped cleanly, 1 failed, 2 configuration or start-up check failed, "
+                        + "75 stopped by the stall watchdog (restart it)."},
         subcommands = {MeteringApp.Describe.class, ReplayUnpricedCommand.class})
 public final class MeteringApp implements Callable<Integer> {
 
