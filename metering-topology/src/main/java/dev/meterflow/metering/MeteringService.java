@@ -1,7 +1,9 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.topology.MeteringTopology;
+import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +21,14 @@ public final class MeteringService implements AutoCloseable {
 
     private final MeteringConfig config;
     private final KafkaStreams streams;
+    private final DeadLetterProducer refusedReferenceRecords;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public MeteringService(MeteringConfig config) {
         this.config = config;
-        this.streams = new KafkaStreams(MeteringTopology.build(config), config.streamsProperties());
+        this.refusedReferenceRecords = new DeadLetterProducer(Topics.METERING_DLQ.name(), config.clientProperties());
+        this.streams = new KafkaStreams(MeteringTopology.build(config, refusedReferenceRecords),
+                config.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.maxThreadReplacements()));
         streams.setStateListener((newState, oldState) -> {
             log.info("metering state {} -> {}", oldState, newState);
@@ -64,6 +69,7 @@ public final class MeteringService implements AutoCloseable {
         log.info("closing metering timeout={}", config.shutdownTimeout());
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(config.shutdownTimeout()));
+        refusedReferenceRecords.close();
         stopped.countDown();
     }
 
