@@ -119,9 +119,11 @@ public final class SettingsRules {
             return Optional.empty();
         }
         boolean topUp = policy.getMode() == AutoRechargeMode.TOP_UP_TO_TARGET;
+        // a top-up charges target - balance, positive whenever it is due (the balance is under the threshold,
+        // which is at most the target); a target of $0 pays back a debt. A fixed amount is charged as it is.
         long amount = topUp ? policy.getTargetMicros() : policy.getAmountMicros();
         String what = topUp ? "recharge-to target" : "recharge amount";
-        if (amount <= 0) {
+        if (topUp ? amount < 0 : amount <= 0) {
             return refuse(Reason.AMOUNT_NOT_POSITIVE, "The " + what + " must be above $0.00.");
         }
         if (amount > maxRechargeMicros) {

@@ -59,6 +59,13 @@ class SettingsRulesTest {
     }
 
     @Test
+    void shouldAcceptATopUpToZeroThatPaysBackADebt() {
+        assertThat(reason(settings().setAutoRecharge(topUp(0, 0)).build())).isEmpty();
+        assertThat(reason(settings().setAutoRecharge(topUp(0, -dollars(1))).build()))
+                .contains(Reason.AMOUNT_NOT_POSITIVE);
+    }
+
+    @Test
     void shouldAcceptUnusableMethodsWhenAutoRechargeIsOff() {
         AutoRecharge off = topUp(dollars(15), dollars(50));
         off.setEnabled(false);
@@ -88,12 +95,12 @@ class SettingsRulesTest {
     @Test
     void shouldRefuseACardNumberInPlaceOfAToken() {
         PaymentMethodRef pasted = method("visa", PaymentMethodType.CARD);
-        pasted.setPaymentMethodId("4000 0000 0000 0002");
+        pasted.setPaymentMethodId("1234 5678 9012 3456");
         Optional<SettingsRefusal> refusal = SettingsRules.check(settings().setPaymentMethods(List.of(pasted)).build(),
                 CAP);
 
         assertThat(refusal).map(SettingsRefusal::reason).contains(Reason.INVALID_PAYMENT_METHOD);
-        assertThat(refusal.get().message()).doesNotContain("4000");
+        assertThat(refusal.get().message()).doesNotContain("1234");
     }
 
     @Test
