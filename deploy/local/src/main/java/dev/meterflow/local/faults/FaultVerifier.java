@@ -111,7 +111,7 @@ final class FaultVerifier {
         // record in is one source offset, however many dead letters name it
         long deadLetteredRecords = deadLettered.stream().map(FaultVerifier::source).distinct().count();
 
-        report.figure("records in (usage, and poison on every topic metering reads)", delivered.size());
+        report.figure("records in (usage, and poison on settings and rate cards)", delivered.size());
         report.figure("distinct events to debit", mustDebit.size());
         report.figure("re-deliveries (same event id, other offset)", redeliveries);
         report.figure("debited", debited.size());
@@ -387,7 +387,6 @@ final class FaultVerifier {
                 .toList();
     }
 
-    /** A usage event that must be debited once, whichever of its copies arrives first. */
     /** Where a dead letter's record came from: {@code topic-partition@offset}. */
     private static String source(ConsumerRecord<byte[], byte[]> deadLetter) {
         String source = header(deadLetter, "meterflow.source");
@@ -395,6 +394,7 @@ final class FaultVerifier {
                 + header(deadLetter, "__streams.errors.partition") + "@" + header(deadLetter, "__streams.errors.offset");
     }
 
+    /** A usage event that must be debited once, whichever of its copies arrives first. */
     private static boolean debits(Send send) {
         return send.kind() == Kind.DEBIT || send.kind() == Kind.REDELIVERY;
     }

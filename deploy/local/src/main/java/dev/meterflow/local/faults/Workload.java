@@ -184,9 +184,10 @@ final class Workload {
 
     /**
      * One of each kind of poison on usage-events: random bytes, truncated Avro, an unknown schema fingerprint, a null
-     * value; and on every other topic metering reads (issue 16): random bytes, a value of another type, and a null
-     * value where a tombstone means nothing. Rate-card poison goes under the plan's own key, so a refused card
-     * that replaced the good one would leave every later event unpriced.
+     * value; and random bytes and a value of another type on account-settings and rate-cards (issue 16). Rate-card
+     * poison goes under the plan's own key, so a refused card that replaced the good one would leave every later
+     * event unpriced. Not on payment-results: reconcile reads that topic and rightly reports an undecodable record
+     * there as a difference (BadRecordsEndToEndIT covers it).
      */
     private List<Send> poison() {
         List<Send> poison = new ArrayList<>(usagePoison());
@@ -196,9 +197,6 @@ final class Workload {
         poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), randomBytes(), id + "-settings-random",
                 Kind.POISON));
         poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), usage, id + "-settings-type", Kind.POISON));
-        poison.add(new Send(Topics.PAYMENT_RESULTS.name(), account.id(), randomBytes(), id + "-result-random",
-                Kind.POISON));
-        poison.add(new Send(Topics.PAYMENT_RESULTS.name(), account.id(), null, id + "-result-null", Kind.POISON));
         poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, randomBytes(), id + "-card-random", Kind.POISON));
         poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, usage, id + "-card-type", Kind.POISON));
         return poison;
