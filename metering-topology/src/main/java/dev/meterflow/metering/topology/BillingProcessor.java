@@ -19,8 +19,6 @@ import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.money.Money;
-import dev.meterflow.settings.SettingsRefusal;
-import dev.meterflow.settings.SettingsRules;
 import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -56,8 +54,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private static final int SETTINGS_CACHE_SIZE = 10_000;
 
     private final Ledger ledger;
-    private final Duration dedupRetention;
-    private final Limits limits;
+    private final BillingLimits limits;
     private final RatePlanCache ratePlans;
     /** Decoded settings of recently billed accounts: every write goes through this processor, which updates it. */
     private final Map<String, BillingSettings> settingsCache = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -75,20 +72,12 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, RateCard> rateCards;
     private MeteringMetrics metrics;
     private Parking parking;
+    private SettingsGate settingsGate;
 
-    BillingProcessor(Ledger ledger, Limits limits, RatePlanCache ratePlans) {
+    BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
-        this.dedupRetention = limits.dedupRetention();
         this.limits = limits;
         this.ratePlans = ratePlans;
-    }
-
-    /**
-     * @param maxUsageAmountMicros a usage event priced above it is parked {@code IMPLAUSIBLE_AMOUNT}
-     * @param maxRechargeMicros    settings recharging more than this at once are refused
-     */
-    record Limits(Duration dedupRetention, Duration backoffCheckInterval, long maxUsageAmountMicros,
-                  long maxRechargeMicros) {
     }
 
     @Override
@@ -101,6 +90,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
         this.metrics = new MeteringMetrics(context.metrics(), context.taskId());
         this.parking = new Parking(context);
+        this.settingsGate = new SettingsGate(limits.maxRechargeMicros(), parking, metrics);
         // a task re-initialised after an aborted transaction must not keep settings the abort rolled back
         settingsCache.clear();
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryAfterBackoffs);
@@ -199,14 +189,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             throw new IllegalArgumentException("account-settings record key '" + DeadLetters.boundedKey(accountId)
                     + "' differs from its accountId '" + DeadLetters.boundedKey(settings.getAccountId()) + "'");
         }
-        Optional<SettingsRefusal> refusal = SettingsRules.check(settings, limits.maxRechargeMicros());
-        if (refusal.isPresent()) {
-            // the previous settings stay in force; the page reads the refusal from account-settings-rejected
-            metrics.settingsRejected(refusal.get().reason().name());
-            log.warn("settings refused account='{}' reason={}: {}", accountId, refusal.get().reason(),
-                    refusal.get().message());
-            parking.park(record, settings, Topics.ACCOUNT_SETTINGS_REJECTED, MeteringTopology.REJECTED_SETTINGS_SINK,
-                    refusal.get().reason().name(), refusal.get().message());
+        if (!settingsGate.admits(record, settings)) {
             return;
         }
         settingsStore.put(accountId, settings);
@@ -363,7 +346,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     /** What was stored for this key within the dedup retention, or {@code null}. */
     private String remembered(String dedupKey) {
         long now = context.currentSystemTimeMs();
-        try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - dedupRetention.toMillis()), Long.MAX_VALUE)) {
+        try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - limits.dedupRetention().toMillis()), Long.MAX_VALUE)) {
             return hits.hasNext() ? hits.next().value : null;
         }
     }

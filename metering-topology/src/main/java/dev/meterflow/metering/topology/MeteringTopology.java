@@ -67,7 +67,7 @@ public final class MeteringTopology {
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
-        BillingProcessor.Limits limits = new BillingProcessor.Limits(dedupRetention, config.backoffCheckInterval(),
+        BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
                 config.maxUsageAmountMicros(), config.maxRechargeMicros());
         topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
