@@ -79,6 +79,25 @@ class DeadLetterHandlersTest {
         assertThat(header(reference.headers(), "__streams.errors.offset")).isEqualTo("42");
     }
 
+    @Test
+    void shouldParkARefusedGlobalRecordAsItIsOrAsAReference() {
+        byte[] small = "garbage".getBytes(StandardCharsets.UTF_8);
+        byte[] large = new byte[1_048_000];
+
+        ProducerRecord<byte[], byte[]> copy = DeadLetterProducer.deadLetter("metering-dlq", "rate-cards", 0, 7L,
+                "plan-pro".getBytes(StandardCharsets.UTF_8), small, "UNDECODABLE", "not Avro");
+        ProducerRecord<byte[], byte[]> reference = DeadLetterProducer.deadLetter("metering-dlq", "rate-cards", 0, 8L,
+                "plan-pro".getBytes(StandardCharsets.UTF_8), large, "UNDECODABLE", "not Avro");
+
+        assertThat(copy.value()).isEqualTo(small);
+        assertThat(header(copy.headers(), "meterflow.reason")).isEqualTo("UNDECODABLE");
+        assertThat(header(copy.headers(), "__streams.errors.topic")).isEqualTo("rate-cards");
+        assertThat(header(copy.headers(), DeadLetters.SOURCE_HEADER)).isEqualTo("rate-cards-0@7");
+        assertThat(reference.value()).isNull();
+        assertThat(header(reference.headers(), DeadLetters.SOURCE_HEADER)).isEqualTo("rate-cards-0@8");
+        assertThat(header(reference.headers(), DeadLetters.SIZE_HEADER)).isEqualTo("1048000");
+    }
+
     private static String header(Headers headers, String name) {
         return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
     }
