@@ -14,6 +14,9 @@ public final class BoundedThreadReplacement implements StreamsUncaughtExceptionH
 
     private static final Logger log = LoggerFactory.getLogger(BoundedThreadReplacement.class);
 
+    /** Kafka Streams names its global thread {@code <client id>-GlobalStreamThread}. */
+    static final String GLOBAL_THREAD = "GlobalStreamThread";
+
     private final int maxReplacements;
     private final AtomicInteger replacements = new AtomicInteger();
 
@@ -23,6 +26,12 @@ public final class BoundedThreadReplacement implements StreamsUncaughtExceptionH
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
+        if (Thread.currentThread().getName().contains(GLOBAL_THREAD)) {
+            // Kafka Streams cannot replace its global thread (issue 16: "GlobalStreamThread cannot be cast to
+            // StreamThread"); stopping the instance lets the process exit and be restarted
+            log.error("global stream thread failed; shutting this instance down", exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         int replaced = replacements.incrementAndGet();
         if (replaced <= maxReplacements) {
             log.error("stream thread failed; replacing it replacement={} max={}", replaced, maxReplacements, exception);

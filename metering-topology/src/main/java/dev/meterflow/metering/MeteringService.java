@@ -1,11 +1,13 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
 import dev.meterflow.metering.topology.MeteringTopology;
+import dev.meterflow.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,11 +36,13 @@ public final class MeteringService implements AutoCloseable {
     private final KafkaStreams streams;
     private final Readiness readiness = new Readiness();
     private final StallWatchdog watchdog;
+    private final DeadLetterProducer refusedReferenceRecords;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public MeteringService(MeteringConfig config) {
         this.config = config;
-        Topology topology = MeteringTopology.build(config);
+        this.refusedReferenceRecords = new DeadLetterProducer(Topics.METERING_DLQ.name(), config.clientProperties());
+        Topology topology = MeteringTopology.build(config, refusedReferenceRecords);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.maxThreadReplacements()));
         streams.setStateListener((newState, oldState) -> {
@@ -97,6 +101,7 @@ public final class MeteringService implements AutoCloseable {
         watchdog.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(config.shutdownTimeout()));
+        refusedReferenceRecords.close();
         stopped.countDown();
     }
 

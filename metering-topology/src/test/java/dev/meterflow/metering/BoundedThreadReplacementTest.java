@@ -16,4 +16,17 @@ class BoundedThreadReplacementTest {
         assertThat(handler.handle(failure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         assertThat(handler.handle(failure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
+
+    @Test
+    void shouldShutTheInstanceDownWhenTheGlobalThreadFailsBecauseItCannotBeReplaced() throws InterruptedException {
+        // issue 16: replacing the global thread failed with "GlobalStreamThread cannot be cast to StreamThread"
+        BoundedThreadReplacement handler = new BoundedThreadReplacement(3);
+        StreamThreadExceptionResponse[] response = new StreamThreadExceptionResponse[1];
+        Thread global = new Thread(() -> response[0] = handler.handle(new IllegalStateException("boom")),
+                "metering-1-GlobalStreamThread");
+        global.start();
+        global.join();
+
+        assertThat(response[0]).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
 }

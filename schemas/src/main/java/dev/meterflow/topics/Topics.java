@@ -66,6 +66,13 @@ public final class Topics {
      */
     public static final Topic<String, PaymentResult> PAYMENT_RESULTS_UNMATCHED =
             byAccount("payment-results-unmatched", PaymentResult.class, false);
+    /**
+     * Not in the contract's table: account settings the metering topology refused (the previous settings stay in
+     * force), as received, with header {@value #REASON_HEADER} (a {@code SettingsRefusal.Reason}) and
+     * {@value #DETAIL_HEADER} (a message the Billing Settings page can show).
+     */
+    public static final Topic<String, AccountSettings> ACCOUNT_SETTINGS_REJECTED =
+            byAccount("account-settings-rejected", AccountSettings.class, false);
 
     /**
      * Not in the contract's table: the recharge worker's attempt log (compacted, key requestId), written before
@@ -80,7 +87,7 @@ public final class Topics {
     public static final List<Topic<?, ?>> ALL = List.of(USAGE_EVENTS, ACCOUNT_SETTINGS, RATE_CARDS, TAX_RATES,
             PAYMENT_COMMANDS, LEDGER_ENTRIES, ACCOUNT_BALANCES, ACCOUNT_STATUS, RECHARGE_REQUESTS, PAYMENT_RESULTS,
             RECEIPTS, BILLING_NOTIFICATIONS, USAGE_ROLLUPS, USAGE_UNPRICED, METERING_DLQ, PAYMENT_RESULTS_UNMATCHED,
-            RECHARGE_ATTEMPTS, RECHARGE_REQUESTS_DLQ);
+            ACCOUNT_SETTINGS_REJECTED, RECHARGE_ATTEMPTS, RECHARGE_REQUESTS_DLQ);
 
     private Topics() {
     }

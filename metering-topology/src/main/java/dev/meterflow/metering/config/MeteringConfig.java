@@ -3,6 +3,9 @@ package dev.meterflow.metering.config;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
+import dev.meterflow.metering.errors.DeadLetterDeserializationHandler;
+import dev.meterflow.metering.errors.DeadLetterProcessingHandler;
+import dev.meterflow.money.Money;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +18,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The metering topology's configuration: one place for every key, its default and its meaning. Sources,
@@ -50,6 +51,10 @@ public final class MeteringConfig {
             "How often accounts whose decline back-off has passed are looked for (a paused account sends no usage).");
     public static final Key MAX_THREAD_REPLACEMENTS = Key.of("meterflow.max-thread-replacements", "3",
             "How many times a failed stream thread is replaced before the instance shuts down.");
+    public static final Key MAX_USAGE_AMOUNT = Key.of("meterflow.usage.max-amount", "1000",
+            "Whole dollars: a usage event priced above this is parked IMPLAUSIBLE_AMOUNT instead of debited.");
+    public static final Key MAX_RECHARGE_AMOUNT = Key.of("meterflow.recharge.max-amount", "10000",
+            "Whole dollars: settings whose recharge amount or target is above this are refused.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) may take.");
 
@@ -60,7 +65,7 @@ public final class MeteringConfig {
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
+            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -81,6 +86,8 @@ public final class MeteringConfig {
         if (stallTimeout().isZero() || stallTimeout().isNegative()) {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
+        maxUsageAmountMicros();
+        maxRechargeMicros();
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
             throw new AppConfig.ConfigException(DEDUP_RETENTION.name() + " must be at least P"
                     + MIN_DEDUP_RETENTION.toDays() + "D (the contract's dedup horizon), was " + get(DEDUP_RETENTION));
@@ -138,6 +145,27 @@ public final class MeteringConfig {
         return config.integer(MAX_THREAD_REPLACEMENTS);
     }
 
+    public long maxUsageAmountMicros() {
+        return positiveDollars(MAX_USAGE_AMOUNT);
+    }
+
+    public long maxRechargeMicros() {
+        return positiveDollars(MAX_RECHARGE_AMOUNT);
+    }
+
+    private long positiveDollars(Key key) {
+        try {
+            long dollars = Long.parseLong(get(key).strip());
+            if (dollars > 0 && dollars <= Long.MAX_VALUE / Money.MICROS_PER_DOLLAR) {
+                return Money.dollarsToMicros(dollars);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, naming the key
+        }
+        throw new AppConfig.ConfigException(key.name() + " must be a whole number of dollars above 0, was '"
+                + get(key) + "'");
+    }
+
     public Duration shutdownTimeout() {
         return config.duration(SHUTDOWN_TIMEOUT);
     }
@@ -163,11 +191,12 @@ public final class MeteringConfig {
         streams.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         streams.setProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.METERING_DLQ.name());
         streams.setProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                DeadLetterDeserializationHandler.class.getName());
         streams.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
-        // the rate-card updater too: a failing update goes to the DLQ instead of killing the global thread
-        streams.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+                DeadLetterProcessingHandler.class.getName());
+        // not on the global thread: Kafka Streams cannot write a dead letter there (issue 16, item 1), so the
+        // global stores decode and refuse bad records themselves and never throw for one
+        streams.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "false");
         return streams;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
 
@@ -21,6 +22,9 @@ import java.util.zip.CRC32;
  * {@link #retryAfterBackoff}, the wall-clock time of the check).
  */
 public final class Ledger {
+
+    /** The {@code reason} attribute of a LOW_BALANCE notice when no payment method can be charged automatically. */
+    public static final String NO_USABLE_PAYMENT_METHOD = "NO_USABLE_PAYMENT_METHOD";
 
     private final Duration declineBackoff;
 
@@ -88,7 +92,13 @@ public final class Ledger {
      */
     public Decision applySettings(AccountState state, BillingSettings settings, long nowMillis) {
         List<Effect> effects = new ArrayList<>();
-        AccountState next = requestRechargeIfDue(state, settings, "settings:" + nowMillis, nowMillis, effects);
+        String causeId = "settings:" + nowMillis;
+        if (settings.autoRecharge().enabled() && !canRechargeAutomatically(settings)
+                && state.balanceMicros() < settings.autoRecharge().thresholdMicros()) {
+            // already under the threshold, it will never cross it: say now that nothing can be charged
+            effects.add(lowBalance(settings, state.balanceMicros(), causeId, nowMillis));
+        }
+        AccountState next = requestRechargeIfDue(state, settings, causeId, nowMillis, effects);
         return new Decision(next, effects);
     }
 
@@ -166,18 +176,37 @@ public final class Ledger {
         return settings.autoRecharge().enabled() && !RechargePolicy.methodsInOrder(settings.paymentMethods()).isEmpty();
     }
 
+    /**
+     * LOW_BALANCE when automatic recharge cannot help; when it is on but no payment method can be charged
+     * automatically (PayPal, Diners Club, a bank account), the notice says so (issue 16: such an account was
+     * paused without a word).
+     */
     private static Effect.Notify lowBalance(BillingSettings settings, long balance, String causeId, long nowMillis) {
-        return notify(settings, NotificationKind.LOW_BALANCE, causeId, nowMillis,
-                "Your balance is " + Money.format(balance) + ", below your threshold of "
-                        + Money.format(settings.autoRecharge().thresholdMicros())
-                        + ". Add funds to keep calls connected.", balance);
+        String below = "Your balance is " + Money.format(balance) + ", below your threshold of "
+                + Money.format(settings.autoRecharge().thresholdMicros()) + ". ";
+        if (!settings.autoRecharge().enabled()) {
+            return notify(settings, NotificationKind.LOW_BALANCE, causeId, nowMillis,
+                    below + "Add funds to keep calls connected.", balance);
+        }
+        return notify(settings, NotificationKind.LOW_BALANCE, causeId, nowMillis, below
+                + "Automatic recharge is on, but no payment method can be charged automatically (PayPal, Diners Club"
+                + " and bank accounts cannot): add a card, or add funds, to keep calls connected.", balance,
+                Map.of("reason", NO_USABLE_PAYMENT_METHOD));
     }
 
     private static Effect.Notify notify(BillingSettings settings, NotificationKind kind, String causeId,
                                         long nowMillis, String summary, long balance) {
+        return notify(settings, kind, causeId, nowMillis, summary, balance, Map.of());
+    }
+
+    private static Effect.Notify notify(BillingSettings settings, NotificationKind kind, String causeId,
+                                        long nowMillis, String summary, long balance, Map<String, String> extra) {
         String id = kind.name().toLowerCase().replace('_', '-') + ":" + settings.accountId() + ":" + causeId;
+        Map<String, String> attributes = new TreeMap<>(extra);
+        attributes.put("balanceMicros", Long.toString(balance));
+        attributes.put("cause", causeId);
         return new Effect.Notify(id, settings.accountId(), kind, settings.billingEmails(), settings.smsRecipients(),
-                summary, Map.of("balanceMicros", Long.toString(balance), "cause", causeId), nowMillis);
+                summary, attributes, nowMillis);
     }
 
     private static String shortHash(String value) {

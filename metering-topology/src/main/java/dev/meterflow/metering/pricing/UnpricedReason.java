@@ -16,7 +16,11 @@ public enum UnpricedReason {
     UNSUPPORTED_CURRENCY(true),
     NO_PRICE(true),
     INVALID_PRICE(true),
-    AMOUNT_OVERFLOW(false);
+    AMOUNT_OVERFLOW(false),
+    /** Priced above {@code meterflow.usage.max-amount}: most likely a unit or quantity error upstream. */
+    IMPLAUSIBLE_AMOUNT(false),
+    /** Larger than any real event (an id, sku or attributes of absurd size): its outputs would not fit a record. */
+    OVERSIZED_EVENT(false);
 
     private final boolean replayable;
 

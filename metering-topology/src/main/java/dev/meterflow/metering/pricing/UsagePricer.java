@@ -1,6 +1,7 @@
 package dev.meterflow.metering.pricing;
 
 import dev.meterflow.metering.ledger.BillingSettings;
+import dev.meterflow.money.Money;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -9,6 +10,9 @@ import java.util.function.Function;
  * supplies the settings and a rate-plan lookup.
  */
 public final class UsagePricer {
+
+    /** Ids are copied into ledger entries, dedup keys and rollup keys: bounded so those stay small. */
+    public static final int MAX_ID_LENGTH = 255;
 
     private UsagePricer() {
     }
@@ -53,6 +57,12 @@ public final class UsagePricer {
         if (usage.eventId() == null || usage.eventId().isBlank()) {
             return Optional.of(unpriced(UnpricedReason.BLANK_EVENT_ID, "eventId is blank"));
         }
+        // first: every later message quotes the ids
+        if (longerThanAllowed(usage.eventId()) || longerThanAllowed(usage.sku())
+                || longerThanAllowed(usage.accountId()) || longerThanAllowed(recordKey)) {
+            return Optional.of(unpriced(UnpricedReason.OVERSIZED_EVENT, "eventId, accountId, sku or key is longer than "
+                    + MAX_ID_LENGTH + " characters"));
+        }
         if (usage.sku() == null || usage.sku().isBlank()) {
             return Optional.of(unpriced(UnpricedReason.BLANK_SKU, "sku of event '" + usage.eventId() + "' is blank"));
         }
@@ -65,6 +75,23 @@ public final class UsagePricer {
                     + "' has accountId '" + usage.accountId() + "' but record key '" + recordKey + "'"));
         }
         return Optional.empty();
+    }
+
+    private static boolean longerThanAllowed(String id) {
+        return id != null && id.length() > MAX_ID_LENGTH;
+    }
+
+    /**
+     * A priced event above the plausibility cap is not debited (issue 16: a $9,000,000,000,000 event was debited
+     * and a recharge of that size requested); it is parked for a person to look at.
+     */
+    public static PricingOutcome capped(PricingOutcome outcome, long maxAmountMicros) {
+        if (outcome instanceof PricingOutcome.Priced priced && priced.amountMicros() > maxAmountMicros) {
+            return unpriced(UnpricedReason.IMPLAUSIBLE_AMOUNT, "event '" + priced.usage().eventId() + "' is priced at "
+                    + Money.format(priced.amountMicros()) + ", above the plausibility cap of "
+                    + Money.format(maxAmountMicros));
+        }
+        return outcome;
     }
 
     private static PricingOutcome priceWith(Usage usage, String ratePlanId, PriceRule rule) {

@@ -36,10 +36,13 @@ public final class RechargePolicy {
         return cents <= 0 ? cents : Math.max(cents, MIN_CHARGE_CENTS);
     }
 
-    /** The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never. */
+    /**
+     * The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never, and never
+     * a bank account (the contract's invariant 3: ACH is not offered to automatic recharges).
+     */
     public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods) {
         return methods.stream()
-                .filter(method -> !refused(method.brand()))
+                .filter(method -> method.type() != PaymentMethod.Type.ACH && !refused(method.brand()))
                 .sorted(Comparator.comparing(PaymentMethod::role))
                 .toList();
     }

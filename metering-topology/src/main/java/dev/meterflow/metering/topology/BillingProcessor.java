@@ -1,5 +1,6 @@
 package dev.meterflow.metering.topology;
 
+import dev.meterflow.metering.errors.DeadLetters;
 import dev.meterflow.metering.ledger.AccountState;
 import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.metering.ledger.Decision;
@@ -19,7 +20,6 @@ import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.money.Money;
 import dev.meterflow.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,8 +54,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private static final int SETTINGS_CACHE_SIZE = 10_000;
 
     private final Ledger ledger;
-    private final Duration dedupRetention;
-    private final Duration backoffCheckInterval;
+    private final BillingLimits limits;
     private final RatePlanCache ratePlans;
     /** Decoded settings of recently billed accounts: every write goes through this processor, which updates it. */
     private final Map<String, BillingSettings> settingsCache = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -74,11 +71,12 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, UsageRollup> rollups;
     private KeyValueStore<String, RateCard> rateCards;
     private MeteringMetrics metrics;
+    private Parking parking;
+    private SettingsGate settingsGate;
 
-    BillingProcessor(Ledger ledger, Duration dedupRetention, Duration backoffCheckInterval, RatePlanCache ratePlans) {
+    BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
-        this.dedupRetention = dedupRetention;
-        this.backoffCheckInterval = backoffCheckInterval;
+        this.limits = limits;
         this.ratePlans = ratePlans;
     }
 
@@ -91,9 +89,11 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.rollups = context.getStateStore(StoreNames.USAGE_ROLLUPS);
         this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
         this.metrics = new MeteringMetrics(context.metrics(), context.taskId());
+        this.parking = new Parking(context);
+        this.settingsGate = new SettingsGate(limits.maxRechargeMicros(), parking, metrics);
         // a task re-initialised after an aborted transaction must not keep settings the abort rolled back
         settingsCache.clear();
-        context.schedule(backoffCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::retryAfterBackoffs);
+        context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryAfterBackoffs);
     }
 
     /**
@@ -127,7 +127,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         if (value instanceof UsageEvent usage) {
             onUsage(record, usage);
         } else if (value instanceof AccountSettings settings) {
-            onSettings(record.key(), settings, record.timestamp());
+            onSettings(record, settings);
         } else if (value instanceof PaymentResult result) {
             onPaymentResult(record, result);
         } else if (value == null && Topics.ACCOUNT_SETTINGS.name().equals(sourceTopic())) {
@@ -138,7 +138,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             // a tombstone on a delete topic, or a type no source produces: the processing exception
             // handler sends the record to metering-dlq with this message in its headers
             throw new IllegalArgumentException("cannot bill a record with value " + describe(value) + " from "
-                    + sourceTopic() + " key='" + record.key() + "'");
+                    + sourceTopic() + " key='" + DeadLetters.boundedKey(record.key()) + "'");
         }
     }
 
@@ -158,7 +158,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             return;
         }
         BillingSettings settings = settings(record.key());
-        PricingOutcome outcome = UsagePricer.price(record.key(), usage, settings, this::ratePlan);
+        PricingOutcome outcome = UsagePricer.capped(UsagePricer.price(record.key(), usage, settings, this::ratePlan),
+                limits.maxUsageAmountMicros());
         if (outcome instanceof PricingOutcome.Unpriced unpriced) {
             park(record, event, unpriced.reason(), unpriced.detail());
             return;
@@ -179,12 +180,17 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         dedup.put(dedupKey, "usage:" + event.getEventId(), context.currentSystemTimeMs());
     }
 
-    private void onSettings(String accountId, AccountSettings settings, long timestamp) {
+    private void onSettings(Record<String, Object> record, AccountSettings settings) {
+        String accountId = record.key();
+        long timestamp = record.timestamp();
         if (!Objects.equals(accountId, settings.getAccountId())) {
             // the key routes the account's usage and results here; a value naming another account would bill
             // and credit that other id: the processing exception handler sends the record to metering-dlq
-            throw new IllegalArgumentException("account-settings record key '" + accountId
-                    + "' differs from its accountId '" + settings.getAccountId() + "'");
+            throw new IllegalArgumentException("account-settings record key '" + DeadLetters.boundedKey(accountId)
+                    + "' differs from its accountId '" + DeadLetters.boundedKey(settings.getAccountId()) + "'");
+        }
+        if (!settingsGate.admits(record, settings)) {
+            return;
         }
         settingsStore.put(accountId, settings);
         settingsCache.remove(accountId);
@@ -294,27 +300,19 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         metrics.unpriced(reason.name());
         RecordMetadata source = context.recordMetadata().orElse(null);
         log.warn("usage parked reason={} account='{}' eventId='{}' topic={} partition={} offset={}: {}", reason,
-                record.key(), event.getEventId(), source == null ? "?" : source.topic(),
-                source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), detail);
-        context.forward(record.withValue((Object) event).withHeaders(withReason(record.headers(), reason.name(), detail)),
-                MeteringTopology.UNPRICED_SINK);
+                DeadLetters.boundedKey(record.key()), DeadLetters.boundedKey(event.getEventId()),
+                source == null ? "?" : source.topic(), source == null ? -1 : source.partition(),
+                source == null ? -1 : source.offset(), DeadLetters.forLog(detail));
+        parking.park(record, event, Topics.USAGE_UNPRICED, MeteringTopology.UNPRICED_SINK, reason.name(), detail);
     }
 
     private void parkPayment(Record<String, Object> record, PaymentResult result, String reason, String detail) {
         metrics.unmatchedPaymentResult(reason);
         log.error("payment result parked reason={} account='{}' requestId='{}' status={} amountCents={}: {}",
-                reason, record.key(), result.getRequestId(), result.getStatus(), result.getAmountCents(), detail);
-        context.forward(record.withValue((Object) result).withHeaders(withReason(record.headers(), reason, detail)),
-                MeteringTopology.UNMATCHED_PAYMENTS_SINK);
-    }
-
-    private static Headers withReason(Headers original, String reason, String detail) {
-        Headers headers = new RecordHeaders(original.toArray());
-        headers.remove(Topics.REASON_HEADER);
-        headers.remove(Topics.DETAIL_HEADER);
-        headers.add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
-        return headers;
+                reason, DeadLetters.boundedKey(record.key()), DeadLetters.boundedKey(result.getRequestId()),
+                result.getStatus(), result.getAmountCents(), DeadLetters.forLog(detail));
+        parking.park(record, result, Topics.PAYMENT_RESULTS_UNMATCHED, MeteringTopology.UNMATCHED_PAYMENTS_SINK,
+                reason, detail);
     }
 
     private AccountState load(String accountId) {
@@ -348,7 +346,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     /** What was stored for this key within the dedup retention, or {@code null}. */
     private String remembered(String dedupKey) {
         long now = context.currentSystemTimeMs();
-        try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - dedupRetention.toMillis()), Long.MAX_VALUE)) {
+        try (WindowStoreIterator<String> hits = dedup.fetch(dedupKey, Math.max(0, now - limits.dedupRetention().toMillis()), Long.MAX_VALUE)) {
             return hits.hasNext() ? hits.next().value : null;
         }
     }

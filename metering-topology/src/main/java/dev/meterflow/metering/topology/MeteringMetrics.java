@@ -48,6 +48,12 @@ final class MeteringMetrics {
                 reason);
     }
 
+    /** Account settings refused (the previous ones kept), by reason. */
+    void settingsRejected(String reason) {
+        count("settings-rejected-total", "Account settings refused and parked on account-settings-rejected",
+                "reason", reason);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();

@@ -1,6 +1,7 @@
 package dev.meterflow.metering.topology;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.serde.SingleObjectSerde;
@@ -8,6 +9,7 @@ import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  * account-settings ─┼─> billing-processor ─┬─> ledger-entries, account-balances, account-status
  * payment-results ──┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
  *                        billing account)   └─> usage-unpriced, payment-results-unmatched
- * rate-cards ──> rate-cards-global-store (read by billing-processor)
+ * rate-cards ──> rate-cards-global-store (read by billing-processor; records it refuses ──> metering-dlq)
  * </pre>
  */
 public final class MeteringTopology {
@@ -28,8 +30,6 @@ public final class MeteringTopology {
     public static final String USAGE_SOURCE = "usage-events-source";
     public static final String SETTINGS_SOURCE = "account-settings-source";
     public static final String PAYMENT_RESULTS_SOURCE = "payment-results-source";
-    public static final String RATE_CARDS_SOURCE = "rate-cards-source";
-    public static final String RATE_CARDS_UPDATER = "rate-cards-updater";
     public static final String BILLING_PROCESSOR = "billing-processor";
     static final String LEDGER_SINK = "ledger-entries-sink";
     static final String BALANCES_SINK = "account-balances-sink";
@@ -39,6 +39,8 @@ public final class MeteringTopology {
     static final String ROLLUPS_SINK = "usage-rollups-sink";
     static final String UNPRICED_SINK = "usage-unpriced-sink";
     static final String UNMATCHED_PAYMENTS_SINK = "payment-results-unmatched-sink";
+    static final String REJECTED_SETTINGS_SINK = "account-settings-rejected-sink";
+    static final String DLQ_SINK = "metering-dlq-sink";
 
     private MeteringTopology() {
     }
@@ -48,25 +50,26 @@ public final class MeteringTopology {
         return build(MeteringConfig.from(properties));
     }
 
+    /** The topology, refused reference records only logged (see {@link RefusedRecords#LOGGED_ONLY}). */
     public static Topology build(MeteringConfig config) {
+        return build(config, RefusedRecords.LOGGED_ONLY);
+    }
+
+    /** @param refused where the global stores park the records they refuse */
+    public static Topology build(MeteringConfig config, RefusedRecords refused) {
         Ledger ledger = new Ledger(config.declineBackoff());
         Duration dedupRetention = config.dedupRetention();
         Topology topology = new Topology();
         RatePlanCache ratePlans = new RatePlanCache();
 
-        topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RATE_CARDS), Serdes.String(),
-                        Topics.RATE_CARDS.valueSerde()).withLoggingDisabled(),
-                RATE_CARDS_SOURCE, Topics.RATE_CARDS.keySerde().deserializer(),
-                Topics.RATE_CARDS.valueSerde().deserializer(), Topics.RATE_CARDS.name(), RATE_CARDS_UPDATER,
-                () -> new RateCardUpdater(ratePlans));
+        GuardedGlobalStore.add(topology, Topics.RATE_CARDS, StoreNames.RATE_CARDS, refused, ratePlans::invalidate);
 
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
-        Duration backoffCheckInterval = config.backoffCheckInterval();
-        topology.addProcessor(BILLING_PROCESSOR,
-                () -> new BillingProcessor(ledger, dedupRetention, backoffCheckInterval, ratePlans),
+        BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
+                config.maxUsageAmountMicros(), config.maxRechargeMicros());
+        topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
@@ -89,6 +92,10 @@ public final class MeteringTopology {
         addSink(topology, ROLLUPS_SINK, Topics.USAGE_ROLLUPS);
         addSink(topology, UNPRICED_SINK, Topics.USAGE_UNPRICED);
         addSink(topology, UNMATCHED_PAYMENTS_SINK, Topics.PAYMENT_RESULTS_UNMATCHED);
+        addSink(topology, REJECTED_SETTINGS_SINK, Topics.ACCOUNT_SETTINGS_REJECTED);
+        // references to parked copies too large to write (see DeadLetters)
+        topology.addSink(DLQ_SINK, Topics.METERING_DLQ.name(), Serdes.String().serializer(),
+                new ByteArraySerializer(), BILLING_PROCESSOR);
         return topology;
     }
 

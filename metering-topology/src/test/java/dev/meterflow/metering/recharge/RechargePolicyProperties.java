@@ -68,9 +68,10 @@ class RechargePolicyProperties {
     }
 
     @Property
-    void methodsInOrderNeverOffersPayPalOrDiners(@ForAll("paymentMethods") List<PaymentMethod> methods) {
+    void methodsInOrderNeverOffersPayPalDinersOrABankAccount(@ForAll("paymentMethods") List<PaymentMethod> methods) {
         assertThat(RechargePolicy.methodsInOrder(methods))
-                .noneMatch(method -> REFUSED.contains(method.brand().toLowerCase(Locale.ROOT)));
+                .noneMatch(method -> REFUSED.contains(method.brand().toLowerCase(Locale.ROOT)))
+                .noneMatch(method -> method.type() == Type.ACH);
     }
 
     @Property
@@ -84,7 +85,8 @@ class RechargePolicyProperties {
     @Property
     void methodsInOrderKeepsEveryOtherMethod(@ForAll("paymentMethods") List<PaymentMethod> methods) {
         List<PaymentMethod> accepted = methods.stream()
-                .filter(method -> !REFUSED.contains(method.brand().toLowerCase(Locale.ROOT))).toList();
+                .filter(method -> !REFUSED.contains(method.brand().toLowerCase(Locale.ROOT)))
+                .filter(method -> method.type() != Type.ACH).toList();
         List<PaymentMethod> ordered = RechargePolicy.methodsInOrder(methods);
 
         assertThat(ordered).containsExactlyInAnyOrderElementsOf(accepted);

@@ -116,7 +116,7 @@ class AutoRechargeTopologyTest {
     }
 
     @Test
-    void shouldOfferPaymentMethodsPrimaryThenBackupThenOthersButNeverPayPalOrDiners() {
+    void shouldOfferPaymentMethodsPrimaryThenBackupThenOthersButNeverPayPalDinersOrABankAccount() {
         // given an account whose methods are stored in no particular order
         metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)).paymentMethods(
                 aMastercard().other(),
@@ -135,10 +135,10 @@ class AutoRechargeTopologyTest {
                 .containsExactly(
                         tuple("pm_card_visa", PaymentMethodRole.PRIMARY),
                         tuple("pm_card_amex", PaymentMethodRole.BACKUP),
-                        tuple("pm_card_mastercard", PaymentMethodRole.OTHER),
-                        tuple("pm_usBankAccount_success", PaymentMethodRole.OTHER));
+                        tuple("pm_card_mastercard", PaymentMethodRole.OTHER));
+        // the contract's invariant 3: ACH methods are never offered to automatic recharges
         assertThat(request.getPaymentMethods()).extracting(PaymentMethodRef::getBrand)
-                .doesNotContain("paypal", "diners");
+                .doesNotContain("paypal", "diners", "bank");
     }
 
     @Test

@@ -514,7 +514,23 @@ class LedgerInvariantsProperties {
                 .uniqueElements(MethodSpec::paymentMethodId);
         // "top up to $0" (pay back the debt) often: it lands a credit exactly on zero, the resume boundary
         return Combinators.combine(enabled, Arbitraries.of(SettingsSpec.Mode.class), dollarsUpTo(100, 1),
-                dollarsUpTo(300, 4), dollarsUpTo(200, 1), methods).as(SettingsSpec::new);
+                dollarsUpTo(300, 4), dollarsUpTo(200, 1), methods).as(SettingsSpec::new)
+                .map(LedgerInvariantsProperties::accepted);
+    }
+
+    /**
+     * Settings the pipeline applies: SettingsRules refuses the others before the ledger sees them (tested in
+     * SettingsRulesTest and BadRecordsTopologyTest). A threshold above the target is lowered to it, a fixed amount
+     * of $0 raised to a cent, and automatic recharge without a card it may charge is turned off.
+     */
+    private static SettingsSpec accepted(SettingsSpec spec) {
+        boolean topUp = spec.mode() == SettingsSpec.Mode.TOP_UP_TO_TARGET;
+        long threshold = topUp ? Math.min(spec.thresholdMicros(), spec.targetMicros()) : spec.thresholdMicros();
+        long amount = Math.max(spec.amountMicros(), Money.centsToMicros(1));
+        boolean usableCard = spec.paymentMethods().stream().anyMatch(method -> !method.brand().equals("bank")
+                && !REFUSED_BRANDS.contains(method.brand().toLowerCase(java.util.Locale.ROOT)));
+        return new SettingsSpec(spec.autoRecharge() && usableCard, spec.mode(), threshold, spec.targetMicros(),
+                amount, spec.paymentMethods());
     }
 
     /** Micro-dollars: mostly whole cents, as people type them; sometimes any micro amount; sometimes zero. */

@@ -5,6 +5,7 @@ import static dev.meterflow.metering.topology.TestData.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -61,6 +64,9 @@ final class MeteringDriver implements AutoCloseable {
     private final TestOutputTopic<String, UsageEvent> unpriced;
     private final TestOutputTopic<String, PaymentResult> unmatchedPayments;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<String, AccountSettings> rejectedSettings;
+    private final Map<String, TestInputTopic<byte[], byte[]>> rawInputs = new HashMap<>();
+    private final List<String> refusedReferenceRecords = new ArrayList<>();
 
     private MeteringDriver(Path stateDir, Properties streamsOverrides) {
         Properties settings = new Properties();
@@ -69,7 +75,9 @@ final class MeteringDriver implements AutoCloseable {
         MeteringConfig config = MeteringConfig.from(settings);
         Properties streams = config.streamsProperties();
         streams.putAll(streamsOverrides);
-        driver = new TopologyTestDriver(MeteringTopology.build(config), streams, START);
+        RefusedRecords refused = (topic, partition, offset, key, value, reason, detail) ->
+                refusedReferenceRecords.add(topic + "-" + partition + "@" + offset + " " + reason);
+        driver = new TopologyTestDriver(MeteringTopology.build(config, refused), streams, START);
 
         usageEvents = input(Topics.USAGE_EVENTS);
         rawUsageEvents = driver.createInputTopic(Topics.USAGE_EVENTS.name(), new ByteArraySerializer(),
@@ -88,6 +96,7 @@ final class MeteringDriver implements AutoCloseable {
         unmatchedPayments = output(Topics.PAYMENT_RESULTS_UNMATCHED);
         deadLetters = driver.createOutputTopic(Topics.METERING_DLQ.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        rejectedSettings = output(Topics.ACCOUNT_SETTINGS_REJECTED);
     }
 
     /** The topology with the default configuration (dedup retention 36 days, decline back-off 24 hours). */
@@ -157,6 +166,12 @@ final class MeteringDriver implements AutoCloseable {
         rawUsageEvents.pipeInput(accountId.getBytes(StandardCharsets.UTF_8), value, at);
     }
 
+    /** Any bytes, or none, under any key, or none, on any input topic. */
+    void publishRaw(String topic, byte[] key, byte[] value) {
+        rawInputs.computeIfAbsent(topic, name -> driver.createInputTopic(name, new ByteArraySerializer(),
+                new ByteArraySerializer())).pipeInput(key, value, START);
+    }
+
     void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
     }
@@ -212,6 +227,15 @@ final class MeteringDriver implements AutoCloseable {
         return deadLetters.readRecordsToList();
     }
 
+    List<TestRecord<String, AccountSettings>> rejectedSettings() {
+        return rejectedSettings.readRecordsToList();
+    }
+
+    /** What the global stores refused, as {@code topic-partition@offset REASON}, in order. */
+    List<String> refusedReferenceRecords() {
+        return List.copyOf(refusedReferenceRecords);
+    }
+
     /** Reads and discards everything published so far. */
     void forgetOutputs() {
         ledgerEntries();
@@ -223,6 +247,7 @@ final class MeteringDriver implements AutoCloseable {
         unpriced();
         unmatchedPayments();
         deadLetters();
+        rejectedSettings();
     }
 
     /** The value of a Kafka Streams metric with this group, name and tag, summed; 0 if never recorded. */

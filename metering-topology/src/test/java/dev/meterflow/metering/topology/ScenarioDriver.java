@@ -75,6 +75,8 @@ final class ScenarioDriver implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "metering-props-" + UUID.randomUUID());
         properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // the scenarios' usage reaches $324,000 an event (7,200 software fees): invariants, not plausibility, here
+        properties.setProperty(MeteringConfig.MAX_USAGE_AMOUNT.name(), "1000000");
         this.driver = new TopologyTestDriver(MeteringTopology.build(properties),
                 MeteringConfig.from(properties).streamsProperties(), start);
 

@@ -47,7 +47,7 @@ final class UsageSender implements Runnable {
                 Pacing.pause(Duration.ofNanos(wait));
             }
             next += period;
-            producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), send.key(), send.value()),
+            producer.send(new ProducerRecord<>(send.topic(), send.key(), send.value()),
                     (metadata, error) -> {
                         if (error == null) {
                             onDelivered.accept(send);

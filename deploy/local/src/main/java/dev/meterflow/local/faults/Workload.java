@@ -83,8 +83,12 @@ final class Workload {
         }
     }
 
-    /** One record to send: a usage event, or raw bytes (poison), on {@code usage-events}. */
-    record Send(String key, byte[] value, String eventId, Kind kind) {
+    /** One record to send: a usage event on {@code usage-events}, or raw bytes (poison) on any topic metering reads. */
+    record Send(String topic, String key, byte[] value, String eventId, Kind kind) {
+
+        Send(String key, byte[] value, String eventId, Kind kind) {
+            this(Topics.USAGE_EVENTS.name(), key, value, eventId, kind);
+        }
     }
 
     /** What a sent record must become. */
@@ -178,8 +182,33 @@ final class Workload {
         return sends;
     }
 
-    /** One of each kind of poison: random bytes, truncated Avro, an unknown schema fingerprint, a null value. */
+    /**
+     * One of each kind of poison on usage-events: random bytes, truncated Avro, an unknown schema fingerprint, a null
+     * value; and random bytes and a value of another type on account-settings and rate-cards (issue 16). Rate-card
+     * poison goes under the plan's own key, so a refused card that replaced the good one would leave every later
+     * event unpriced. Not on payment-results: reconcile reads that topic and rightly reports an undecodable record
+     * there as a difference (BadRecordsEndToEndIT covers it).
+     */
     private List<Send> poison() {
+        List<Send> poison = new ArrayList<>(usagePoison());
+        Account account = accounts.get(random.nextInt(accounts.size()));
+        byte[] usage = encode(usage(account));
+        String id = "poison-" + (++sequence);
+        poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), randomBytes(), id + "-settings-random",
+                Kind.POISON));
+        poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), usage, id + "-settings-type", Kind.POISON));
+        poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, randomBytes(), id + "-card-random", Kind.POISON));
+        poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, usage, id + "-card-type", Kind.POISON));
+        return poison;
+    }
+
+    private byte[] randomBytes() {
+        byte[] bytes = new byte[16 + random.nextInt(64)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private List<Send> usagePoison() {
         Account account = accounts.get(random.nextInt(accounts.size()));
         byte[] randomBytes = new byte[16 + random.nextInt(64)];
         random.nextBytes(randomBytes);

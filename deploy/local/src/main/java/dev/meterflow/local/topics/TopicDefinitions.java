@@ -25,6 +25,7 @@ public final class TopicDefinitions {
             Topics.METERING_DLQ.name(), Duration.ofDays(30),
             Topics.RECHARGE_REQUESTS_DLQ.name(), Duration.ofDays(30),
             Topics.PAYMENT_RESULTS_UNMATCHED.name(), Duration.ofDays(30),
+            Topics.ACCOUNT_SETTINGS_REJECTED.name(), Duration.ofDays(30),
             Topics.RECEIPTS.name(), Duration.ofDays(30),
             Topics.PAYMENT_RESULTS.name(), Duration.ofDays(30),
             Topics.RECHARGE_REQUESTS.name(), Duration.ofDays(30));

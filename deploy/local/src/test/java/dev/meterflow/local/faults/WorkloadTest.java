@@ -44,16 +44,21 @@ class WorkloadTest {
     }
 
     @Test
-    void shouldMixDebitsReDeliveriesUnpricedUsageAndFourKindsOfPoisonIntoACycle() {
+    void shouldMixDebitsReDeliveriesUnpricedUsageAndPoisonOnEveryTopicMeteringReadsIntoACycle() {
         // when
         List<Send> cycle = new Workload(14, 7L, BASE).cycle(200);
 
         // then
         Map<Kind, Long> kinds = cycle.stream().collect(Collectors.groupingBy(Send::kind, Collectors.counting()));
         assertThat(kinds).containsEntry(Kind.DEBIT, 200L).containsEntry(Kind.REDELIVERY, 10L)
-                .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 4L);
+                .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 8L);
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::value)
                 .containsNull();
+        // issue 16: poison on the topics the metering app reads, never a tombstone on a compacted one
+        assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::topic)
+                .contains(Topics.USAGE_EVENTS.name(), Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name());
+        assertThat(cycle).filteredOn(send -> send.value() == null).extracting(Send::topic)
+                .doesNotContain(Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name());
         // and a re-delivery is the same event as one sent before, byte for byte
         Map<String, Send> debits = cycle.stream().filter(send -> send.kind() == Kind.DEBIT)
                 .collect(Collectors.toMap(Send::eventId, Function.identity()));

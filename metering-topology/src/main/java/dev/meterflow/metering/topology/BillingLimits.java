@@ -1,0 +1,15 @@
+package dev.meterflow.metering.topology;
+
+import java.time.Duration;
+
+/**
+ * The billing processor's settings.
+ *
+ * @param dedupRetention       how long a debited eventId or applied requestId is remembered
+ * @param backoffCheckInterval how often accounts whose decline back-off has passed are looked for
+ * @param maxUsageAmountMicros a usage event priced above it is parked {@code IMPLAUSIBLE_AMOUNT}
+ * @param maxRechargeMicros    settings recharging more than this at once are refused
+ */
+record BillingLimits(Duration dedupRetention, Duration backoffCheckInterval, long maxUsageAmountMicros,
+                     long maxRechargeMicros) {
+}
