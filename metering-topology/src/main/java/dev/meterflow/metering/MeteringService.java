@@ -6,10 +6,14 @@ import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
 import dev.meterflow.metering.topology.MeteringTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,6 +37,7 @@ public final class MeteringService implements AutoCloseable {
     private final MeteringConfig config;
     private final KafkaStreams streams;
     private final Readiness readiness = new Readiness();
+    private final RestoreTracker restores;
     private final StallWatchdog watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -48,7 +53,7 @@ public final class MeteringService implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        RestoreTracker restores = new RestoreTracker(taskOfChangelog(topology.describe()));
+        this.restores = new RestoreTracker(taskOfChangelog(topology.describe()));
         streams.setGlobalStateRestoreListener(restores);
         ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
         this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
@@ -66,6 +71,30 @@ public final class MeteringService implements AutoCloseable {
     /** Not ready while out of RUNNING, and for good once the watchdog has found the instance stuck. */
     public Readiness readiness() {
         return readiness;
+    }
+
+    /** Why {@code /health/ready} says no: out of RUNNING, a store restoring, or found stuck; empty when ready. */
+    public Optional<String> notReadyReason() {
+        return readiness.notReadyReason(restores.restoring().size());
+    }
+
+    /** Records restored into this instance's active stores since it started. */
+    public long restoredRecords() {
+        return restores.restoredRecords();
+    }
+
+    /**
+     * Kafka Streams' metrics (its clients', threads', tasks', stores' and the processor's own
+     * {@code meterflow-metering} counters) as Micrometer meters, with the readiness and the restore work.
+     */
+    public void bindTo(MeterRegistry registry) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        Gauge.builder("meterflow.metering.ready", () -> notReadyReason().isEmpty() ? 1 : 0)
+                .description("1 when /health/ready answers 200").register(registry);
+        Gauge.builder("meterflow.metering.restored.records", restores::restoredRecords)
+                .description("Records restored into active stores since start-up").register(registry);
+        Gauge.builder("meterflow.metering.restoring.partitions", () -> restores.restoring().size())
+                .description("Store changelog partitions restoring now").register(registry);
     }
 
     /** The instance stopped because the watchdog found it stuck: the app exits with {@code EXIT_STUCK}. */
