@@ -116,16 +116,22 @@ public final class MeteringService implements AutoCloseable {
     }
 
     /**
-     * Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not, and leaves the
-     * consumer group so the other instances take its partitions over at once instead of after the session
-     * timeout.
+     * Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not, writes each
+     * store's checkpoint (so the next start restores nothing) and leaves the consumer group, unless the instance
+     * is a static member ({@link GroupMembership}).
      */
     @Override
     public void close() {
-        log.info("closing metering timeout={}", config.shutdownTimeout());
+        CloseOptions.GroupMembershipOperation membership = GroupMembership.onClose(config.streamsProperties());
+        log.info("closing metering timeout={} membership={}", config.shutdownTimeout(), membership);
         watchdog.close();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(membership)
                 .withTimeout(config.shutdownTimeout()));
+        if (!closed) {
+            // a task not closed cleanly has no checkpoint: under exactly-once its next start wipes and restores it
+            log.warn("metering did not close within timeout={}; tasks still open restore from their changelogs "
+                    + "on the next start", config.shutdownTimeout());
+        }
         stopped.countDown();
     }
 
