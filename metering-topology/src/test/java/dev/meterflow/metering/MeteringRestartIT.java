@@ -100,6 +100,10 @@ class MeteringRestartIT {
                 assertThat(get(health, HealthServer.METRICS).body())
                         .contains("kafka_meterflow_metering_usage_debited_total{")
                         .contains("kafka_stream_thread_process_total")
+                        // what the alert rules and the dashboard under deploy/ ask for
+                        .contains("kafka_stream_task_dropped_records_total{")
+                        .contains("kafka_consumer_fetch_manager_records_lag{")
+                        .contains("meterflow_metering_restoring_partitions{")
                         .contains("jvm_memory_used_bytes")
                         .contains("meterflow_metering_ready{app=\"metering-topology\"} 1.0");
             });

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.worker.testdata.TickingClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
@@ -65,5 +67,20 @@ class WorkerMonitorTest {
         assertThat(registry.get("meterflow.recharge.outcomes").tag("outcome", "DECLINED").counter().count())
                 .isEqualTo(1.0);
         assertThat(registry.get("meterflow.recharge.soft.decline.limit.hits").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldServeTheNamesTheAlertRulesAndTheDashboardAskFor() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkerMonitor served = new WorkerMonitor(prometheus, clock);
+        served.outcome("REFUSED_BEFORE_GATEWAY");
+        served.softDeclineLimitHit();
+
+        assertThat(prometheus.scrape())
+                .contains("meterflow_recharge_outcomes_total{outcome=\"REFUSED_BEFORE_GATEWAY\"} 1.0")
+                .contains("meterflow_recharge_soft_decline_limit_hits_total 1.0")
+                .contains("meterflow_recharge_pending 0.0")
+                .contains("meterflow_recharge_pending_oldest_seconds 0.0")
+                .contains("meterflow_recharge_ready 0.0");
     }
 }

@@ -2,9 +2,9 @@ package dev.meterflow.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.meterflow.config.AppConfig;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -23,6 +23,8 @@ public final class HealthServer implements AutoCloseable {
     public static final String METRICS = "/metrics";
     public static final String LIVE = "/health/live";
     public static final String READY = "/health/ready";
+    /** The key both apps read the port from. */
+    public static final String PORT_KEY = "meterflow.health.port";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
@@ -34,7 +36,8 @@ public final class HealthServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code port} (0: any free port, logged) on every interface.
+     * Listens on {@code port} (0: any free port, logged) on every interface; a port it cannot have stops start-up
+     * as a configuration error naming the key.
      *
      * @param notReady why the app is not ready, empty when it is
      * @param metrics  the current metrics in Prometheus' text format
@@ -45,7 +48,8 @@ public final class HealthServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for health and metrics on port " + port, e);
+            throw new AppConfig.ConfigException(PORT_KEY + "=" + port + ": cannot listen there (" + e.getMessage()
+                    + ")");
         }
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, app + "-health");

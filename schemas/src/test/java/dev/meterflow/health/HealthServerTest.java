@@ -1,6 +1,9 @@
 package dev.meterflow.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meterflow.config.AppConfig;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,5 +46,14 @@ class HealthServerTest {
     private HttpResponse<String> get(HealthServer server, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldStopStartUpNamingTheKeyWhenThePortIsTaken() {
+        try (HealthServer first = HealthServer.start("test", 0, Optional::empty, () -> "")) {
+            assertThatThrownBy(() -> HealthServer.start("test", first.port(), Optional::empty, () -> ""))
+                    .isInstanceOf(AppConfig.ConfigException.class)
+                    .hasMessageStartingWith("meterflow.health.port=" + first.port() + ": cannot listen there");
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.meterflow.metering.config;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class MeteringConfig {
             "How long the instance may restore, stay out of RUNNING or leave input unprocessed without any progress "
                     + "before it logs an ERROR, reports not ready and exits with code 75 for its supervisor to restart it.");
 
-    public static final Key HEALTH_PORT = Key.of("meterflow.health.port", "0",
+    public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
             "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
 
     /** Documented keys, in the order {@code --help} lists them. */

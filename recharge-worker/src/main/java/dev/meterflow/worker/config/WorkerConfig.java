@@ -3,6 +3,7 @@ package dev.meterflow.worker.config;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.worker.recharge.SoftDeclineLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class WorkerConfig {
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
-    public static final Key HEALTH_PORT = Key.of("meterflow.health.port", "0",
+    public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
             "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
 
     /** Far above any gateway's answer time; a longer wait only holds a request's card longer. */
