@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -38,6 +40,7 @@ public final class MeteringService implements AutoCloseable {
     private final KafkaStreams streams;
     private final Readiness readiness = new Readiness();
     private final RestoreTracker restores;
+    private final List<KafkaStreamsMetrics> binders = new CopyOnWriteArrayList<>();
     private final StallWatchdog watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -88,7 +91,9 @@ public final class MeteringService implements AutoCloseable {
      * {@code meterflow-metering} counters) as Micrometer meters, with the readiness and the restore work.
      */
     public void bindTo(MeterRegistry registry) {
-        new KafkaStreamsMetrics(streams).bindTo(registry);
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        binders.add(binder);
         Gauge.builder("meterflow.metering.ready", () -> notReadyReason().isEmpty() ? 1 : 0)
                 .description("1 when /health/ready answers 200").register(registry);
         Gauge.builder("meterflow.metering.restored.records", restores::restoredRecords)
@@ -132,6 +137,7 @@ public final class MeteringService implements AutoCloseable {
             log.warn("metering did not close within timeout={}; tasks still open restore from their changelogs "
                     + "on the next start", config.shutdownTimeout());
         }
+        binders.forEach(KafkaStreamsMetrics::close);
         stopped.countDown();
     }
 
