@@ -2,10 +2,13 @@ package dev.meterflow.metering;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.MeterflowVersion;
+import dev.meterflow.health.AppMetrics;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.topology.MeteringTopology;
 import dev.meterflow.startup.ShutdownSignal;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,10 +74,15 @@ public final class MeteringApp implements Callable<Integer> {
             return 0;
         }
         MeteringService service = new MeteringService(config);
-        if (!signal.running(service)) {
-            return 0;
+        PrometheusMeterRegistry registry = AppMetrics.prometheus("metering-topology");
+        service.bindTo(registry);
+        try (HealthServer health = HealthServer.start("metering", config.healthPort(), service::notReadyReason,
+                registry::scrape)) {
+            if (!signal.running(service)) {
+                return 0;
+            }
+            service.start().awaitStopped();
         }
-        service.start().awaitStopped();
         if (service.stoppedStuck()) {
             return EXIT_STUCK;
         }

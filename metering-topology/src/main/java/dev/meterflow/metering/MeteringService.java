@@ -8,10 +8,16 @@ import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
 import dev.meterflow.metering.topology.MeteringTopology;
 import dev.meterflow.topics.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,6 +41,8 @@ public final class MeteringService implements AutoCloseable {
     private final MeteringConfig config;
     private final KafkaStreams streams;
     private final Readiness readiness = new Readiness();
+    private final RestoreTracker restores;
+    private final List<KafkaStreamsMetrics> binders = new CopyOnWriteArrayList<>();
     private final StallWatchdog watchdog;
     private final DeadLetterProducer refusedReferenceRecords;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,7 +60,7 @@ public final class MeteringService implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        RestoreTracker restores = new RestoreTracker(taskOfChangelog(topology.describe()));
+        this.restores = new RestoreTracker(taskOfChangelog(topology.describe()));
         streams.setGlobalStateRestoreListener(restores);
         ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
         this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
@@ -70,6 +78,32 @@ public final class MeteringService implements AutoCloseable {
     /** Not ready while out of RUNNING, and for good once the watchdog has found the instance stuck. */
     public Readiness readiness() {
         return readiness;
+    }
+
+    /** Why {@code /health/ready} says no: out of RUNNING, a store restoring, or found stuck; empty when ready. */
+    public Optional<String> notReadyReason() {
+        return readiness.notReadyReason(restores.restoring().size());
+    }
+
+    /** Records restored into this instance's active stores since it started. */
+    public long restoredRecords() {
+        return restores.restoredRecords();
+    }
+
+    /**
+     * Kafka Streams' metrics (its clients', threads', tasks', stores' and the processor's own
+     * {@code meterflow-metering} counters) as Micrometer meters, with the readiness and the restore work.
+     */
+    public void bindTo(MeterRegistry registry) {
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        binders.add(binder);
+        Gauge.builder("meterflow.metering.ready", () -> notReadyReason().isEmpty() ? 1 : 0)
+                .description("1 when /health/ready answers 200").register(registry);
+        Gauge.builder("meterflow.metering.restored.records", restores::restoredRecords)
+                .description("Records restored into active stores since start-up").register(registry);
+        Gauge.builder("meterflow.metering.restoring.partitions", () -> restores.restoring().size())
+                .description("Store changelog partitions restoring now").register(registry);
     }
 
     /** The instance stopped because the watchdog found it stuck: the app exits with {@code EXIT_STUCK}. */
@@ -91,16 +125,23 @@ public final class MeteringService implements AutoCloseable {
     }
 
     /**
-     * Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not, and leaves the
-     * consumer group so the other instances take its partitions over at once instead of after the session
-     * timeout.
+     * Closes within {@code meterflow.shutdown-timeout}: commits what is done, aborts what is not, writes each
+     * store's checkpoint (so the next start restores nothing) and leaves the consumer group, unless the instance
+     * is a static member ({@link GroupMembership}).
      */
     @Override
     public void close() {
-        log.info("closing metering timeout={}", config.shutdownTimeout());
+        CloseOptions.GroupMembershipOperation membership = GroupMembership.onClose(config.streamsProperties());
+        log.info("closing metering timeout={} membership={}", config.shutdownTimeout(), membership);
         watchdog.close();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(membership)
                 .withTimeout(config.shutdownTimeout()));
+        if (!closed) {
+            // a task not closed cleanly has no checkpoint: under exactly-once its next start wipes and restores it
+            log.warn("metering did not close within timeout={}; tasks still open restore from their changelogs "
+                    + "on the next start", config.shutdownTimeout());
+        }
+        binders.forEach(KafkaStreamsMetrics::close);
         refusedReferenceRecords.close();
         stopped.countDown();
     }

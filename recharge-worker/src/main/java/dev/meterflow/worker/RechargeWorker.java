@@ -80,6 +80,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private volatile boolean halted;
     private volatile Throwable failure;
     private volatile Runnable afterCommit = () -> { };
+    private volatile WorkerMonitor monitor = WorkerMonitor.unobserved();
     /** Epochs of the partitions this worker owns now; a request whose epoch is gone belongs to another owner. */
     private final Set<Long> liveEpochs = ConcurrentHashMap.newKeySet();
     private long epochs;
@@ -139,6 +140,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 consumer.close();
                 producer.close(Duration.ofSeconds(10));
             }
+            monitor.stopped();
             stopped.countDown();
         }
     }
@@ -171,6 +173,11 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
      */
     public void afterEachCommit(Runnable hook) {
         this.afterCommit = hook;
+    }
+
+    /** Where readiness, the open requests and their outcomes are reported; set before {@link #run()}. */
+    public void monitor(WorkerMonitor workerMonitor) {
+        this.monitor = workerMonitor;
     }
 
     private void awaitStopped() {
@@ -207,6 +214,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             tracking.close(record.offset());
             return;
         }
+        monitor.started(partition, record.offset());
         long epoch = tracking.epoch();
         String account = record.key() == null ? "" : record.key();
         // an account's next request starts only once this one's result is committed and its attempts are
@@ -281,6 +289,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             log.info("recharge finished requestId='{}' account='{}' status={} amountCents={}",
                     request.getRequestId(), request.getAccountId(), finished.finish().status(),
                     request.getAmountCents());
+            monitor.outcome(finished.finish().status().name());
             return new Outputs(request.getRequestId(), records(request.getAccountId(),
                     RechargeOutputs.of(request, finished.finish(), now)),
                     finished.entry().completed(finished.finish().status().name()));
@@ -288,12 +297,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         if (result instanceof RechargeProcessor.Result.Refused refused) {
             log.error("recharge refused requestId='{}' account='{}': {}", request.getRequestId(),
                     request.getAccountId(), refused.reason());
+            monitor.outcome("REFUSED");
             return new Outputs(request.getRequestId(), records(request.getAccountId(),
                     RechargeOutputs.of(request, refused.finish(), now)), null);
         }
         RechargeProcessor.Result.AlreadyCompleted done = (RechargeProcessor.Result.AlreadyCompleted) result;
         log.info("recharge already completed, nothing to do requestId='{}' status={}", request.getRequestId(),
                 done.status());
+        monitor.outcome("ALREADY_COMPLETED");
         return new Outputs(request.getRequestId(), List.of(), null);
     }
 
@@ -317,6 +328,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private Outputs undecodable(ConsumerRecord<String, byte[]> record, String reason) {
         log.error("undecodable recharge request parked partition={} offset={}: {}", record.partition(),
                 record.offset(), reason);
+        monitor.outcome("UNDECODABLE");
         return new Outputs(null, List.of(deadLetter(record, "UNDECODABLE", reason)), null);
     }
 
@@ -329,6 +341,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         log.error("recharge request refused before the gateway partition={} offset={} requestId='{}' reason={} "
                 + "answeredFailed={}: {}", record.partition(), record.offset(), shorten(request.getRequestId()),
                 refusal.reason(), answerable, refusal.detail());
+        monitor.outcome("REFUSED_BEFORE_GATEWAY");
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         records.add(deadLetter(record, refusal.reason().name(), refusal.detail()));
         if (answerable) {
@@ -395,6 +408,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 continue;
             }
             tracking.close(completion.offset());
+            monitor.finished(completion.partition(), completion.offset());
             outputs.addAll(completion.outputs().records());
             if (!completion.outputs().records().isEmpty()) {
                 published.add(completion);
@@ -499,6 +513,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             finishedBefore.remove(partition);
+            monitor.forgot(partition);
             PartitionProgress tracking = progress.remove(partition);
             if (tracking != null) {
                 liveEpochs.remove(tracking.epoch());
@@ -557,6 +572,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            monitor.left();
             forget(partitions);
         }
 
@@ -572,6 +588,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                             + assigned + "; stopping, the uncommitted requests are redelivered", e);
                 }
             }
+            monitor.joined();
         }
     }
 

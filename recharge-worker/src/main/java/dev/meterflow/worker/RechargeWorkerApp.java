@@ -2,9 +2,12 @@ package dev.meterflow.worker;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.MeterflowVersion;
+import dev.meterflow.health.AppMetrics;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.startup.ShutdownSignal;
 import dev.meterflow.worker.config.WorkerConfig;
 import dev.meterflow.worker.gateway.stripe.StripeGateway;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,11 +64,15 @@ public final class RechargeWorkerApp implements Callable<Integer> {
         if (!WorkerStartup.clusterReady(config, signal)) {
             return 0;
         }
-        RechargeWorkerService service = RechargeWorkerService.start(config, gateway);
-        if (!signal.running(service)) {
-            return 0;
+        PrometheusMeterRegistry registry = AppMetrics.prometheus("recharge-worker");
+        RechargeWorkerService service = RechargeWorkerService.start(config, gateway, registry);
+        try (HealthServer health = HealthServer.start("recharge-worker", config.healthPort(),
+                service::notReadyReason, registry::scrape)) {
+            if (!signal.running(service)) {
+                return 0;
+            }
+            return service.awaitStopped() ? 0 : 1;
         }
-        return service.awaitStopped() ? 0 : 1;
     }
 
     /** {@code --version}: the Maven project version the jar was built from. */

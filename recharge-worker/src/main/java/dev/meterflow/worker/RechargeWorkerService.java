@@ -3,15 +3,21 @@ package dev.meterflow.worker;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.config.WorkerConfig;
+import dev.meterflow.worker.gateway.MeteredGateway;
 import dev.meterflow.worker.gateway.PaymentGateway;
 import dev.meterflow.worker.gateway.RateLimiter;
 import dev.meterflow.worker.recharge.AttemptPlan;
 import dev.meterflow.worker.recharge.RechargeProcessor;
 import dev.meterflow.worker.recharge.RequestCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,12 +39,17 @@ public final class RechargeWorkerService implements AutoCloseable {
 
     private final RechargeWorker worker;
     private final KafkaAttemptStore attempts;
+    private final WorkerMonitor monitor;
+    private final List<KafkaClientMetrics> clientMetrics;
     private final Thread loop;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private RechargeWorkerService(RechargeWorker worker, KafkaAttemptStore attempts) {
+    private RechargeWorkerService(RechargeWorker worker, KafkaAttemptStore attempts, WorkerMonitor monitor,
+                                  List<KafkaClientMetrics> clientMetrics) {
         this.worker = worker;
         this.attempts = attempts;
+        this.monitor = monitor;
+        this.clientMetrics = clientMetrics;
         this.loop = new Thread(() -> {
             try {
                 worker.run();
@@ -49,6 +60,11 @@ public final class RechargeWorkerService implements AutoCloseable {
     }
 
     public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway) {
+        return start(config, gateway, new CompositeMeterRegistry());
+    }
+
+    /** Started with its Kafka clients, gateway calls, readiness and open requests reported to {@code registry}. */
+    public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway, MeterRegistry registry) {
         Map<String, Object> clients = config.kafkaClientProperties();
 
         Map<String, Object> consumerProps = new HashMap<>(clients);
@@ -78,17 +94,23 @@ public final class RechargeWorkerService implements AutoCloseable {
         }
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
-        RechargeProcessor processor = new RechargeProcessor(gateway, attempts, plan,
+        WorkerMonitor monitor = new WorkerMonitor(registry, Clock.systemUTC());
+        RechargeProcessor processor = new RechargeProcessor(new MeteredGateway(gateway, registry), attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
         // the same limit the producer applies to what the worker publishes
         int maxRecordBytes = Integer.parseInt(String.valueOf(producerProps.getOrDefault(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)));
         RequestCheck check = new RequestCheck(config.minAmountCents(), config.maxAmountCents(), maxRecordBytes);
-        RechargeWorker worker = new RechargeWorker(
-                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
+        processor.onPassedOver(monitor::softDeclineLimitHit);
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(consumer),
+                new KafkaClientMetrics(producer));
+        clientMetrics.forEach(binder -> binder.bindTo(registry));
+        RechargeWorker worker = new RechargeWorker(consumer, producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
                 config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
-        RechargeWorkerService service = new RechargeWorkerService(worker, attempts);
+        worker.monitor(monitor);
+        RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
                 config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
@@ -104,6 +126,11 @@ public final class RechargeWorkerService implements AutoCloseable {
         worker.afterEachCommit(hook);
     }
 
+    /** Why {@code /health/ready} says no: not in the group yet, its attempt log not caught up, or stopped. */
+    public Optional<String> notReadyReason() {
+        return monitor.notReadyReason();
+    }
+
     /** Blocks until the loop stops; {@code true} for a clean stop. */
     public boolean awaitStopped() throws InterruptedException {
         loop.join();
@@ -115,11 +142,13 @@ public final class RechargeWorkerService implements AutoCloseable {
     public void close() {
         worker.close();
         attempts.close();
+        clientMetrics.forEach(KafkaClientMetrics::close);
     }
 
     /** Stops at once, as a crash would: nothing more is committed. For tests and fault drills. */
     public void halt() {
         worker.halt();
         attempts.close();
+        clientMetrics.forEach(KafkaClientMetrics::close);
     }
 }

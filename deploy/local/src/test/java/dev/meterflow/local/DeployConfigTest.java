@@ -28,6 +28,15 @@ class DeployConfigTest {
     }
 
     @Test
+    void shouldShipStandbyReplicasAndTakeEachInstancesStaticNameFromItsEnvironment() {
+        Properties metering = MeteringConfig.load(CONFIG.resolve("metering-topology.properties"),
+                Map.of("METERFLOW_KAFKA_GROUP_INSTANCE_ID", "metering-topology-0")).streamsProperties();
+
+        assertThat(metering).containsEntry("num.standby.replicas", "1")
+                .containsEntry("group.instance.id", "metering-topology-0");
+    }
+
+    @Test
     void shouldLoadTheShippedWorkerConfigurationWithTheKeyFromTheEnvironmentOnly() {
         WorkerConfig withoutKey = WorkerConfig.load(CONFIG.resolve("recharge-worker.properties"), Map.of());
         assertThatThrownBy(withoutKey::gatewayApiKey)

@@ -3,6 +3,7 @@ package dev.meterflow.metering.config;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.metering.errors.DeadLetterDeserializationHandler;
 import dev.meterflow.metering.errors.DeadLetterProcessingHandler;
 import dev.meterflow.money.Money;
@@ -62,10 +63,14 @@ public final class MeteringConfig {
             "How long the instance may restore, stay out of RUNNING or leave input unprocessed without any progress "
                     + "before it logs an ERROR, reports not ready and exits with code 75 for its supervisor to restart it.");
 
+    public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
+            "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
+
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
+            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT,
+            HEALTH_PORT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -78,6 +83,7 @@ public final class MeteringConfig {
         config.integer(REPLICATION_FACTOR);
         config.integerAtLeast(COMMIT_INTERVAL_MS, 0);
         config.integerAtLeast(MAX_THREAD_REPLACEMENTS, 0);
+        healthPort();
         declineBackoff();
         if (backoffCheckInterval().isZero()) {
             throw new AppConfig.ConfigException(BACKOFF_CHECK_INTERVAL.name() + " must be above zero");
@@ -172,6 +178,14 @@ public final class MeteringConfig {
 
     public Duration stallTimeout() {
         return config.duration(STALL_TIMEOUT);
+    }
+
+    public int healthPort() {
+        int port = config.integerAtLeast(HEALTH_PORT, 0);
+        if (port > 65_535) {
+            throw new AppConfig.ConfigException(HEALTH_PORT.name() + " must be a port (0 to 65535), was " + port);
+        }
+        return port;
     }
 
     /**

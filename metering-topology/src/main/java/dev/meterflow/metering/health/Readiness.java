@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether this instance should be sent traffic and counted as healthy: RUNNING and not found stuck. A health
- * endpoint will serve it; until then it is what the watchdog sets and the tests read.
+ * Whether this instance should be counted as healthy: RUNNING, not found stuck and, for {@code /health/ready},
+ * no store restoring. The stream threads and the watchdog set it; the health endpoint serves it.
  */
 public final class Readiness {
 
@@ -23,6 +23,24 @@ public final class Readiness {
 
     public boolean ready() {
         return running && stuck.get() == null;
+    }
+
+    /**
+     * Why {@code /health/ready} answers 503, empty when ready. A store still restoring counts too: its task
+     * processes nothing yet, and a rolling restart must wait for it before stopping the next instance.
+     */
+    public Optional<String> notReadyReason(int storesRestoring) {
+        String stuckReason = stuck.get();
+        if (stuckReason != null) {
+            return Optional.of("stuck: " + stuckReason);
+        }
+        if (!running) {
+            return Optional.of("Kafka Streams is not RUNNING");
+        }
+        if (storesRestoring > 0) {
+            return Optional.of(storesRestoring + " store changelog partition(s) restoring");
+        }
+        return Optional.empty();
     }
 
     public Optional<String> stuckReason() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -22,6 +23,7 @@ public final class RestoreTracker implements StateRestoreListener {
 
     private final Function<TopicPartition, String> taskOfChangelog;
     private final Map<TopicPartition, Restore> restoring = new ConcurrentHashMap<>();
+    private final AtomicLong restoredRecords = new AtomicLong();
 
     /** {@code taskOfChangelog} names the task that owns a changelog partition (for the watchdog's report). */
     public RestoreTracker(Function<TopicPartition, String> taskOfChangelog) {
@@ -30,6 +32,11 @@ public final class RestoreTracker implements StateRestoreListener {
 
     public List<Restore> restoring() {
         return List.copyOf(restoring.values());
+    }
+
+    /** Records restored into active tasks' stores since start-up: the restore work a restart cost. */
+    public long restoredRecords() {
+        return restoredRecords.get();
     }
 
     public Set<TopicPartition> restoringChangelogs() {
@@ -46,6 +53,7 @@ public final class RestoreTracker implements StateRestoreListener {
 
     @Override
     public void onBatchRestored(TopicPartition changelog, String store, long batchEndOffset, long numRestored) {
+        restoredRecords.addAndGet(numRestored);
         restoring.computeIfPresent(changelog, (partition, restore) -> new Restore(restore.task(), restore.store(),
                 restore.changelog(), batchEndOffset + 1, restore.endOffset()));
     }

@@ -178,6 +178,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         apply(record, state, decision);
         // last: an event is only marked debited once everything it changes has been written
         dedup.put(dedupKey, "usage:" + event.getEventId(), context.currentSystemTimeMs());
+        metrics.debitedUsage();
     }
 
     private void onSettings(Record<String, Object> record, AccountSettings settings) {

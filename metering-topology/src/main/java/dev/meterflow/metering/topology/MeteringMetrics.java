@@ -26,6 +26,11 @@ final class MeteringMetrics {
         this.taskId = taskId;
     }
 
+    /** A usage event debited (once per eventId). */
+    void debitedUsage() {
+        count("usage-debited-total", "Usage events debited", null, null);
+    }
+
     /** A usage event parked on usage-unpriced, by reason. */
     void unpriced(String reason) {
         count("usage-unpriced-total", "Usage events parked on usage-unpriced", "reason", reason);

@@ -36,4 +36,17 @@ class RestoreTrackerTest {
         assertThat(tracker.restoring()).isEmpty();
         assertThat(tracker.restoringChangelogs()).isEmpty();
     }
+
+    @Test
+    void shouldCountTheRecordsRestoredAcrossStoresForTheRestoreWorkOfARestart() {
+        tracker.onRestoreStart(CHANGELOG, "dedup-store", 0, 283);
+        tracker.onBatchRestored(CHANGELOG, "dedup-store", 99, 100);
+        tracker.onBatchRestored(CHANGELOG, "dedup-store", 282, 183);
+        tracker.onRestoreEnd(CHANGELOG, "dedup-store", 283);
+        TopicPartition other = new TopicPartition("app-account-state-store-changelog", 0);
+        tracker.onRestoreStart(other, "account-state-store", 5, 12);
+        tracker.onBatchRestored(other, "account-state-store", 11, 7);
+
+        assertThat(tracker.restoredRecords()).isEqualTo(290);
+    }
 }

@@ -3,6 +3,7 @@ package dev.meterflow.worker.config;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.worker.recharge.SoftDeclineLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,8 @@ public final class WorkerConfig {
             "How often a request held with an unknown outcome is checked with the gateway again.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
+    public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
+            "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
 
     /** Far above any gateway's answer time; a longer wait only holds a request's card longer. */
     public static final Duration MAX_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
@@ -71,7 +74,7 @@ public final class WorkerConfig {
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
-            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT);
+            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT, HEALTH_PORT);
 
     private final AppConfig config;
 
@@ -84,6 +87,7 @@ public final class WorkerConfig {
                     + config.get(MAX_IN_FLIGHT));
         }
         config.integerAtLeast(UNKNOWN_MAX_TRIES, 1);
+        healthPort();
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_DAY, 1);
         config.integerAtLeast(SOFT_DECLINE_MAX_PER_30_DAYS, 1);
         if (config.integerAtLeast(MAX_AMOUNT_CENTS, 1) < config.integerAtLeast(MIN_AMOUNT_CENTS, 1)) {
@@ -178,6 +182,14 @@ public final class WorkerConfig {
 
     public Duration reconcileInterval() {
         return config.duration(RECONCILE_INTERVAL);
+    }
+
+    public int healthPort() {
+        int port = config.integerAtLeast(HEALTH_PORT, 0);
+        if (port > 65_535) {
+            throw new AppConfig.ConfigException(HEALTH_PORT.name() + " must be a port (0 to 65535), was " + port);
+        }
+        return port;
     }
 
     public Duration shutdownTimeout() {

@@ -37,6 +37,7 @@ public final class RechargeProcessor {
     private final Duration unknownRetryBackoff;
     private final int maxRateLimitedWaits;
     private final Clock clock;
+    private volatile Runnable onPassedOver = () -> { };
 
     public RechargeProcessor(PaymentGateway gateway, AttemptStore attempts, AttemptPlan plan, RateLimiter rateLimiter,
                              Duration unknownRetryBackoff, int maxRateLimitedWaits, Clock clock) {
@@ -47,6 +48,11 @@ public final class RechargeProcessor {
         this.unknownRetryBackoff = unknownRetryBackoff;
         this.maxRateLimitedWaits = maxRateLimitedWaits;
         this.clock = clock;
+    }
+
+    /** Runs for each card passed over at its soft-decline retry limit: the operator's count of limits hit. */
+    public void onPassedOver(Runnable hook) {
+        this.onPassedOver = hook;
     }
 
     /** What became of a request. */
@@ -119,9 +125,10 @@ public final class RechargeProcessor {
     }
 
     /** Logs each card the plan passed over at its retry limit, once per processing of the request. */
-    private static void reportPassedOver(RechargeRequest request, Step step, Set<String> reported) {
+    private void reportPassedOver(RechargeRequest request, Step step, Set<String> reported) {
         for (Step.PassedOver passedOver : step.passedOver()) {
             if (reported.add(passedOver.paymentMethodId())) {
+                onPassedOver.run();
                 log.info("payment method passed over requestId='{}' account='{}' paymentMethod='{}' reason={} "
                                 + "softDeclinesIn24h={} softDeclinesIn30Days={}", request.getRequestId(),
                         request.getAccountId(), passedOver.paymentMethodId(), Step.PassedOver.REASON,

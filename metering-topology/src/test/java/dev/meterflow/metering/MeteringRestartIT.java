@@ -1,0 +1,177 @@
+package dev.meterflow.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.health.AppMetrics;
+import dev.meterflow.health.HealthServer;
+import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.schemas.AccountBalance;
+import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.AutoRecharge;
+import dev.meterflow.schemas.AutoRechargeMode;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.Price;
+import dev.meterflow.schemas.PriceCategory;
+import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.TopicReader;
+import dev.meterflow.topics.Topics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.LongPredicate;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14: a metering instance stopped cleanly (SIGTERM's path, {@link MeteringService#close()}) leaves state the
+ * next start uses as it is, restoring nothing; and a running instance serves its readiness and metrics.
+ */
+class MeteringRestartIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+    private static final int ACCOUNTS = 12;
+
+    @TempDir
+    Path stateDir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedKafka kafka;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeEach
+    void startBroker() {
+        kafka = EmbeddedKafka.start(null);
+        kafka.createTopics(Topics.ALL.stream()
+                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void stopBroker() {
+        producer.close();
+        kafka.close();
+    }
+
+    @Test
+    void shouldRestoreNothingOnTheStartAfterACleanStopAndServeReadinessAndMetricsMeanwhile() throws Exception {
+        send(Topics.RATE_CARDS, "standard", rateCard());
+        IntStream.range(0, ACCOUNTS).forEach(n -> send(Topics.ACCOUNT_SETTINGS, account(n), settings(account(n))));
+        producer.flush();
+
+        MeteringService first = new MeteringService(config());
+        PrometheusMeterRegistry registry = AppMetrics.prometheus("metering-topology");
+        first.bindTo(registry);
+        try (HealthServer health = HealthServer.start("metering", 0, first::notReadyReason, registry::scrape)) {
+            assertThat(get(health, HealthServer.READY).statusCode()).isEqualTo(503);
+            first.start();
+            // settings open each balance; usage sent before them would be parked
+            await().atMost(Duration.ofSeconds(120)).until(() -> accounts(balance -> true) == ACCOUNTS);
+            IntStream.range(0, ACCOUNTS).forEach(n -> send(Topics.USAGE_EVENTS, account(n), usage("e-" + n,
+                    account(n))));
+            producer.flush();
+            await().atMost(Duration.ofSeconds(120)).until(() -> accounts(balance -> balance < 0) == ACCOUNTS);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                HttpResponse<String> ready = get(health, HealthServer.READY);
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(get(health, HealthServer.METRICS).body())
+                        .contains("kafka_meterflow_metering_usage_debited_total{")
+                        .contains("kafka_stream_thread_process_total")
+                        // what the alert rules and the dashboard under deploy/ ask for
+                        .contains("kafka_stream_task_dropped_records_total{")
+                        .contains("kafka_consumer_fetch_manager_records_lag{")
+                        .contains("meterflow_metering_restoring_partitions{")
+                        .contains("jvm_memory_used_bytes")
+                        .contains("meterflow_metering_ready{app=\"metering-topology\"} 1.0");
+            });
+        } finally {
+            first.close();
+        }
+
+        MeteringService second = new MeteringService(config()).start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> second.notReadyReason().isEmpty());
+            assertThat(second.restoredRecords()).as("records restored after a clean stop").isZero();
+        } finally {
+            second.close();
+        }
+    }
+
+    private MeteringConfig config() {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        props.setProperty("application.id", "metering-restart-it");
+        props.setProperty("state.dir", stateDir.toString());
+        return MeteringConfig.from(props);
+    }
+
+    private HttpResponse<String> get(HealthServer server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Accounts with a balance that passes {@code test}. */
+    private long accounts(LongPredicate test) {
+        return TopicReader.readCommitted(kafka.bootstrapServers(), Topics.ACCOUNT_BALANCES.name()).stream()
+                .map(record -> Topics.ACCOUNT_BALANCES.valueSerde().deserializer()
+                        .deserialize(record.topic(), record.value()))
+                .filter(balance -> test.test(balance.getBalanceMicros()))
+                .map(AccountBalance::getAccountId).distinct().count();
+    }
+
+    private static String account(int n) {
+        return "a-" + n;
+    }
+
+    private <V> void send(Topic<String, V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), null, T0.toEpochMilli(),
+                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    private static RateCard rateCard() {
+        return RateCard.newBuilder().setRatePlanId("standard").setCurrency("USD").setUpdatedAt(T0)
+                .setPrices(Map.of("call.minutes.local", Price.newBuilder().setUnitPriceMicros(25_000).setUnitSize(60)
+                        .setCategory(PriceCategory.CALL_MINUTES).setTaxable(true).build()))
+                .build();
+    }
+
+    private static AccountSettings settings(String account) {
+        return AccountSettings.newBuilder().setAccountId(account).setRatePlanId("standard")
+                .setAutoRecharge(AutoRecharge.newBuilder().setEnabled(false).setMode(AutoRechargeMode.TOP_UP_TO_TARGET)
+                        .setThresholdMicros(0).setTargetMicros(50_000_000).setAmountMicros(0).build())
+                .setPaymentMethods(List.of(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_visa")
+                        .setCustomerId("cus_" + account).setType(PaymentMethodType.CARD).setBrand("visa")
+                        .setLast4("4242").setRole(PaymentMethodRole.PRIMARY).build()))
+                .setBillingEmails(List.of("billing@" + account + ".example"))
+                .setDirectChargePlanFee(false).setTaxExempt(false).setUpdatedAt(T0)
+                .build();
+    }
+
+    private static UsageEvent usage(String eventId, String account) {
+        return UsageEvent.newBuilder().setEventId(eventId).setAccountId(account).setSku("call.minutes.local")
+                .setQuantity(60).setOccurredAt(T0).build();
+    }
+}
