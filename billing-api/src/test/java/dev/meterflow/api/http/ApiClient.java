@@ -61,7 +61,9 @@ final class ApiClient {
 
     HttpResponse<java.io.InputStream> stream(String path) {
         try {
-            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            // a server that dies while preparing the answer must fail the test, not hang it
+            return http.send(request(path).timeout(java.time.Duration.ofMinutes(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
