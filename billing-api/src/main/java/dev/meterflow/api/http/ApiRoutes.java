@@ -52,6 +52,22 @@ public final class ApiRoutes {
                 + " in cents); waits until the change shows", List.of(), JSON, true, ctx -> written(ctx,
                 services.settings().updateAutoRecharge(ApiServer.principal(ctx), ctx.pathParam("accountId"),
                         ctx.bodyAsClass(AutoRechargeChange.class)))));
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/billing-emails", "Replace the users who receive"
+                + " billing emails (at most 10)", List.of(), JSON, true, ctx -> written(ctx, services.settings()
+                .updateBillingEmails(ApiServer.principal(ctx), ctx.pathParam("accountId"),
+                        ctx.bodyAsClass(EmailsBody.class).emails()))));
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/critical-billing-phone", "Set (E.164) or clear"
+                + " (null) the critical billing phone", List.of(), JSON, true, ctx -> written(ctx, services.settings()
+                .updateCriticalBillingPhone(ApiServer.principal(ctx), ctx.pathParam("accountId"),
+                        ctx.bodyAsClass(PhoneBody.class).phone()))));
+        routes.add(new Route(HandlerType.POST, ACCOUNT + "/settings/payment-methods", "Add a payment method by"
+                + " gateway token (pm_...) with its brand, last 4 and role; PayPal and Diners are refused", List.of(),
+                JSON, true, ctx -> written(ctx, services.settings().addPaymentMethod(ApiServer.principal(ctx),
+                ctx.pathParam("accountId"), ctx.bodyAsClass(SettingsCommands.NewPaymentMethod.class)))));
+        routes.add(new Route(HandlerType.DELETE, ACCOUNT + "/settings/payment-methods/{paymentMethodId}", "Remove"
+                + " a payment method", List.of(), JSON, true, ctx -> written(ctx, services.settings()
+                .removePaymentMethod(ApiServer.principal(ctx), ctx.pathParam("accountId"),
+                        ctx.pathParam("paymentMethodId")))));
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/payments", "Payment history, newest first, by cursor;"
                 + " requested one-time payments on the first page", List.of("cursor", "limit"), JSON, true,
                 ctx -> ctx.json(services.payments().history(ApiServer.principal(ctx), ctx.pathParam("accountId"),
@@ -134,5 +150,16 @@ public final class ApiRoutes {
     }
 
     record PaymentBody(long amountCents, String paymentMethodId) {
+    }
+
+    record EmailsBody(List<String> emails) {
+        EmailsBody {
+            if (emails == null) {
+                throw ApiException.badRequest("malformed_body", "Send {\"emails\": [\"...\"]}.");
+            }
+        }
+    }
+
+    record PhoneBody(String phone) {
     }
 }

@@ -280,6 +280,50 @@ class BillingApiIT {
     }
 
     @Test
+    void shouldAddAndRemovePaymentMethodsAndRefusePaypalDinersAndCardNumbers() {
+        ApiClient admin = signedIn("admin@other.example");
+        String methods = "/api/v1/accounts/other/settings/payment-methods";
+
+        ApiClient.Response paypal = admin.write("POST", methods, method("pm_pp", "paypal", "0000", "BACKUP"));
+        assertThat(paypal.status()).isEqualTo(400);
+        assertThat(paypal.json().path("message").asText()).contains("PayPal is not accepted");
+        assertThat(admin.write("POST", methods, method("pm_dc", "diners", "0000", "BACKUP")).json()
+                .path("message").asText()).contains("Diners Club is not accepted");
+        String typedNumber = String.join("", java.util.Collections.nCopies(4, "4000"));
+        assertThat(admin.write("POST", methods, method(typedNumber, "visa", "0000", "BACKUP")).json()
+                .path("message").asText()).contains("looks like a card number");
+
+        assertThat(admin.write("POST", methods, method("pm_card_mastercard", "mastercard", "4444", "BACKUP"))
+                .json().path("status").asText()).isEqualTo("applied");
+        assertThat(roles(admin)).containsExactly("pm_card_visa PRIMARY", "pm_card_mastercard BACKUP");
+        assertThat(admin.write("DELETE", methods + "/pm_card_mastercard", null).json().path("status").asText())
+                .isEqualTo("applied");
+        assertThat(roles(admin)).containsExactly("pm_card_visa PRIMARY");
+        assertThat(admin.write("DELETE", methods + "/pm_nope", null).error()).isEqualTo("unknown_payment_method");
+    }
+
+    @Test
+    void shouldBoundBillingEmailsAndTheCriticalPhone() {
+        ApiClient admin = signedIn("admin@other.example");
+        String settings = "/api/v1/accounts/other/settings";
+
+        String eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "\"b" + i + "@other.example\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(admin.write("PUT", settings + "/billing-emails", "{\"emails\": [" + eleven + "]}").json()
+                .path("message").asText()).isEqualTo("at most 10 billing emails, was 11.");
+        assertThat(admin.write("PUT", settings + "/billing-emails", "{}").error()).isEqualTo("malformed_body");
+        assertThat(admin.write("PUT", settings + "/critical-billing-phone", "{\"phone\": \"555-0123\"}").json()
+                .path("message").asText()).contains("E.164");
+        assertThat(admin.write("PUT", settings + "/critical-billing-phone", "{\"phone\": \"+14155550123\"}")
+                .status()).isEqualTo(200);
+        assertThat(admin.write("PUT", settings + "/billing-emails", "{\"emails\": [\"ap@other.example\"]}")
+                .status()).isEqualTo(200);
+        JsonNode summary = admin.get("/api/v1/accounts/other/summary").json();
+        assertThat(summary.path("criticalBillingPhone").asText()).isEqualTo("+14155550123");
+        assertThat(summary.path("billingEmails").toString()).isEqualTo("[\"ap@other.example\"]");
+    }
+
+    @Test
     void shouldSearchTheBillingLogByKindAndDateAndRefuseBadRanges() {
         ApiClient admin = signedIn("admin@acme.example");
         String path = "/api/v1/accounts/acme/billing-log";
@@ -316,6 +360,18 @@ class BillingApiIT {
     private static String autoRecharge(long thresholdCents, long targetCents) {
         return "{\"enabled\": true, \"mode\": \"TOP_UP_TO_TARGET\", \"thresholdCents\": " + thresholdCents
                 + ", \"targetCents\": " + targetCents + ", \"amountCents\": 0}";
+    }
+
+    private static String method(String id, String brand, String last4, String role) {
+        return "{\"paymentMethodId\": \"" + id + "\", \"customerId\": \"cus_other\", \"brand\": \"" + brand
+                + "\", \"last4\": \"" + last4 + "\", \"role\": \"" + role + "\"}";
+    }
+
+    private static List<String> roles(ApiClient client) {
+        List<String> roles = new ArrayList<>();
+        client.get("/api/v1/accounts/other/summary").json().path("paymentMethods").forEach(node ->
+                roles.add(node.path("paymentMethodId").asText() + " " + node.path("role").asText()));
+        return roles;
     }
 
     private static List<String> ids(JsonNode page) {
