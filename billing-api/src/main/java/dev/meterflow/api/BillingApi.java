@@ -4,6 +4,7 @@ import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.access.LoginPolicy;
 import dev.meterflow.api.access.LoginRateLimit;
 import dev.meterflow.api.accounts.AccountAccess;
+import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.CommandPublisher;
 import dev.meterflow.api.commands.ReadModelWatch;
@@ -55,7 +56,8 @@ public final class BillingApi implements AutoCloseable {
         var services = new ApiRoutes.Services(authenticator, access, new PaymentQueries(database.jdbi(), access),
                 new PaymentCommands(database.jdbi(), access, publisher, watch, clock),
                 new BillingLogQueries(database.jdbi(), access),
-                new SettingsCommands(database.jdbi(), access, publisher, watch, clock));
+                new SettingsCommands(database.jdbi(), access, publisher, watch, clock),
+                new AdviceQueries(database.jdbi(), access, clock));
         this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
     }

@@ -3,6 +3,7 @@ package dev.meterflow.api.http;
 import dev.meterflow.api.ApiException;
 import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.accounts.AccountAccess;
+import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.accounts.AccountSummary;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.WriteOutcome;
@@ -35,7 +36,7 @@ public final class ApiRoutes {
     /** The services the routes call. */
     public record Services(Authenticator authenticator, AccountAccess accounts, PaymentQueries payments,
                            PaymentCommands paymentCommands, BillingLogQueries billingLog,
-                           SettingsCommands settings) {
+                           SettingsCommands settings, AdviceQueries advice) {
     }
 
     public static List<Route> all(Services services) {
@@ -84,6 +85,10 @@ public final class ApiRoutes {
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/billing-log.csv", "Export the matching billing log as"
                 + " CSV, every row, streamed", LOG_FILTER, "text/csv", true,
                 ctx -> exportCsv(ctx, services.billingLog())));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/recharge-advice", "From the last 30 days: average daily"
+                + " spend, charges made, a threshold and recharge that charge about once every 30 days, and the"
+                + " runway", List.of(), JSON, true, ctx -> ctx.json(services.advice().advise(
+                ApiServer.principal(ctx), ctx.pathParam("accountId")))));
         routes.add(new Route(HandlerType.GET, BASE + "/openapi.json", "This document", List.of(), JSON, false,
                 ctx -> ctx.json(OpenApi.document(routes))));
         return List.copyOf(routes);

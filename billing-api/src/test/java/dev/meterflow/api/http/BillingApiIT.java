@@ -340,6 +340,22 @@ class BillingApiIT {
     }
 
     @Test
+    void shouldAdviseFromTheLastThirtyDaysOfUsageAndCharges() {
+        ApiClient admin = signedIn("admin@acme.example");
+
+        JsonNode advice = admin.get("/api/v1/accounts/acme/recharge-advice").json();
+
+        // ten days of $3.00 of calls each, and three automatic recharges
+        assertThat(advice.path("averageDailySpend").asText()).isEqualTo("$3.00");
+        assertThat(advice.path("chargesLast30Days").asInt()).isEqualTo(3);
+        assertThat(advice.path("recommendedThreshold").asText()).isEqualTo("$21.00");
+        assertThat(advice.path("recommendedRecharge").asText()).isEqualTo("$90.00");
+        assertThat(advice.path("explanation").asText()).contains("about once every 30 days");
+        assertThat(signedIn("admin@other.example").get("/api/v1/accounts/acme/recharge-advice").status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void shouldDescribeEveryRouteInTheOpenApiDocument() {
         JsonNode document = new ApiClient(base).get("/api/v1/openapi.json").json();
         Set<String> documented = new TreeSet<>();
@@ -394,6 +410,14 @@ class BillingApiIT {
             sub.setParentAccountId("agency");
             send(producer, Topics.ACCOUNT_SETTINGS, "agency-sub", sub);
             send(producer, Topics.ACCOUNT_BALANCES, "acme", balance("acme", 42_500_000, NOW.minusSeconds(60)));
+            java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
+            for (int d = 1; d <= 10; d++) {
+                var rollup = dev.meterflow.api.readmodel.TestRecords.rollup("acme", today.minusDays(d),
+                        "call.minutes.local", 1);
+                rollup.setAmountMicros(3_000_000);
+                send(producer, Topics.USAGE_ROLLUPS, Topics.rollupKey("acme", today.minusDays(d),
+                        "call.minutes.local"), rollup);
+            }
             for (int i = 1; i <= 3; i++) {
                 Instant at = NOW.minusSeconds(4000 - i * 1000L);
                 send(producer, Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-" + i, PaymentStatus.SUCCEEDED,
