@@ -57,7 +57,9 @@ public final class BillingApi implements AutoCloseable {
                 new PaymentCommands(database.jdbi(), access, publisher, watch, clock),
                 new BillingLogQueries(database.jdbi(), access),
                 new SettingsCommands(database.jdbi(), access, publisher, watch, clock),
-                new AdviceQueries(database.jdbi(), access, clock));
+                new AdviceQueries(database.jdbi(), access, clock),
+                () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
+                        readModel.expired()));
         this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
     }

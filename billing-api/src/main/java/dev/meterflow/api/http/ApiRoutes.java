@@ -36,7 +36,8 @@ public final class ApiRoutes {
     /** The services the routes call. */
     public record Services(Authenticator authenticator, AccountAccess accounts, PaymentQueries payments,
                            PaymentCommands paymentCommands, BillingLogQueries billingLog,
-                           SettingsCommands settings, AdviceQueries advice) {
+                           SettingsCommands settings, AdviceQueries advice,
+                           java.util.function.Supplier<Health> health) {
     }
 
     public static List<Route> all(Services services) {
@@ -89,6 +90,11 @@ public final class ApiRoutes {
                 + " spend, charges made, a threshold and recharge that charge about once every 30 days, and the"
                 + " runway", List.of(), JSON, true, ctx -> ctx.json(services.advice().advise(
                 ApiServer.principal(ctx), ctx.pathParam("accountId")))));
+        routes.add(new Route(HandlerType.GET, BASE + "/health", "The read model's state: running, lag (records"
+                + " behind the topics), records skipped; 503 when it stopped", List.of(), JSON, false, ctx -> {
+                    Health health = services.health().get();
+                    ctx.status(health.running() ? 200 : 503).json(health);
+                }));
         routes.add(new Route(HandlerType.GET, BASE + "/openapi.json", "This document", List.of(), JSON, false,
                 ctx -> ctx.json(OpenApi.document(routes))));
         return List.copyOf(routes);
@@ -149,6 +155,10 @@ public final class ApiRoutes {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("bad_limit", "limit must be a whole number, was '" + text + "'.");
         }
+    }
+
+    /** @param lag records the read model is behind the ends of its topics, -1 before its first poll */
+    public record Health(boolean running, long lag, long skipped, long expired) {
     }
 
     record LoginBody(String email, String password) {

@@ -69,7 +69,8 @@ public final class ApiServer {
                         + " Try again, and tell support if it persists.");
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                // a refusal of ours (unknown account) is JSON already; Javalin's own answer for no route is text
+                if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
                     error(ctx, 404, "no_such_endpoint", "There is no " + ctx.method() + " " + ctx.path()
                             + "; see /api/v1/openapi.json.");
                 }

@@ -356,6 +356,15 @@ class BillingApiIT {
     }
 
     @Test
+    void shouldReportTheReadModelsLagAndAnswerAnUnknownPathInJson() {
+        JsonNode health = new ApiClient(base).get("/api/v1/health").json();
+
+        assertThat(health.path("running").asBoolean()).isTrue();
+        assertThat(health.path("lag").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(new ApiClient(base).get("/api/v1/nothing-here").error()).isEqualTo("no_such_endpoint");
+    }
+
+    @Test
     void shouldDescribeEveryRouteInTheOpenApiDocument() {
         JsonNode document = new ApiClient(base).get("/api/v1/openapi.json").json();
         Set<String> documented = new TreeSet<>();
