@@ -16,7 +16,8 @@ public interface AccountDao {
     Optional<AccountRow> findAccount(@Bind("accountId") String accountId);
 
     /** One account as the read model holds it; settings columns are null until its settings are seen. */
-    record AccountRow(String accountId, String ratePlanId, String parentAccountId, Boolean autoRechargeEnabled, String rechargeMode,
+    record AccountRow(String accountId, String ratePlanId, String parentAccountId, Boolean autoRechargeEnabled,
+                      String rechargeMode,
                       Long thresholdMicros, Long targetMicros, Long amountMicros, String paymentMethods,
                       String billingEmails, String criticalBillingPhone, Boolean directChargePlanFee,
                       String serviceAddress, Boolean taxExempt, Instant settingsUpdatedAt, Long balanceMicros,

@@ -21,7 +21,8 @@ public final class ApiConfig {
     public static final Key BOOTSTRAP_SERVERS = Key.of("bootstrap.servers", "localhost:9092",
             "Kafka brokers the read model reads from and commands are written to.");
     public static final Key DB_URL = Key.of("meterflow.db.url", "",
-            "JDBC URL of the read model's PostgreSQL; empty starts an embedded PostgreSQL in meterflow.db.embedded-dir.");
+            "JDBC URL of the read model's PostgreSQL; empty starts an embedded PostgreSQL in"
+                    + " meterflow.db.embedded-dir.");
     public static final Key DB_USER = Key.of("meterflow.db.user", "postgres", "Database user.");
     public static final Key DB_PASSWORD = Key.secret("meterflow.db.password",
             "Database password. Prefer the environment or meterflow.db.password-file.");

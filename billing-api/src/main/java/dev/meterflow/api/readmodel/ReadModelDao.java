@@ -3,6 +3,7 @@ package dev.meterflow.api.readmodel;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
+import dev.meterflow.api.readmodel.ReadModelRow.DailyLedgerRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
@@ -52,6 +53,10 @@ public interface ReadModelDao {
 
     @SqlBatch
     void upsertClosingBalance(@BindMethods List<ClosingBalanceRow> rows);
+
+    /** Adds to the day's line: applied once per entry only because the offsets are stored with it. */
+    @SqlBatch
+    void addDailyLedger(@BindMethods List<DailyLedgerRow> rows);
 
     @SqlBatch
     void insertTaxLine(@BindMethods List<TaxLineRow> rows);

@@ -56,6 +56,11 @@ public sealed interface ReadModelRow {
                              String lastEntryId) implements ReadModelRow, Dated {
     }
 
+    /** One ledger entry's share of its day's line; {@code sku} is empty for entries without one. */
+    record DailyLedgerRow(String accountId, LocalDate day, String kind, String sku, long amountMicros)
+            implements ReadModelRow, Dated {
+    }
+
     record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt)
             implements ReadModelRow {
     }

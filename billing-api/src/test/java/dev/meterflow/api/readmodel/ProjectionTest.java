@@ -44,7 +44,8 @@ class ProjectionTest {
         assertThat(payment.declineCodes()).isEqualTo("insufficient_funds");
         assertThat(payment.day()).isEqualTo(LocalDate.of(2026, 3, 31));
         assertThat(((BillingLogRow) rows.get(1)).summary())
-                .isEqualTo("Charge of $12.34 (automatic recharge) not made. Declined: the card has insufficient funds.");
+                .isEqualTo("Charge of $12.34 (automatic recharge) not made."
+                        + " Declined: the card has insufficient funds.");
     }
 
     @Test
@@ -52,7 +53,8 @@ class ProjectionTest {
         var rows = Projection.ledgerEntry("a1", TestRecords.usageEntry("a1", "e1", -12_000, 7_000_000, AT));
 
         assertThat(rows).containsExactly(new ClosingBalanceRow("a1", LocalDate.of(2026, 3, 31), 7_000_000, AT,
-                "usage:e1"));
+                "usage:e1"), new ReadModelRow.DailyLedgerRow("a1", LocalDate.of(2026, 3, 31), "USAGE",
+                "call.minutes.local", -12_000));
     }
 
     @Test
