@@ -16,6 +16,7 @@ import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.readmodel.ReadModel;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.settings.SettingsCommands;
+import dev.meterflow.api.statements.StatementQueries;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class BillingApi implements AutoCloseable {
                 new PaymentCommands(database.jdbi(), access, publisher, watch, clock),
                 new BillingLogQueries(database.jdbi(), access),
                 new SettingsCommands(database.jdbi(), access, publisher, watch, clock),
-                new AdviceQueries(database.jdbi(), access, clock),
+                new AdviceQueries(database.jdbi(), access, clock), new StatementQueries(database.jdbi(), access),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
                         readModel.expired()));
         this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());

@@ -12,6 +12,7 @@ import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.payments.ReceiptPage;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.settings.SettingsCommands.AutoRechargeChange;
+import dev.meterflow.api.statements.StatementQueries;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.BufferedWriter;
@@ -36,7 +37,7 @@ public final class ApiRoutes {
     /** The services the routes call. */
     public record Services(Authenticator authenticator, AccountAccess accounts, PaymentQueries payments,
                            PaymentCommands paymentCommands, BillingLogQueries billingLog,
-                           SettingsCommands settings, AdviceQueries advice,
+                           SettingsCommands settings, AdviceQueries advice, StatementQueries statements,
                            java.util.function.Supplier<Health> health) {
     }
 
@@ -90,6 +91,11 @@ public final class ApiRoutes {
                 + " spend, charges made, a threshold and recharge that charge about once every 30 days, and the"
                 + " runway", List.of(), JSON, true, ctx -> ctx.json(services.advice().advise(
                 ApiServer.principal(ctx), ctx.pathParam("accountId")))));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/statement", "Statement for a range of UTC days: opening"
+                + " balance, each day's lines per kind and SKU with its closing balance, totals, closing balance",
+                List.of("from", "to"), JSON, true, ctx -> ctx.json(services.statements().statement(
+                ApiServer.principal(ctx), ctx.pathParam("accountId"), ctx.queryParam("from"),
+                ctx.queryParam("to")))));
         routes.add(new Route(HandlerType.GET, BASE + "/health", "The read model's state: running, lag (records"
                 + " behind the topics), records skipped; 503 when it stopped", List.of(), JSON, false, ctx -> {
                     Health health = services.health().get();

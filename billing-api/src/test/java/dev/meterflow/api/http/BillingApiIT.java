@@ -365,6 +365,22 @@ class BillingApiIT {
     }
 
     @Test
+    void shouldStateARangeFromItsOpeningToItsClosingBalance() {
+        ApiClient admin = signedIn("admin@acme.example");
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
+        String path = "/api/v1/accounts/acme/statement?from=" + today.minusDays(2) + "&to=" + today.minusDays(1);
+
+        JsonNode statement = admin.get(path).json();
+
+        // entries of -$2.00 on each of the last three days, from $50.00: the range holds the last two
+        assertThat(statement.path("openingBalanceMicros").asLong()).isEqualTo(48_000_000L);
+        assertThat(statement.path("days")).hasSize(2);
+        assertThat(statement.path("totalsByKindMicros").path("USAGE").asLong()).isEqualTo(-4_000_000L);
+        assertThat(statement.path("closingBalanceMicros").asLong()).isEqualTo(44_000_000L);
+        assertThat(admin.get("/api/v1/accounts/acme/statement?from=" + today).error()).isEqualTo("range_required");
+    }
+
+    @Test
     void shouldDescribeEveryRouteInTheOpenApiDocument() {
         JsonNode document = new ApiClient(base).get("/api/v1/openapi.json").json();
         Set<String> documented = new TreeSet<>();
@@ -420,6 +436,11 @@ class BillingApiIT {
             send(producer, Topics.ACCOUNT_SETTINGS, "agency-sub", sub);
             send(producer, Topics.ACCOUNT_BALANCES, "acme", balance("acme", 42_500_000, NOW.minusSeconds(60)));
             java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
+            for (int d = 3; d >= 1; d--) {
+                Instant at = today.minusDays(d).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC);
+                send(producer, Topics.LEDGER_ENTRIES, "acme", dev.meterflow.api.readmodel.TestRecords.usageEntry(
+                        "acme", "acme-e" + d, -2_000_000, 50_000_000 - (4 - d) * 2_000_000L, at));
+            }
             for (int d = 1; d <= 10; d++) {
                 var rollup = dev.meterflow.api.readmodel.TestRecords.rollup("acme", today.minusDays(d),
                         "call.minutes.local", 1);
