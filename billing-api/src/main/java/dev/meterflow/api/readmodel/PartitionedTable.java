@@ -30,7 +30,8 @@ final class PartitionedTable {
     /** The read model's partitioned tables, each with a cache of its own. */
     static List<PartitionedTable> all() {
         return List.of(new PartitionedTable("payments", true), new PartitionedTable("receipts", true),
-                new PartitionedTable("daily_usage", false), new PartitionedTable("daily_closing_balances", false));
+                new PartitionedTable("daily_usage", false), new PartitionedTable("daily_closing_balances", false),
+                new PartitionedTable("daily_ledger_totals", false));
     }
 
     String name() {

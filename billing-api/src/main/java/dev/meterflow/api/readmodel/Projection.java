@@ -7,6 +7,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
@@ -27,6 +28,7 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.UsageRollup;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,12 +135,18 @@ public final class Projection {
                 rollup.getQuantity(), rollup.getAmountMicros(), rollup.getEventCount()));
     }
 
-    /** Per-event rows are not kept (the data team has {@code ledger-entries}): only the day's close and taxes. */
+    /**
+     * Per-event rows are not kept (the data team has {@code ledger-entries}): only the day's close, its totals per
+     * kind and SKU, and taxes.
+     */
     public static List<ReadModelRow> ledgerEntry(String key, LedgerEntry entry) {
         requireSameAccount(key, entry.getAccountId());
-        List<ReadModelRow> rows = new ArrayList<>(2);
-        rows.add(new ClosingBalanceRow(key, Days.utc(entry.getPostedAt()), entry.getBalanceAfterMicros(),
-                entry.getPostedAt(), entry.getEntryId()));
+        List<ReadModelRow> rows = new ArrayList<>(3);
+        LocalDate posted = Days.utc(entry.getPostedAt());
+        rows.add(new ClosingBalanceRow(key, posted, entry.getBalanceAfterMicros(), entry.getPostedAt(),
+                entry.getEntryId()));
+        rows.add(new LedgerTotalRow(key, posted, entry.getKind().name(), entry.getSku() == null ? ""
+                : entry.getSku(), entry.getAmountMicros(), entry.getQuantity()));
         if (entry.getKind() == LedgerEntryKind.TAX) {
             rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt()));
         }

@@ -56,6 +56,11 @@ public sealed interface ReadModelRow {
                              String lastEntryId) implements ReadModelRow, Dated {
     }
 
+    /** One ledger entry's part of its posting day's total per kind and SKU ({@code ""} when none). */
+    record LedgerTotalRow(String accountId, LocalDate day, String kind, String sku, long amountMicros, long quantity)
+            implements ReadModelRow, Dated {
+    }
+
     record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt)
             implements ReadModelRow {
     }

@@ -5,6 +5,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.Dated;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
@@ -39,7 +40,8 @@ final class ReadModelWriter {
                 .collect(java.util.stream.Collectors.toMap(PartitionedTable::name, Function.identity()));
         this.partitioned = Map.of(PaymentRow.class, tables.get("payments"), ReceiptRow.class, tables.get("receipts"),
                 DailyUsageRow.class, tables.get("daily_usage"),
-                ClosingBalanceRow.class, tables.get("daily_closing_balances"));
+                ClosingBalanceRow.class, tables.get("daily_closing_balances"),
+                LedgerTotalRow.class, tables.get("daily_ledger_totals"));
     }
 
     /** Writes the batch; returns how many rows were older than the retention and left out. */
@@ -72,16 +74,19 @@ final class ReadModelWriter {
         List<ReceiptRow> receipts = kept(handle, batch.rowsOf(ReceiptRow.class), today);
         List<DailyUsageRow> usage = kept(handle, batch.rowsOf(DailyUsageRow.class), today);
         List<ClosingBalanceRow> closing = kept(handle, batch.rowsOf(ClosingBalanceRow.class), today);
+        List<LedgerTotalRow> totals = kept(handle, batch.rowsOf(LedgerTotalRow.class), today);
         dao.insertPayment(payments);
         dao.insertReceipt(receipts);
         dao.upsertDailyUsage(usage);
         dao.upsertClosingBalance(closing);
+        dao.addLedgerTotal(totals);
         dao.insertSkipped(batch.skipped());
         dao.upsertOffset(batch.offsets());
         return batch.rowsOf(PaymentRow.class).size() - payments.size()
                 + batch.rowsOf(ReceiptRow.class).size() - receipts.size()
                 + batch.rowsOf(DailyUsageRow.class).size() - usage.size()
-                + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size();
+                + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size()
+                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size();
     }
 
     /** The rows the retention keeps, with their months' partitions created. */
