@@ -102,7 +102,7 @@ public final class StatementHtml {
                 .append(Money.format(micros)).append("</td></tr>");
     }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
