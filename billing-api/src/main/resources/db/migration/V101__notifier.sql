@@ -38,3 +38,16 @@ CREATE TABLE statement_deliveries (
     sent_at     timestamptz NOT NULL
 );
 CREATE INDEX statement_deliveries_account ON statement_deliveries (account_id, sent_at DESC);
+
+-- Statements asked for through the API, sent by the notifier; a refused one (the account or period no longer
+-- available) keeps its reason and is not tried again.
+CREATE TABLE statement_requests (
+    request_id   text PRIMARY KEY,
+    account_id   text        NOT NULL,
+    period_from  date        NOT NULL,
+    period_to    date        NOT NULL,
+    addresses    text[]      NOT NULL,
+    requested_at timestamptz NOT NULL,
+    requested_by text,
+    failure      text
+);

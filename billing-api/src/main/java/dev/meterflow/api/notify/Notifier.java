@@ -34,6 +34,7 @@ public final class Notifier implements Runnable, AutoCloseable {
     public static final String GROUP_ID = "meterflow-notifier";
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     private static final Duration SCHEDULE_CHECK = Duration.ofMinutes(1);
+    private static final Duration REQUEST_CHECK = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -43,6 +44,7 @@ public final class Notifier implements Runnable, AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Instant nextScheduleCheck = Instant.MIN;
+    private Instant nextRequestCheck = Instant.MIN;
     private Instant pausedUntil = Instant.MIN;
 
     public Notifier(Properties kafkaProperties, Jdbi jdbi, Dispatcher dispatcher, StatementDeliveries deliveries,
@@ -67,6 +69,7 @@ public final class Notifier implements Runnable, AutoCloseable {
             consumer.subscribe(List.of(Topics.RECEIPTS.name(), Topics.BILLING_NOTIFICATIONS.name()));
             while (running.get()) {
                 sendDueStatements();
+                sendRequestedStatements();
                 var records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty() && clock.instant().isAfter(pausedUntil)) {
                     handle(records);
@@ -149,6 +152,19 @@ public final class Notifier implements Runnable, AutoCloseable {
                         VALUES (:topic, :partition, :offset, :reason, :at) ON CONFLICT DO NOTHING""")
                 .bind("topic", record.topic()).bind("partition", record.partition()).bind("offset", record.offset())
                 .bind("reason", reason).bind("at", clock.instant()).execute());
+    }
+
+    private void sendRequestedStatements() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextRequestCheck)) {
+            return;
+        }
+        try {
+            deliveries.sendRequested();
+        } catch (RuntimeException e) {
+            log.warn("requested statements not sent, retrying at the next check reason='{}'", e.getMessage());
+        }
+        nextRequestCheck = now.plus(REQUEST_CHECK);
     }
 
     private void sendDueStatements() {

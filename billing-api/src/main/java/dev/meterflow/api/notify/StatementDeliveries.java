@@ -9,15 +9,16 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Statements by email with the PDF attached: one asked for now, or a schedule's on its UTC day. Each delivery
- * has a deterministic id and is sent once ({@link Dispatcher}); sent ones are listed in
- * {@code statement_deliveries}.
+ * Statements by email with the PDF attached: one the API queued ({@code statement_requests}), or a schedule's
+ * on its UTC day. Each delivery has a deterministic id and is sent once ({@link Dispatcher}); sent ones are
+ * listed in {@code statement_deliveries}.
  */
 public final class StatementDeliveries {
 
@@ -38,19 +39,62 @@ public final class StatementDeliveries {
     }
 
     /**
-     * Sends the statement of {@code period} to {@code addresses}; {@code requestId} (the caller's idempotency key)
-     * makes a repeated request a no-op. Returns the delivery id.
+     * Queues a statement for the notifier to send (the API's side); a repeated {@code requestId} is a no-op.
+     * Returns the delivery id it will have.
      */
-    public String sendNow(String accountId, StatementPeriod period, List<String> addresses, String requestId) {
+    public String request(String accountId, StatementPeriod period, List<String> addresses, String requestId,
+                          String requestedBy) {
         requireAddresses(addresses);
-        String deliveryId = "statement:" + accountId + ":" + requestId;
-        deliver(deliveryId, accountId, period, addresses, null);
-        return deliveryId;
+        if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+            throw Refusal.badRequest("idempotency_key_missing", "Send an Idempotency-Key header (up to 200"
+                    + " characters) so a repeated request sends the statement once.");
+        }
+        statements.requireAccount(accountId);
+        statements.requireKept(period);
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO statement_requests (request_id, account_id, period_from, period_to, addresses,
+                                                        requested_at, requested_by)
+                        VALUES (:id, :account, :from, :to, :addresses, :at, :by) ON CONFLICT DO NOTHING""")
+                .bind("id", accountId + ":" + requestId).bind("account", accountId).bind("from", period.from())
+                .bind("to", period.to()).bind("addresses", addresses.toArray(String[]::new))
+                .bind("at", clock.instant()).bind("by", requestedBy).execute());
+        return "statement:" + accountId + ":" + requestId;
+    }
+
+    /** Sends the queued statements not sent yet (the notifier's side); returns how many were sent now. */
+    public int sendRequested() {
+        List<Requested> pending = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT r.request_id, r.account_id, r.period_from, r.period_to, r.addresses
+                        FROM statement_requests r
+                        WHERE r.failure IS NULL AND NOT EXISTS (SELECT 1 FROM statement_deliveries d
+                                                                WHERE d.delivery_id = 'statement:' || r.request_id)
+                        ORDER BY r.requested_at LIMIT 20""")
+                .map((rs, ctx) -> new Requested(rs.getString("request_id"), rs.getString("account_id"),
+                        new StatementPeriod(rs.getObject("period_from", LocalDate.class),
+                                rs.getObject("period_to", LocalDate.class)),
+                        List.of((String[]) rs.getArray("addresses").getArray())))
+                .list());
+        int sent = 0;
+        for (Requested request : pending) {
+            try {
+                if (deliver("statement:" + request.requestId(), request.accountId(), request.period(),
+                        request.addresses(), null)) {
+                    sent++;
+                }
+            } catch (Refusal refusal) {
+                jdbi.useHandle(handle -> handle.createUpdate(
+                                "UPDATE statement_requests SET failure = :reason WHERE request_id = :id")
+                        .bind("reason", refusal.getMessage()).bind("id", request.requestId()).execute());
+                log.warn("statement not sent requestId='{}' reason='{}'", request.requestId(), refusal.getMessage());
+            }
+        }
+        return sent;
     }
 
     /** Adds a recurring statement; returns its id. */
     public String schedule(String accountId, Cadence cadence, List<String> addresses, String createdBy) {
         requireAddresses(addresses);
+        statements.requireAccount(accountId);
         String scheduleId = "sched-" + accountId + "-" + cadence.name().toLowerCase(java.util.Locale.ROOT) + "-"
                 + Integer.toHexString(String.join(",", addresses).hashCode());
         jdbi.useHandle(handle -> handle.createUpdate("""
@@ -112,6 +156,20 @@ public final class StatementDeliveries {
                 throw Refusal.badRequest("bad_address", "'" + address + "' is not an email address.");
             }
         }
+    }
+
+    /** The schedules of an account. */
+    public List<Map<String, Object>> schedules(String accountId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT schedule_id, cadence, addresses FROM statement_schedules WHERE account_id = :account
+                        ORDER BY schedule_id""")
+                .bind("account", accountId)
+                .map((rs, ctx) -> Map.<String, Object>of("scheduleId", rs.getString("schedule_id"), "cadence",
+                        rs.getString("cadence"), "addresses", List.of((String[]) rs.getArray("addresses").getArray())))
+                .list());
+    }
+
+    private record Requested(String requestId, String accountId, StatementPeriod period, List<String> addresses) {
     }
 
     private record Scheduled(String scheduleId, String accountId, Cadence cadence, List<String> addresses) {

@@ -29,11 +29,7 @@ public final class StatementQueries {
 
     /** {@link Refusal} 404 for an unknown account, 400 for a period older than the read model keeps. */
     public Statement statement(String accountId, StatementPeriod period) {
-        LocalDate oldestKept = retention.oldestKept(LocalDate.now(clock.withZone(ZoneOffset.UTC))).atDay(1);
-        if (period.from().isBefore(oldestKept)) {
-            throw Refusal.badRequest("range_not_kept", "Statements go back to " + oldestKept + " (the billing"
-                    + " history kept); ask for " + oldestKept + " or later.");
-        }
+        requireKept(period);
         return jdbi.inTransaction(handle -> {
             long balance = currentBalance(handle, accountId).orElseThrow(() -> Refusal.unknownAccount(accountId));
             long opening = OpeningBalance.of(closingBefore(handle, accountId, period.from()),
@@ -41,6 +37,21 @@ public final class StatementQueries {
             return StatementBuilder.build(accountId, period, opening, totals(handle, accountId, period),
                     payments(handle, accountId, period));
         });
+    }
+
+    /** {@link Refusal} 400 when the period starts before the oldest day the read model keeps. */
+    public void requireKept(StatementPeriod period) {
+        LocalDate oldestKept = retention.oldestKept(LocalDate.now(clock.withZone(ZoneOffset.UTC))).atDay(1);
+        if (period.from().isBefore(oldestKept)) {
+            throw Refusal.badRequest("range_not_kept", "Statements go back to " + oldestKept + " (the billing"
+                    + " history kept); ask for " + oldestKept + " or later.");
+        }
+    }
+
+    /** {@link Refusal} 404 when the read model does not know the account. */
+    public void requireAccount(String accountId) {
+        jdbi.withHandle(handle -> currentBalance(handle, accountId)).orElseThrow(() -> Refusal.unknownAccount(
+                accountId));
     }
 
     private static Optional<Long> currentBalance(Handle handle, String accountId) {

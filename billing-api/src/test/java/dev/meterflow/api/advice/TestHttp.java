@@ -19,11 +19,34 @@ public final class TestHttp implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     public TestHttp(Map<String, Handler> getRoutes) {
+        this(getRoutes, Map.of());
+    }
+
+    public TestHttp(Map<String, Handler> getRoutes, Map<String, Handler> postRoutes) {
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             getRoutes.forEach((path, handler) -> config.routes.addEndpoint(new Endpoint(HandlerType.GET, path,
                     handler)));
+            postRoutes.forEach((path, handler) -> config.routes.addEndpoint(new Endpoint(HandlerType.POST, path,
+                    handler)));
         }).start("127.0.0.1", 0);
+    }
+
+    /** POSTs a JSON body with an Idempotency-Key header when {@code key} is not null. */
+    public HttpResponse<String> post(String path, String json, String key) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public HttpResponse<String> get(String path) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.meterflow.api.advice.TestHttp;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.db.EmbeddedDatabase;
 import dev.meterflow.api.readmodel.Projection;
@@ -13,7 +14,6 @@ import dev.meterflow.api.readmodel.ReadModelFixture;
 import dev.meterflow.api.readmodel.ReadModelRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.Retention;
-import dev.meterflow.api.statements.StatementPeriod;
 import dev.meterflow.api.statements.StatementQueries;
 import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.schemas.BillingNotification;
@@ -125,18 +125,39 @@ class NotifierIT {
     }
 
     @Test
-    void shouldSendAStatementWithItsPdfOnceAndAScheduledOneOnItsDay() throws Exception {
+    void shouldSendAQueuedStatementWithItsPdfOnceAndAScheduledOneOnItsDay() throws Exception {
         seedLedger("st-9");
         Clock firstOfDecember = Clock.fixed(Instant.parse("2026-12-01T06:00:00Z"), ZoneOffset.UTC);
         StatementDeliveries deliveries = deliveries(firstOfDecember);
+        StatementDeliveryHandler handler = new StatementDeliveryHandler(deliveries);
         int before = MAIL.getReceivedMessages().length;
+        String november = "{\"from\": \"2026-11-01\", \"to\": \"2026-11-30\", \"addresses\": [\"books@acme.test\"]}";
 
-        deliveries.sendNow("st-9", new StatementPeriod(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30)),
-                List.of("books@acme.test"), "req-1");
-        deliveries.sendNow("st-9", new StatementPeriod(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30)),
-                List.of("books@acme.test"), "req-1");
-        deliveries.schedule("st-9", Cadence.MONTHLY, List.of("cfo@acme.test"), "admin@acme.test");
+        try (TestHttp http = new TestHttp(Map.of(StatementDeliveryHandler.SCHEDULES_PATH,
+                ctx -> handler.listSchedules(ctx, ctx.pathParam("accountId"))), Map.of(
+                StatementDeliveryHandler.DELIVERIES_PATH, ctx -> handler.requestDelivery(ctx, ctx.pathParam("accountId"),
+                        "admin@acme.test"),
+                StatementDeliveryHandler.SCHEDULES_PATH, ctx -> handler.addSchedule(ctx, ctx.pathParam("accountId"),
+                        "admin@acme.test")))) {
+            String queue = "/api/v1/accounts/st-9/statements/deliveries";
+            assertThat(http.post(queue, november, "req-1").statusCode()).isEqualTo(202);
+            assertThat(http.post(queue, november, "req-1").statusCode()).as("the same request again")
+                    .isEqualTo(202);
+            assertThat(http.post(queue, november, null).body()).contains("idempotency_key_missing");
+            assertThat(http.post(queue, november.replace("books@acme.test", "books"), "req-2").body())
+                    .contains("bad_address");
+            assertThat(http.post("/api/v1/accounts/nobody/statements/deliveries", november, "req-3").statusCode())
+                    .isEqualTo(404);
+            assertThat(http.post("/api/v1/accounts/st-9/statements/schedules", "{\"cadence\": \"daily\","
+                    + " \"addresses\": [\"cfo@acme.test\"]}", null).body()).contains("bad_cadence");
+            assertThat(http.post("/api/v1/accounts/st-9/statements/schedules", "{\"cadence\": \"monthly\","
+                    + " \"addresses\": [\"cfo@acme.test\"]}", null).statusCode()).isEqualTo(201);
+            assertThat(http.get("/api/v1/accounts/st-9/statements/schedules").body()).contains("MONTHLY")
+                    .contains("cfo@acme.test");
+        }
 
+        assertThat(deliveries.sendRequested()).isEqualTo(1);
+        assertThat(deliveries.sendRequested()).as("already sent").isZero();
         assertThat(deliveries.sendDue()).isEqualTo(1);
         assertThat(deliveries.sendDue()).as("the same day again").isZero();
         assertThat(deliveries(Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC)).sendDue()).isZero();
