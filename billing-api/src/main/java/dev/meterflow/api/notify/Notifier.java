@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code meterflow-notifier}) and sends their emails and texts through the {@link Dispatcher}; checks the statement
  * schedules once a minute. Kafka's committed offsets only save work: the sent log decides what was sent, so a
  * record read again is not sent again. A message the mail server refuses stops the batch at that record, which is
- * read again after {@link #RETRY_AFTER}.
+ * read again after {@code retryAfter} (30 seconds by default).
  */
 public final class Notifier implements Runnable, AutoCloseable {
 
     public static final String GROUP_ID = "meterflow-notifier";
-    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     private static final Duration SCHEDULE_CHECK = Duration.ofMinutes(1);
     private static final Duration REQUEST_CHECK = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
@@ -42,13 +42,14 @@ public final class Notifier implements Runnable, AutoCloseable {
     private final StatementDeliveries deliveries;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Duration retryAfter;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Instant nextScheduleCheck = Instant.MIN;
     private Instant nextRequestCheck = Instant.MIN;
     private Instant pausedUntil = Instant.MIN;
 
     public Notifier(Properties kafkaProperties, Jdbi jdbi, Dispatcher dispatcher, StatementDeliveries deliveries,
-                    Clock clock) {
+                    Clock clock, Duration retryAfter) {
         Properties props = new Properties();
         props.putAll(kafkaProperties);
         props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
@@ -61,6 +62,7 @@ public final class Notifier implements Runnable, AutoCloseable {
         this.dispatcher = dispatcher;
         this.deliveries = deliveries;
         this.clock = clock;
+        this.retryAfter = retryAfter;
     }
 
     @Override
@@ -107,10 +109,10 @@ public final class Notifier implements Runnable, AutoCloseable {
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             } catch (RuntimeException e) {
                 log.warn("notification not sent, retrying later topic='{}' partition={} offset={} retryAfter='{}'"
-                        + " reason='{}'", record.topic(), record.partition(), record.offset(), RETRY_AFTER,
+                        + " reason='{}'", record.topic(), record.partition(), record.offset(), retryAfter,
                         e.getMessage());
                 retry.put(partition, record.offset());
-                pausedUntil = clock.instant().plus(RETRY_AFTER);
+                pausedUntil = clock.instant().plus(retryAfter);
             }
         }
         if (!done.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.meterflow.api.db.Database;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.statements.StatementQueries;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public final class NotifierMain {
              SmtpMailSender mail = new SmtpMailSender(config.smtpHost(), config.smtpPort(), config.smtpTransport(),
                      config.smtpUser(), config.smtpPassword(), config.mailFrom())) {
             Notifier notifier = start(kafka, database, mail, new LoggingSmsSender(),
-                    new Retention(config.retentionMonths()), clock);
+                    new Retention(config.retentionMonths()), clock, Notifier.RETRY_AFTER);
             Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
             log.info("notifier started config='{}'", config);
             notifier.run();
@@ -44,10 +45,10 @@ public final class NotifierMain {
 
     /** The notifier wired over a database and senders; the caller runs it. */
     public static Notifier start(Properties kafka, Database database, MailSender mail, SmsSender sms,
-                                 Retention retention, Clock clock) {
+                                 Retention retention, Clock clock, Duration retryAfter) {
         Dispatcher dispatcher = new Dispatcher(new SentLog(database.jdbi()), mail, sms, clock);
         StatementDeliveries deliveries = new StatementDeliveries(database.jdbi(),
                 new StatementQueries(database.jdbi(), retention, clock), dispatcher, clock);
-        return new Notifier(kafka, database.jdbi(), dispatcher, deliveries, clock);
+        return new Notifier(kafka, database.jdbi(), dispatcher, deliveries, clock, retryAfter);
     }
 }

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -189,12 +190,37 @@ class NotifierIT {
                 .mapTo(Integer.class).one());
     }
 
+    @Test
+    void shouldTryAMessageTheMailServerRefusedAgainAndSendItOnce() throws Exception {
+        produce(notice("account-paused:n-1:usage:e-20", NotificationType.ACCOUNT_PAUSED, Map.of()));
+        AtomicInteger refusals = new AtomicInteger();
+        SmtpMailSender smtp = mailSender();
+        MailSender refusingOnce = message -> {
+            if (message.messageId().endsWith("e-20") && refusals.getAndIncrement() == 0) {
+                throw new IllegalStateException("421 service not available");
+            }
+            smtp.send(message);
+        };
+
+        runUntil("retry", refusingOnce, () -> Arrays.stream(MAIL.getReceivedMessages())
+                .anyMatch(m -> GreenMailUtil.getBody(m).contains("e-20")));
+
+        assertThat(refusals).hasValue(2);
+        assertThat(Arrays.stream(MAIL.getReceivedMessages()).filter(m -> GreenMailUtil.getBody(m).contains("e-20")))
+                .hasSize(1);
+    }
+
     private void runUntil(String group, java.util.concurrent.Callable<Boolean> done) throws Exception {
+        runUntil(group, mailSender(), done);
+    }
+
+    private void runUntil(String group, MailSender mail, java.util.concurrent.Callable<Boolean> done)
+            throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("group.id", "notifier-it-" + group);
-        Notifier notifier = NotifierMain.start(props, database, mailSender(), (id, to, text) -> texts.add(id),
-                new Retention(25), Clock.systemUTC());
+        Notifier notifier = NotifierMain.start(props, database, mail, (id, to, text) -> texts.add(id),
+                new Retention(25), Clock.systemUTC(), Duration.ofSeconds(1));
         CompletableFuture<Void> run = CompletableFuture.runAsync(notifier);
         try {
             await().atMost(Duration.ofMinutes(2)).until(() -> done.call() || run.isDone());
