@@ -9,22 +9,18 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Statements by email with the PDF attached: one the API queued ({@code statement_requests}), or a schedule's
- * on its UTC day. Each delivery has a deterministic id and is sent once ({@link Dispatcher}); sent ones are
- * listed in {@code statement_deliveries}.
+ * The notifier's side of statement deliveries: statements by email with the PDF attached, the ones
+ * {@link StatementRequests} queued and each schedule's on its UTC day. Each delivery has a deterministic id and
+ * is sent once ({@link Dispatcher}); sent ones are listed in {@code statement_deliveries}.
  */
 public final class StatementDeliveries {
 
     private static final Logger log = LoggerFactory.getLogger(StatementDeliveries.class);
-    private static final Pattern ADDRESS = Pattern.compile("[^@\\s,;<>\"]+@[^@\\s,;<>\"]+\\.[^@\\s,;<>\"]+");
-    private static final int MAX_ADDRESSES = 20;
 
     private final Jdbi jdbi;
     private final StatementQueries statements;
@@ -38,30 +34,7 @@ public final class StatementDeliveries {
         this.clock = clock;
     }
 
-    /**
-     * Queues a statement for the notifier to send (the API's side); a repeated {@code requestId} is a no-op.
-     * Returns the delivery id it will have.
-     */
-    public String request(String accountId, StatementPeriod period, List<String> addresses, String requestId,
-                          String requestedBy) {
-        requireAddresses(addresses);
-        if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
-            throw Refusal.badRequest("idempotency_key_missing", "Send an Idempotency-Key header (up to 200"
-                    + " characters) so a repeated request sends the statement once.");
-        }
-        statements.requireAccount(accountId);
-        statements.requireKept(period);
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        INSERT INTO statement_requests (request_id, account_id, period_from, period_to, addresses,
-                                                        requested_at, requested_by)
-                        VALUES (:id, :account, :from, :to, :addresses, :at, :by) ON CONFLICT DO NOTHING""")
-                .bind("id", accountId + ":" + requestId).bind("account", accountId).bind("from", period.from())
-                .bind("to", period.to()).bind("addresses", addresses.toArray(String[]::new))
-                .bind("at", clock.instant()).bind("by", requestedBy).execute());
-        return "statement:" + accountId + ":" + requestId;
-    }
-
-    /** Sends the queued statements not sent yet (the notifier's side); returns how many were sent now. */
+    /** Sends the queued statements not sent yet; returns how many were sent now. */
     public int sendRequested() {
         List<Requested> pending = jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT r.request_id, r.account_id, r.period_from, r.period_to, r.addresses
@@ -91,27 +64,12 @@ public final class StatementDeliveries {
         return sent;
     }
 
-    /** Adds a recurring statement; returns its id. */
-    public String schedule(String accountId, Cadence cadence, List<String> addresses, String createdBy) {
-        requireAddresses(addresses);
-        statements.requireAccount(accountId);
-        String scheduleId = "sched-" + accountId + "-" + cadence.name().toLowerCase(java.util.Locale.ROOT) + "-"
-                + Integer.toHexString(String.join(",", addresses).hashCode());
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        INSERT INTO statement_schedules (schedule_id, account_id, cadence, addresses, created_at,
-                                                         created_by)
-                        VALUES (:id, :account, :cadence, :addresses, :at, :by) ON CONFLICT (schedule_id) DO NOTHING""")
-                .bind("id", scheduleId).bind("account", accountId).bind("cadence", cadence.name())
-                .bind("addresses", addresses.toArray(String[]::new)).bind("at", clock.instant()).bind("by", createdBy)
-                .execute());
-        return scheduleId;
-    }
-
     /** Sends every schedule's statement due today (UTC); returns how many were sent now. */
     public int sendDue() {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<Scheduled> schedules = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT schedule_id, account_id, cadence, addresses FROM statement_schedules ORDER BY schedule_id")
+                        "SELECT schedule_id, account_id, cadence, addresses FROM statement_schedules"
+                                + " ORDER BY schedule_id")
                 .map((rs, ctx) -> new Scheduled(rs.getString("schedule_id"), rs.getString("account_id"),
                         Cadence.valueOf(rs.getString("cadence")), List.of((String[]) rs.getArray("addresses")
                         .getArray())))
@@ -145,28 +103,6 @@ public final class StatementDeliveries {
                     period.from(), period.to());
         }
         return sent;
-    }
-
-    private static void requireAddresses(List<String> addresses) {
-        if (addresses == null || addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
-            throw Refusal.badRequest("bad_addresses", "Give 1 to " + MAX_ADDRESSES + " email addresses.");
-        }
-        for (String address : addresses) {
-            if (address == null || !ADDRESS.matcher(address).matches()) {
-                throw Refusal.badRequest("bad_address", "'" + address + "' is not an email address.");
-            }
-        }
-    }
-
-    /** The schedules of an account. */
-    public List<Map<String, Object>> schedules(String accountId) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT schedule_id, cadence, addresses FROM statement_schedules WHERE account_id = :account
-                        ORDER BY schedule_id""")
-                .bind("account", accountId)
-                .map((rs, ctx) -> Map.<String, Object>of("scheduleId", rs.getString("schedule_id"), "cadence",
-                        rs.getString("cadence"), "addresses", List.of((String[]) rs.getArray("addresses").getArray())))
-                .list());
     }
 
     private record Requested(String requestId, String accountId, StatementPeriod period, List<String> addresses) {

@@ -24,16 +24,16 @@ public final class StatementDeliveryHandler {
     public static final String SCHEDULES_PATH = "/api/v1/accounts/{accountId}/statements/schedules";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StatementDeliveries deliveries;
+    private final StatementRequests requests;
 
-    public StatementDeliveryHandler(StatementDeliveries deliveries) {
-        this.deliveries = deliveries;
+    public StatementDeliveryHandler(StatementRequests requests) {
+        this.requests = requests;
     }
 
     public void requestDelivery(Context ctx, String accountId, String actor) {
         try {
             DeliveryBody body = body(ctx, DeliveryBody.class);
-            String deliveryId = deliveries.request(accountId, StatementPeriod.parse(body.from(), body.to()),
+            String deliveryId = requests.request(accountId, StatementPeriod.parse(body.from(), body.to()),
                     body.addresses(), ctx.header("Idempotency-Key"), actor);
             ctx.status(202).contentType("application/json").result(JsonAnswer.text(Map.of("deliveryId", deliveryId,
                     "status", "queued")));
@@ -46,7 +46,7 @@ public final class StatementDeliveryHandler {
         try {
             ScheduleBody body = body(ctx, ScheduleBody.class);
             Cadence cadence = cadence(body.cadence());
-            String scheduleId = deliveries.schedule(accountId, cadence, body.addresses(), actor);
+            String scheduleId = requests.schedule(accountId, cadence, body.addresses(), actor);
             ctx.status(201).contentType("application/json").result(JsonAnswer.text(Map.of("scheduleId", scheduleId,
                     "cadence", cadence.name(), "addresses", body.addresses())));
         } catch (Refusal refusal) {
@@ -55,7 +55,7 @@ public final class StatementDeliveryHandler {
     }
 
     public void listSchedules(Context ctx, String accountId) {
-        JsonAnswer.ok(ctx, Map.of("schedules", deliveries.schedules(accountId)));
+        JsonAnswer.ok(ctx, Map.of("schedules", requests.schedules(accountId)));
     }
 
     private static Cadence cadence(String text) {

@@ -131,14 +131,15 @@ class NotifierIT {
         seedLedger("st-9");
         Clock firstOfDecember = Clock.fixed(Instant.parse("2026-12-01T06:00:00Z"), ZoneOffset.UTC);
         StatementDeliveries deliveries = deliveries(firstOfDecember);
-        StatementDeliveryHandler handler = new StatementDeliveryHandler(deliveries);
+        StatementDeliveryHandler handler = new StatementDeliveryHandler(new StatementRequests(database.jdbi(),
+                new StatementQueries(database.jdbi(), new Retention(25), firstOfDecember), firstOfDecember));
         int before = MAIL.getReceivedMessages().length;
         String november = "{\"from\": \"2026-11-01\", \"to\": \"2026-11-30\", \"addresses\": [\"books@acme.test\"]}";
 
         try (TestHttp http = new TestHttp(Map.of(StatementDeliveryHandler.SCHEDULES_PATH,
                 ctx -> handler.listSchedules(ctx, ctx.pathParam("accountId"))), Map.of(
-                StatementDeliveryHandler.DELIVERIES_PATH, ctx -> handler.requestDelivery(ctx, ctx.pathParam("accountId"),
-                        "admin@acme.test"),
+                StatementDeliveryHandler.DELIVERIES_PATH, ctx -> handler.requestDelivery(ctx,
+                        ctx.pathParam("accountId"), "admin@acme.test"),
                 StatementDeliveryHandler.SCHEDULES_PATH, ctx -> handler.addSchedule(ctx, ctx.pathParam("accountId"),
                         "admin@acme.test")))) {
             String queue = "/api/v1/accounts/st-9/statements/deliveries";
