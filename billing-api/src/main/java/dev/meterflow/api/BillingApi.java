@@ -4,6 +4,7 @@ import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.access.LoginPolicy;
 import dev.meterflow.api.access.LoginRateLimit;
 import dev.meterflow.api.accounts.AccountAccess;
+import dev.meterflow.api.advice.AdviceHandler;
 import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.CommandPublisher;
@@ -11,11 +12,14 @@ import dev.meterflow.api.commands.ReadModelWatch;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.http.ApiRoutes;
 import dev.meterflow.api.http.ApiServer;
+import dev.meterflow.api.notify.StatementDeliveryHandler;
+import dev.meterflow.api.notify.StatementRequests;
 import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.readmodel.ReadModel;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.settings.SettingsCommands;
+import dev.meterflow.api.statements.StatementHandler;
 import dev.meterflow.api.statements.StatementQueries;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -54,11 +58,13 @@ public final class BillingApi implements AutoCloseable {
                 new LoginRateLimit(options.loginsPerMinute(), clock), options.sessionLifetime(), clock);
         AccountAccess access = new AccountAccess(database.jdbi());
         ReadModelWatch watch = new ReadModelWatch(options.writeWait());
+        var statements = new StatementQueries(database.jdbi(), options.retention(), clock);
         var services = new ApiRoutes.Services(authenticator, access, new PaymentQueries(database.jdbi(), access),
                 new PaymentCommands(database.jdbi(), access, publisher, watch, clock),
                 new BillingLogQueries(database.jdbi(), access),
                 new SettingsCommands(database.jdbi(), access, publisher, watch, clock),
-                new AdviceQueries(database.jdbi(), access, clock), new StatementQueries(database.jdbi(), access),
+                new AdviceHandler(new AdviceQueries(database.jdbi(), clock)), new StatementHandler(statements),
+                new StatementDeliveryHandler(new StatementRequests(database.jdbi(), statements, clock)),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
                         readModel.expired()));
         this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());

@@ -5,6 +5,7 @@ import dev.meterflow.api.access.LoginPolicy;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.AppConfig.Key;
+import dev.meterflow.config.KafkaKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public final class ApiConfig {
     }
 
     public static ApiConfig load(Path file, Map<String, String> environment) {
-        return new ApiConfig(AppConfig.load(KEYS, file, environment));
+        return new ApiConfig(AppConfig.load(KEYS, KafkaKeys.clients(), file, environment));
     }
 
     public static ApiConfig of(Properties overrides) {

@@ -3,16 +3,17 @@ package dev.meterflow.api.http;
 import dev.meterflow.api.ApiException;
 import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.accounts.AccountAccess;
-import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.accounts.AccountSummary;
+import dev.meterflow.api.advice.AdviceHandler;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.WriteOutcome;
+import dev.meterflow.api.notify.StatementDeliveryHandler;
 import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.payments.ReceiptPage;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.settings.SettingsCommands.AutoRechargeChange;
-import dev.meterflow.api.statements.StatementQueries;
+import dev.meterflow.api.statements.StatementHandler;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.BufferedWriter;
@@ -37,7 +38,8 @@ public final class ApiRoutes {
     /** The services the routes call. */
     public record Services(Authenticator authenticator, AccountAccess accounts, PaymentQueries payments,
                            PaymentCommands paymentCommands, BillingLogQueries billingLog,
-                           SettingsCommands settings, AdviceQueries advice, StatementQueries statements,
+                           SettingsCommands settings, AdviceHandler advice, StatementHandler statements,
+                           StatementDeliveryHandler statementDeliveries,
                            java.util.function.Supplier<Health> health) {
     }
 
@@ -87,15 +89,7 @@ public final class ApiRoutes {
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/billing-log.csv", "Export the matching billing log as"
                 + " CSV, every row, streamed", LOG_FILTER, "text/csv", true,
                 ctx -> exportCsv(ctx, services.billingLog())));
-        routes.add(new Route(HandlerType.GET, ACCOUNT + "/recharge-advice", "From the last 30 days: average daily"
-                + " spend, charges made, a threshold and recharge that charge about once every 30 days, and the"
-                + " runway", List.of(), JSON, true, ctx -> ctx.json(services.advice().advise(
-                ApiServer.principal(ctx), ctx.pathParam("accountId")))));
-        routes.add(new Route(HandlerType.GET, ACCOUNT + "/statement", "Statement for a range of UTC days: opening"
-                + " balance, each day's lines per kind and SKU with its closing balance, totals, closing balance",
-                List.of("from", "to"), JSON, true, ctx -> ctx.json(services.statements().statement(
-                ApiServer.principal(ctx), ctx.pathParam("accountId"), ctx.queryParam("from"),
-                ctx.queryParam("to")))));
+        statementRoutes(routes, services);
         routes.add(new Route(HandlerType.GET, BASE + "/health", "The read model's state: running, lag (records"
                 + " behind the topics), records skipped; 503 when it stopped", List.of(), JSON, false, ctx -> {
                     Health health = services.health().get();
@@ -104,6 +98,33 @@ public final class ApiRoutes {
         routes.add(new Route(HandlerType.GET, BASE + "/openapi.json", "This document", List.of(), JSON, false,
                 ctx -> ctx.json(OpenApi.document(routes))));
         return List.copyOf(routes);
+    }
+
+    private static void statementRoutes(List<Route> routes, Services services) {
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/advice", "From the last 30 days: average daily spend,"
+                + " charges made, a threshold and recharge that charge about once every 30 days, and the runway",
+                List.of(), JSON, true, ctx -> services.advice().handle(ctx, readable(ctx, services))));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/statements", "Statement of a range of UTC days (at most"
+                + " 731) as json, csv, printable html or pdf", List.of("from", "to", "format"), JSON, true,
+                ctx -> services.statements().handle(ctx, readable(ctx, services))));
+        routes.add(new Route(HandlerType.POST, ACCOUNT + "/statements/deliveries", "Email a statement to chosen"
+                + " addresses (needs an Idempotency-Key header); the notifier sends it", List.of(), JSON, true,
+                ctx -> services.statementDeliveries().requestDelivery(ctx, changeable(ctx, services),
+                        ApiServer.principal(ctx).actor())));
+        routes.add(new Route(HandlerType.POST, ACCOUNT + "/statements/schedules", "Add a recurring statement"
+                + " (MONTHLY or WEEKLY, UTC) to chosen addresses", List.of(), JSON, true,
+                ctx -> services.statementDeliveries().addSchedule(ctx, changeable(ctx, services),
+                        ApiServer.principal(ctx).actor())));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/statements/schedules", "Recurring statements", List.of(),
+                JSON, true, ctx -> services.statementDeliveries().listSchedules(ctx, readable(ctx, services))));
+    }
+
+    private static String readable(Context ctx, Services services) {
+        return services.accounts().toRead(ApiServer.principal(ctx), ctx.pathParam("accountId")).accountId();
+    }
+
+    private static String changeable(Context ctx, Services services) {
+        return services.accounts().toChange(ApiServer.principal(ctx), ctx.pathParam("accountId")).accountId();
     }
 
     private static void login(Context ctx, Authenticator authenticator) {

@@ -6,8 +6,8 @@ import dev.meterflow.api.payments.DeclineReasons;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
-import dev.meterflow.api.readmodel.ReadModelRow.DailyLedgerRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
@@ -136,17 +136,17 @@ public final class Projection {
     }
 
     /**
-     * Per-event rows are not kept (the data team has {@code ledger-entries}): only the day's close, the entry's
-     * share of its day's statement line, and taxes.
+     * Per-event rows are not kept (the data team has {@code ledger-entries}): only the day's close, its totals per
+     * kind and SKU, and taxes.
      */
     public static List<ReadModelRow> ledgerEntry(String key, LedgerEntry entry) {
         requireSameAccount(key, entry.getAccountId());
         List<ReadModelRow> rows = new ArrayList<>(3);
-        LocalDate day = Days.utc(entry.getPostedAt());
-        rows.add(new ClosingBalanceRow(key, day, entry.getBalanceAfterMicros(), entry.getPostedAt(),
+        LocalDate posted = Days.utc(entry.getPostedAt());
+        rows.add(new ClosingBalanceRow(key, posted, entry.getBalanceAfterMicros(), entry.getPostedAt(),
                 entry.getEntryId()));
-        rows.add(new DailyLedgerRow(key, day, entry.getKind().name(), entry.getSku() == null ? "" : entry.getSku(),
-                entry.getAmountMicros()));
+        rows.add(new LedgerTotalRow(key, posted, entry.getKind().name(), entry.getSku() == null ? ""
+                : entry.getSku(), entry.getAmountMicros(), entry.getQuantity()));
         if (entry.getKind() == LedgerEntryKind.TAX) {
             rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt()));
         }

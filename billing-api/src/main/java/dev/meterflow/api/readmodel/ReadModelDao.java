@@ -3,8 +3,8 @@ package dev.meterflow.api.readmodel;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
-import dev.meterflow.api.readmodel.ReadModelRow.DailyLedgerRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
@@ -21,8 +21,9 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
  * The read model's writes, one batched statement per row kind; the SQL of each method is the file of the same
- * name beside this class ({@code ReadModelDao/<method>.sql}). Every write is an upsert on the table's primary
- * key, so applying a batch twice leaves the same rows.
+ * name beside this class ({@code ReadModelDao/<method>.sql}). Every write but {@link #addLedgerTotal} is an upsert
+ * on the table's primary key, so applying a batch twice leaves the same rows; the ledger totals add up and rely
+ * on the offsets stored in the same transaction.
  */
 @UseClasspathSqlLocator
 public interface ReadModelDao {
@@ -54,9 +55,9 @@ public interface ReadModelDao {
     @SqlBatch
     void upsertClosingBalance(@BindMethods List<ClosingBalanceRow> rows);
 
-    /** Adds to the day's line: applied once per entry only because the offsets are stored with it. */
+    /** Adds to the day's total: applied once per entry only because the offsets are stored with it. */
     @SqlBatch
-    void addDailyLedger(@BindMethods List<DailyLedgerRow> rows);
+    void addLedgerTotal(@BindMethods List<LedgerTotalRow> rows);
 
     @SqlBatch
     void insertTaxLine(@BindMethods List<TaxLineRow> rows);

@@ -56,8 +56,8 @@ public sealed interface ReadModelRow {
                              String lastEntryId) implements ReadModelRow, Dated {
     }
 
-    /** One ledger entry's share of its day's line; {@code sku} is empty for entries without one. */
-    record DailyLedgerRow(String accountId, LocalDate day, String kind, String sku, long amountMicros)
+    /** One ledger entry's part of its posting day's total per kind and SKU ({@code ""} when none). */
+    record LedgerTotalRow(String accountId, LocalDate day, String kind, String sku, long amountMicros, long quantity)
             implements ReadModelRow, Dated {
     }
 

@@ -3,9 +3,9 @@ package dev.meterflow.api.readmodel;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
-import dev.meterflow.api.readmodel.ReadModelRow.DailyLedgerRow;
 import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.Dated;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
@@ -41,7 +41,7 @@ final class ReadModelWriter {
         this.partitioned = Map.of(PaymentRow.class, tables.get("payments"), ReceiptRow.class, tables.get("receipts"),
                 DailyUsageRow.class, tables.get("daily_usage"),
                 ClosingBalanceRow.class, tables.get("daily_closing_balances"),
-                DailyLedgerRow.class, tables.get("daily_ledger"));
+                LedgerTotalRow.class, tables.get("daily_ledger_totals"));
     }
 
     /** Writes the batch; returns how many rows were older than the retention and left out. */
@@ -74,19 +74,19 @@ final class ReadModelWriter {
         List<ReceiptRow> receipts = kept(handle, batch.rowsOf(ReceiptRow.class), today);
         List<DailyUsageRow> usage = kept(handle, batch.rowsOf(DailyUsageRow.class), today);
         List<ClosingBalanceRow> closing = kept(handle, batch.rowsOf(ClosingBalanceRow.class), today);
-        List<DailyLedgerRow> ledger = kept(handle, batch.rowsOf(DailyLedgerRow.class), today);
+        List<LedgerTotalRow> totals = kept(handle, batch.rowsOf(LedgerTotalRow.class), today);
         dao.insertPayment(payments);
         dao.insertReceipt(receipts);
         dao.upsertDailyUsage(usage);
         dao.upsertClosingBalance(closing);
-        dao.addDailyLedger(ledger);
+        dao.addLedgerTotal(totals);
         dao.insertSkipped(batch.skipped());
         dao.upsertOffset(batch.offsets());
         return batch.rowsOf(PaymentRow.class).size() - payments.size()
                 + batch.rowsOf(ReceiptRow.class).size() - receipts.size()
                 + batch.rowsOf(DailyUsageRow.class).size() - usage.size()
                 + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size()
-                + batch.rowsOf(DailyLedgerRow.class).size() - ledger.size();
+                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size();
     }
 
     /** The rows the retention keeps, with their months' partitions created. */

@@ -343,16 +343,19 @@ class BillingApiIT {
     void shouldAdviseFromTheLastThirtyDaysOfUsageAndCharges() {
         ApiClient admin = signedIn("admin@acme.example");
 
-        JsonNode advice = admin.get("/api/v1/accounts/acme/recharge-advice").json();
+        JsonNode advice = admin.get("/api/v1/accounts/acme/advice").json();
 
-        // ten days of $3.00 of calls each, and three automatic recharges
-        assertThat(advice.path("averageDailySpend").asText()).isEqualTo("$3.00");
-        assertThat(advice.path("chargesLast30Days").asInt()).isEqualTo(3);
-        assertThat(advice.path("recommendedThreshold").asText()).isEqualTo("$21.00");
-        assertThat(advice.path("recommendedRecharge").asText()).isEqualTo("$90.00");
-        assertThat(advice.path("explanation").asText()).contains("about once every 30 days");
-        assertThat(signedIn("admin@other.example").get("/api/v1/accounts/acme/recharge-advice").status())
-                .isEqualTo(404);
+        // ten days of $3.00 of calls each; the three automatic recharges were today, after the window (the 30
+        // whole UTC days before today)
+        assertThat(advice.path("averageDailySpendMicros").asLong()).isEqualTo(3_000_000L);
+        assertThat(advice.path("automaticRechargesCharged").asInt()).isZero();
+        assertThat(advice.path("recommendedThresholdMicros").asLong()).isPositive().satisfies(micros ->
+                assertThat(micros % 1_000_000L).as("whole dollars").isZero());
+        assertThat(advice.path("recommendedTargetMicros").asLong() % 1_000_000L).as("whole dollars").isZero();
+        assertThat(advice.path("sentence").asText()).startsWith("Your last ");
+        assertThat(advice.path("runwayZero").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+        assertThat(signedIn("admin@other.example").get("/api/v1/accounts/acme/advice").error())
+                .isEqualTo("unknown_account");
     }
 
     @Test
@@ -365,19 +368,75 @@ class BillingApiIT {
     }
 
     @Test
-    void shouldStateARangeFromItsOpeningToItsClosingBalance() {
-        ApiClient admin = signedIn("admin@acme.example");
+    void shouldStateARangeFromItsOpeningToItsClosingBalanceInEveryFormat() {
+        ApiClient viewer = signedIn("viewer@acme.example");
         java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
-        String path = "/api/v1/accounts/acme/statement?from=" + today.minusDays(2) + "&to=" + today.minusDays(1);
+        String path = "/api/v1/accounts/acme/statements?from=" + today.minusDays(2) + "&to=" + today.minusDays(1);
 
-        JsonNode statement = admin.get(path).json();
+        JsonNode statement = viewer.get(path).json();
 
         // entries of -$2.00 on each of the last three days, from $50.00: the range holds the last two
         assertThat(statement.path("openingBalanceMicros").asLong()).isEqualTo(48_000_000L);
         assertThat(statement.path("days")).hasSize(2);
-        assertThat(statement.path("totalsByKindMicros").path("USAGE").asLong()).isEqualTo(-4_000_000L);
+        assertThat(statement.path("totals").path("usageMicros").asLong()).isEqualTo(-4_000_000L);
         assertThat(statement.path("closingBalanceMicros").asLong()).isEqualTo(44_000_000L);
-        assertThat(admin.get("/api/v1/accounts/acme/statement?from=" + today).error()).isEqualTo("range_required");
+        assertThat(viewer.get(path + "&format=csv").body()).contains("Closing balance,,44000000");
+        assertThat(viewer.get(path + "&format=html").body()).contains("Closing balance $44.00");
+        ApiClient.Response pdf = viewer.get(path + "&format=pdf");
+        assertThat(pdf.contentType()).isEqualTo("application/pdf");
+        assertThat(pdf.body()).startsWith("%PDF-");
+        assertThat(viewer.get("/api/v1/accounts/acme/statements?from=" + today).error()).isEqualTo("missing_to");
+    }
+
+    @Test
+    void shouldAnswerAnotherAccountsStatementsAsUnknown() {
+        ApiClient other = signedIn("admin@other.example");
+        String acme = "/api/v1/accounts/acme/statements";
+
+        for (String path : List.of("?from=2026-11-01&to=2026-11-30", "?from=2026-11-01&to=2026-11-30&format=pdf",
+                "/schedules")) {
+            ApiClient.Response response = other.get(acme + path);
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(response.error()).as(path).isEqualTo("unknown_account");
+        }
+        assertThat(other.write("POST", acme + "/deliveries", delivery("ap@other.example"), "Idempotency-Key", "x1")
+                .error()).isEqualTo("unknown_account");
+        assertThat(other.write("POST", acme + "/schedules", schedule("MONTHLY")).error())
+                .isEqualTo("unknown_account");
+    }
+
+    @Test
+    void shouldRefuseAViewerSchedulingOrSendingAStatement() {
+        ApiClient viewer = signedIn("viewer@acme.example");
+        String acme = "/api/v1/accounts/acme/statements";
+
+        ApiClient.Response scheduled = viewer.write("POST", acme + "/schedules", schedule("WEEKLY"));
+        assertThat(scheduled.status()).isEqualTo(403);
+        assertThat(scheduled.error()).isEqualTo("read_only");
+        ApiClient.Response sent = viewer.write("POST", acme + "/deliveries", delivery("ap@acme.example"),
+                "Idempotency-Key", "v1");
+        assertThat(sent.status()).isEqualTo(403);
+        assertThat(viewer.get(acme + "/schedules").json().path("schedules").toString()).doesNotContain("WEEKLY");
+    }
+
+    @Test
+    void shouldQueueAStatementOncePerKeyAndScheduleOneWithTheCsrfToken() {
+        ApiClient admin = signedIn("admin@acme.example");
+        String acme = "/api/v1/accounts/acme/statements";
+
+        ApiClient.Response queued = admin.write("POST", acme + "/deliveries", delivery("ap@acme.example"),
+                "Idempotency-Key", "stmt-1");
+        assertThat(queued.status()).isEqualTo(202);
+        assertThat(admin.write("POST", acme + "/deliveries", delivery("ap@acme.example"), "Idempotency-Key",
+                "stmt-1").json().path("deliveryId")).isEqualTo(queued.json().path("deliveryId"));
+        assertThat(admin.write("POST", acme + "/deliveries", delivery("ap@acme.example")).error())
+                .isEqualTo("idempotency_key_missing");
+        assertThat(admin.writeWithoutCsrf("POST", acme + "/schedules", schedule("MONTHLY")).error())
+                .isEqualTo("csrf_token_missing");
+        assertThat(admin.write("POST", acme + "/schedules", schedule("DAILY")).error()).isEqualTo("bad_cadence");
+        assertThat(admin.write("POST", acme + "/schedules", schedule("MONTHLY")).status()).isEqualTo(201);
+        assertThat(admin.get(acme + "/schedules").json().path("schedules").toString()).contains("MONTHLY")
+                .contains("cfo@acme.example");
     }
 
     @Test
@@ -389,7 +448,10 @@ class BillingApiIT {
 
         Set<String> served = new TreeSet<>(api.servedEndpoints());
 
-        assertThat(documented).isEqualTo(served).hasSizeGreaterThan(8);
+        String account = "/api/v1/accounts/{accountId}";
+        assertThat(documented).isEqualTo(served).contains("GET " + account + "/advice",
+                "GET " + account + "/statements", "POST " + account + "/statements/deliveries",
+                "POST " + account + "/statements/schedules", "GET " + account + "/statements/schedules");
     }
 
     private static ApiClient signedIn(String email) {
@@ -401,6 +463,16 @@ class BillingApiIT {
     private static String autoRecharge(long thresholdCents, long targetCents) {
         return "{\"enabled\": true, \"mode\": \"TOP_UP_TO_TARGET\", \"thresholdCents\": " + thresholdCents
                 + ", \"targetCents\": " + targetCents + ", \"amountCents\": 0}";
+    }
+
+    private static String delivery(String address) {
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
+        return "{\"from\": \"" + today.minusDays(30) + "\", \"to\": \"" + today.minusDays(1)
+                + "\", \"addresses\": [\"" + address + "\"]}";
+    }
+
+    private static String schedule(String cadence) {
+        return "{\"cadence\": \"" + cadence + "\", \"addresses\": [\"cfo@acme.example\"]}";
     }
 
     private static String method(String id, String brand, String last4, String role) {

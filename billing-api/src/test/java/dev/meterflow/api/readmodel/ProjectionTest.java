@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.schemas.PaymentStatus;
@@ -49,12 +50,12 @@ class ProjectionTest {
     }
 
     @Test
-    void shouldKeepOnlyTheDaysCloseOfALedgerEntryOnItsUtcDay() {
+    void shouldKeepOnlyTheDaysCloseAndTotalOfALedgerEntryOnItsUtcDay() {
         var rows = Projection.ledgerEntry("a1", TestRecords.usageEntry("a1", "e1", -12_000, 7_000_000, AT));
 
         assertThat(rows).containsExactly(new ClosingBalanceRow("a1", LocalDate.of(2026, 3, 31), 7_000_000, AT,
-                "usage:e1"), new ReadModelRow.DailyLedgerRow("a1", LocalDate.of(2026, 3, 31), "USAGE",
-                "call.minutes.local", -12_000));
+                "usage:e1"), new LedgerTotalRow("a1", LocalDate.of(2026, 3, 31), "USAGE", "call.minutes.local",
+                -12_000, 60));
     }
 
     @Test

@@ -186,10 +186,11 @@ class ReadModelIT {
         assertThat(count(jdbi, "accounts")).isEqualTo(ACCOUNTS);
         assertThat(count(jdbi, "daily_usage")).isEqualTo(ACCOUNTS * DAYS);
         assertThat(count(jdbi, "daily_closing_balances")).isEqualTo(ACCOUNTS * DAYS);
-        // the day's statement lines add each entry once: a batch applied twice would double them
-        assertThat(one(jdbi, "SELECT sum(entry_count) FROM daily_ledger", Long.class)).isEqualTo(ACCOUNTS * DAYS);
-        assertThat(one(jdbi, "SELECT sum(amount_micros) FROM daily_ledger", Long.class))
-                .isEqualTo(ACCOUNTS * DAYS * -12_000L);
+        // the totals add up rather than replace: a ledger entry written twice would show here
+        assertThat(one(jdbi, "SELECT sum(amount_micros) FROM daily_ledger_totals", Long.class))
+                .isEqualTo(-12_000L * ACCOUNTS * DAYS);
+        assertThat(one(jdbi, "SELECT sum(entry_count) FROM daily_ledger_totals", Long.class))
+                .isEqualTo((long) ACCOUNTS * DAYS);
         assertThat(count(jdbi, "payments")).isEqualTo(ACCOUNTS * 2);
         assertThat(count(jdbi, "receipts")).isEqualTo(ACCOUNTS);
         assertThat(count(jdbi, "payment_commands")).isEqualTo(ACCOUNTS);
