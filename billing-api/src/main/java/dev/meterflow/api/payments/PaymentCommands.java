@@ -7,7 +7,6 @@ import dev.meterflow.api.accounts.AccountDao.AccountRow;
 import dev.meterflow.api.commands.CommandPublisher;
 import dev.meterflow.api.commands.ReadModelWatch;
 import dev.meterflow.api.commands.WriteOutcome;
-import dev.meterflow.api.settings.SettingsRules;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.topics.Topics;
@@ -53,10 +52,9 @@ public final class PaymentCommands {
             throw ApiException.badRequest("idempotency_key_required", "Send an Idempotency-Key header (a value of"
                     + " your own, at most 200 characters, the same on a retry) so a retried payment is made once.");
         }
-        List<String> problems = SettingsRules.payment(Money.centsToMicros(amountCents));
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest("invalid_amount", String.join("; ", problems) + ".");
-        }
+        PaymentAmount.problem(amountCents).ifPresent(problem -> {
+            throw ApiException.badRequest("invalid_amount", problem);
+        });
         if (paymentMethodId != null && (account.paymentMethods() == null
                 || !account.paymentMethods().contains("\"" + paymentMethodId + "\""))) {
             throw ApiException.badRequest("unknown_payment_method", "Payment method '" + paymentMethodId

@@ -15,6 +15,8 @@ import dev.meterflow.schemas.AutoRechargeMode;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.settings.SettingsRefusal;
+import dev.meterflow.settings.SettingsRules;
 import dev.meterflow.topics.Topics;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,12 +24,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Settings changes: validated, written whole to {@code account-settings}, then awaited in the read model. */
+/**
+ * Settings changes: checked by the pipeline's own {@link SettingsRules}, so the API never writes settings the
+ * pipeline would refuse, then written whole to {@code account-settings} and awaited in the read model.
+ */
 public final class SettingsCommands {
 
     private static final Logger log = LoggerFactory.getLogger(SettingsCommands.class);
@@ -53,51 +59,46 @@ public final class SettingsCommands {
         long target = Money.centsToMicros(change.targetCents());
         long amount = Money.centsToMicros(change.amountCents());
         return save(user, accountId, "auto-recharge", settings -> {
-            List<String> problems = SettingsRules.autoRecharge(change.mode(), threshold, target, amount);
-            if (problems.isEmpty()) {
-                problems = SettingsRules.usableMethod(change.enabled(), brands(settings.getPaymentMethods()));
+            AutoRechargeMode mode = mode(change.mode());
+            if (mode == null) {
+                return Optional.of("mode must be TOP_UP_TO_TARGET or FIXED_AMOUNT, was '" + change.mode() + "'.");
             }
-            if (problems.isEmpty()) {
-                settings.setAutoRecharge(AutoRecharge.newBuilder().setEnabled(change.enabled())
-                        .setMode(AutoRechargeMode.valueOf(change.mode())).setThresholdMicros(threshold)
-                        .setTargetMicros(target).setAmountMicros(amount).build());
-            }
-            return problems;
+            settings.setAutoRecharge(AutoRecharge.newBuilder().setEnabled(change.enabled()).setMode(mode)
+                    .setThresholdMicros(threshold).setTargetMicros(target).setAmountMicros(amount).build());
+            return Optional.empty();
         });
     }
 
     public WriteOutcome updateBillingEmails(Principal user, String accountId, List<String> emails) {
         return save(user, accountId, "billing-emails", settings -> {
-            List<String> problems = SettingsRules.billingEmails(emails);
-            if (problems.isEmpty()) {
-                settings.setBillingEmails(List.copyOf(emails));
-            }
-            return problems;
+            settings.setBillingEmails(new ArrayList<>(emails));
+            return Optional.empty();
         });
     }
 
     /** {@code null} removes the phone. */
     public WriteOutcome updateCriticalBillingPhone(Principal user, String accountId, String phone) {
         return save(user, accountId, "critical-billing-phone", settings -> {
-            List<String> problems = SettingsRules.criticalBillingPhone(phone);
-            if (problems.isEmpty()) {
-                settings.setCriticalBillingPhone(phone);
-            }
-            return problems;
+            settings.setCriticalBillingPhone(phone);
+            return Optional.empty();
         });
     }
 
     /** Adds a gateway token with its display details; a PRIMARY or BACKUP role moves off the method that had it. */
     public WriteOutcome addPaymentMethod(Principal user, String accountId, NewPaymentMethod method) {
         return save(user, accountId, "payment-methods", settings -> {
-            List<String> problems = SettingsRules.paymentMethod(method.paymentMethodId(), method.brand(),
-                    method.last4());
-            if (!problems.isEmpty()) {
-                return problems;
-            }
             PaymentMethodRole role = role(method.role());
             if (role == null) {
-                return List.of("role must be PRIMARY, BACKUP or OTHER, was '" + method.role() + "'");
+                return Optional.of("role must be PRIMARY, BACKUP or OTHER, was '" + method.role() + "'.");
+            }
+            String brand = method.brand() == null ? "" : method.brand().toLowerCase(Locale.ROOT);
+            PaymentMethodRef added = PaymentMethodRef.newBuilder().setPaymentMethodId(method.paymentMethodId())
+                    .setCustomerId(method.customerId() == null ? "" : method.customerId())
+                    .setType("bank".equals(brand) ? PaymentMethodType.ACH : PaymentMethodType.CARD)
+                    .setBrand(brand).setLast4(method.last4()).setRole(role).build();
+            Optional<SettingsRefusal> refusal = SettingsRules.newPaymentMethod(added);
+            if (refusal.isPresent()) {
+                return refusal.map(SettingsRefusal::message);
             }
             List<PaymentMethodRef> methods = new ArrayList<>();
             for (PaymentMethodRef existing : settings.getPaymentMethods()) {
@@ -107,12 +108,9 @@ public final class SettingsCommands {
                 methods.add(role != PaymentMethodRole.OTHER && existing.getRole() == role
                         ? PaymentMethodRef.newBuilder(existing).setRole(PaymentMethodRole.OTHER).build() : existing);
             }
-            methods.add(PaymentMethodRef.newBuilder().setPaymentMethodId(method.paymentMethodId())
-                    .setCustomerId(method.customerId() == null ? "" : method.customerId())
-                    .setType("bank".equals(method.brand()) ? PaymentMethodType.ACH : PaymentMethodType.CARD)
-                    .setBrand(method.brand().toLowerCase(Locale.ROOT)).setLast4(method.last4()).setRole(role).build());
+            methods.add(added);
             settings.setPaymentMethods(methods);
-            return List.of();
+            return Optional.empty();
         });
     }
 
@@ -124,35 +122,42 @@ public final class SettingsCommands {
                 throw ApiException.notFound("unknown_payment_method", "Payment method '" + paymentMethodId
                         + "' is not one of this account's.");
             }
-            List<String> problems = SettingsRules.usableMethod(settings.getAutoRecharge().getEnabled(), brands(kept));
-            if (problems.isEmpty()) {
-                settings.setPaymentMethods(kept);
-            }
-            return problems;
+            settings.setPaymentMethods(new ArrayList<>(kept));
+            return Optional.empty();
         });
     }
 
     /**
-     * Applies {@code change} to the current settings (it lists problems instead of changing when the change is
-     * refused), writes the whole record with a later update time and waits for the read model to show it.
+     * Applies {@code change} to the current settings (it returns the problem instead when the change cannot be
+     * made), checks the whole result as the pipeline will, writes it with a later update time and waits for the
+     * read model to show it.
      */
     private WriteOutcome save(Principal user, String accountId, String part,
-                              Function<AccountSettings.Builder, List<String>> change) {
+                              Function<AccountSettings.Builder, Optional<String>> change) {
         AccountRow row = access.toChange(user, accountId);
-        AccountSettings.Builder settings = CurrentSettings.of(row);
-        List<String> problems = change.apply(settings);
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest("invalid_settings", String.join("; ", problems) + ".");
+        AccountSettings.Builder builder = CurrentSettings.of(row);
+        Optional<String> problem = change.apply(builder);
+        if (problem.isPresent()) {
+            throw ApiException.badRequest("invalid_settings", problem.get());
         }
         Instant updatedAt = CurrentSettings.nextUpdateTime(row, Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
-        publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings.setUpdatedAt(updatedAt).build(), user.actor());
+        AccountSettings settings = builder.setUpdatedAt(updatedAt).build();
+        Optional<SettingsRefusal> refusal = SettingsRules.check(settings, SettingsRules.DEFAULT_MAX_RECHARGE_MICROS);
+        if (refusal.isPresent()) {
+            throw ApiException.badRequest("invalid_settings", refusal.get().message());
+        }
+        publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings, user.actor());
         log.info("settings written account='{}' actor='{}' part='{}'", accountId, user.userId(), part);
         return WriteOutcome.of(watch.await(() -> seen(accountId, updatedAt)), "settings:" + accountId + ":"
                 + updatedAt.toEpochMilli());
     }
 
-    private static List<String> brands(List<PaymentMethodRef> methods) {
-        return methods.stream().map(PaymentMethodRef::getBrand).toList();
+    private static AutoRechargeMode mode(String mode) {
+        try {
+            return mode == null ? null : AutoRechargeMode.valueOf(mode);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static PaymentMethodRole role(String role) {

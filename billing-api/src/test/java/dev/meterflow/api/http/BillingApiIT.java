@@ -276,7 +276,7 @@ class BillingApiIT {
                 autoRecharge(9_000, 8_000));
         assertThat(reversed.status()).isEqualTo(400);
         assertThat(reversed.json().path("message").asText())
-                .isEqualTo("the threshold must not be above the target (recharges top up to the target).");
+                .isEqualTo("The threshold of $90.00 is above the recharge-to target of $80.00.");
     }
 
     @Test
@@ -310,10 +310,10 @@ class BillingApiIT {
         String eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "\"b" + i + "@other.example\"")
                 .collect(java.util.stream.Collectors.joining(","));
         assertThat(admin.write("PUT", settings + "/billing-emails", "{\"emails\": [" + eleven + "]}").json()
-                .path("message").asText()).isEqualTo("at most 10 billing emails, was 11.");
+                .path("message").asText()).isEqualTo("At most 10 billing emails, not 11.");
         assertThat(admin.write("PUT", settings + "/billing-emails", "{}").error()).isEqualTo("malformed_body");
         assertThat(admin.write("PUT", settings + "/critical-billing-phone", "{\"phone\": \"555-0123\"}").json()
-                .path("message").asText()).contains("E.164");
+                .path("message").asText()).contains("international form");
         assertThat(admin.write("PUT", settings + "/critical-billing-phone", "{\"phone\": \"+14155550123\"}")
                 .status()).isEqualTo(200);
         assertThat(admin.write("PUT", settings + "/billing-emails", "{\"emails\": [\"ap@other.example\"]}")
