@@ -31,7 +31,7 @@ public final class RechargeAdvisor {
         long target = Math.addExact(threshold, amount);
         int charges = charges(window, current, startBalanceMicros);
         return new Advice(average, window.days(), charges, threshold, target, amount,
-                sentence(window.days(), average, threshold, target, current.enabled(), charges));
+                sentence(window, threshold, target, current.enabled(), charges));
     }
 
     /** How many times {@code settings} would have charged the card over the window, day by day. */
@@ -64,13 +64,21 @@ public final class RechargeAdvisor {
         return Money.dollarsToMicros(dollars);
     }
 
-    private static String sentence(int days, long average, long threshold, long target, boolean enabled,
+    private static String sentence(SpendWindow window, long threshold, long target, boolean enabled,
                                    int charges) {
         String current = !enabled ? "auto-recharge is off now, so it charged nothing"
                 : charges == 0 ? "your current settings did not charge the card"
                 : charges == 1 ? "your current settings charged it once"
                 : "your current settings charged it " + charges + " times";
-        return "Your last " + days + (days == 1 ? " day" : " days") + ": about "
+        int days = window.days();
+        String period = days + (days == 1 ? " day" : " days");
+        if (window.totalMicros() == 0) {
+            // the $1 floor of the settings is no advice: nothing was spent to size a recharge on
+            return "There was no usage in the last " + period + ", so there is nothing to base a recharge on yet; "
+                    + current + ".";
+        }
+        long average = window.averageMicros();
+        return "Your last " + period + ": about "
                 + Money.formatCents(Money.ceilDiv(average, Money.MICROS_PER_CENT)) + " a day. Recharge to "
                 + dollars(target) + " when below " + dollars(threshold) + " to be charged about once a month; "
                 + current + ".";

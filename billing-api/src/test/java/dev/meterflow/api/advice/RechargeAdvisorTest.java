@@ -45,4 +45,16 @@ class RechargeAdvisorTest {
         assertThat(advice.sentence()).startsWith("Your last 2 days: about $3.00 a day.")
                 .endsWith("auto-recharge is off now, so it charged nothing.");
     }
+
+    @Test
+    void shouldSayWhenThereWasNoUsageRatherThanRecommendADollar() {
+        SpendWindow window = SpendWindow.of(TODAY, LocalDate.of(2026, 1, 1), List.of());
+        var current = new RechargeSettings(true, AutoRechargeMode.TOP_UP_TO_TARGET, 20_000_000, 50_000_000, 0);
+
+        var advice = RechargeAdvisor.advise(window, current, 50_000_000);
+
+        // issue 11: the page shows the sentence; "$0.00 a day, recharge to $2 when below $1" would mislead
+        assertThat(advice.sentence()).isEqualTo("There was no usage in the last 30 days, so there is nothing to"
+                + " base a recharge on yet; your current settings did not charge the card.");
+    }
 }
