@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The billing API's configuration: defaults, then a properties file, then the environment. The database
- * password is a secret: from {@code METERFLOW_DB_PASSWORD} or a file, never a committed file.
+ * The configuration of the billing API and its notifier, one set of keys so both run from one environment:
+ * defaults, then a properties file, then the environment. Passwords are secrets: from the environment or a
+ * file, never a committed file.
  */
 public final class ApiConfig {
 
@@ -48,9 +49,23 @@ public final class ApiConfig {
     public static final Key SESSION_LIFETIME = Key.of("meterflow.session.lifetime", "PT8H",
             "How long a session cookie stays valid.");
 
+    public static final Key SMTP_HOST = Key.of("meterflow.smtp.host", "",
+            "SMTP server the notifier sends billing emails through (the notifier needs it).");
+    public static final Key SMTP_PORT = Key.of("meterflow.smtp.port", "587", "Port of the SMTP server.");
+    public static final Key SMTP_TRANSPORT = Key.of("meterflow.smtp.transport", "SMTP_TLS",
+            "SMTP (plain), SMTP_TLS (STARTTLS) or SMTPS.");
+    public static final Key SMTP_USER = Key.of("meterflow.smtp.user", "", "SMTP user; empty sends unauthenticated.");
+    public static final Key SMTP_PASSWORD = Key.secret("meterflow.smtp.password",
+            "SMTP password. Prefer the environment or meterflow.smtp.password-file.");
+    public static final Key SMTP_PASSWORD_FILE = Key.of("meterflow.smtp.password-file", "",
+            "A file holding the SMTP password.");
+    public static final Key MAIL_FROM = Key.of("meterflow.mail.from", "",
+            "Sender address of billing emails (the notifier needs it).");
+
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, DB_URL, DB_USER, DB_PASSWORD, DB_PASSWORD_FILE,
             DB_EMBEDDED_DIR, DB_POOL_SIZE, HOST, PORT, RETENTION_MONTHS, MAX_BATCH, WRITE_WAIT, LOGIN_MAX_FAILURES,
-            LOGIN_LOCKOUT, LOGINS_PER_MINUTE, SESSION_LIFETIME);
+            LOGIN_LOCKOUT, LOGINS_PER_MINUTE, SESSION_LIFETIME, SMTP_HOST, SMTP_PORT, SMTP_TRANSPORT, SMTP_USER,
+            SMTP_PASSWORD, SMTP_PASSWORD_FILE, MAIL_FROM);
 
     private final AppConfig config;
 
@@ -80,19 +95,40 @@ public final class ApiConfig {
 
     /** The password from the environment or the file; empty when neither is set (trust or peer auth). */
     public String dbPassword() {
-        String password = get(DB_PASSWORD);
+        return secret(DB_PASSWORD, DB_PASSWORD_FILE);
+    }
+
+    /** The SMTP password from the environment or the file; empty when neither is set. */
+    public String smtpPassword() {
+        return secret(SMTP_PASSWORD, SMTP_PASSWORD_FILE);
+    }
+
+    /** The Kafka client settings: {@code bootstrap.servers} and any other client key given. */
+    public Properties kafka() {
+        return config.kafkaProperties();
+    }
+
+    public int integer(Key key) {
+        return config.integer(key);
+    }
+
+    public int retentionMonths() {
+        return config.integerAtLeast(RETENTION_MONTHS, 1);
+    }
+
+    private String secret(Key value, Key file) {
+        String password = get(value);
         if (password != null && !password.isBlank()) {
             return password;
         }
-        String file = get(DB_PASSWORD_FILE);
-        if (file.isBlank()) {
+        String path = get(file);
+        if (path.isBlank()) {
             return "";
         }
         try {
-            return Files.readString(Path.of(file)).strip();
+            return Files.readString(Path.of(path)).strip();
         } catch (IOException e) {
-            throw new AppConfig.ConfigException(DB_PASSWORD_FILE.name() + ": cannot read " + file + ": "
-                    + e.getMessage());
+            throw new AppConfig.ConfigException(file.name() + ": cannot read " + path + ": " + e.getMessage());
         }
     }
 
@@ -103,7 +139,7 @@ public final class ApiConfig {
                     + port);
         }
         return new BillingApi.Options(config.kafkaProperties(), get(HOST), port,
-                new Retention(config.integerAtLeast(RETENTION_MONTHS, 1)), config.integerAtLeast(MAX_BATCH, 1),
+                new Retention(retentionMonths()), config.integerAtLeast(MAX_BATCH, 1),
                 config.duration(WRITE_WAIT), loginPolicy(), config.integerAtLeast(LOGINS_PER_MINUTE, 1),
                 config.duration(SESSION_LIFETIME));
     }

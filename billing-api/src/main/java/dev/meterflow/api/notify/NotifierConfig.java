@@ -1,84 +1,61 @@
 package dev.meterflow.api.notify;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
+import dev.meterflow.api.config.ApiConfig;
+import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.AppConfig.ConfigException;
+import dev.meterflow.config.AppConfig.Key;
+import java.util.Locale;
+import java.util.Properties;
 import org.simplejavamail.api.mailer.config.TransportStrategy;
 
 /**
- * The notifier's settings, from environment variables; a missing or wrong one is a {@link ConfigError} naming it.
- * Passwords come from a file ({@code ..._PASSWORD_FILE}) or the environment, never from a committed file.
+ * What the notifier needs of the billing API's configuration ({@link ApiConfig}: the same keys, file and
+ * environment, so the two run from one environment); a missing or wrong key is a {@link ConfigException}
+ * naming it.
  */
-public record NotifierConfig(String bootstrapServers, String jdbcUrl, String dbUser, String dbPassword,
-                             String smtpHost, int smtpPort, TransportStrategy smtpTransport, String smtpUser,
-                             String smtpPassword, String mailFrom, int retentionMonths) {
+public record NotifierConfig(Properties kafka, String jdbcUrl, String dbUser, String dbPassword, String smtpHost,
+                             int smtpPort, TransportStrategy smtpTransport, String smtpUser, String smtpPassword,
+                             String mailFrom, int retentionMonths) {
 
-    public static NotifierConfig from(Map<String, String> env) {
-        return new NotifierConfig(required(env, "METERFLOW_BOOTSTRAP_SERVERS"), required(env, "METERFLOW_DB_URL"),
-                required(env, "METERFLOW_DB_USER"), secret(env, "METERFLOW_DB_PASSWORD"),
-                required(env, "METERFLOW_SMTP_HOST"), number(env, "METERFLOW_SMTP_PORT", 587, 1, 65535),
-                transport(env), env.get("METERFLOW_SMTP_USER"), secret(env, "METERFLOW_SMTP_PASSWORD"),
-                required(env, "METERFLOW_MAIL_FROM"), number(env, "METERFLOW_RETENTION_MONTHS", 25, 1, 1200));
+    public static NotifierConfig from(ApiConfig config) {
+        return new NotifierConfig(config.kafka(), required(config, ApiConfig.DB_URL), config.get(ApiConfig.DB_USER),
+                config.dbPassword(), required(config, ApiConfig.SMTP_HOST), port(config), transport(config),
+                config.get(ApiConfig.SMTP_USER), config.smtpPassword(), required(config, ApiConfig.MAIL_FROM),
+                config.retentionMonths());
     }
 
-    private static String required(Map<String, String> env, String key) {
-        String value = env.get(key);
+    private static String required(ApiConfig config, Key key) {
+        String value = config.get(key);
         if (value == null || value.isBlank()) {
-            throw new ConfigError(key + " is required and not set");
+            // the notifier sends from the API's database, so it cannot start an embedded one of its own
+            throw new ConfigException(key.name() + " must be set for the notifier (" + key.description()
+                    + "); environment " + AppConfig.environmentName(key.name()));
         }
         return value.strip();
     }
 
-    private static int number(Map<String, String> env, String key, int fallback, int min, int max) {
-        String value = env.get(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
+    private static int port(ApiConfig config) {
+        int port = config.integer(ApiConfig.SMTP_PORT);
+        if (port < 1 || port > 65_535) {
+            throw new ConfigException(ApiConfig.SMTP_PORT.name() + " must be a port number, was " + port);
         }
-        try {
-            int number = Integer.parseInt(value.strip());
-            if (number < min || number > max) {
-                throw new ConfigError(key + " must be between " + min + " and " + max + ", was " + number);
-            }
-            return number;
-        } catch (NumberFormatException e) {
-            throw new ConfigError(key + " must be a whole number, was '" + value + "'");
-        }
+        return port;
     }
 
-    private static TransportStrategy transport(Map<String, String> env) {
-        String value = env.getOrDefault("METERFLOW_SMTP_TRANSPORT", "SMTP_TLS").strip();
+    private static TransportStrategy transport(ApiConfig config) {
+        String value = config.get(ApiConfig.SMTP_TRANSPORT).strip().toUpperCase(Locale.ROOT);
         try {
             return TransportStrategy.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigError("METERFLOW_SMTP_TRANSPORT must be SMTP, SMTP_TLS or SMTPS, was '" + value + "'");
-        }
-    }
-
-    /** {@code KEY_FILE} (the file's first line) wins over {@code KEY}; null when neither is set. */
-    private static String secret(Map<String, String> env, String key) {
-        String file = env.get(key + "_FILE");
-        if (file == null || file.isBlank()) {
-            return env.get(key);
-        }
-        try {
-            return Files.readAllLines(Path.of(file.strip())).stream().findFirst().orElse("").strip();
-        } catch (IOException e) {
-            throw new ConfigError(key + "_FILE cannot be read: " + file);
-        }
-    }
-
-    /** A setting that stops start-up; its message is the one line to print. */
-    public static final class ConfigError extends RuntimeException {
-        public ConfigError(String message) {
-            super(message);
+            throw new ConfigException(ApiConfig.SMTP_TRANSPORT.name() + " must be SMTP, SMTP_TLS or SMTPS, was '"
+                    + value + "'");
         }
     }
 
     @Override
     public String toString() {
         // no passwords in logs
-        return "NotifierConfig[bootstrapServers=" + bootstrapServers + ", jdbcUrl=" + jdbcUrl + ", smtpHost="
-                + smtpHost + ":" + smtpPort + ", mailFrom=" + mailFrom + "]";
+        return "NotifierConfig[bootstrapServers=" + kafka.getProperty("bootstrap.servers") + ", jdbcUrl=" + jdbcUrl
+                + ", smtpHost=" + smtpHost + ":" + smtpPort + ", mailFrom=" + mailFrom + "]";
     }
 }

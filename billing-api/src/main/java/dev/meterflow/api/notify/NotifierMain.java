@@ -1,8 +1,10 @@
 package dev.meterflow.api.notify;
 
+import dev.meterflow.api.config.ApiConfig;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.statements.StatementQueries;
+import dev.meterflow.config.AppConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The notifier's entry point: {@code java -cp billing-api.jar:lib/* dev.meterflow.api.notify.NotifierMain}, set up
- * by environment variables ({@link NotifierConfig}). SIGTERM stops it after the message in flight.
+ * by the billing API's keys in the environment ({@link NotifierConfig}). SIGTERM stops it after the message in
+ * flight.
  */
 public final class NotifierMain {
 
@@ -23,15 +26,14 @@ public final class NotifierMain {
     public static void main(String[] args) throws Exception {
         NotifierConfig config;
         try {
-            config = NotifierConfig.from(System.getenv());
-        } catch (NotifierConfig.ConfigError e) {
+            config = NotifierConfig.from(ApiConfig.load(null, System.getenv()));
+        } catch (AppConfig.ConfigException e) {
             System.err.println("notifier: " + e.getMessage());
             System.exit(2);
             return;
         }
         Clock clock = Clock.systemUTC();
-        Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", config.bootstrapServers());
+        Properties kafka = config.kafka();
         try (Database database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 4);
              SmtpMailSender mail = new SmtpMailSender(config.smtpHost(), config.smtpPort(), config.smtpTransport(),
                      config.smtpUser(), config.smtpPassword(), config.mailFrom())) {
