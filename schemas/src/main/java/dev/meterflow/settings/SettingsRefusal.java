@@ -14,6 +14,7 @@ public record SettingsRefusal(Reason reason, String message) {
         INVALID_PHONE,
         TOO_MANY_PAYMENT_METHODS,
         INVALID_PAYMENT_METHOD,
+        REFUSED_BRAND,
         NEGATIVE_THRESHOLD,
         THRESHOLD_ABOVE_TARGET,
         AMOUNT_NOT_POSITIVE,

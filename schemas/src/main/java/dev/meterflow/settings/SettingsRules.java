@@ -34,6 +34,9 @@ public final class SettingsRules {
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
     /** A payment method id of bare digits is most likely a card number pasted where a token belongs. */
     private static final Pattern DIGITS_ONLY = Pattern.compile("^[0-9 -]{12,}$");
+    /** 13 to 19 digits, alone or grouped by spaces or dashes, anywhere: a card number typed by mistake. */
+    private static final Pattern CARD_NUMBER = Pattern.compile("(?:\\d[ -]?){12,18}\\d");
+    private static final Pattern LAST4 = Pattern.compile("^[0-9]{4}$");
 
     private SettingsRules() {
     }
@@ -52,6 +55,35 @@ public final class SettingsRules {
         String brand = method.getBrand() == null ? "" : method.getBrand().strip().toLowerCase(Locale.ROOT);
         // a legacy "Diners Club" must not slip through either
         return REFUSED_BRANDS.stream().noneMatch(brand::startsWith);
+    }
+
+    /**
+     * What a payment method must satisfy to be added, on top of {@link #check}: a gateway token ({@code pm_...}),
+     * nothing like a card number in any field, four last digits, and not a brand the billing rules refuse. Methods
+     * already on record are not held to it, so settings saved before stay valid.
+     */
+    public static Optional<SettingsRefusal> newPaymentMethod(PaymentMethodRef method) {
+        String id = method.getPaymentMethodId() == null ? "" : method.getPaymentMethodId();
+        String brand = method.getBrand() == null ? "" : method.getBrand().strip().toLowerCase(Locale.ROOT);
+        String last4 = method.getLast4() == null ? "" : method.getLast4();
+        if (CARD_NUMBER.matcher(id + " " + brand + " " + last4).find()) {
+            // never echo the fields: one of them holds what looks like a card number
+            return refuse(Reason.INVALID_PAYMENT_METHOD, "That looks like a card number: send the gateway token"
+                    + " (pm_...), never the number.");
+        }
+        if (!id.startsWith("pm_") || id.length() > MAX_ID_LENGTH) {
+            return refuse(Reason.INVALID_PAYMENT_METHOD, "The payment method must be a gateway token starting with"
+                    + " pm_.");
+        }
+        if (!LAST4.matcher(last4).matches()) {
+            return refuse(Reason.INVALID_PAYMENT_METHOD, "last4 must be the last 4 digits of the card or account.");
+        }
+        if (REFUSED_BRANDS.stream().anyMatch(brand::startsWith)) {
+            return refuse(Reason.REFUSED_BRAND, (brand.startsWith("paypal") ? "PayPal" : "Diners Club")
+                    + " is not accepted; add a Visa, Mastercard, American Express, Discover, JCB or UnionPay card"
+                    + " or a bank account.");
+        }
+        return Optional.empty();
     }
 
     private static Optional<SettingsRefusal> ids(AccountSettings settings) {

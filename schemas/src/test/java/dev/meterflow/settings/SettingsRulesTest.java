@@ -104,6 +104,40 @@ class SettingsRulesTest {
     }
 
     @Test
+    void shouldAddOnlyAGatewayTokenWithItsLastFourDigits() {
+        assertThat(SettingsRules.newPaymentMethod(method("visa", PaymentMethodType.CARD))).isEmpty();
+        PaymentMethodRef notAToken = method("visa", PaymentMethodType.CARD);
+        notAToken.setPaymentMethodId("card_1");
+        PaymentMethodRef shortLast4 = method("visa", PaymentMethodType.CARD);
+        shortLast4.setLast4("42");
+
+        assertThat(newReason(notAToken)).contains(Reason.INVALID_PAYMENT_METHOD);
+        assertThat(newReason(shortLast4)).contains(Reason.INVALID_PAYMENT_METHOD);
+    }
+
+    @Test
+    void shouldRefuseToAddACardNumberTypedIntoAnyField() {
+        PaymentMethodRef inBrand = method("visa", PaymentMethodType.CARD);
+        inBrand.setBrand("visa 1234-5678-9012-3456");
+
+        Optional<SettingsRefusal> refusal = SettingsRules.newPaymentMethod(inBrand);
+
+        assertThat(refusal).map(SettingsRefusal::reason).contains(Reason.INVALID_PAYMENT_METHOD);
+        assertThat(refusal.get().message()).contains("card number").doesNotContain("1234");
+    }
+
+    @Test
+    void shouldRefuseToAddPayPalOrDinersThoughSettingsHoldingThemStayValid() {
+        assertThat(newReason(method("PayPal", PaymentMethodType.CARD))).contains(Reason.REFUSED_BRAND);
+        Optional<SettingsRefusal> diners = SettingsRules.newPaymentMethod(method("Diners Club",
+                PaymentMethodType.CARD));
+        assertThat(diners.map(SettingsRefusal::message)).hasValueSatisfying(message -> assertThat(message)
+                .startsWith("Diners Club is not accepted"));
+        assertThat(reason(settings().setPaymentMethods(List.of(method("visa", PaymentMethodType.CARD),
+                method("paypal", PaymentMethodType.CARD))).build())).isEmpty();
+    }
+
+    @Test
     void shouldRefuseAnOverlongId() {
         assertThat(reason(settings().setRatePlanId("r".repeat(300)).build())).contains(Reason.ID_TOO_LONG);
         assertThat(reason(settings().setAccountId(" ").build())).contains(Reason.BLANK_ID);
@@ -111,6 +145,10 @@ class SettingsRulesTest {
 
     private static Optional<Reason> reason(AccountSettings settings) {
         return SettingsRules.check(settings, CAP).map(SettingsRefusal::reason);
+    }
+
+    private static Optional<Reason> newReason(PaymentMethodRef method) {
+        return SettingsRules.newPaymentMethod(method).map(SettingsRefusal::reason);
     }
 
     private static AccountSettings.Builder settings() {

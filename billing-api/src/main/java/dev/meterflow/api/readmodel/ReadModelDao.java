@@ -1,0 +1,83 @@
+package dev.meterflow.api.readmodel;
+
+import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
+import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
+import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
+import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
+import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
+import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
+import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.KeyColumn;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/**
+ * The read model's writes, one batched statement per row kind; the SQL of each method is the file of the same
+ * name beside this class ({@code ReadModelDao/<method>.sql}). Every write but {@link #addLedgerTotal} is an upsert
+ * on the table's primary key, so applying a batch twice leaves the same rows; the ledger totals add up and rely
+ * on the offsets stored in the same transaction.
+ */
+@UseClasspathSqlLocator
+public interface ReadModelDao {
+
+    @SqlBatch
+    void upsertSettings(@BindMethods List<SettingsRow> rows);
+
+    @SqlBatch
+    void upsertBalance(@BindMethods List<BalanceRow> rows);
+
+    @SqlBatch
+    void upsertStatus(@BindMethods List<StatusRow> rows);
+
+    @SqlBatch
+    void insertPayment(@BindMethods List<PaymentRow> rows);
+
+    @SqlBatch
+    void insertReceipt(@BindMethods List<ReceiptRow> rows);
+
+    @SqlBatch
+    void insertPaymentCommand(@BindMethods List<PaymentCommandRow> rows);
+
+    @SqlBatch
+    void insertBillingLog(@BindMethods List<BillingLogRow> rows);
+
+    @SqlBatch
+    void upsertDailyUsage(@BindMethods List<DailyUsageRow> rows);
+
+    @SqlBatch
+    void upsertClosingBalance(@BindMethods List<ClosingBalanceRow> rows);
+
+    /** Adds to the day's total: applied once per entry only because the offsets are stored with it. */
+    @SqlBatch
+    void addLedgerTotal(@BindMethods List<LedgerTotalRow> rows);
+
+    @SqlBatch
+    void insertTaxLine(@BindMethods List<TaxLineRow> rows);
+
+    @SqlBatch
+    void insertSkipped(@BindMethods List<SkippedRecord> rows);
+
+    @SqlBatch
+    void upsertOffset(@BindMethods List<StoredOffset> offsets);
+
+    @SqlQuery
+    @KeyColumn("topic_partition")
+    @ValueColumn("next_offset")
+    java.util.Map<String, Long> storedOffsets();
+
+    /** The next offset to read of one partition, stored with the rows it produced. */
+    record StoredOffset(String topic, int partition, long nextOffset) {
+    }
+
+    /** A record the read model could not use: where it is and why. */
+    record SkippedRecord(String topic, int partition, long offset, String reason, java.time.Instant skippedAt) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.meterflow.api.statements;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * An account's statement: the opening balance, every day's ledger lines with the balance at its end, the usage
+ * of the period per category, the totals per kind, every card charge, and the closing balance. Amounts are
+ * micros, negative for debits.
+ */
+public record Statement(String accountId, StatementPeriod period, long openingBalanceMicros, List<Day> days,
+                        List<Category> usageByCategory, Totals totals, List<PaymentLine> payments,
+                        long closingBalanceMicros) {
+
+    /** One day with movement: its lines, their sum, and the balance at its end. */
+    public record Day(LocalDate day, List<Line> lines, long netMicros, long closingBalanceMicros) {
+    }
+
+    /** One kind (and SKU for usage) of one day. */
+    public record Line(String kind, String sku, String description, long quantity, long amountMicros) {
+    }
+
+    /** One SKU's usage over the period. */
+    public record Category(String sku, long quantity, long amountMicros) {
+    }
+
+    /**
+     * The period's movement per kind; {@code credits} are recharges and payments. They add up to the closing
+     * balance minus the opening balance.
+     */
+    public record Totals(long usageMicros, long taxMicros, long creditsMicros, long planFeesMicros,
+                         long adjustmentsMicros) {
+
+        public long netMicros() {
+            return usageMicros + taxMicros + creditsMicros + planFeesMicros + adjustmentsMicros;
+        }
+    }
+}

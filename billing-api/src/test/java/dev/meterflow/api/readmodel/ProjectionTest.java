@@ -1,0 +1,74 @@
+package dev.meterflow.api.readmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
+import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
+import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
+import dev.meterflow.schemas.PaymentStatus;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class ProjectionTest {
+
+    private static final Instant AT = Instant.parse("2026-03-31T23:59:59.500Z");
+
+    @Test
+    void shouldLogASettingsChangeWithWhoMadeIt() {
+        var rows = Projection.settings("a1", TestRecords.settings("a1", AT), "user:admin@a1.example");
+
+        assertThat(rows).hasSize(2);
+        assertThat(((SettingsRow) rows.get(0)).paymentMethodsJson()).contains("\"last4\":\"4242\"");
+        BillingLogRow log = (BillingLogRow) rows.get(1);
+        assertThat(log.logId()).isEqualTo("settings:a1:" + AT.toEpochMilli());
+        assertThat(log.actor()).isEqualTo("user:admin@a1.example");
+        assertThat(log.summary()).isEqualTo("Billing settings saved: auto-recharge on, threshold $15.00, "
+                + "1 payment method(s)");
+    }
+
+    @Test
+    void shouldClearTheSettingsOnATombstone() {
+        SettingsRow row = (SettingsRow) Projection.settings("a1", null, null).get(0);
+        assertThat(row.accountId()).isEqualTo("a1");
+        assertThat(row.ratePlanId()).isNull();
+    }
+
+    @Test
+    void shouldKeepADeclineWithItsCodesAndExplainItInWords() {
+        var rows = Projection.paymentResult("a1", TestRecords.result("a1", "rr-1", PaymentStatus.DECLINED, 1_234, AT));
+
+        PaymentRow payment = (PaymentRow) rows.get(0);
+        assertThat(payment.declineCodes()).isEqualTo("insufficient_funds");
+        assertThat(payment.day()).isEqualTo(LocalDate.of(2026, 3, 31));
+        assertThat(((BillingLogRow) rows.get(1)).summary())
+                .isEqualTo("Charge of $12.34 (automatic recharge) not made."
+                        + " Declined: the card has insufficient funds.");
+    }
+
+    @Test
+    void shouldKeepOnlyTheDaysCloseAndTotalOfALedgerEntryOnItsUtcDay() {
+        var rows = Projection.ledgerEntry("a1", TestRecords.usageEntry("a1", "e1", -12_000, 7_000_000, AT));
+
+        assertThat(rows).containsExactly(new ClosingBalanceRow("a1", LocalDate.of(2026, 3, 31), 7_000_000, AT,
+                "usage:e1"), new LedgerTotalRow("a1", LocalDate.of(2026, 3, 31), "USAGE", "call.minutes.local",
+                -12_000, 60));
+    }
+
+    @Test
+    void shouldRefuseARecordWhoseKeyIsNotItsAccount() {
+        assertThatThrownBy(() -> Projection.balance("a2", TestRecords.balance("a1", 0, AT)))
+                .hasMessage("key 'a2' differs from the record's accountId 'a1'");
+    }
+
+    @Test
+    void shouldNotLogReceiptNoticesTwice() {
+        var receiptNotice = TestRecords.paused("a1", "x", AT);
+        receiptNotice.setType(dev.meterflow.schemas.NotificationType.RECHARGE_RECEIPT);
+        assertThat(Projection.notification("a1", receiptNotice)).as("the payment result logs the charge").isEmpty();
+        assertThat(Projection.notification("a1", TestRecords.paused("a1", "x", AT))).hasSize(1);
+    }
+}
