@@ -55,6 +55,8 @@ public final class MeteringConfig {
             "Whole dollars: a usage event priced above this is parked IMPLAUSIBLE_AMOUNT instead of debited.");
     public static final Key MAX_RECHARGE_AMOUNT = Key.of("meterflow.recharge.max-amount", "10000",
             "Whole dollars: settings whose recharge amount or target is above this are refused.");
+    public static final Key MAX_PAYMENT_AMOUNT = Key.of("meterflow.payment.max-amount", "10000",
+            "Whole dollars: a one-time payment (Make a Payment) above this is refused AMOUNT_ABOVE_LIMIT.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) may take.");
 
@@ -65,7 +67,8 @@ public final class MeteringConfig {
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
+            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
+            STALL_TIMEOUT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -88,6 +91,7 @@ public final class MeteringConfig {
         }
         maxUsageAmountMicros();
         maxRechargeMicros();
+        maxPaymentMicros();
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
             throw new AppConfig.ConfigException(DEDUP_RETENTION.name() + " must be at least P"
                     + MIN_DEDUP_RETENTION.toDays() + "D (the contract's dedup horizon), was " + get(DEDUP_RETENTION));
@@ -151,6 +155,10 @@ public final class MeteringConfig {
 
     public long maxRechargeMicros() {
         return positiveDollars(MAX_RECHARGE_AMOUNT);
+    }
+
+    public long maxPaymentMicros() {
+        return positiveDollars(MAX_PAYMENT_AMOUNT);
     }
 
     private long positiveDollars(Key key) {

@@ -2,7 +2,10 @@ package dev.meterflow.metering.topology;
 
 import dev.meterflow.metering.errors.DeadLetters;
 import dev.meterflow.metering.ledger.Ledger;
+import dev.meterflow.metering.payments.PaymentCommandRules;
+import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
@@ -13,8 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * The one writer of every billing account's balance (DESIGN.md decision 2). Usage, settings and payment
- * results arrive here co-partitioned by account id, and each goes to its own handler, which reads the account's
+ * The one writer of every billing account's balance (DESIGN.md decision 2). Usage, settings, payment results
+ * and payment commands arrive here co-partitioned by account id, and each goes to its own handler, which reads the account's
  * state, asks the pure {@link Ledger} for a decision, stores the new state and forwards the decision's records.
  * Threshold and pause decisions are therefore made at the moment of the debit or credit, never downstream of a
  * cache.
@@ -30,6 +33,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private UsageHandler usage;
     private SettingsHandler settings;
     private PaymentResultHandler paymentResults;
+    private PaymentCommandHandler paymentCommands;
 
     BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
@@ -50,6 +54,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.settings = new SettingsHandler(ledger, accounts, writer,
                 new SettingsGate(limits.maxRechargeMicros(), parking, metrics));
         this.paymentResults = new PaymentResultHandler(ledger, accounts, dedup, writer, parking, metrics);
+        this.paymentCommands = new PaymentCommandHandler(ledger, new PaymentCommandRules(
+                Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
         BackoffRetry backoffRetry = new BackoffRetry(ledger, accounts, writer);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);
     }
@@ -63,6 +69,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             settings.handle(record, accountSettings);
         } else if (value instanceof PaymentResult result) {
             paymentResults.handle(record, result);
+        } else if (value instanceof PaymentCommand command) {
+            paymentCommands.handle(record, command);
         } else if (value == null && Topics.ACCOUNT_SETTINGS.name().equals(sourceTopic())) {
             settings.delete(record.key());
         } else {

@@ -54,6 +54,12 @@ final class MeteringMetrics {
                 "reason", reason);
     }
 
+    /** A payment command refused (nothing charged), by reason. */
+    void paymentRejected(String reason) {
+        count("payment-commands-rejected-total", "Payment commands refused and parked on payment-commands-rejected",
+                "reason", reason);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();
