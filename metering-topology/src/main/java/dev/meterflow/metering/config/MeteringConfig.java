@@ -49,6 +49,8 @@ public final class MeteringConfig {
             "After a declined or failed recharge, no automatic one until this passes or the payment methods change.");
     public static final Key BACKOFF_CHECK_INTERVAL = Key.of("meterflow.recharge.backoff-check-interval", "PT1M",
             "How often accounts whose decline back-off has passed are looked for (a paused account sends no usage).");
+    public static final Key PENDING_TIMEOUT = Key.of("meterflow.recharge.pending-timeout", "PT30M",
+            "An automatic recharge with no result after this long is reported (log line and counter), once.");
     public static final Key MAX_THREAD_REPLACEMENTS = Key.of("meterflow.max-thread-replacements", "3",
             "How many times a failed stream thread is replaced before the instance shuts down.");
     public static final Key MAX_USAGE_AMOUNT = Key.of("meterflow.usage.max-amount", "1000",
@@ -67,6 +69,7 @@ public final class MeteringConfig {
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
+            PENDING_TIMEOUT,
             MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
             STALL_TIMEOUT);
 
@@ -86,6 +89,10 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(BACKOFF_CHECK_INTERVAL.name() + " must be above zero");
         }
         shutdownTimeout();
+        if (pendingTimeout().isZero() || pendingTimeout().isNegative()) {
+            throw new AppConfig.ConfigException(PENDING_TIMEOUT.name() + " must be above zero, was "
+                    + get(PENDING_TIMEOUT));
+        }
         if (stallTimeout().isZero() || stallTimeout().isNegative()) {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
@@ -143,6 +150,10 @@ public final class MeteringConfig {
 
     public Duration backoffCheckInterval() {
         return config.duration(BACKOFF_CHECK_INTERVAL);
+    }
+
+    public Duration pendingTimeout() {
+        return config.duration(PENDING_TIMEOUT);
     }
 
     public int maxThreadReplacements() {

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param maxUsageAmountMicros a usage event priced above it is parked {@code IMPLAUSIBLE_AMOUNT}
  * @param maxRechargeMicros    settings recharging more than this at once are refused
  * @param maxPaymentMicros     a one-time payment above this is refused
+ * @param pendingTimeout       an automatic recharge with no result after this long is reported
  */
 record BillingLimits(Duration dedupRetention, Duration backoffCheckInterval, long maxUsageAmountMicros,
-                     long maxRechargeMicros, long maxPaymentMicros) {
+                     long maxRechargeMicros, long maxPaymentMicros, Duration pendingTimeout) {
 }

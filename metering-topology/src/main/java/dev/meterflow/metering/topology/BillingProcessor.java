@@ -48,7 +48,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         // new on every init: a task re-initialised after an aborted transaction must not keep what it rolled back
         AccountStore accounts = new AccountStore(context);
         Dedup dedup = new Dedup(context, limits.dedupRetention());
-        DecisionWriter writer = new DecisionWriter(context, accounts);
+        PendingRecharges pendingRecharges = new PendingRecharges(context, accounts, metrics, limits.pendingTimeout());
+        DecisionWriter writer = new DecisionWriter(context, accounts, pendingRecharges);
         Parking parking = new Parking(context);
         this.usage = new UsageHandler(context, ledger, limits, ratePlans, accounts, dedup, writer, parking, metrics);
         this.settings = new SettingsHandler(ledger, accounts, writer,
@@ -58,6 +59,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                 Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
         BackoffRetry backoffRetry = new BackoffRetry(ledger, accounts, writer);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);
+        context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
+                pendingRecharges::reportOverdue);
     }
 
     @Override

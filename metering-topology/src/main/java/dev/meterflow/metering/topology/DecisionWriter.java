@@ -17,10 +17,13 @@ final class DecisionWriter {
 
     private final ProcessorContext<String, Object> context;
     private final AccountStore accounts;
+    private final PendingRecharges pendingRecharges;
 
-    DecisionWriter(ProcessorContext<String, Object> context, AccountStore accounts) {
+    DecisionWriter(ProcessorContext<String, Object> context, AccountStore accounts,
+                   PendingRecharges pendingRecharges) {
         this.context = context;
         this.accounts = accounts;
+        this.pendingRecharges = pendingRecharges;
     }
 
     /**
@@ -31,6 +34,9 @@ final class DecisionWriter {
         AccountState after = decision.state();
         if (!after.equals(before)) {
             accounts.put(accountId, after);
+        }
+        if (after.pending() != null && (before == null || !after.pending().equals(before.pending()))) {
+            pendingRecharges.asked(accountId, after.pending());
         }
         long now = context.currentSystemTimeMs();
         for (Effect effect : decision.effects()) {

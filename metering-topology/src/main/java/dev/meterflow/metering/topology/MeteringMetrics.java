@@ -60,6 +60,12 @@ final class MeteringMetrics {
                 "reason", reason);
     }
 
+    /** An automatic recharge still without a result after the pending timeout (reported once per request). */
+    void overduePendingRecharge() {
+        count("recharge-pending-overdue-total", "Automatic recharges with no result after the pending timeout", null,
+                null);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();

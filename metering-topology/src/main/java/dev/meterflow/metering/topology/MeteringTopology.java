@@ -72,7 +72,8 @@ public final class MeteringTopology {
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
         addSource(topology, PAYMENT_COMMANDS_SOURCE, Topics.PAYMENT_COMMANDS);
         BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
-                config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros());
+                config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros(),
+                config.pendingTimeout());
         topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE, PAYMENT_COMMANDS_SOURCE);
 
@@ -83,6 +84,9 @@ public final class MeteringTopology {
                 Serdes.String(), Topics.ACCOUNT_SETTINGS.valueSerde()), BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USAGE_ROLLUPS),
                 Serdes.String(), Topics.USAGE_ROLLUPS.valueSerde()), BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
+                BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
