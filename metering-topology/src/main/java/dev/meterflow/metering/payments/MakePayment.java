@@ -19,6 +19,11 @@ public record MakePayment(String commandId, String accountId, long amountCents, 
      * worker accepts; with the account id, so two accounts' command ids never share a request.
      */
     public String requestId() {
+        return requestIdOf(accountId, commandId);
+    }
+
+    /** The request id of the account's payment command {@code commandId} (see {@link #requestId()}). */
+    public static String requestIdOf(String accountId, String commandId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(commandId.getBytes(StandardCharsets.UTF_8));
             return "pay-" + accountId + "-" + HexFormat.of().formatHex(digest, 0, 8);
