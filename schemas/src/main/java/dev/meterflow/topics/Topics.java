@@ -73,6 +73,13 @@ public final class Topics {
      */
     public static final Topic<String, AccountSettings> ACCOUNT_SETTINGS_REJECTED =
             byAccount("account-settings-rejected", AccountSettings.class, false);
+    /**
+     * Not in the contract's table: payment commands the metering topology refused (nothing was charged), as
+     * received, with header {@value #REASON_HEADER} (a {@code PaymentRefusal.Reason}) and {@value #DETAIL_HEADER}
+     * (a message the Billing Settings page can show).
+     */
+    public static final Topic<String, PaymentCommand> PAYMENT_COMMANDS_REJECTED =
+            byAccount("payment-commands-rejected", PaymentCommand.class, false);
 
     /**
      * Not in the contract's table: the recharge worker's attempt log (compacted, key requestId), written before
@@ -87,7 +94,7 @@ public final class Topics {
     public static final List<Topic<?, ?>> ALL = List.of(USAGE_EVENTS, ACCOUNT_SETTINGS, RATE_CARDS, TAX_RATES,
             PAYMENT_COMMANDS, LEDGER_ENTRIES, ACCOUNT_BALANCES, ACCOUNT_STATUS, RECHARGE_REQUESTS, PAYMENT_RESULTS,
             RECEIPTS, BILLING_NOTIFICATIONS, USAGE_ROLLUPS, USAGE_UNPRICED, METERING_DLQ, PAYMENT_RESULTS_UNMATCHED,
-            ACCOUNT_SETTINGS_REJECTED, RECHARGE_ATTEMPTS, RECHARGE_REQUESTS_DLQ);
+            ACCOUNT_SETTINGS_REJECTED, PAYMENT_COMMANDS_REJECTED, RECHARGE_ATTEMPTS, RECHARGE_REQUESTS_DLQ);
 
     private Topics() {
     }

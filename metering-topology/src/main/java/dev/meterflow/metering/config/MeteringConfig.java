@@ -50,12 +50,16 @@ public final class MeteringConfig {
             "After a declined or failed recharge, no automatic one until this passes or the payment methods change.");
     public static final Key BACKOFF_CHECK_INTERVAL = Key.of("meterflow.recharge.backoff-check-interval", "PT1M",
             "How often accounts whose decline back-off has passed are looked for (a paused account sends no usage).");
+    public static final Key PENDING_TIMEOUT = Key.of("meterflow.recharge.pending-timeout", "PT30M",
+            "An automatic recharge with no result after this long is reported (log line and counter), once.");
     public static final Key MAX_THREAD_REPLACEMENTS = Key.of("meterflow.max-thread-replacements", "3",
             "How many times a failed stream thread is replaced before the instance shuts down.");
     public static final Key MAX_USAGE_AMOUNT = Key.of("meterflow.usage.max-amount", "1000",
             "Whole dollars: a usage event priced above this is parked IMPLAUSIBLE_AMOUNT instead of debited.");
     public static final Key MAX_RECHARGE_AMOUNT = Key.of("meterflow.recharge.max-amount", "10000",
             "Whole dollars: settings whose recharge amount or target is above this are refused.");
+    public static final Key MAX_PAYMENT_AMOUNT = Key.of("meterflow.payment.max-amount", "10000",
+            "Whole dollars: a one-time payment (Make a Payment) above this is refused AMOUNT_ABOVE_LIMIT.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) may take.");
 
@@ -69,8 +73,9 @@ public final class MeteringConfig {
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT,
-            HEALTH_PORT);
+            PENDING_TIMEOUT,
+            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
+            STALL_TIMEOUT, HEALTH_PORT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -89,11 +94,16 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(BACKOFF_CHECK_INTERVAL.name() + " must be above zero");
         }
         shutdownTimeout();
+        if (pendingTimeout().isZero() || pendingTimeout().isNegative()) {
+            throw new AppConfig.ConfigException(PENDING_TIMEOUT.name() + " must be above zero, was "
+                    + get(PENDING_TIMEOUT));
+        }
         if (stallTimeout().isZero() || stallTimeout().isNegative()) {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
         maxUsageAmountMicros();
         maxRechargeMicros();
+        maxPaymentMicros();
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
             throw new AppConfig.ConfigException(DEDUP_RETENTION.name() + " must be at least P"
                     + MIN_DEDUP_RETENTION.toDays() + "D (the contract's dedup horizon), was " + get(DEDUP_RETENTION));
@@ -147,6 +157,10 @@ public final class MeteringConfig {
         return config.duration(BACKOFF_CHECK_INTERVAL);
     }
 
+    public Duration pendingTimeout() {
+        return config.duration(PENDING_TIMEOUT);
+    }
+
     public int maxThreadReplacements() {
         return config.integer(MAX_THREAD_REPLACEMENTS);
     }
@@ -157,6 +171,10 @@ public final class MeteringConfig {
 
     public long maxRechargeMicros() {
         return positiveDollars(MAX_RECHARGE_AMOUNT);
+    }
+
+    public long maxPaymentMicros() {
+        return positiveDollars(MAX_PAYMENT_AMOUNT);
     }
 
     private long positiveDollars(Key key) {

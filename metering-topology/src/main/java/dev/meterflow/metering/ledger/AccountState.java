@@ -1,5 +1,9 @@
 package dev.meterflow.metering.ledger;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Everything the ledger keeps per billing account between records.
  *
@@ -9,9 +13,21 @@ package dev.meterflow.metering.ledger;
  * @param rechargeSequence  how many recharge requests this account has had, for deterministic request ids
  * @param backoff           after a declined or failed recharge: when automatic requests may start again, or
  *                          {@code null}
+ * @param openPayments      one-time payments asked of the worker and not answered yet, oldest first; they are
+ *                          apart from {@code pending}, which only an automatic recharge occupies
  */
 public record AccountState(long balanceMicros, boolean paused, PendingRecharge pending, long rechargeSequence,
-                           RechargeBackoff backoff) {
+                           RechargeBackoff backoff, List<OpenPayment> openPayments) {
+
+    public AccountState {
+        openPayments = List.copyOf(openPayments);
+    }
+
+    /** No one-time payment open. */
+    public AccountState(long balanceMicros, boolean paused, PendingRecharge pending, long rechargeSequence,
+                        RechargeBackoff backoff) {
+        this(balanceMicros, paused, pending, rechargeSequence, backoff, List.of());
+    }
 
     /** A new account: zero balance, active, nothing pending. */
     public static AccountState opening() {
@@ -19,24 +35,42 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
     }
 
     public AccountState withBalance(long newBalanceMicros) {
-        return new AccountState(newBalanceMicros, paused, pending, rechargeSequence, backoff);
+        return new AccountState(newBalanceMicros, paused, pending, rechargeSequence, backoff, openPayments);
     }
 
     public AccountState withPaused(boolean newPaused) {
-        return new AccountState(balanceMicros, newPaused, pending, rechargeSequence, backoff);
+        return new AccountState(balanceMicros, newPaused, pending, rechargeSequence, backoff, openPayments);
     }
 
     public AccountState withPending(PendingRecharge newPending) {
-        return new AccountState(balanceMicros, paused, newPending, rechargeSequence, backoff);
+        return new AccountState(balanceMicros, paused, newPending, rechargeSequence, backoff, openPayments);
     }
 
     public AccountState withBackoff(RechargeBackoff newBackoff) {
-        return new AccountState(balanceMicros, paused, pending, rechargeSequence, newBackoff);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, newBackoff, openPayments);
     }
 
     /** A new request in flight; a decline back-off stays, for the methods it covers. */
     public AccountState withNextRequest(PendingRecharge request) {
-        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, backoff);
+        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, backoff, openPayments);
+    }
+
+    /** With a one-time payment asked of the worker. */
+    public AccountState withOpenPayment(OpenPayment payment) {
+        List<OpenPayment> open = new ArrayList<>(openPayments);
+        open.add(payment);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open);
+    }
+
+    /** Without the one-time payment of this request (answered). */
+    public AccountState withoutOpenPayment(String requestId) {
+        List<OpenPayment> open = openPayments.stream().filter(p -> !p.requestId().equals(requestId)).toList();
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open);
+    }
+
+    /** The open one-time payment of this request, if it is one. */
+    public Optional<OpenPayment> openPayment(String requestId) {
+        return openPayments.stream().filter(p -> p.requestId().equals(requestId)).findFirst();
     }
 
     /**
@@ -56,5 +90,12 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
      * are not offered; a method the account adds meanwhile is.
      */
     public record RechargeBackoff(long notBeforeMillis, String paymentMethodsFingerprint) {
+    }
+
+    /**
+     * A one-time payment (Make a Payment) asked of the worker: its result is matched by {@code requestId} and
+     * credited with {@code commandId} as the ledger entry's source.
+     */
+    public record OpenPayment(String requestId, String commandId, long amountCents, long requestedAtMillis) {
     }
 }

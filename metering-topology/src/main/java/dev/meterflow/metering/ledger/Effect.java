@@ -19,9 +19,10 @@ public sealed interface Effect {
      * Ask the recharge worker to charge {@code amountCents}, trying the methods in order; it tells
      * {@code billingEmails} (and {@code criticalBillingPhone}, if set, of a decline) how it went.
      */
-    record RechargeRequested(String requestId, String accountId, long amountCents, List<PaymentMethod> paymentMethods,
-                             long balanceMicros, long thresholdMicros, long targetMicros, long requestedAtMillis,
-                             List<String> billingEmails, String criticalBillingPhone)
+    record RechargeRequested(String requestId, String accountId, RequestReason reason, long amountCents,
+                             List<PaymentMethod> paymentMethods, long balanceMicros, long thresholdMicros,
+                             long targetMicros, long requestedAtMillis, List<String> billingEmails,
+                             String criticalBillingPhone)
             implements Effect {
         public RechargeRequested {
             paymentMethods = List.copyOf(paymentMethods);
@@ -45,4 +46,7 @@ public sealed interface Effect {
     }
 
     enum NotificationKind { ACCOUNT_PAUSED, ACCOUNT_RESUMED, LOW_BALANCE }
+
+    /** Why a charge is asked for: the contract's {@code RechargeReason}. */
+    enum RequestReason { AUTO_RECHARGE, ONE_TIME_PAYMENT, PLAN_FEE_DIRECT }
 }

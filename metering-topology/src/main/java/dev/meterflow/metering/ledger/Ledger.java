@@ -1,8 +1,10 @@
 package dev.meterflow.metering.ledger;
 
+import dev.meterflow.metering.ledger.AccountState.OpenPayment;
 import dev.meterflow.metering.ledger.AccountState.PendingRecharge;
 import dev.meterflow.metering.ledger.AccountState.RechargeBackoff;
 import dev.meterflow.metering.ledger.Effect.NotificationKind;
+import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.recharge.RechargePolicy;
 import dev.meterflow.money.Money;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -52,9 +55,30 @@ public final class Ledger {
         return new Decision(next, effects);
     }
 
-    /** Applies the worker's result for a recharge request. */
+    /**
+     * Asks the worker to charge an accepted one-time payment (Make a Payment). It goes out at once, whether an
+     * automatic recharge is pending or not, and holds none back: only automatic recharges are one at a time.
+     */
+    public Decision applyPayment(AccountState state, BillingSettings settings, MakePayment payment,
+                                 List<PaymentMethod> methods, long nowMillis) {
+        AutoRechargePolicy policy = settings.autoRecharge();
+        String requestId = payment.requestId();
+        Effect request = new Effect.RechargeRequested(requestId, settings.accountId(),
+                Effect.RequestReason.ONE_TIME_PAYMENT, payment.amountCents(), methods, state.balanceMicros(),
+                policy.thresholdMicros(), policy.targetMicros(), nowMillis, settings.billingEmails(),
+                settings.criticalBillingPhone());
+        AccountState next = state.withOpenPayment(new OpenPayment(requestId, payment.commandId(),
+                payment.amountCents(), nowMillis));
+        return new Decision(next, List.of(request));
+    }
+
+    /** Applies the worker's result for a recharge request or a one-time payment. */
     public Decision applyPaymentResult(AccountState state, BillingSettings settings, PaymentOutcome result,
                                        long nowMillis) {
+        Optional<OpenPayment> payment = state.openPayment(result.requestId());
+        if (payment.isPresent()) {
+            return applyOneTimeResult(state, settings, payment.get(), result, nowMillis);
+        }
         PendingRecharge pending = state.pending();
         if (pending == null || !pending.requestId().equals(result.requestId())) {
             String expected = pending == null ? "no request pending" : "pending is '" + pending.requestId() + "'";
@@ -83,6 +107,26 @@ public final class Ledger {
         AccountState next = afterBalanceChange(cleared.withBalance(after).withBackoff(null), settings, entryId,
                 nowMillis, effects);
         next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
+    /**
+     * A one-time payment's result: a success is credited as a PAYMENT (and may resume the account); a decline
+     * only closes it: the worker has told the billing emails, and automatic recharges are not backed off.
+     */
+    private static Decision applyOneTimeResult(AccountState state, BillingSettings settings, OpenPayment payment,
+                                               PaymentOutcome result, long nowMillis) {
+        AccountState closed = state.withoutOpenPayment(payment.requestId());
+        if (result.status() != PaymentOutcome.Status.SUCCEEDED) {
+            return new Decision(closed, List.of());
+        }
+        long credit = Money.centsToMicros(payment.amountCents());
+        long after = Money.add(state.balanceMicros(), credit);
+        String entryId = "payment:" + payment.commandId();
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new Effect.Posted(new Posting(entryId, settings.accountId(), settings.accountId(),
+                Posting.Kind.PAYMENT, null, 0, credit, after, payment.commandId(), result.completedAtMillis())));
+        AccountState next = afterBalanceChange(closed.withBalance(after), settings, entryId, nowMillis, effects);
         return new Decision(next, effects);
     }
 
@@ -154,7 +198,8 @@ public final class Ledger {
         long sequence = state.rechargeSequence() + 1;
         // the sequence makes it unique per account; the cause keeps it unique even if state were ever rebuilt
         String requestId = "rr-" + settings.accountId() + "-" + sequence + "-" + shortHash(causeId);
-        effects.add(new Effect.RechargeRequested(requestId, settings.accountId(), amountCents, methods,
+        effects.add(new Effect.RechargeRequested(requestId, settings.accountId(), Effect.RequestReason.AUTO_RECHARGE,
+                amountCents, methods,
                 state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis,
                 settings.billingEmails(), settings.criticalBillingPhone()));
         return state.withNextRequest(new PendingRecharge(requestId, amountCents, nowMillis,

@@ -7,10 +7,12 @@ import dev.meterflow.metering.ledger.Effect;
 import dev.meterflow.metering.ledger.PaymentMethod;
 import dev.meterflow.metering.ledger.PaymentOutcome;
 import dev.meterflow.metering.ledger.Posting;
+import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.metering.pricing.PriceRule;
 import dev.meterflow.metering.pricing.RatePlan;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.metering.state.OpenPaymentRecord;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
@@ -20,6 +22,7 @@ import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
@@ -59,6 +62,11 @@ public final class AvroMapping {
     public static BillingSettings closedAccount(String accountId) {
         return new BillingSettings(accountId, "", null, AutoRechargePolicy.disabled(Long.MIN_VALUE), List.of(),
                 List.of(), null);
+    }
+
+    public static MakePayment payment(PaymentCommand command) {
+        return new MakePayment(command.getCommandId(), command.getAccountId(), command.getAmountCents(),
+                command.getPaymentMethodId(), command.getRequestedAt().toEpochMilli());
     }
 
     public static PaymentOutcome paymentOutcome(PaymentResult result) {
@@ -122,7 +130,7 @@ public final class AvroMapping {
         return RechargeRequest.newBuilder()
                 .setRequestId(request.requestId())
                 .setAccountId(request.accountId())
-                .setReason(RechargeReason.AUTO_RECHARGE)
+                .setReason(RechargeReason.valueOf(request.reason().name()))
                 .setAmountCents(request.amountCents())
                 .setCurrency("USD")
                 .setPaymentMethods(request.paymentMethods().stream().map(AvroMapping::paymentMethodRef).toList())
@@ -164,8 +172,12 @@ public final class AvroMapping {
                         record.getPendingRequestedAt(), record.getPendingPaymentMethods());
         AccountState.RechargeBackoff backoff = record.getBackoffNotBefore() == null ? null
                 : new AccountState.RechargeBackoff(record.getBackoffNotBefore(), record.getBackoffPaymentMethods());
+        List<AccountState.OpenPayment> openPayments = record.getOpenPayments().stream()
+                .map(open -> new AccountState.OpenPayment(open.getRequestId(), open.getCommandId(),
+                        open.getAmountCents(), open.getRequestedAt()))
+                .toList();
         return new AccountState(record.getBalanceMicros(), record.getPaused(), pending, record.getRechargeSequence(),
-                backoff);
+                backoff, openPayments);
     }
 
     public static AccountStateRecord stateRecord(AccountState state) {
@@ -181,6 +193,10 @@ public final class AvroMapping {
                 .setRechargeSequence(state.rechargeSequence())
                 .setBackoffNotBefore(backoff == null ? null : backoff.notBeforeMillis())
                 .setBackoffPaymentMethods(backoff == null ? null : backoff.paymentMethodsFingerprint())
+                .setOpenPayments(state.openPayments().stream()
+                        .map(open -> new OpenPaymentRecord(open.requestId(), open.commandId(), open.amountCents(),
+                                open.requestedAtMillis()))
+                        .toList())
                 .build();
     }
 

@@ -9,7 +9,9 @@ import java.time.Duration;
  * @param backoffCheckInterval how often accounts whose decline back-off has passed are looked for
  * @param maxUsageAmountMicros a usage event priced above it is parked {@code IMPLAUSIBLE_AMOUNT}
  * @param maxRechargeMicros    settings recharging more than this at once are refused
+ * @param maxPaymentMicros     a one-time payment above this is refused
+ * @param pendingTimeout       an automatic recharge with no result after this long is reported
  */
 record BillingLimits(Duration dedupRetention, Duration backoffCheckInterval, long maxUsageAmountMicros,
-                     long maxRechargeMicros) {
+                     long maxRechargeMicros, long maxPaymentMicros, Duration pendingTimeout) {
 }

@@ -59,6 +59,18 @@ final class MeteringMetrics {
                 "reason", reason);
     }
 
+    /** A payment command refused (nothing charged), by reason. */
+    void paymentRejected(String reason) {
+        count("payment-commands-rejected-total", "Payment commands refused and parked on payment-commands-rejected",
+                "reason", reason);
+    }
+
+    /** An automatic recharge still without a result after the pending timeout (reported once per request). */
+    void overduePendingRecharge() {
+        count("recharge-pending-overdue-total", "Automatic recharges with no result after the pending timeout", null,
+                null);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();

@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * usage-events ─────┐
- * account-settings ─┼─> billing-processor ─┬─> ledger-entries, account-balances, account-status
- * payment-results ──┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
- *                        billing account)   └─> usage-unpriced, payment-results-unmatched
+ * account-settings ─┤
+ * payment-results ──┼─> billing-processor ─┬─> ledger-entries, account-balances, account-status
+ * payment-commands ─┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
+ *                        billing account)   └─> usage-unpriced, payment-results-unmatched, *-rejected
  * rate-cards ──> rate-cards-global-store (read by billing-processor; records it refuses ──> metering-dlq)
  * </pre>
  */
@@ -30,6 +31,7 @@ public final class MeteringTopology {
     public static final String USAGE_SOURCE = "usage-events-source";
     public static final String SETTINGS_SOURCE = "account-settings-source";
     public static final String PAYMENT_RESULTS_SOURCE = "payment-results-source";
+    public static final String PAYMENT_COMMANDS_SOURCE = "payment-commands-source";
     public static final String BILLING_PROCESSOR = "billing-processor";
     static final String LEDGER_SINK = "ledger-entries-sink";
     static final String BALANCES_SINK = "account-balances-sink";
@@ -40,6 +42,7 @@ public final class MeteringTopology {
     static final String UNPRICED_SINK = "usage-unpriced-sink";
     static final String UNMATCHED_PAYMENTS_SINK = "payment-results-unmatched-sink";
     static final String REJECTED_SETTINGS_SINK = "account-settings-rejected-sink";
+    static final String REJECTED_PAYMENTS_SINK = "payment-commands-rejected-sink";
     static final String DLQ_SINK = "metering-dlq-sink";
 
     private MeteringTopology() {
@@ -67,10 +70,12 @@ public final class MeteringTopology {
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
         addSource(topology, PAYMENT_RESULTS_SOURCE, Topics.PAYMENT_RESULTS);
+        addSource(topology, PAYMENT_COMMANDS_SOURCE, Topics.PAYMENT_COMMANDS);
         BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
-                config.maxUsageAmountMicros(), config.maxRechargeMicros());
+                config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros(),
+                config.pendingTimeout());
         topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
-                USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE);
+                USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE, PAYMENT_COMMANDS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
                 Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())),
@@ -79,6 +84,9 @@ public final class MeteringTopology {
                 Serdes.String(), Topics.ACCOUNT_SETTINGS.valueSerde()), BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USAGE_ROLLUPS),
                 Serdes.String(), Topics.USAGE_ROLLUPS.valueSerde()), BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
+                BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
@@ -93,6 +101,7 @@ public final class MeteringTopology {
         addSink(topology, UNPRICED_SINK, Topics.USAGE_UNPRICED);
         addSink(topology, UNMATCHED_PAYMENTS_SINK, Topics.PAYMENT_RESULTS_UNMATCHED);
         addSink(topology, REJECTED_SETTINGS_SINK, Topics.ACCOUNT_SETTINGS_REJECTED);
+        addSink(topology, REJECTED_PAYMENTS_SINK, Topics.PAYMENT_COMMANDS_REJECTED);
         // references to parked copies too large to write (see DeadLetters)
         topology.addSink(DLQ_SINK, Topics.METERING_DLQ.name(), Serdes.String().serializer(),
                 new ByteArraySerializer(), BILLING_PROCESSOR);

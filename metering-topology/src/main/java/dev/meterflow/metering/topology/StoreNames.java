@@ -12,6 +12,11 @@ public final class StoreNames {
     public static final String ACCOUNT_SETTINGS = "account-settings-store";
     /** Debited eventIds (and applied payment results), kept for the dedup horizon. */
     public static final String DEDUP = "dedup-store";
+    /**
+     * Automatic recharges by the wall-clock time they were asked for ({@code <millis, 19 digits>␟accountId} →
+     * requestId), so the overdue ones are found by a range read, not a scan of every account.
+     */
+    public static final String PENDING_RECHARGES = "pending-recharges-store";
     /** Running daily totals per account, UTC day and sku. */
     public static final String USAGE_ROLLUPS = "usage-rollups-store";
     /** Global: every rate card, by rate plan id. */

@@ -36,6 +36,14 @@ sealed interface BillingAction {
     record AnswerRecharge(int account, PaymentStatus status) implements BillingAction {
     }
 
+    /** An account admin makes a one-time payment (Make a Payment) with no chosen method. */
+    record Pay(int account, long amountCents) implements BillingAction {
+    }
+
+    /** The recharge worker answers the account's oldest one-time payment not answered yet (if any). */
+    record AnswerPayment(int account, PaymentStatus status) implements BillingAction {
+    }
+
     /** An earlier payment result is delivered again, byte for byte. */
     record ReplayPaymentResult(int earlierResult) implements BillingAction {
     }

@@ -2,10 +2,12 @@ package dev.meterflow.metering.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meterflow.metering.topology.BillingAction.AnswerPayment;
 import dev.meterflow.metering.topology.BillingAction.AnswerRecharge;
 import dev.meterflow.metering.topology.BillingAction.ChangeSettings;
 import dev.meterflow.metering.topology.BillingAction.MethodSpec;
 import dev.meterflow.metering.topology.BillingAction.PassTime;
+import dev.meterflow.metering.topology.BillingAction.Pay;
 import dev.meterflow.metering.topology.BillingAction.ReplayPaymentResult;
 import dev.meterflow.metering.topology.BillingAction.ReplayUsage;
 import dev.meterflow.metering.topology.BillingAction.SettingsSpec;
@@ -22,12 +24,14 @@ import dev.meterflow.schemas.AutoRechargeMode;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentAttempt;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Price;
+import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
@@ -92,6 +96,7 @@ class LedgerInvariantsProperties {
             }
             assertEveryUsageEventDebitedExactlyOnce(driver);
             assertEveryRechargeCreditAnswersASucceededResult(driver);
+            assertEveryPaymentCreditAnswersASucceededResultForItsCommand(driver);
             assertRequestsNeverOfferRefusedBrands(driver);
             assertNothingParkedOrDeadLettered(driver);
         }
@@ -106,6 +111,8 @@ class LedgerInvariantsProperties {
                 .map(PaymentResult::getRequestId).collect(Collectors.toSet());
         Statistics.label("recharge requests").collect(bucket(driver.rechargeRequests().size()));
         Statistics.label("recharge credits").collect(bucket(credits.size()));
+        Statistics.label("one-time payment credits").collect(bucket(driver.ledgerEntries().stream()
+                .filter(entry -> entry.value().getKind() == LedgerEntryKind.PAYMENT).count()));
         Statistics.label("credits landing on exactly $0")
                 .collect(bucket(credits.stream().filter(credit -> credit.getBalanceAfterMicros() == 0).count()));
         Statistics.label("declined or failed results").collect(bucket(unsuccessful.size()));
@@ -187,9 +194,37 @@ class LedgerInvariantsProperties {
         }
     }
 
-    /** Invariant 3: between two recharge requests of an account, the first one was answered. */
+    /**
+     * Issue 10, §1: a command is credited at most once, as a PAYMENT whose source is the command id, only by a
+     * SUCCEEDED result for the request made for it, and for the amount of the command.
+     */
+    private static void assertEveryPaymentCreditAnswersASucceededResultForItsCommand(ScenarioDriver driver) {
+        assertThat(sourceIdsOfKind(driver, LedgerEntryKind.PAYMENT)).as("commandIds of PAYMENT ledger entries")
+                .doesNotHaveDuplicates();
+        for (Emitted<LedgerEntry> credit : driver.ledgerEntries()) {
+            if (credit.value().getKind() != LedgerEntryKind.PAYMENT) {
+                continue;
+            }
+            String commandId = credit.value().getSourceId();
+            PaymentCommand command = driver.sentCommands().stream().map(Sent::value)
+                    .filter(sent -> sent.getCommandId().equals(commandId)).findFirst().orElseThrow();
+            String requestId = AvroMapping.payment(command).requestId();
+            PaymentResult cause = driver.sentResults().stream()
+                    .filter(sent -> sent.step() == credit.step()).map(Sent::value).findFirst().orElseThrow();
+            assertThat(cause.getRequestId()).as("request of the result that credited command '%s'", commandId)
+                    .isEqualTo(requestId);
+            assertThat(cause.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+            assertThat(credit.value().getAmountMicros()).as("credit for command '%s'", commandId)
+                    .isEqualTo(Money.centsToMicros(command.getAmountCents()));
+        }
+    }
+
+    /**
+     * Invariant 3: between two automatic recharge requests of an account, the first one was answered (one-time
+     * payments go out whatever is in flight).
+     */
     private static void assertAtMostOneRechargeInFlight(ScenarioDriver driver, String account) {
-        List<Emitted<RechargeRequest>> requests = driver.rechargeRequests().stream()
+        List<Emitted<RechargeRequest>> requests = automaticRequests(driver).stream()
                 .filter(request -> request.key().equals(account)).toList();
         assertThat(requests.stream().map(request -> request.value().getRequestId()))
                 .as("requestIds of %s", account).doesNotHaveDuplicates();
@@ -252,6 +287,11 @@ class LedgerInvariantsProperties {
         assertThat(driver.deadLetters()).as("metering-dlq").isEmpty();
     }
 
+    private static List<Emitted<RechargeRequest>> automaticRequests(ScenarioDriver driver) {
+        return driver.rechargeRequests().stream()
+                .filter(request -> request.value().getReason() == RechargeReason.AUTO_RECHARGE).toList();
+    }
+
     private static List<Emitted<LedgerEntry>> ledgerOf(ScenarioDriver driver, String account) {
         return driver.ledgerEntries().stream().filter(entry -> entry.key().equals(account)).toList();
     }
@@ -306,6 +346,7 @@ class LedgerInvariantsProperties {
         private final Scenario scenario;
         private final Set<String> answeredRequests = new HashSet<>();
         private int nextEventNumber = 1;
+        private int nextCommandNumber = 1;
 
         ScenarioRun(ScenarioDriver driver, Scenario scenario) {
             this.driver = driver;
@@ -336,6 +377,15 @@ class LedgerInvariantsProperties {
                 driver.publishSettings(settings(scenario.accountId(change.account()), change.settings()));
             } else if (action instanceof AnswerRecharge answer) {
                 answerPendingRequest(scenario.accountId(answer.account()), answer.status());
+            } else if (action instanceof Pay pay) {
+                driver.publishPaymentCommand(PaymentCommand.newBuilder()
+                        .setCommandId("cmd-" + nextCommandNumber++)
+                        .setAccountId(scenario.accountId(pay.account()))
+                        .setAmountCents(pay.amountCents())
+                        .setRequestedAt(driver.now())
+                        .build());
+            } else if (action instanceof AnswerPayment answer) {
+                answerOldestPayment(scenario.accountId(answer.account()), answer.status());
             } else if (action instanceof ReplayPaymentResult replay) {
                 List<Sent<PaymentResult>> sent = driver.sentResults();
                 if (!sent.isEmpty()) {
@@ -350,9 +400,22 @@ class LedgerInvariantsProperties {
             }
         }
 
-        /** The request in flight is the latest one emitted for the account, unless it was answered already. */
+        /** The oldest one-time payment of the account not answered yet. */
+        private void answerOldestPayment(String accountId, PaymentStatus status) {
+            driver.rechargeRequests().stream().map(Emitted::value)
+                    .filter(request -> request.getReason() == RechargeReason.ONE_TIME_PAYMENT)
+                    .filter(request -> request.getAccountId().equals(accountId))
+                    .filter(request -> !answeredRequests.contains(request.getRequestId()))
+                    .findFirst()
+                    .ifPresent(request -> {
+                        answeredRequests.add(request.getRequestId());
+                        driver.publishPaymentResult(paymentResult(request, status, driver.now()));
+                    });
+        }
+
+        /** The request in flight is the latest automatic one of the account, unless it was answered already. */
         private void answerPendingRequest(String accountId, PaymentStatus status) {
-            List<Emitted<RechargeRequest>> requests = driver.rechargeRequests().stream()
+            List<Emitted<RechargeRequest>> requests = automaticRequests(driver).stream()
                     .filter(request -> request.key().equals(accountId)).toList();
             if (requests.isEmpty()) {
                 return;
@@ -477,6 +540,8 @@ class LedgerInvariantsProperties {
                 Tuple.of(2, Combinators.combine(accounts(), settingsSpecs()).as(ChangeSettings::new)),
                 Tuple.of(8, Combinators.combine(accounts(), paymentStatuses()).as(AnswerRecharge::new)),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayPaymentResult::new)),
+                Tuple.of(3, Combinators.combine(accounts(), Arbitraries.longs().between(50, 100_000)).as(Pay::new)),
+                Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPayment::new)),
                 Tuple.of(3, timePassing()));
     }
 

@@ -11,6 +11,7 @@ import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
@@ -54,6 +55,7 @@ final class MeteringDriver implements AutoCloseable {
     private final TestInputTopic<String, AccountSettings> accountSettings;
     private final TestInputTopic<String, RateCard> rateCards;
     private final TestInputTopic<String, PaymentResult> paymentResults;
+    private final TestInputTopic<String, PaymentCommand> paymentCommands;
 
     private final TestOutputTopic<String, LedgerEntry> ledgerEntries;
     private final TestOutputTopic<String, AccountBalance> balances;
@@ -65,6 +67,7 @@ final class MeteringDriver implements AutoCloseable {
     private final TestOutputTopic<String, PaymentResult> unmatchedPayments;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, AccountSettings> rejectedSettings;
+    private final TestOutputTopic<String, PaymentCommand> rejectedPayments;
     private final Map<String, TestInputTopic<byte[], byte[]>> rawInputs = new HashMap<>();
     private final List<String> refusedReferenceRecords = new ArrayList<>();
 
@@ -85,6 +88,7 @@ final class MeteringDriver implements AutoCloseable {
         accountSettings = input(Topics.ACCOUNT_SETTINGS);
         rateCards = input(Topics.RATE_CARDS);
         paymentResults = input(Topics.PAYMENT_RESULTS);
+        paymentCommands = input(Topics.PAYMENT_COMMANDS);
 
         ledgerEntries = output(Topics.LEDGER_ENTRIES);
         balances = output(Topics.ACCOUNT_BALANCES);
@@ -97,6 +101,7 @@ final class MeteringDriver implements AutoCloseable {
         deadLetters = driver.createOutputTopic(Topics.METERING_DLQ.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         rejectedSettings = output(Topics.ACCOUNT_SETTINGS_REJECTED);
+        rejectedPayments = output(Topics.PAYMENT_COMMANDS_REJECTED);
     }
 
     /** The topology with the default configuration (dedup retention 36 days, decline back-off 24 hours). */
@@ -159,6 +164,18 @@ final class MeteringDriver implements AutoCloseable {
 
     void publish(PaymentResult result) {
         paymentResults.pipeInput(result.getAccountId(), result, result.getCompletedAt());
+    }
+
+    PaymentCommand publish(PaymentCommandBuilder command) {
+        PaymentCommand value = command.build();
+        paymentCommands.pipeInput(value.getAccountId(), value, value.getRequestedAt());
+        return value;
+    }
+
+    /** A command under a key that is not its account id. */
+    void publishUnderKey(String key, PaymentCommandBuilder command) {
+        PaymentCommand value = command.build();
+        paymentCommands.pipeInput(key, value, value.getRequestedAt());
     }
 
     /** Bytes on {@code usage-events} as a misbehaving producer might write them. */
@@ -231,6 +248,10 @@ final class MeteringDriver implements AutoCloseable {
         return rejectedSettings.readRecordsToList();
     }
 
+    List<TestRecord<String, PaymentCommand>> rejectedPayments() {
+        return rejectedPayments.readRecordsToList();
+    }
+
     /** What the global stores refused, as {@code topic-partition@offset REASON}, in order. */
     List<String> refusedReferenceRecords() {
         return List.copyOf(refusedReferenceRecords);
@@ -248,6 +269,7 @@ final class MeteringDriver implements AutoCloseable {
         unmatchedPayments();
         deadLetters();
         rejectedSettings();
+        rejectedPayments();
     }
 
     /** The value of a Kafka Streams metric with this group, name and tag, summed; 0 if never recorded. */

@@ -5,6 +5,7 @@ import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
@@ -56,6 +57,7 @@ final class ScenarioDriver implements AutoCloseable {
     private final TestInputTopic<String, AccountSettings> settingsIn;
     private final TestInputTopic<String, UsageEvent> usageIn;
     private final TestInputTopic<String, PaymentResult> resultsIn;
+    private final TestInputTopic<String, PaymentCommand> commandsIn;
 
     private final Capture<LedgerEntry> ledgerEntries;
     private final Capture<AccountBalance> balances;
@@ -68,6 +70,7 @@ final class ScenarioDriver implements AutoCloseable {
 
     private final List<Sent<UsageEvent>> sentUsage = new ArrayList<>();
     private final List<Sent<PaymentResult>> sentResults = new ArrayList<>();
+    private final List<Sent<PaymentCommand>> sentCommands = new ArrayList<>();
 
     private ScenarioDriver(Path stateDir, Instant start) {
         this.stateDir = stateDir;
@@ -84,6 +87,7 @@ final class ScenarioDriver implements AutoCloseable {
         settingsIn = input(Topics.ACCOUNT_SETTINGS);
         usageIn = input(Topics.USAGE_EVENTS);
         resultsIn = input(Topics.PAYMENT_RESULTS);
+        commandsIn = input(Topics.PAYMENT_COMMANDS);
 
         ledgerEntries = capture(Topics.LEDGER_ENTRIES);
         balances = capture(Topics.ACCOUNT_BALANCES);
@@ -133,6 +137,15 @@ final class ScenarioDriver implements AutoCloseable {
     void publishPaymentResult(PaymentResult result) {
         sentResults.add(new Sent<>(step + 1, result));
         pipe(resultsIn, result.getAccountId(), result);
+    }
+
+    void publishPaymentCommand(PaymentCommand command) {
+        sentCommands.add(new Sent<>(step + 1, command));
+        pipe(commandsIn, command.getAccountId(), command);
+    }
+
+    List<Sent<PaymentCommand>> sentCommands() {
+        return Collections.unmodifiableList(sentCommands);
     }
 
     List<Sent<UsageEvent>> sentUsage() {

@@ -36,4 +36,29 @@ class StateSchemasTest {
         assertThat(read.getPendingRequestId()).isEqualTo("rr-acme-7-1a2b3c4d");
         assertThat(read.getPendingPaymentMethods()).isNull();
     }
+
+    @Test
+    void shouldReadAccountStateWrittenBeforeOneTimePaymentsWereKept() throws Exception {
+        // issue 10: state of the release before one-time payments reads with none open
+        Schema v2 = new Schema.Parser().parse(
+                getClass().getClassLoader().getResourceAsStream("state-schema-history/AccountStateRecord-v2.avsc"));
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("balanceMicros", 12_000_000L);
+        old.put("paused", false);
+        old.put("pendingRequestId", "rr-acme-8-1a2b3c4d");
+        old.put("pendingAmountCents", 3_800L);
+        old.put("pendingRequestedAt", 1_700_000_000_000L);
+        old.put("pendingPaymentMethods", "pm_card_visa");
+        old.put("rechargeSequence", 8L);
+        old.put("backoffNotBefore", null);
+        old.put("backoffPaymentMethods", null);
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+
+        AccountStateRecord read = new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())
+                .deserialize("account-state-store", bytes.array());
+
+        assertThat(read.getPendingPaymentMethods()).isEqualTo("pm_card_visa");
+        assertThat(AvroMapping.state(read).openPayments()).isEmpty();
+        assertThat(AvroMapping.state(read).pending().requestId()).isEqualTo("rr-acme-8-1a2b3c4d");
+    }
 }

@@ -9,6 +9,7 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
+import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * The records a finished request produces, all with ids derived from the request id so a replay writes the
  * same ids: the {@code PaymentResult}; on success a {@code Receipt} and a RECHARGE_RECEIPT notice to the
- * billing emails; on a decline a PAYMENT_DECLINED notice by email and, if set, SMS to the critical phone. A card
+ * billing emails; on a decline, or a failure (no method could be charged, issue 10 §6), a PAYMENT_DECLINED notice
+ * by email and, if set, SMS to the critical phone. A card
  * passed over at its soft-decline retry limit appears in no attempt (nothing was sent to the gateway) and as
  * {@code retry_limit_reached} among the notice's {@code declineCodes}.
  */
@@ -49,8 +51,8 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                 .build();
         return switch (finish.status()) {
             case SUCCEEDED -> succeeded(request, finish, result, now);
-            case DECLINED -> new RechargeOutputs(result, Optional.empty(), List.of(declined(request, finish, now)));
-            case FAILED -> new RechargeOutputs(result, Optional.empty(), List.of());
+            case DECLINED, FAILED -> new RechargeOutputs(result, Optional.empty(),
+                    List.of(declined(request, finish, now)));
         };
     }
 
@@ -96,12 +98,22 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                 .setType(NotificationType.PAYMENT_DECLINED)
                 .setEmailRecipients(request.getBillingEmails())
                 .setSmsRecipients(phone == null || phone.isBlank() ? List.of() : List.of(phone))
-                .setSummary("We could not charge " + Money.formatCents(request.getAmountCents())
-                        + " to your cards on file. Please update your payment method to keep calls connected.")
+                .setSummary(declineSummary(request, finish.status()))
                 .setAttributes(Map.of("requestId", request.getRequestId(), "declineCodes", codes,
-                        "amountCents", Long.toString(request.getAmountCents())))
+                        "amountCents", Long.toString(request.getAmountCents()), "status", finish.status().name(),
+                        "reason", request.getReason().name()))
                 .setAt(now)
                 .build();
+    }
+
+    private static String declineSummary(RechargeRequest request, Step.Status status) {
+        String amount = Money.formatCents(request.getAmountCents());
+        String what = request.getReason() == RechargeReason.ONE_TIME_PAYMENT
+                ? "Your payment of " + amount + " was not charged: " : "We could not charge " + amount + ": ";
+        String why = status == Step.Status.FAILED
+                ? "the payment service could not process any of your payment methods."
+                : "your cards on file were declined.";
+        return what + why + " Please update your payment method to keep calls connected.";
     }
 
     /** Every attempt, or when there are too many, the decisive ones and the latest unresolved ones, in order. */

@@ -156,7 +156,8 @@ class RechargeOutputsTest {
     }
 
     @Test
-    void shouldPublishOnlyTheResultWhenTheRequestFailed() {
+    void shouldNotifyAFailedRequestByEmailAndBySmsToTheCriticalBillingPhone() {
+        // issue 10 §6: every method refused must not pass in silence
         // when
         RechargeOutputs outputs = RechargeOutputs.of(request, failed, NOW_MILLIS);
 
@@ -165,7 +166,32 @@ class RechargeOutputsTest {
         assertThat(outputs.result().getAttempts()).extracting(a -> a.getOutcome())
                 .containsExactly(AttemptOutcome.ERROR, AttemptOutcome.ERROR);
         assertThat(outputs.receipt()).isEmpty();
-        assertThat(outputs.notifications()).isEmpty();
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getNotificationId()).isEqualTo("payment-declined:" + ACCOUNT + ":" + REQUEST_ID);
+            assertThat(notice.getEmailRecipients()).containsExactlyElementsOf(BILLING_EMAILS);
+            assertThat(notice.getSmsRecipients()).containsExactly(CRITICAL_BILLING_PHONE);
+            assertThat(notice.getAttributes()).containsEntry("status", "FAILED");
+            assertThat(notice.getSummary()).contains("$35.75").contains("could not process");
+        });
+    }
+
+    @Test
+    void shouldSayAOneTimePaymentWasNotChargedWhenItIsDeclined() {
+        // given a Make a Payment request (issue 10 §1)
+        RechargeRequest payment = aRechargeRequest().build();
+        payment.setReason(RechargeReason.ONE_TIME_PAYMENT);
+
+        // when
+        RechargeOutputs outputs = RechargeOutputs.of(payment, bothDeclined, NOW_MILLIS);
+
+        // then
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getSummary()).startsWith("Your payment of $35.75 was not charged");
+            assertThat(notice.getAttributes()).containsEntry("reason", "ONE_TIME_PAYMENT")
+                    .containsEntry("declineCodes", "insufficient_funds,expired_card");
+        });
     }
 
     @Test

@@ -371,8 +371,10 @@ final class FaultVerifier {
                 case BOTH_DECLINE -> {
                     long declined = results.stream().filter(r -> r.getAccountId().equals(account.id())
                             && r.getStatus() == PaymentStatus.DECLINED).count();
+                    // a FAILED result (the gateway unreachable under a fault) has its own notice since issue 10
                     long declineNotices = notifications.stream().filter(n -> n.getAccountId().equals(account.id())
-                            && n.getType() == NotificationType.PAYMENT_DECLINED).count();
+                            && n.getType() == NotificationType.PAYMENT_DECLINED
+                            && !"FAILED".equals(n.getAttributes().get("status"))).count();
                     if (!seen.equals(List.of(AccountStatus.PAUSED, AccountStatus.ACTIVE)) || declined != 1
                             || declineNotices != 1) {
                         wrong.add(account.id() + " (both cards decline, then a new card): status " + seen

@@ -6,8 +6,8 @@ public enum Check {
             "per account: the ledger entries sum to the latest balance, each balanceAfterMicros is the running sum,"
                     + " no entryId twice"),
     RESULTS("recharge requests = payment results = ledger credits",
-            "per request: exactly one payment result; per SUCCEEDED result: exactly one RECHARGE ledger entry of its"
-                    + " amount; no result or credit without a request"),
+            "per request: exactly one payment result; per SUCCEEDED result: exactly one credit of its amount (a RECHARGE"
+                    + " ledger entry, or a PAYMENT for a one-time payment); no result or credit without a request"),
     RECEIPTS("succeeded results = receipts",
             "per SUCCEEDED result: exactly one receipt of its amount and one RECHARGE_RECEIPT notice; none without"
                     + " a SUCCEEDED result"),

@@ -1,5 +1,6 @@
 package dev.meterflow.local.reconcile;
 
+import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.BillingNotification;
@@ -88,8 +89,7 @@ public final class Reconciler {
                 .thenComparing(Difference::accountId, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(Difference::requestId, Comparator.nullsFirst(Comparator.naturalOrder())));
         long results = requests.resultsById.values().stream().mapToLong(List::size).sum();
-        long credits = input.ledgerEntries().stream().filter(entry -> entry.getKind() == LedgerEntryKind.RECHARGE)
-                .count();
+        long credits = input.ledgerEntries().stream().filter(Reconciler::isCredit).count();
         ReconciliationReport.Counts counts = new ReconciliationReport.Counts(accounts, input.ledgerEntries().size(),
                 requests.inScope.size(), results, requests.succeeded.size(), credits, input.receipts().size(),
                 receiptNotices(input.notifications()).size(), charges, foreign);
@@ -192,8 +192,8 @@ public final class Reconciler {
                                 + " for " + cents(result.getAmountCents()) + " with no recharge request"));
             }
         });
-        Map<String, List<LedgerEntry>> credits = group(entries.stream()
-                .filter(entry -> entry.getKind() == LedgerEntryKind.RECHARGE).toList(), LedgerEntry::getSourceId);
+        Map<String, List<LedgerEntry>> credits = group(entries.stream().filter(Reconciler::isCredit).toList(),
+                Reconciler::creditedRequestId);
         requests.obliged().forEach(result -> {
             List<LedgerEntry> own = credits.getOrDefault(result.getRequestId(), List.of());
             expectOne(Check.RESULTS, result, own.size(), "RECHARGE ledger entry (paid, not credited)",
@@ -211,6 +211,17 @@ public final class Reconciler {
                         + " without a SUCCEEDED payment result");
             }
         });
+    }
+
+    /** A credit of a charge: a RECHARGE, or a one-time PAYMENT (issue 10). */
+    private static boolean isCredit(LedgerEntry entry) {
+        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT;
+    }
+
+    /** A RECHARGE's source is its request; a PAYMENT's is its command, whose request id is derived from it. */
+    private static String creditedRequestId(LedgerEntry credit) {
+        return credit.getKind() == LedgerEntryKind.PAYMENT
+                ? MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId()) : credit.getSourceId();
     }
 
     // ---- succeeded results = receipts ----------------------------------------------------------------------

@@ -18,17 +18,18 @@ public final class TopicDefinitions {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     /** Topic-specific retention; {@code null} keeps records forever. */
-    private static final Map<String, Duration> RETENTION = Map.of(
-            Topics.LEDGER_ENTRIES.name(), Duration.ZERO,
-            Topics.USAGE_EVENTS.name(), Duration.ofDays(7),
-            Topics.USAGE_UNPRICED.name(), Duration.ofDays(30),
-            Topics.METERING_DLQ.name(), Duration.ofDays(30),
-            Topics.RECHARGE_REQUESTS_DLQ.name(), Duration.ofDays(30),
-            Topics.PAYMENT_RESULTS_UNMATCHED.name(), Duration.ofDays(30),
-            Topics.ACCOUNT_SETTINGS_REJECTED.name(), Duration.ofDays(30),
-            Topics.RECEIPTS.name(), Duration.ofDays(30),
-            Topics.PAYMENT_RESULTS.name(), Duration.ofDays(30),
-            Topics.RECHARGE_REQUESTS.name(), Duration.ofDays(30));
+    private static final Map<String, Duration> RETENTION = Map.ofEntries(
+            Map.entry(Topics.LEDGER_ENTRIES.name(), Duration.ZERO),
+            Map.entry(Topics.USAGE_EVENTS.name(), Duration.ofDays(7)),
+            Map.entry(Topics.USAGE_UNPRICED.name(), Duration.ofDays(30)),
+            Map.entry(Topics.METERING_DLQ.name(), Duration.ofDays(30)),
+            Map.entry(Topics.RECHARGE_REQUESTS_DLQ.name(), Duration.ofDays(30)),
+            Map.entry(Topics.PAYMENT_RESULTS_UNMATCHED.name(), Duration.ofDays(30)),
+            Map.entry(Topics.ACCOUNT_SETTINGS_REJECTED.name(), Duration.ofDays(30)),
+            Map.entry(Topics.PAYMENT_COMMANDS_REJECTED.name(), Duration.ofDays(30)),
+            Map.entry(Topics.RECEIPTS.name(), Duration.ofDays(30)),
+            Map.entry(Topics.PAYMENT_RESULTS.name(), Duration.ofDays(30)),
+            Map.entry(Topics.RECHARGE_REQUESTS.name(), Duration.ofDays(30)));
 
     private TopicDefinitions() {
     }

@@ -3,6 +3,7 @@ package dev.meterflow.local.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
@@ -45,6 +46,17 @@ class ReconcilerTest {
         assertThat(report.ok()).isTrue();
         assertThat(report.gatewayChecked()).isTrue();
         assertThat(report.counts()).isEqualTo(new ReconciliationReport.Counts(1, 2, 2, 2, 1, 1, 1, 1, 1, 1));
+    }
+
+    @Test
+    void shouldMatchAOneTimePaymentToItsPaymentCreditByTheRequestIdDerivedFromTheCommand() {
+        // issue 10: a PAYMENT's source is the command id, not the request id
+        story.paymentSucceeded("a1", "cmd-1", 2_500);
+
+        ReconciliationReport report = story.compare();
+
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.counts().credits()).isEqualTo(1);
     }
 
     // ---- ledger replay = balances --------------------------------------------------------------------------
@@ -251,6 +263,14 @@ class ReconcilerTest {
                     .setEmailRecipients(List.of()).setSmsRecipients(List.of()).setSummary("paid")
                     .setAttributes(Map.of("requestId", requestId)).setAt(LONG_AGO).build());
             charges.add(new GatewayCharge("pi_" + requestId, requestId, account, cents, LONG_AGO));
+        }
+
+        void paymentSucceeded(String account, String commandId, long cents) {
+            String requestId = MakePayment.requestIdOf(account, commandId);
+            rechargeSucceeded(account, requestId, cents);
+            LedgerEntry recharge = entries.remove(entries.size() - 1);
+            entries.add(entry(account, "payment:" + commandId, LedgerEntryKind.PAYMENT, commandId,
+                    recharge.getAmountMicros(), recharge.getBalanceAfterMicros()));
         }
 
         void rechargeDeclined(String account, String requestId, long cents) {

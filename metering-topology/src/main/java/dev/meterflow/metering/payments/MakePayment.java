@@ -1,0 +1,34 @@
+package dev.meterflow.metering.payments;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A Make a Payment command, as the billing rules see it.
+ *
+ * @param paymentMethodId the method the admin chose, or {@code null}: primary, then backup, then the others
+ */
+public record MakePayment(String commandId, String accountId, long amountCents, String paymentMethodId,
+                          long requestedAtMillis) {
+
+    /**
+     * The recharge request id of this payment, derived from the command id so a replay asks the worker for the
+     * same charge (its idempotency keys are made from it). Hashed, so that any command id gives a request id the
+     * worker accepts; with the account id, so two accounts' command ids never share a request.
+     */
+    public String requestId() {
+        return requestIdOf(accountId, commandId);
+    }
+
+    /** The request id of the account's payment command {@code commandId} (see {@link #requestId()}). */
+    public static String requestIdOf(String accountId, String commandId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(commandId.getBytes(StandardCharsets.UTF_8));
+            return "pay-" + accountId + "-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

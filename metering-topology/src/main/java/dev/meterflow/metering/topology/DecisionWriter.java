@@ -1,0 +1,74 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.ledger.AccountState;
+import dev.meterflow.metering.ledger.Decision;
+import dev.meterflow.metering.ledger.Effect;
+import dev.meterflow.metering.ledger.Posting;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies a ledger decision: stores the account's new state and forwards its effects, then the balance. */
+final class DecisionWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionWriter.class);
+
+    private final ProcessorContext<String, Object> context;
+    private final AccountStore accounts;
+    private final PendingRecharges pendingRecharges;
+
+    DecisionWriter(ProcessorContext<String, Object> context, AccountStore accounts,
+                   PendingRecharges pendingRecharges) {
+        this.context = context;
+        this.accounts = accounts;
+        this.pendingRecharges = pendingRecharges;
+    }
+
+    /**
+     * @param before the account's state before the decision, {@code null} for an account not stored yet (its
+     *               balance is then published whatever the decision)
+     */
+    void apply(String accountId, long timestamp, AccountState before, Decision decision) {
+        AccountState after = decision.state();
+        if (!after.equals(before)) {
+            accounts.put(accountId, after);
+        }
+        if (after.pending() != null && (before == null || !after.pending().equals(before.pending()))) {
+            pendingRecharges.asked(accountId, after.pending());
+        }
+        long now = context.currentSystemTimeMs();
+        for (Effect effect : decision.effects()) {
+            forward(accountId, timestamp, effect, now);
+        }
+        if (before == null || after.balanceMicros() != before.balanceMicros() || after.paused() != before.paused()
+                || !Objects.equals(after.pending(), before.pending())) {
+            context.forward(new Record<>(accountId, AvroMapping.balance(accountId, after, now), timestamp),
+                    MeteringTopology.BALANCES_SINK);
+        }
+    }
+
+    private void forward(String accountId, long timestamp, Effect effect, long now) {
+        if (effect instanceof Effect.Posted posted) {
+            Posting posting = posted.posting();
+            context.forward(new Record<>(posting.accountId(), AvroMapping.ledgerEntry(posting, now), timestamp),
+                    MeteringTopology.LEDGER_SINK);
+        } else if (effect instanceof Effect.StatusChanged change) {
+            log.info("account {} account='{}' balanceMicros={}", change.paused() ? "paused" : "resumed", accountId,
+                    change.balanceMicros());
+            context.forward(new Record<>(accountId, AvroMapping.statusChanged(change), timestamp),
+                    MeteringTopology.STATUS_SINK);
+        } else if (effect instanceof Effect.RechargeRequested request) {
+            log.info("recharge requested account='{}' requestId='{}' amountCents={}", accountId, request.requestId(),
+                    request.amountCents());
+            context.forward(new Record<>(accountId, AvroMapping.rechargeRequest(request), timestamp),
+                    MeteringTopology.RECHARGE_SINK);
+        } else if (effect instanceof Effect.Notify notify) {
+            context.forward(new Record<>(accountId, AvroMapping.notification(notify), timestamp),
+                    MeteringTopology.NOTIFICATIONS_SINK);
+        } else {
+            throw new IllegalStateException("effect " + effect + " must be handled before apply");
+        }
+    }
+}

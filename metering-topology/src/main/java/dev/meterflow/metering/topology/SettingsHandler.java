@@ -1,0 +1,56 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.errors.DeadLetters;
+import dev.meterflow.metering.ledger.AccountState;
+import dev.meterflow.metering.ledger.Decision;
+import dev.meterflow.metering.ledger.Ledger;
+import dev.meterflow.schemas.AccountSettings;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Account settings: checked by the {@link SettingsGate}, stored, and applied by the {@link Ledger} (new settings
+ * may ask for a recharge at once); a tombstone deletes them.
+ */
+final class SettingsHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(SettingsHandler.class);
+
+    private final Ledger ledger;
+    private final AccountStore accounts;
+    private final DecisionWriter writer;
+    private final SettingsGate gate;
+
+    SettingsHandler(Ledger ledger, AccountStore accounts, DecisionWriter writer, SettingsGate gate) {
+        this.ledger = ledger;
+        this.accounts = accounts;
+        this.writer = writer;
+        this.gate = gate;
+    }
+
+    void handle(Record<String, Object> record, AccountSettings settings) {
+        String accountId = record.key();
+        long timestamp = record.timestamp();
+        if (!Objects.equals(accountId, settings.getAccountId())) {
+            // the key routes the account's usage and results here; a value naming another account would bill
+            // and credit that other id: the processing exception handler sends the record to metering-dlq
+            throw new IllegalArgumentException("account-settings record key '" + DeadLetters.boundedKey(accountId)
+                    + "' differs from its accountId '" + DeadLetters.boundedKey(settings.getAccountId()) + "'");
+        }
+        if (!gate.admits(record, settings)) {
+            return;
+        }
+        accounts.putSettings(accountId, settings);
+        AccountState stored = accounts.stored(accountId);
+        AccountState state = stored == null ? AccountState.opening() : stored;
+        Decision decision = ledger.applySettings(state, AvroMapping.settings(settings), timestamp);
+        writer.apply(accountId, timestamp, stored, decision);
+    }
+
+    void delete(String accountId) {
+        accounts.deleteSettings(accountId);
+        log.info("settings deleted account='{}'", accountId);
+    }
+}
