@@ -155,8 +155,8 @@ public final class MeterflowCli {
                     dataDir.toAbsolutePath(), partitions, gatewayLatencyMs), System.out);
             CountDownLatch reported = new CountDownLatch(1);
             AtomicInteger exitCode = new AtomicInteger(3);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> afterCtrlC(stack, reported, exitCode),
-                    "meterflow-local-stop"));
+            Thread ctrlC = new Thread(() -> afterCtrlC(stack, reported, exitCode), "meterflow-local-stop");
+            Runtime.getRuntime().addShutdownHook(ctrlC);
             try {
                 LocalStack.Summary summary = stack.run();
                 summary.print(System.out);
@@ -167,6 +167,19 @@ public final class MeterflowCli {
                 throw e;
             } finally {
                 reported.countDown();
+                forget(ctrlC);
+            }
+        }
+
+        /**
+         * A run that ended by itself has nothing left for Ctrl-C to do: the hook must not outlive it, or it would halt
+         * whatever JVM called this command (a test's) when that JVM later exits.
+         */
+        private static void forget(Thread ctrlC) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(ctrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and reports
             }
         }
 
