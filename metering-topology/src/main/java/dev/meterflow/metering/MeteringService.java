@@ -3,12 +3,14 @@ package dev.meterflow.metering;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
+import dev.meterflow.metering.health.HangingTransactionAborter;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
 import dev.meterflow.metering.topology.MeteringTopology;
 import dev.meterflow.topics.Topics;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,7 +57,11 @@ public final class MeteringService implements AutoCloseable {
         RestoreTracker restores = new RestoreTracker(taskOfChangelog(topology.describe()));
         streams.setGlobalStateRestoreListener(restores);
         ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
-        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
+        Optional<HangingTransactionAborter> aborter = config.abortHangingTransactions()
+                ? Optional.of(new HangingTransactionAborter(() -> Admin.create(config.clientProperties()),
+                        config.transactionTimeout(), Clock.systemUTC()))
+                : Optional.empty();
+        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, aborter, config.stallTimeout(),
                 Clock.systemUTC(), () -> new Thread(this::close, "metering-stall-close").start());
     }
 

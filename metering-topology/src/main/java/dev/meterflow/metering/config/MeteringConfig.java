@@ -62,10 +62,15 @@ public final class MeteringConfig {
             "How long the instance may restore, stay out of RUNNING or leave input unprocessed without any progress "
                     + "before it logs an ERROR, reports not ready and exits with code 75 for its supervisor to restart it.");
 
+    public static final Key ABORT_HANGING_TRANSACTIONS = Key.of("meterflow.stall.abort-hanging-transactions", "true",
+            "When the instance is stuck restoring a changelog held by a transaction its coordinator no longer has and "
+                    + "older than the transaction timeout (a hanging one), abort it before exiting with code 75.");
+
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
-            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT);
+            MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, SHUTDOWN_TIMEOUT, STALL_TIMEOUT,
+            ABORT_HANGING_TRANSACTIONS);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -86,6 +91,7 @@ public final class MeteringConfig {
         if (stallTimeout().isZero() || stallTimeout().isNegative()) {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
+        abortHangingTransactions();
         maxUsageAmountMicros();
         maxRechargeMicros();
         if (dedupRetention().compareTo(MIN_DEDUP_RETENTION) < 0) {
@@ -172,6 +178,25 @@ public final class MeteringConfig {
 
     public Duration stallTimeout() {
         return config.duration(STALL_TIMEOUT);
+    }
+
+    public boolean abortHangingTransactions() {
+        String value = get(ABORT_HANGING_TRANSACTIONS).strip();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new AppConfig.ConfigException(ABORT_HANGING_TRANSACTIONS.name() + " must be true or false, was '"
+                + get(ABORT_HANGING_TRANSACTIONS) + "'");
+    }
+
+    /**
+     * The {@code transaction.timeout.ms} Kafka Streams gives its producers (its own default under exactly-once
+     * unless set): a live transaction older than this has been aborted by its coordinator.
+     */
+    public Duration transactionTimeout() {
+        Object timeout = new StreamsConfig(streamsProperties()).getProducerConfigs("meterflow-metering")
+                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return Duration.ofMillis(Long.parseLong(String.valueOf(timeout).strip()));
     }
 
     /**
