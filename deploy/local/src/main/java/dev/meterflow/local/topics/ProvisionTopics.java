@@ -3,6 +3,7 @@ package dev.meterflow.local.topics;
 import dev.meterflow.local.topics.TopicDefinitions.TopicDefinition;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,12 +39,17 @@ public final class ProvisionTopics {
 
     public Report apply(Collection<TopicDefinition> definitions) throws InterruptedException {
         try {
-            Set<String> existing = admin.listTopics().names().get();
+            // the listing comes from one broker's metadata, which can lag behind topics created a moment ago:
+            // the controller's TopicExistsException is the last word, and such a topic is checked, not created
+            Set<String> existing = new HashSet<>(admin.listTopics().names().get());
             List<String> created = new ArrayList<>();
             for (TopicDefinition definition : definitions) {
                 if (!existing.contains(definition.name())) {
-                    create(definition);
-                    created.add(definition.name());
+                    if (create(definition)) {
+                        created.add(definition.name());
+                    } else {
+                        existing.add(definition.name());
+                    }
                 }
             }
             List<TopicDefinition> toCheck = definitions.stream()
@@ -58,14 +64,17 @@ public final class ProvisionTopics {
         }
     }
 
-    private void create(TopicDefinition definition) throws InterruptedException, ExecutionException {
+    /** Whether it created the topic; false when it already existed. */
+    private boolean create(TopicDefinition definition) throws InterruptedException, ExecutionException {
         try {
             admin.createTopics(List.of(new NewTopic(definition.name(), definition.partitions(),
                     definition.replication()).configs(definition.configs()))).all().get();
+            return true;
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
+            return false;
         }
     }
 
