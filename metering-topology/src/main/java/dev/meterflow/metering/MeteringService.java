@@ -3,6 +3,7 @@ package dev.meterflow.metering;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
+import dev.meterflow.metering.health.HangingTransactionAborter;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
@@ -14,8 +15,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -63,7 +64,11 @@ public final class MeteringService implements AutoCloseable {
         this.restores = new RestoreTracker(taskOfChangelog(topology.describe()));
         streams.setGlobalStateRestoreListener(restores);
         ChangelogDiagnosis diagnosis = new ChangelogDiagnosis(() -> Admin.create(config.clientProperties()));
-        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, config.stallTimeout(),
+        Optional<HangingTransactionAborter> aborter = config.abortHangingTransactions()
+                ? Optional.of(new HangingTransactionAborter(() -> Admin.create(config.clientProperties()),
+                        config.transactionTimeout(), Clock.systemUTC()))
+                : Optional.empty();
+        this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, aborter, config.stallTimeout(),
                 Clock.systemUTC(), () -> new Thread(this::close, "metering-stall-close").start());
     }
 

@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,12 @@ class StuckRestoreIT {
                         "noProgressFor=")
                 // and what the broker says: the open transaction holding the changelog's last stable offset
                 .containsPattern("changelog=" + changelog + "-0 lastStableOffset=\\d+ endOffset=\\d+ "
-                        + "openTransactions=\\[producerId=\\d+ epoch=\\d+ startOffset=\\d+"));
+                        + "openTransactions=\\[producerId=\\d+ epoch=\\d+ startOffset=\\d+")
+                // and a transaction its coordinator still has open is never aborted, however long it lasts
+                .contains("left partition=" + changelog + "-0 ")
+                .contains("its coordinator still has it open on this partition")
+                .doesNotContain("aborted partition="));
+        assertThat(cluster.openTransactionLag(changelog)).containsEntry(new TopicPartition(changelog, 0), 1L);
 
         // and the app, run as a supervisor runs it, exits with the code that asks for a restart
         CompletableFuture<Integer> app = CompletableFuture.supplyAsync(() -> new CommandLine(new MeteringApp())

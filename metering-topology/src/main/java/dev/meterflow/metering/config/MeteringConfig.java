@@ -70,12 +70,16 @@ public final class MeteringConfig {
     public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
             "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
 
+    public static final Key ABORT_HANGING_TRANSACTIONS = Key.of("meterflow.stall.abort-hanging-transactions", "true",
+            "When the instance is stuck restoring a changelog held by a transaction its coordinator no longer has and "
+                    + "older than the transaction timeout (a hanging one), abort it before exiting with code 75.");
+
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
             PENDING_TIMEOUT,
             MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
-            STALL_TIMEOUT, HEALTH_PORT);
+            STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, HEALTH_PORT);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -101,6 +105,7 @@ public final class MeteringConfig {
         if (stallTimeout().isZero() || stallTimeout().isNegative()) {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
+        abortHangingTransactions();
         maxUsageAmountMicros();
         maxRechargeMicros();
         maxPaymentMicros();
@@ -204,6 +209,25 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(HEALTH_PORT.name() + " must be a port (0 to 65535), was " + port);
         }
         return port;
+    }
+
+    public boolean abortHangingTransactions() {
+        String value = get(ABORT_HANGING_TRANSACTIONS).strip();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new AppConfig.ConfigException(ABORT_HANGING_TRANSACTIONS.name() + " must be true or false, was '"
+                + get(ABORT_HANGING_TRANSACTIONS) + "'");
+    }
+
+    /**
+     * The {@code transaction.timeout.ms} Kafka Streams gives its producers (its own default under exactly-once
+     * unless set): a live transaction older than this has been aborted by its coordinator.
+     */
+    public Duration transactionTimeout() {
+        Object timeout = new StreamsConfig(streamsProperties()).getProducerConfigs("meterflow-metering")
+                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return Duration.ofMillis(Long.parseLong(String.valueOf(timeout).strip()));
     }
 
     /**

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks at the instance every few seconds and, when {@link StallDetector} finds it stuck, logs one ERROR naming
- * the tasks and stores (and what the broker says about the changelogs still restoring), marks it not ready and hands over to {@code onStall} (the service closes, the app exits
- * for its supervisor to restart it). It fires once.
+ * the tasks and stores (and what the broker says about the changelogs still restoring), aborts the hanging
+ * transactions that hold those changelogs (when allowed), marks it not ready and hands over to {@code onStall}
+ * (the service closes, the app exits for its supervisor to restart it). It fires once.
  */
 public final class StallWatchdog implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class StallWatchdog implements AutoCloseable {
     private final RestoreTracker restores;
     private final Readiness readiness;
     private final ChangelogDiagnosis diagnosis;
+    private final Optional<HangingTransactionAborter> aborter;
     private final Duration limit;
     private final Clock clock;
     private final Runnable onStall;
@@ -42,11 +44,13 @@ public final class StallWatchdog implements AutoCloseable {
     private Progress progress;
 
     public StallWatchdog(KafkaStreams streams, RestoreTracker restores, Readiness readiness,
-            ChangelogDiagnosis diagnosis, Duration limit, Clock clock, Runnable onStall) {
+            ChangelogDiagnosis diagnosis, Optional<HangingTransactionAborter> aborter, Duration limit, Clock clock,
+            Runnable onStall) {
         this.streams = streams;
         this.restores = restores;
         this.readiness = readiness;
         this.diagnosis = diagnosis;
+        this.aborter = aborter;
         this.limit = limit;
         this.clock = clock;
         this.onStall = onStall;
@@ -65,7 +69,11 @@ public final class StallWatchdog implements AutoCloseable {
                 String broker = diagnosis.describe(restores.restoringChangelogs());
                 log.error("metering stuck: nothing moved for meterflow.stall-timeout={}; not ready, stopping to be "
                         + "restarted {} broker=[{}]", limit, stall.get(), broker);
-                readiness.stuck(stall.get() + " broker=[" + broker + "]");
+                // a restart alone cannot end a transaction its coordinator no longer has (issue 17): abort it
+                // first, so that the restarted instance restores past it
+                String aborted = aborter.map(hanging -> hanging.abortHanging(restores.restoringChangelogs()))
+                        .orElse("");
+                readiness.stuck(stall.get() + " broker=[" + broker + "] hangingTransactions=[" + aborted + "]");
                 timer.shutdown();
                 onStall.run();
             }

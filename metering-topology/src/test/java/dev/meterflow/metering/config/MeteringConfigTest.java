@@ -28,6 +28,9 @@ class MeteringConfigTest {
         assertThat(config.declineBackoff()).isEqualTo(Duration.ofHours(24));
         assertThat(config.maxThreadReplacements()).isEqualTo(3);
         assertThat(config.stallTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.abortHangingTransactions()).isTrue();
+        // Kafka Streams' own default for its exactly-once producers
+        assertThat(config.transactionTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -140,5 +143,20 @@ class MeteringConfigTest {
                 + "acceptable.recovery.lag=100\nsession.timeout.ms=45000\n");
         assertThat(MeteringConfig.load(file, Map.of()).streamsProperties().getProperty("producer.linger.ms"))
                 .isEqualTo("5");
+    }
+
+    @Test
+    void shouldTakeTheProducersTransactionTimeoutAndRefuseAnAbortSwitchThatIsNotABoolean() {
+        Properties overrides = new Properties();
+        overrides.setProperty("producer.transaction.timeout.ms", "4000");
+        overrides.setProperty("meterflow.stall.abort-hanging-transactions", "false");
+        MeteringConfig config = MeteringConfig.from(overrides);
+        assertThat(config.transactionTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.abortHangingTransactions()).isFalse();
+
+        overrides.setProperty("meterflow.stall.abort-hanging-transactions", "yes");
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.stall.abort-hanging-transactions must be true or false, was 'yes'");
     }
 }

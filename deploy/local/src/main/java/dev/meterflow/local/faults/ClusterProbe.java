@@ -2,6 +2,7 @@ package dev.meterflow.local.faults;
 
 import dev.meterflow.topics.Topics;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,5 +99,44 @@ final class ClusterProbe {
             open.add("interrupted while listing transactions");
         }
         return open;
+    }
+
+    /**
+     * Every partition whose last stable offset is behind its end (read_committed against read_uncommitted), with
+     * the transactions open on it, or why they cannot be read. The coordinators' listing cannot see a transaction
+     * they no longer have (a hanging one, issue 17); the partitions' offsets can.
+     */
+    List<String> partitionsHeldByATransaction() {
+        try {
+            Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(topics).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream()
+                            .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(2 * TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(2 * TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<TopicPartition> held = latest.keySet().stream()
+                    .filter(tp -> stable.get(tp).offset() < end.get(tp).offset())
+                    .sorted(Comparator.comparing(TopicPartition::toString)).toList();
+            if (held.isEmpty()) {
+                return List.of();
+            }
+            var producers = admin.describeProducers(held).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return held.stream().map(tp -> tp + " lastStableOffset=" + stable.get(tp).offset() + " endOffset="
+                    + end.get(tp).offset() + " openTransactions=" + producers.get(tp).activeProducers().stream()
+                            .filter(producer -> producer.currentTransactionStartOffset().isPresent())
+                            .map(producer -> "producerId=" + producer.producerId() + " epoch="
+                                    + producer.producerEpoch() + " startOffset="
+                                    + producer.currentTransactionStartOffset().getAsLong())
+                            .toList()).toList();
+        } catch (ExecutionException | TimeoutException e) {
+            return List.of("cannot compare last stable offsets with end offsets: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of("interrupted while comparing last stable offsets with end offsets");
+        }
     }
 }

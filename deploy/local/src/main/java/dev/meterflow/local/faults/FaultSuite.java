@@ -512,13 +512,18 @@ public final class FaultSuite {
         report.check("every app stops cleanly on SIGTERM", unclean.isEmpty(), unclean.toString());
     }
 
-    /** No transaction may stay open once the apps have stopped (the broker aborts a dead producer's at its timeout). */
+    /**
+     * No transaction may stay open once the apps have stopped (the broker aborts a dead producer's at its
+     * timeout): none unfinished at the coordinators, and no partition's last stable offset behind its end, which
+     * is what shows a hanging transaction, one the coordinators no longer have (issue 17).
+     */
     private void transactions(ClusterProbe probe, FaultReport report) {
         List<String> open = new ArrayList<>();
         boolean none = awaitCondition(Duration.ofSeconds(90), () -> {
             pause(Duration.ofMillis(500));
             open.clear();
             open.addAll(probe.unfinishedTransactions());
+            open.addAll(probe.partitionsHeldByATransaction());
             return open.isEmpty();
         });
         report.check("no hanging transaction once the apps stopped", none, open.toString());

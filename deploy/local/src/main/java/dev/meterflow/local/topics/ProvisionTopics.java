@@ -1,8 +1,10 @@
 package dev.meterflow.local.topics;
 
 import dev.meterflow.local.topics.TopicDefinitions.TopicDefinition;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class ProvisionTopics {
 
+    private static final Duration LISTED_WITHIN = Duration.ofSeconds(30);
+    private static final Duration LIST_POLL = Duration.ofMillis(100);
+
     private final Admin admin;
 
     public ProvisionTopics(Admin admin) {
@@ -38,14 +43,24 @@ public final class ProvisionTopics {
 
     public Report apply(Collection<TopicDefinition> definitions) throws InterruptedException {
         try {
-            Set<String> existing = admin.listTopics().names().get();
+            // the listing comes from one broker's metadata, which can lag behind topics created a moment ago:
+            // the controller's TopicExistsException is the last word, and such a topic is checked, not created
+            Set<String> listed = admin.listTopics().names().get();
+            Set<String> existing = new HashSet<>(listed);
             List<String> created = new ArrayList<>();
             for (TopicDefinition definition : definitions) {
                 if (!existing.contains(definition.name())) {
-                    create(definition);
-                    created.add(definition.name());
+                    if (create(definition)) {
+                        created.add(definition.name());
+                    } else {
+                        existing.add(definition.name());
+                    }
                 }
             }
+            Set<String> notListedYet = new HashSet<>(existing);
+            notListedYet.addAll(created);
+            notListedYet.removeAll(listed);
+            awaitListed(notListedYet);
             List<TopicDefinition> toCheck = definitions.stream()
                     .filter(definition -> existing.contains(definition.name())).toList();
             List<String> drift = drift(toCheck);
@@ -58,14 +73,36 @@ public final class ProvisionTopics {
         }
     }
 
-    private void create(TopicDefinition definition) throws InterruptedException, ExecutionException {
+    /**
+     * Until the broker lists these topics: describing one it does not know yet fails, and a caller that starts an
+     * app right after provisioning needs them known.
+     */
+    private void awaitListed(Set<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LISTED_WITHIN.toNanos();
+        Set<String> missing = new HashSet<>(topics);
+        while (!missing.isEmpty()) {
+            missing.removeAll(admin.listTopics().names().get());
+            if (!missing.isEmpty() && System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("cannot provision topics: created, but not listed by the broker "
+                        + "within " + LISTED_WITHIN + ": " + new java.util.TreeSet<>(missing));
+            }
+            if (!missing.isEmpty()) {
+                Thread.sleep(LIST_POLL.toMillis());
+            }
+        }
+    }
+
+    /** Whether it created the topic; false when it already existed. */
+    private boolean create(TopicDefinition definition) throws InterruptedException, ExecutionException {
         try {
             admin.createTopics(List.of(new NewTopic(definition.name(), definition.partitions(),
                     definition.replication()).configs(definition.configs()))).all().get();
+            return true;
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
+            return false;
         }
     }
 

@@ -1,0 +1,142 @@
+package dev.meterflow.local;
+
+import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.local.TestData.LOCAL_MINUTES;
+import static dev.meterflow.local.TestData.LOCAL_MINUTE_PRICE;
+import static dev.meterflow.local.TestData.PRO_PLAN;
+import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meterflow.local.HangingTransactionBlocker.Hanging;
+import dev.meterflow.metering.MeteringService;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17: a hanging transaction on a changelog (one its coordinator no longer has, which a broker SIGKILLed
+ * mid-transaction left behind) held a restore for good, through every restart. The stall watchdog now finds it
+ * hanging, aborts it, and the restarted instance restores and bills without an operator.
+ */
+class HangingTransactionIT {
+
+    private static final String APPLICATION_ID = "meterflow-e2e-hanging";
+    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final List<String> ACCOUNTS = List.of("acct-hang-a", "acct-hang-b", "acct-hang-c");
+    private static final Instant OCCURRED_AT = Instant.parse("2026-11-29T19:00:00Z");
+
+    @TempDir
+    static Path workDir;
+
+    private static EndToEndCluster cluster;
+    private static MeteringService metering;
+
+    @BeforeAll
+    static void startBroker() {
+        cluster = EndToEndCluster.start();
+        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
+        ACCOUNTS.forEach(account ->
+                cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (metering != null) {
+            metering.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldAbortAHangingChangelogTransactionAndRecoverWithoutAnOperator() throws Exception {
+        // given an instance that billed usage into its stores, then stopped
+        List<UsageEvent> events = new ArrayList<>(events(0, 30));
+        metering = cluster.startMetering(settings("first"));
+        sendAll(events);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(debitedEventIds()).hasSize(events.size()));
+        metering.close();
+
+        // and a hanging transaction on partition 0 of the account state changelog, last written an hour ago
+        TopicPartition changelog = new TopicPartition(APPLICATION_ID + "-account-state-store-changelog", 0);
+        Hanging hanging = HangingTransactionBlocker.hangOn(cluster.bootstrapServers(), changelog,
+                Instant.now().minus(Duration.ofHours(1)));
+        assertThat(cluster.openTransactionLag(changelog.topic())).containsEntry(changelog, 1L);
+
+        // when a new instance restores its stores from the changelogs (an empty state directory)
+        metering = cluster.startMetering(settings("second"));
+
+        // then its watchdog finds the restore stuck, aborts the hanging transaction and stops to be restarted
+        assertThat(metering.awaitStopped(WAIT)).as("stopped by its watchdog").isTrue();
+        assertThat(metering.stoppedStuck()).isTrue();
+        assertThat(metering.readiness().stuckReason()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("task=1_0", "store='account-state-store'")
+                .contains("aborted partition=" + changelog + " producerId=" + hanging.producerId() + " epoch="
+                        + hanging.producerEpoch())
+                .contains("its coordinator has no transaction of the producer id on this partition"));
+        assertThat(cluster.openTransactionLag(changelog.topic())).containsEntry(changelog, 0L);
+
+        // when its supervisor restarts it, with more usage sent meanwhile
+        List<UsageEvent> later = events(30, 45);
+        sendAll(later);
+        events.addAll(later);
+        metering = cluster.startMetering(settings("second"));
+
+        // then it restores, runs and debits every event once
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(metering.readiness().ready()).isTrue();
+            assertThat(debitedEventIds()).containsExactlyInAnyOrderElementsOf(
+                    events.stream().map(UsageEvent::getEventId).toList());
+        });
+        for (String account : ACCOUNTS) {
+            long debits = events.stream().filter(event -> event.getAccountId().equals(account)).count();
+            assertThat(cluster.latest(Topics.ACCOUNT_BALANCES, account).orElseThrow().getBalanceMicros())
+                    .as("balance of %s", account).isEqualTo(-debits * LOCAL_MINUTE_PRICE);
+        }
+    }
+
+    /** One local minute each, round-robin over the accounts. */
+    private static List<UsageEvent> events(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> aUsageEvent().withEventId(String.format("hang-%03d", i))
+                .forAccount(ACCOUNTS.get(i % ACCOUNTS.size())).sku(LOCAL_MINUTES).minutes(1).at(OCCURRED_AT)
+                .build()).toList();
+    }
+
+    private static void sendAll(List<UsageEvent> events) {
+        events.forEach(event -> cluster.send(Topics.USAGE_EVENTS, event.getAccountId(), event));
+        cluster.flush();
+    }
+
+    private static List<String> debitedEventIds() {
+        return cluster.records(Topics.LEDGER_ENTRIES.name(), IsolationLevel.READ_COMMITTED)
+                .stream()
+                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
+                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
+                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+                .map(LedgerEntry::getSourceId)
+                .toList();
+    }
+
+    private static Properties settings(String stateDir) {
+        Properties settings = cluster.meteringProperties(APPLICATION_ID, workDir.resolve(stateDir));
+        settings.setProperty("meterflow.stall-timeout", "PT10S");
+        settings.setProperty("meterflow.shutdown-timeout", "PT10S");
+        return settings;
+    }
+}
