@@ -87,6 +87,14 @@ class ContractRecordRoundTripTest {
                 new Sample("a recharge credit without sku", Topics.LEDGER_ENTRIES, aLedgerEntry()
                         .setEntryId("recharge:rr_acct_7Q2M_000042").setKind(LedgerEntryKind.RECHARGE).setSku(null)
                         .setQuantity(0).setAmountMicros(50_020_000).setBalanceAfterMicros(50_008_000).build()),
+                new Sample("a plan fee charged to the card, the balance unchanged", Topics.LEDGER_ENTRIES, aLedgerEntry()
+                        .setEntryId("plan-fee:evt_fee_2026_11").setKind(LedgerEntryKind.PLAN_FEE_DIRECT)
+                        .setSku("plan.monthly.pro").setQuantity(1).setAmountMicros(0).setBalanceAfterMicros(50_008_000)
+                        .setChargedAmountMicros(49_000_000L).setPaymentMethodId("pm_card_visa").build()),
+                new Sample("October's sales tax", Topics.LEDGER_ENTRIES, aLedgerEntry()
+                        .setEntryId("tax:acct_7Q2M:2026-10").setKind(LedgerEntryKind.TAX).setSku(null).setQuantity(0)
+                        .setAmountMicros(-1_250_000).setBalanceAfterMicros(48_758_000).setTaxPeriod("2026-10")
+                        .setTaxJurisdiction("US-CA").setTaxableBaseMicros(17_241_380L).setTaxRatePpm(72_500).build()),
                 new Sample("a paused balance awaiting a recharge", Topics.ACCOUNT_BALANCES, anAccountBalance().build()),
                 new Sample("a balance with no recharge in flight", Topics.ACCOUNT_BALANCES,
                         anAccountBalance().setPendingRechargeId(null).build()),
