@@ -94,7 +94,7 @@ class ContractRecordRoundTripTest {
                 new Sample("October's sales tax", Topics.LEDGER_ENTRIES, aLedgerEntry()
                         .setEntryId("tax:acct_7Q2M:2026-10").setKind(LedgerEntryKind.TAX).setSku(null).setQuantity(0)
                         .setAmountMicros(-1_250_000).setBalanceAfterMicros(48_758_000).setTaxPeriod("2026-10")
-                        .setTaxJurisdiction("US-CA").setTaxableBaseMicros(17_241_380L).setTaxRatePpm(72_500).build()),
+                        .setTaxJurisdiction("US-CA").setTaxableBaseMicros(17_241_380L).setTaxRatePpm(72_500L).build()),
                 new Sample("a paused balance awaiting a recharge", Topics.ACCOUNT_BALANCES, anAccountBalance().build()),
                 new Sample("a balance with no recharge in flight", Topics.ACCOUNT_BALANCES,
                         anAccountBalance().setPendingRechargeId(null).build()),
