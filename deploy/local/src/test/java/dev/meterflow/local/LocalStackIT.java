@@ -122,7 +122,8 @@ class LocalStackIT {
                             .filter(line -> line.matches("\\s+\\d+s .*")).count() >= 2);
             assertThat(new ProcessBuilder("kill", "-INT", Long.toString(local.pid())).start().waitFor()).isZero();
 
-            assertThat(local.waitFor(4, TimeUnit.MINUTES)).isTrue();
+            assertThat(local.waitFor(4, TimeUnit.MINUTES))
+                    .as(() -> "still running 4 minutes after Ctrl-C; its output:\n" + readQuietly(log)).isTrue();
             String printed = java.nio.file.Files.readString(log);
             assertThat(printed).contains("summary of this run");
             assertThat(local.exitValue()).as(printed).isEqualTo(printed.contains("all invariants hold") ? 0 : 1);
@@ -141,5 +142,13 @@ class LocalStackIT {
                 out).run();
         summary.print(out);
         return summary;
+    }
+
+    private static String readQuietly(Path log) {
+        try {
+            return java.nio.file.Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 }
