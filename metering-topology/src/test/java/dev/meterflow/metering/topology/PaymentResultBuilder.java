@@ -55,6 +55,12 @@ final class PaymentResultBuilder {
         return this;
     }
 
+    /** Charged to (or, declined, last tried on) this payment method. */
+    PaymentResultBuilder onMethod(String paymentMethodId) {
+        this.paymentMethodId = paymentMethodId;
+        return this;
+    }
+
     PaymentResultBuilder succeeded() {
         this.status = PaymentStatus.SUCCEEDED;
         return this;
