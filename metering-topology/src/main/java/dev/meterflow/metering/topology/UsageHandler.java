@@ -110,7 +110,7 @@ final class UsageHandler {
     private void chargePlanFee(Record<String, Object> record, PricingOutcome.Priced priced, AccountState stored,
                                BillingSettings settings, PlanFeeRules.DirectCharge charge) {
         AccountState state = stored == null ? AccountState.opening() : stored;
-        log.info("plan fee charged directly account='{}' eventId='{}' requestId='{}' amountCents={}", record.key(),
+        log.info("plan fee asked of the worker account='{}' eventId='{}' requestId='{}' amountCents={}", record.key(),
                 priced.usage().eventId(), charge.requestId(), charge.amountCents());
         rollUp(record, priced);
         writer.apply(record.key(), record.timestamp(), stored,

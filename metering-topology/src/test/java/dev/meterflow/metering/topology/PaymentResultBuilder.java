@@ -23,6 +23,7 @@ final class PaymentResultBuilder {
     private String paymentMethodId = "pm_card_visa";
     private PaymentStatus status = PaymentStatus.SUCCEEDED;
     private Instant completedAt = START;
+    private boolean withoutAttempts;
 
     private PaymentResultBuilder() {
     }
@@ -76,6 +77,13 @@ final class PaymentResultBuilder {
         return this;
     }
 
+    /** FAILED as the worker answers a request it refused before the gateway: no attempt, nothing charged. */
+    PaymentResultBuilder refusedBeforeTheGateway() {
+        this.status = PaymentStatus.FAILED;
+        this.withoutAttempts = true;
+        return this;
+    }
+
     PaymentResultBuilder at(Instant completedAt) {
         this.completedAt = completedAt;
         return this;
@@ -102,7 +110,7 @@ final class PaymentResultBuilder {
                 .setAmountCents(amountCents)
                 .setPaymentMethodId(succeeded ? paymentMethodId : null)
                 .setGatewayChargeId(succeeded ? "ch_3Pq" + Integer.toHexString(requestId.hashCode()) : null)
-                .setAttempts(List.of(attempt))
+                .setAttempts(withoutAttempts ? List.of() : List.of(attempt))
                 .setCompletedAt(completedAt)
                 .build();
     }
