@@ -74,6 +74,7 @@ class LedgerInvariantsProperties {
     /** Stays inside the contract's 35-day dedup horizon, so every replay must be recognised. */
     private static final Duration MAX_SCENARIO_SPAN = Duration.ofDays(30);
     private static final String RATE_PLAN = "standard-2025";
+    private static final String PLAN_FEE_SKU = "plan.standard.monthly";
     private static final Map<String, Price> PRICES = prices();
     private static final List<String> SKUS = List.copyOf(PRICES.keySet());
     private static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
@@ -555,7 +556,7 @@ class LedgerInvariantsProperties {
         prices.put("callerid.enhanced.lookup", price(10_000, 1, PriceCategory.ENHANCED_CALLER_ID));
         prices.put("number.local.monthly", price(3_000_000, 1, PriceCategory.TRACKING_NUMBER));
         prices.put("software.monthly", price(45_000_000, 1, PriceCategory.SOFTWARE_FEE));
-        prices.put("plan.standard.monthly", price(29_000_000, 1, PriceCategory.PLAN_FEE));
+        prices.put(PLAN_FEE_SKU, price(29_000_000, 1, PriceCategory.PLAN_FEE));
         return prices;
     }
 
@@ -577,13 +578,14 @@ class LedgerInvariantsProperties {
     private static Arbitrary<BillingAction> actions() {
         return Arbitraries.frequencyOf(
                 Tuple.of(10, uses()),
+                Tuple.of(2, accounts().map(account -> new Use(account, PLAN_FEE_SKU, 1))),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayUsage::new)),
                 Tuple.of(2, Combinators.combine(accounts(), settingsSpecs()).as(ChangeSettings::new)),
                 Tuple.of(8, Combinators.combine(accounts(), paymentStatuses()).as(AnswerRecharge::new)),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayPaymentResult::new)),
                 Tuple.of(3, Combinators.combine(accounts(), Arbitraries.longs().between(50, 100_000)).as(Pay::new)),
                 Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPayment::new)),
-                Tuple.of(3, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPlanFee::new)),
+                Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPlanFee::new)),
                 Tuple.of(3, timePassing()));
     }
 
