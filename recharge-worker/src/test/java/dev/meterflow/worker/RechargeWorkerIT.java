@@ -139,6 +139,47 @@ class RechargeWorkerIT {
     }
 
     @Test
+    void shouldChargeAPlanFeeLikeAnyRequestAndSayTheReceiptIsForThePlanFee() {
+        // issue 10 §3: a plan fee charged directly does not go to the balance, and the receipt's notice says so
+        RechargeRequest request = request("fee-paid", "acct-fee-paid", card("pm_card_visa", PaymentMethodRole.PRIMARY));
+        request.setReason(RechargeReason.PLAN_FEE_DIRECT);
+
+        send(request);
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("fee-paid"), list -> !list.isEmpty()).get(0);
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+        assertThat(result.getReason()).isEqualTo(RechargeReason.PLAN_FEE_DIRECT);
+        assertThat(values(Topics.RECEIPTS, "acct-fee-paid")).singleElement()
+                .satisfies(receipt -> assertThat(receipt.getAmountCents()).isEqualTo(3_500));
+        assertThat(values(Topics.BILLING_NOTIFICATIONS, "acct-fee-paid")).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.RECHARGE_RECEIPT);
+            assertThat(notice.getSummary()).isEqualTo("We charged $35.00 for your plan fee to your visa ending 4242;"
+                    + " your prepaid balance is unchanged.");
+        });
+        assertThat(simulator.successfulChargesByRequestId().get("fee-paid")).hasSize(1);
+    }
+
+    @Test
+    void shouldSayAPlanFeeNoCardPaidIsDebitedFromTheBalance() {
+        RechargeRequest request = request("fee-declined", "acct-fee-declined",
+                card("pm_card_chargeDeclinedInsufficientFunds", PaymentMethodRole.PRIMARY));
+        request.setReason(RechargeReason.PLAN_FEE_DIRECT);
+
+        send(request);
+
+        PaymentResult result = await().atMost(WAIT).until(() -> results("fee-declined"), list -> !list.isEmpty())
+                .get(0);
+        assertThat(result.getStatus()).isEqualTo(PaymentStatus.DECLINED);
+        assertThat(values(Topics.BILLING_NOTIFICATIONS, "acct-fee-declined")).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getSmsRecipients()).containsExactly("+15125550142");
+            assertThat(notice.getSummary()).startsWith("Your plan fee of $35.00 was not charged")
+                    .contains("debited from your prepaid balance instead");
+        });
+        assertThat(values(Topics.RECEIPTS, "acct-fee-declined")).isEmpty();
+    }
+
+    @Test
     void shouldChargeOnceWhenTheSameRequestArrivesTwice() {
         RechargeRequest request = request("rr-twice", "acct-twice", card("pm_card_visa", PaymentMethodRole.PRIMARY));
         send(request);

@@ -29,6 +29,7 @@ final class AccountSettingsBuilder {
     private long targetMicros = dollars(50);
     private List<PaymentMethodRef> paymentMethods;
     private String criticalBillingPhone;
+    private boolean directChargePlanFee;
 
     private AccountSettingsBuilder(String accountId) {
         this.accountId = accountId;
@@ -67,6 +68,12 @@ final class AccountSettingsBuilder {
         return this;
     }
 
+    /** Opted in to the direct charge of the plan fee (issue 10, §3). */
+    AccountSettingsBuilder directChargePlanFee() {
+        this.directChargePlanFee = true;
+        return this;
+    }
+
     String billingEmail() {
         return "billing@" + accountId + ".example";
     }
@@ -86,7 +93,7 @@ final class AccountSettingsBuilder {
                 .setPaymentMethods(paymentMethods)
                 .setBillingEmails(List.of(billingEmail()))
                 .setCriticalBillingPhone(criticalBillingPhone)
-                .setDirectChargePlanFee(false)
+                .setDirectChargePlanFee(directChargePlanFee)
                 .setServiceAddress(null)
                 .setTaxExempt(false)
                 .setUpdatedAt(Instant.now())

@@ -8,6 +8,8 @@ import static dev.meterflow.local.TestData.LOCAL_NUMBER;
 import static dev.meterflow.local.TestData.LOCAL_NUMBER_PRICE;
 import static dev.meterflow.local.TestData.PER_ITEM;
 import static dev.meterflow.local.TestData.PER_MINUTE;
+import static dev.meterflow.local.TestData.PLAN_FEE;
+import static dev.meterflow.local.TestData.PLAN_FEE_PRICE;
 import static dev.meterflow.local.TestData.PRO_PLAN;
 import static dev.meterflow.local.TestData.TOLLFREE_MINUTES;
 import static dev.meterflow.local.TestData.TOLLFREE_MINUTE_PRICE;
@@ -32,6 +34,7 @@ final class RateCardBuilder {
         price(LOCAL_NUMBER, LOCAL_NUMBER_PRICE, PER_ITEM, PriceCategory.TRACKING_NUMBER);
         price(TRANSCRIPTION_MINUTES, TRANSCRIPTION_MINUTE_PRICE, PER_MINUTE, PriceCategory.TRANSCRIPTION);
         price(CALLER_ID_LOOKUP, CALLER_ID_LOOKUP_PRICE, PER_ITEM, PriceCategory.ENHANCED_CALLER_ID);
+        price(PLAN_FEE, PLAN_FEE_PRICE, PER_ITEM, PriceCategory.PLAN_FEE);
     }
 
     static RateCardBuilder aRateCard() {

@@ -12,6 +12,7 @@ final class TestData {
     static final String LOCAL_NUMBER = "number.local.monthly";
     static final String TRANSCRIPTION_MINUTES = "transcription.minutes";
     static final String CALLER_ID_LOOKUP = "callerid.enhanced.lookup";
+    static final String PLAN_FEE = "plan.pro.monthly";
 
     /** 2.5 cents per started minute. */
     static final long LOCAL_MINUTE_PRICE = 25_000;
@@ -24,6 +25,8 @@ final class TestData {
     /** 1.5 cents per lookup. */
     static final long CALLER_ID_LOOKUP_PRICE = 15_000;
 
+    /** $49.00 a month: the pro plan's fee (price category PLAN_FEE). */
+    static final long PLAN_FEE_PRICE = 49_000_000;
     static final long PER_MINUTE = 60;
     static final long PER_ITEM = 1;
 

@@ -15,18 +15,27 @@ import java.util.Optional;
  *                          {@code null}
  * @param openPayments      one-time payments asked of the worker and not answered yet, oldest first; they are
  *                          apart from {@code pending}, which only an automatic recharge occupies
+ * @param openPlanFees      plan fees asked of the worker (direct charge) and not answered yet, oldest first;
+ *                          apart from {@code pending} too
  */
 public record AccountState(long balanceMicros, boolean paused, PendingRecharge pending, long rechargeSequence,
-                           RechargeBackoff backoff, List<OpenPayment> openPayments) {
+                           RechargeBackoff backoff, List<OpenPayment> openPayments, List<OpenPlanFee> openPlanFees) {
 
     public AccountState {
         openPayments = List.copyOf(openPayments);
+        openPlanFees = List.copyOf(openPlanFees);
     }
 
-    /** No one-time payment open. */
+    /** No plan fee open. */
+    public AccountState(long balanceMicros, boolean paused, PendingRecharge pending, long rechargeSequence,
+                        RechargeBackoff backoff, List<OpenPayment> openPayments) {
+        this(balanceMicros, paused, pending, rechargeSequence, backoff, openPayments, List.of());
+    }
+
+    /** No one-time payment or plan fee open. */
     public AccountState(long balanceMicros, boolean paused, PendingRecharge pending, long rechargeSequence,
                         RechargeBackoff backoff) {
-        this(balanceMicros, paused, pending, rechargeSequence, backoff, List.of());
+        this(balanceMicros, paused, pending, rechargeSequence, backoff, List.of(), List.of());
     }
 
     /** A new account: zero balance, active, nothing pending. */
@@ -35,37 +44,60 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
     }
 
     public AccountState withBalance(long newBalanceMicros) {
-        return new AccountState(newBalanceMicros, paused, pending, rechargeSequence, backoff, openPayments);
+        return new AccountState(newBalanceMicros, paused, pending, rechargeSequence, backoff, openPayments,
+                openPlanFees);
     }
 
     public AccountState withPaused(boolean newPaused) {
-        return new AccountState(balanceMicros, newPaused, pending, rechargeSequence, backoff, openPayments);
+        return new AccountState(balanceMicros, newPaused, pending, rechargeSequence, backoff, openPayments,
+                openPlanFees);
     }
 
     public AccountState withPending(PendingRecharge newPending) {
-        return new AccountState(balanceMicros, paused, newPending, rechargeSequence, backoff, openPayments);
+        return new AccountState(balanceMicros, paused, newPending, rechargeSequence, backoff, openPayments,
+                openPlanFees);
     }
 
     public AccountState withBackoff(RechargeBackoff newBackoff) {
-        return new AccountState(balanceMicros, paused, pending, rechargeSequence, newBackoff, openPayments);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, newBackoff, openPayments,
+                openPlanFees);
     }
 
     /** A new request in flight; a decline back-off stays, for the methods it covers. */
     public AccountState withNextRequest(PendingRecharge request) {
-        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, backoff, openPayments);
+        return new AccountState(balanceMicros, paused, request, rechargeSequence + 1, backoff, openPayments,
+                openPlanFees);
     }
 
     /** With a one-time payment asked of the worker. */
     public AccountState withOpenPayment(OpenPayment payment) {
         List<OpenPayment> open = new ArrayList<>(openPayments);
         open.add(payment);
-        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open, openPlanFees);
     }
 
     /** Without the one-time payment of this request (answered). */
     public AccountState withoutOpenPayment(String requestId) {
         List<OpenPayment> open = openPayments.stream().filter(p -> !p.requestId().equals(requestId)).toList();
-        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, open, openPlanFees);
+    }
+
+    /** With a plan fee asked of the worker. */
+    public AccountState withOpenPlanFee(OpenPlanFee fee) {
+        List<OpenPlanFee> open = new ArrayList<>(openPlanFees);
+        open.add(fee);
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, openPayments, open);
+    }
+
+    /** Without the plan fee of this request (answered). */
+    public AccountState withoutOpenPlanFee(String requestId) {
+        List<OpenPlanFee> open = openPlanFees.stream().filter(f -> !f.requestId().equals(requestId)).toList();
+        return new AccountState(balanceMicros, paused, pending, rechargeSequence, backoff, openPayments, open);
+    }
+
+    /** The open plan fee of this request, if it is one. */
+    public Optional<OpenPlanFee> openPlanFee(String requestId) {
+        return openPlanFees.stream().filter(f -> f.requestId().equals(requestId)).findFirst();
     }
 
     /** The open one-time payment of this request, if it is one. */
@@ -97,5 +129,13 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
      * credited with {@code commandId} as the ledger entry's source.
      */
     public record OpenPayment(String requestId, String commandId, long amountCents, long requestedAtMillis) {
+    }
+
+    /**
+     * A plan fee asked of the worker instead of debited (issue 10, §3): what its usage event would have debited,
+     * so that a decline debits exactly that, under the same entry id.
+     */
+    public record OpenPlanFee(String requestId, String eventId, String sku, long quantity, long amountMicros,
+                              long occurredAtMillis, long requestedAtMillis) {
     }
 }

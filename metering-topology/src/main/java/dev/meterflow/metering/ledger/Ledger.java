@@ -1,11 +1,14 @@
 package dev.meterflow.metering.ledger;
 
 import dev.meterflow.metering.ledger.AccountState.OpenPayment;
+import dev.meterflow.metering.ledger.AccountState.OpenPlanFee;
 import dev.meterflow.metering.ledger.AccountState.PendingRecharge;
 import dev.meterflow.metering.ledger.AccountState.RechargeBackoff;
 import dev.meterflow.metering.ledger.Effect.NotificationKind;
 import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.metering.pricing.PricingOutcome;
+import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.recharge.RechargePolicy;
 import dev.meterflow.money.Money;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +42,17 @@ public final class Ledger {
     /** Debits a priced usage event. */
     public Decision applyUsage(AccountState state, BillingSettings settings, PricingOutcome.Priced usage,
                                long nowMillis) {
+        return debit(state, settings, usage.usage(), usage.amountMicros(), nowMillis);
+    }
+
+    private Decision debit(AccountState state, BillingSettings settings, Usage usage, long amountMicros,
+                           long nowMillis) {
         long before = state.balanceMicros();
-        long after = Money.subtract(before, usage.amountMicros());
-        String entryId = "usage:" + usage.usage().eventId();
-        Posting posting = new Posting(entryId, settings.accountId(), usage.usage().accountId(), Posting.Kind.USAGE,
-                usage.usage().sku(), usage.usage().quantity(), Money.negate(usage.amountMicros()), after,
-                usage.usage().eventId(), usage.usage().occurredAtMillis());
+        long after = Money.subtract(before, amountMicros);
+        String entryId = usageEntryId(usage.eventId());
+        Posting posting = new Posting(entryId, settings.accountId(), usage.accountId(), Posting.Kind.USAGE,
+                usage.sku(), usage.quantity(), Money.negate(amountMicros), after, usage.eventId(),
+                usage.occurredAtMillis());
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.Posted(posting));
         AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);
@@ -72,12 +80,34 @@ public final class Ledger {
         return new Decision(next, List.of(request));
     }
 
-    /** Applies the worker's result for a recharge request or a one-time payment. */
+    /**
+     * Asks the worker to charge a plan fee to the account's payment methods instead of debiting it (issue 10, §3).
+     * The balance does not change until the result: a decline debits the fee then. It neither waits for nor
+     * blocks a pending automatic recharge or a one-time payment.
+     */
+    public Decision applyPlanFee(AccountState state, BillingSettings settings, PricingOutcome.Priced usage,
+                                 PlanFeeRules.DirectCharge charge, long nowMillis) {
+        AutoRechargePolicy policy = settings.autoRecharge();
+        Effect request = new Effect.RechargeRequested(charge.requestId(), settings.accountId(),
+                Effect.RequestReason.PLAN_FEE_DIRECT, charge.amountCents(), charge.paymentMethods(),
+                state.balanceMicros(), policy.thresholdMicros(), policy.targetMicros(), nowMillis,
+                settings.billingEmails(), settings.criticalBillingPhone());
+        Usage event = usage.usage();
+        AccountState next = state.withOpenPlanFee(new OpenPlanFee(charge.requestId(), event.eventId(), event.sku(),
+                event.quantity(), usage.amountMicros(), event.occurredAtMillis(), nowMillis));
+        return new Decision(next, List.of(request));
+    }
+
+    /** Applies the worker's result for a recharge request, a one-time payment or a plan fee. */
     public Decision applyPaymentResult(AccountState state, BillingSettings settings, PaymentOutcome result,
                                        long nowMillis) {
         Optional<OpenPayment> payment = state.openPayment(result.requestId());
         if (payment.isPresent()) {
             return applyOneTimeResult(state, settings, payment.get(), result, nowMillis);
+        }
+        Optional<OpenPlanFee> planFee = state.openPlanFee(result.requestId());
+        if (planFee.isPresent()) {
+            return applyPlanFeeResult(state, settings, planFee.get(), result, nowMillis);
         }
         PendingRecharge pending = state.pending();
         if (pending == null || !pending.requestId().equals(result.requestId())) {
@@ -103,7 +133,7 @@ public final class Ledger {
         String entryId = "recharge:" + result.requestId();
         effects.add(new Effect.Posted(new Posting(entryId, settings.accountId(), settings.accountId(),
                 Posting.Kind.RECHARGE, null, 0, Money.centsToMicros(result.amountCents()), after, result.requestId(),
-                result.completedAtMillis())));
+                result.completedAtMillis(), null, result.paymentMethodId())));
         AccountState next = afterBalanceChange(cleared.withBalance(after).withBackoff(null), settings, entryId,
                 nowMillis, effects);
         next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
@@ -125,9 +155,35 @@ public final class Ledger {
         String entryId = "payment:" + payment.commandId();
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.Posted(new Posting(entryId, settings.accountId(), settings.accountId(),
-                Posting.Kind.PAYMENT, null, 0, credit, after, payment.commandId(), result.completedAtMillis())));
+                Posting.Kind.PAYMENT, null, 0, credit, after, payment.commandId(), result.completedAtMillis(), null,
+                result.paymentMethodId())));
         AccountState next = afterBalanceChange(closed.withBalance(after), settings, entryId, nowMillis, effects);
         return new Decision(next, effects);
+    }
+
+    /**
+     * A plan fee's result. Charged: a PLAN_FEE_DIRECT entry of zero that records the fee and the method charged
+     * (the balance does not change). Not charged: the fee is debited from the balance as the usage it is, under
+     * the entry id its debit would have had, so an event is never both charged and debited; the worker's decline
+     * notice tells the billing emails so.
+     */
+    private Decision applyPlanFeeResult(AccountState state, BillingSettings settings, OpenPlanFee fee,
+                                        PaymentOutcome result, long nowMillis) {
+        AccountState closed = state.withoutOpenPlanFee(fee.requestId());
+        Usage usage = new Usage(fee.eventId(), settings.accountId(), fee.sku(), fee.quantity(),
+                fee.occurredAtMillis());
+        if (result.status() != PaymentOutcome.Status.SUCCEEDED) {
+            return debit(closed, settings, usage, fee.amountMicros(), nowMillis);
+        }
+        Posting charged = new Posting(usageEntryId(fee.eventId()), settings.accountId(), settings.accountId(),
+                Posting.Kind.PLAN_FEE_DIRECT, fee.sku(), fee.quantity(), 0, state.balanceMicros(), fee.eventId(),
+                fee.occurredAtMillis(), fee.amountMicros(), result.paymentMethodId());
+        return new Decision(closed, List.of(new Effect.Posted(charged)));
+    }
+
+    /** One entry per usage event, whether debited or charged directly as a plan fee. */
+    private static String usageEntryId(String eventId) {
+        return "usage:" + eventId;
     }
 
     /**

@@ -8,10 +8,20 @@ package dev.meterflow.metering.ledger;
  * @param sourceAccountId the account that used the service
  * @param sku             the sku for usage, {@code null} otherwise
  * @param sourceId        the eventId, requestId or commandId it came from
+ * @param chargedAmountMicros PLAN_FEE_DIRECT: the fee charged to the payment method, {@code null} otherwise
+ * @param paymentMethodId the method charged for a RECHARGE, PAYMENT or PLAN_FEE_DIRECT, when known
  */
 public record Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
                       long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
-                      long occurredAtMillis) {
+                      long occurredAtMillis, Long chargedAmountMicros, String paymentMethodId) {
+
+    /** An entry that charged no payment method. */
+    public Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
+                   long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
+                   long occurredAtMillis) {
+        this(entryId, accountId, sourceAccountId, kind, sku, quantity, amountMicros, balanceAfterMicros, sourceId,
+                occurredAtMillis, null, null);
+    }
 
     public enum Kind { USAGE, RECHARGE, PAYMENT, TAX, PLAN_FEE_DIRECT, ADJUSTMENT }
 }

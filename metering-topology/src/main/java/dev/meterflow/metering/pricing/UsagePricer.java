@@ -97,7 +97,7 @@ public final class UsagePricer {
     private static PricingOutcome priceWith(Usage usage, String ratePlanId, PriceRule rule) {
         try {
             Pricing.Charge charge = Pricing.price(usage.quantity(), rule);
-            return new PricingOutcome.Priced(usage, ratePlanId, charge.units(), charge.amountMicros());
+            return new PricingOutcome.Priced(usage, ratePlanId, charge.units(), charge.amountMicros(), rule.planFee());
         } catch (IllegalArgumentException e) {
             return unpriced(UnpricedReason.INVALID_PRICE, "price of sku '" + usage.sku() + "' in rate plan '"
                     + ratePlanId + "' is invalid: " + e.getMessage());

@@ -48,7 +48,7 @@ public final class RechargePolicy {
     }
 
     /** Stripe's codes are lower-case ({@code diners}), but a legacy "Diners Club" must not slip through either. */
-    static boolean refused(String brand) {
+    public static boolean refused(String brand) {
         String normalized = brand == null ? "" : brand.strip().toLowerCase(Locale.ROOT);
         return REFUSED_BRANDS.stream().anyMatch(normalized::startsWith);
     }

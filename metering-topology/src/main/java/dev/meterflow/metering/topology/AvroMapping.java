@@ -13,6 +13,7 @@ import dev.meterflow.metering.pricing.RatePlan;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.metering.state.OpenPaymentRecord;
+import dev.meterflow.metering.state.OpenPlanFeeRecord;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
@@ -27,6 +28,7 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
@@ -55,7 +57,8 @@ public final class AvroMapping {
                 auto.getTargetMicros(), auto.getAmountMicros());
         List<PaymentMethod> methods = settings.getPaymentMethods().stream().map(AvroMapping::paymentMethod).toList();
         return new BillingSettings(settings.getAccountId(), settings.getRatePlanId(), settings.getParentAccountId(),
-                policy, methods, settings.getBillingEmails(), settings.getCriticalBillingPhone());
+                policy, methods, settings.getBillingEmails(), settings.getCriticalBillingPhone(),
+                settings.getDirectChargePlanFee());
     }
 
     /** Settings of an account whose settings were deleted: it is still billed, but never auto-recharged. */
@@ -72,14 +75,15 @@ public final class AvroMapping {
     public static PaymentOutcome paymentOutcome(PaymentResult result) {
         return new PaymentOutcome(result.getRequestId(), result.getAccountId(),
                 PaymentOutcome.Status.valueOf(result.getStatus().name()), result.getAmountCents(),
-                result.getCompletedAt().toEpochMilli());
+                result.getCompletedAt().toEpochMilli(), result.getPaymentMethodId());
     }
 
     /** The card's prices converted once, so pricing an event allocates nothing for the lookup. */
     public static RatePlan ratePlan(RateCard card) {
         Map<String, Optional<PriceRule>> rules = new HashMap<>();
         card.getPrices().forEach((sku, price) ->
-                rules.put(sku, Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize()))));
+                rules.put(sku, Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize(),
+                        price.getCategory() == PriceCategory.PLAN_FEE))));
         String ratePlanId = card.getRatePlanId();
         String currency = card.getCurrency();
         return new RatePlan() {
@@ -113,6 +117,8 @@ public final class AvroMapping {
                 .setSourceId(posting.sourceId())
                 .setOccurredAt(Instant.ofEpochMilli(posting.occurredAtMillis()))
                 .setPostedAt(Instant.ofEpochMilli(postedAtMillis))
+                .setChargedAmountMicros(posting.chargedAmountMicros())
+                .setPaymentMethodId(posting.paymentMethodId())
                 .build();
     }
 
@@ -176,8 +182,12 @@ public final class AvroMapping {
                 .map(open -> new AccountState.OpenPayment(open.getRequestId(), open.getCommandId(),
                         open.getAmountCents(), open.getRequestedAt()))
                 .toList();
+        List<AccountState.OpenPlanFee> openPlanFees = record.getOpenPlanFees().stream()
+                .map(open -> new AccountState.OpenPlanFee(open.getRequestId(), open.getEventId(), open.getSku(),
+                        open.getQuantity(), open.getAmountMicros(), open.getOccurredAt(), open.getRequestedAt()))
+                .toList();
         return new AccountState(record.getBalanceMicros(), record.getPaused(), pending, record.getRechargeSequence(),
-                backoff, openPayments);
+                backoff, openPayments, openPlanFees);
     }
 
     public static AccountStateRecord stateRecord(AccountState state) {
@@ -195,6 +205,11 @@ public final class AvroMapping {
                 .setBackoffPaymentMethods(backoff == null ? null : backoff.paymentMethodsFingerprint())
                 .setOpenPayments(state.openPayments().stream()
                         .map(open -> new OpenPaymentRecord(open.requestId(), open.commandId(), open.amountCents(),
+                                open.requestedAtMillis()))
+                        .toList())
+                .setOpenPlanFees(state.openPlanFees().stream()
+                        .map(open -> new OpenPlanFeeRecord(open.requestId(), open.eventId(), open.sku(),
+                                open.quantity(), open.amountMicros(), open.occurredAtMillis(),
                                 open.requestedAtMillis()))
                         .toList())
                 .build();

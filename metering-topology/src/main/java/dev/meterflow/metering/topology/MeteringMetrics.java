@@ -71,6 +71,11 @@ final class MeteringMetrics {
                 null);
     }
 
+    /** A plan fee asked of the worker instead of debited (once per eventId). */
+    void planFeeCharged() {
+        count("plan-fee-direct-total", "Plan fees asked of the recharge worker instead of debited", null, null);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();

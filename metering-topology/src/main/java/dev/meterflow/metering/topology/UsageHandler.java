@@ -5,6 +5,7 @@ import dev.meterflow.metering.ledger.AccountState;
 import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.metering.ledger.Decision;
 import dev.meterflow.metering.ledger.Ledger;
+import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.RatePlan;
 import dev.meterflow.metering.pricing.UnpricedReason;
@@ -84,6 +85,12 @@ final class UsageHandler {
         PricingOutcome.Priced priced = (PricingOutcome.Priced) outcome;
         AccountState stored = accounts.stored(record.key());
         AccountState state = stored == null ? AccountState.opening() : stored;
+        Optional<PlanFeeRules.DirectCharge> directCharge = PlanFeeRules.directCharge(settings, priced);
+        if (directCharge.isPresent()) {
+            chargePlanFee(record, priced, stored, settings, directCharge.get());
+            dedup.remember(dedupKey, directCharge.get().requestId());
+            return;
+        }
         Decision decision;
         try {
             decision = ledger.applyUsage(state, settings, priced, record.timestamp());
@@ -97,6 +104,18 @@ final class UsageHandler {
         // last: an event is only marked debited once everything it changes has been written
         dedup.remember(dedupKey, "usage:" + event.getEventId());
         metrics.debitedUsage();
+    }
+
+    /** The plan fee is asked of the worker; its result debits it if no method could be charged. */
+    private void chargePlanFee(Record<String, Object> record, PricingOutcome.Priced priced, AccountState stored,
+                               BillingSettings settings, PlanFeeRules.DirectCharge charge) {
+        AccountState state = stored == null ? AccountState.opening() : stored;
+        log.info("plan fee asked of the worker account='{}' eventId='{}' requestId='{}' amountCents={}", record.key(),
+                priced.usage().eventId(), charge.requestId(), charge.amountCents());
+        rollUp(record, priced);
+        writer.apply(record.key(), record.timestamp(), stored,
+                ledger.applyPlanFee(state, settings, priced, charge, record.timestamp()));
+        metrics.planFeeCharged();
     }
 
     private void rollUp(Record<String, Object> record, PricingOutcome.Priced priced) {

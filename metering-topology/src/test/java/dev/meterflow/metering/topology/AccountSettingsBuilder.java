@@ -35,6 +35,7 @@ final class AccountSettingsBuilder {
     private List<PaymentMethodRef> paymentMethods = List.of(aVisaCard().primary().build());
     private List<String> billingEmails = List.of("billing@acme-plumbing.example");
     private String criticalBillingPhone;
+    private boolean directChargePlanFee;
     private Instant updatedAt = START;
 
     private AccountSettingsBuilder(String accountId) {
@@ -92,6 +93,12 @@ final class AccountSettingsBuilder {
         return this;
     }
 
+    /** Opted in to the direct charge of the plan fee (issue 10, §3). */
+    AccountSettingsBuilder directChargePlanFee() {
+        this.directChargePlanFee = true;
+        return this;
+    }
+
     AccountSettingsBuilder at(Instant updatedAt) {
         this.updatedAt = updatedAt;
         return this;
@@ -112,7 +119,7 @@ final class AccountSettingsBuilder {
                 .setPaymentMethods(paymentMethods)
                 .setBillingEmails(billingEmails)
                 .setCriticalBillingPhone(criticalBillingPhone)
-                .setDirectChargePlanFee(false)
+                .setDirectChargePlanFee(directChargePlanFee)
                 .setServiceAddress(ServiceAddress.newBuilder()
                         .setLine1("500 W 2nd St")
                         .setCity("Austin")

@@ -44,6 +44,10 @@ sealed interface BillingAction {
     record AnswerPayment(int account, PaymentStatus status) implements BillingAction {
     }
 
+    /** The recharge worker answers the account's oldest plan fee charged directly and not answered yet (if any). */
+    record AnswerPlanFee(int account, PaymentStatus status) implements BillingAction {
+    }
+
     /** An earlier payment result is delivered again, byte for byte. */
     record ReplayPaymentResult(int earlierResult) implements BillingAction {
     }
@@ -54,7 +58,7 @@ sealed interface BillingAction {
 
     /** The auto-recharge part of an account's settings, and its payment methods. */
     record SettingsSpec(boolean autoRecharge, Mode mode, long thresholdMicros, long targetMicros, long amountMicros,
-                        List<MethodSpec> paymentMethods) {
+                        List<MethodSpec> paymentMethods, boolean directChargePlanFee) {
 
         enum Mode { TOP_UP_TO_TARGET, FIXED_AMOUNT }
 
@@ -64,7 +68,7 @@ sealed interface BillingAction {
                     : "fixed " + Money.format(amountMicros);
             return "auto-recharge " + (autoRecharge ? "on" : "off") + " below " + Money.format(thresholdMicros) + ", "
                     + policy + ", methods " + paymentMethods.stream().map(MethodSpec::toString)
-                    .collect(Collectors.joining(", ", "[", "]"));
+                    .collect(Collectors.joining(", ", "[", "]")) + (directChargePlanFee ? ", plan fee by card" : "");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.meterflow.metering.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.metering.topology.BillingAction.AnswerPayment;
+import dev.meterflow.metering.topology.BillingAction.AnswerPlanFee;
 import dev.meterflow.metering.topology.BillingAction.AnswerRecharge;
 import dev.meterflow.metering.topology.BillingAction.ChangeSettings;
 import dev.meterflow.metering.topology.BillingAction.MethodSpec;
@@ -14,6 +15,7 @@ import dev.meterflow.metering.topology.BillingAction.SettingsSpec;
 import dev.meterflow.metering.topology.BillingAction.Use;
 import dev.meterflow.metering.topology.ScenarioDriver.Emitted;
 import dev.meterflow.metering.topology.ScenarioDriver.Sent;
+import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
@@ -38,6 +40,7 @@ import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,6 +74,7 @@ class LedgerInvariantsProperties {
     /** Stays inside the contract's 35-day dedup horizon, so every replay must be recognised. */
     private static final Duration MAX_SCENARIO_SPAN = Duration.ofDays(30);
     private static final String RATE_PLAN = "standard-2025";
+    private static final String PLAN_FEE_SKU = "plan.standard.monthly";
     private static final Map<String, Price> PRICES = prices();
     private static final List<String> SKUS = List.copyOf(PRICES.keySet());
     private static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
@@ -94,7 +98,8 @@ class LedgerInvariantsProperties {
                 assertAtMostOneRechargeInFlight(driver, account);
                 assertStatusAlternatesAndMatchesBalance(driver, account);
             }
-            assertEveryUsageEventDebitedExactlyOnce(driver);
+            assertEveryUsageEventDebitedOrChargedExactlyOnce(driver);
+            assertEveryPlanFeeChargeAnswersASucceededResult(driver);
             assertEveryRechargeCreditAnswersASucceededResult(driver);
             assertEveryPaymentCreditAnswersASucceededResultForItsCommand(driver);
             assertRequestsNeverOfferRefusedBrands(driver);
@@ -113,6 +118,8 @@ class LedgerInvariantsProperties {
         Statistics.label("recharge credits").collect(bucket(credits.size()));
         Statistics.label("one-time payment credits").collect(bucket(driver.ledgerEntries().stream()
                 .filter(entry -> entry.value().getKind() == LedgerEntryKind.PAYMENT).count()));
+        Statistics.label("plan fees charged by card").collect(bucket(driver.ledgerEntries().stream()
+                .filter(entry -> entry.value().getKind() == LedgerEntryKind.PLAN_FEE_DIRECT).count()));
         Statistics.label("credits landing on exactly $0")
                 .collect(bucket(credits.stream().filter(credit -> credit.getBalanceAfterMicros() == 0).count()));
         Statistics.label("declined or failed results").collect(bucket(unsuccessful.size()));
@@ -161,13 +168,45 @@ class LedgerInvariantsProperties {
                 .isEqualTo(running);
     }
 
-    /** Invariant 1 (and no usage lost): every eventId sent is debited once, whatever the replays. */
-    private static void assertEveryUsageEventDebitedExactlyOnce(ScenarioDriver driver) {
-        List<String> debited = sourceIdsOfKind(driver, LedgerEntryKind.USAGE);
-        assertThat(debited).as("eventIds of USAGE ledger entries").doesNotHaveDuplicates();
+    /**
+     * Invariant 1 (and no usage lost): every eventId sent is debited once, whatever the replays, or (issue 10, §3)
+     * its plan fee was charged to a card instead, never both, or its plan fee is still asked of the worker.
+     */
+    private static void assertEveryUsageEventDebitedOrChargedExactlyOnce(ScenarioDriver driver) {
+        List<String> debited = new ArrayList<>(sourceIdsOfKind(driver, LedgerEntryKind.USAGE));
+        debited.addAll(sourceIdsOfKind(driver, LedgerEntryKind.PLAN_FEE_DIRECT));
+        assertThat(debited).as("eventIds of USAGE and PLAN_FEE_DIRECT ledger entries").doesNotHaveDuplicates();
         Set<String> sent = driver.sentUsage().stream().map(sent1 -> sent1.value().getEventId())
                 .collect(Collectors.toSet());
-        assertThat(debited).as("every usage event sent is debited").containsExactlyInAnyOrderElementsOf(sent);
+        Set<String> answered = driver.sentResults().stream().map(result -> result.value().getRequestId())
+                .collect(Collectors.toSet());
+        Set<String> feesInFlight = driver.sentUsage().stream().map(Sent::value)
+                .filter(event -> !answered.contains(PlanFeeRules.requestIdOf(event.getAccountId(), event.getEventId())))
+                .filter(event -> driver.rechargeRequests().stream().anyMatch(request -> request.value().getRequestId()
+                        .equals(PlanFeeRules.requestIdOf(event.getAccountId(), event.getEventId()))))
+                .map(UsageEvent::getEventId).collect(Collectors.toSet());
+        List<String> accounted = new ArrayList<>(debited);
+        accounted.addAll(feesInFlight);
+        assertThat(accounted).as("every usage event sent is debited, charged as a plan fee or asked of the worker")
+                .containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    /** Issue 10, §3: a plan fee entry changes no balance and records the fee a SUCCEEDED result charged. */
+    private static void assertEveryPlanFeeChargeAnswersASucceededResult(ScenarioDriver driver) {
+        for (Emitted<LedgerEntry> charge : driver.ledgerEntries()) {
+            if (charge.value().getKind() != LedgerEntryKind.PLAN_FEE_DIRECT) {
+                continue;
+            }
+            PaymentResult cause = driver.sentResults().stream()
+                    .filter(sent -> sent.step() == charge.step()).map(Sent::value).findFirst().orElseThrow();
+            assertThat(cause.getRequestId()).isEqualTo(PlanFeeRules.requestIdOf(charge.key(),
+                    charge.value().getSourceId()));
+            assertThat(cause.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
+            assertThat(charge.value().getAmountMicros()).as("a plan fee charged by card changes no balance").isZero();
+            assertThat(charge.value().getChargedAmountMicros())
+                    .isEqualTo(Money.centsToMicros(cause.getAmountCents()));
+            assertThat(charge.value().getPaymentMethodId()).isEqualTo(cause.getPaymentMethodId());
+        }
     }
 
     /** Invariant 3: a requestId is credited at most once, and only by a SUCCEEDED result for it. */
@@ -385,7 +424,9 @@ class LedgerInvariantsProperties {
                         .setRequestedAt(driver.now())
                         .build());
             } else if (action instanceof AnswerPayment answer) {
-                answerOldestPayment(scenario.accountId(answer.account()), answer.status());
+                answerOldest(scenario.accountId(answer.account()), RechargeReason.ONE_TIME_PAYMENT, answer.status());
+            } else if (action instanceof AnswerPlanFee answer) {
+                answerOldest(scenario.accountId(answer.account()), RechargeReason.PLAN_FEE_DIRECT, answer.status());
             } else if (action instanceof ReplayPaymentResult replay) {
                 List<Sent<PaymentResult>> sent = driver.sentResults();
                 if (!sent.isEmpty()) {
@@ -400,10 +441,10 @@ class LedgerInvariantsProperties {
             }
         }
 
-        /** The oldest one-time payment of the account not answered yet. */
-        private void answerOldestPayment(String accountId, PaymentStatus status) {
+        /** The oldest one-time payment, or plan fee, of the account not answered yet. */
+        private void answerOldest(String accountId, RechargeReason reason, PaymentStatus status) {
             driver.rechargeRequests().stream().map(Emitted::value)
-                    .filter(request -> request.getReason() == RechargeReason.ONE_TIME_PAYMENT)
+                    .filter(request -> request.getReason() == reason)
                     .filter(request -> request.getAccountId().equals(accountId))
                     .filter(request -> !answeredRequests.contains(request.getRequestId()))
                     .findFirst()
@@ -441,7 +482,7 @@ class LedgerInvariantsProperties {
                             .map(method -> paymentMethod(accountId, method)).toList())
                     .setBillingEmails(List.of("billing@" + accountId + ".example.com"))
                     .setCriticalBillingPhone("+15555550100")
-                    .setDirectChargePlanFee(false)
+                    .setDirectChargePlanFee(spec.directChargePlanFee())
                     .setTaxExempt(false)
                     .setUpdatedAt(driver.now())
                     .build();
@@ -515,6 +556,7 @@ class LedgerInvariantsProperties {
         prices.put("callerid.enhanced.lookup", price(10_000, 1, PriceCategory.ENHANCED_CALLER_ID));
         prices.put("number.local.monthly", price(3_000_000, 1, PriceCategory.TRACKING_NUMBER));
         prices.put("software.monthly", price(45_000_000, 1, PriceCategory.SOFTWARE_FEE));
+        prices.put(PLAN_FEE_SKU, price(29_000_000, 1, PriceCategory.PLAN_FEE));
         return prices;
     }
 
@@ -536,12 +578,14 @@ class LedgerInvariantsProperties {
     private static Arbitrary<BillingAction> actions() {
         return Arbitraries.frequencyOf(
                 Tuple.of(10, uses()),
+                Tuple.of(2, accounts().map(account -> new Use(account, PLAN_FEE_SKU, 1))),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayUsage::new)),
                 Tuple.of(2, Combinators.combine(accounts(), settingsSpecs()).as(ChangeSettings::new)),
                 Tuple.of(8, Combinators.combine(accounts(), paymentStatuses()).as(AnswerRecharge::new)),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayPaymentResult::new)),
                 Tuple.of(3, Combinators.combine(accounts(), Arbitraries.longs().between(50, 100_000)).as(Pay::new)),
                 Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPayment::new)),
+                Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPlanFee::new)),
                 Tuple.of(3, timePassing()));
     }
 
@@ -579,7 +623,7 @@ class LedgerInvariantsProperties {
                 .uniqueElements(MethodSpec::paymentMethodId);
         // "top up to $0" (pay back the debt) often: it lands a credit exactly on zero, the resume boundary
         return Combinators.combine(enabled, Arbitraries.of(SettingsSpec.Mode.class), dollarsUpTo(100, 1),
-                dollarsUpTo(300, 4), dollarsUpTo(200, 1), methods).as(SettingsSpec::new)
+                dollarsUpTo(300, 4), dollarsUpTo(200, 1), methods, Arbitraries.of(true, false)).as(SettingsSpec::new)
                 .map(LedgerInvariantsProperties::accepted);
     }
 
@@ -595,7 +639,7 @@ class LedgerInvariantsProperties {
         boolean usableCard = spec.paymentMethods().stream().anyMatch(method -> !method.brand().equals("bank")
                 && !REFUSED_BRANDS.contains(method.brand().toLowerCase(java.util.Locale.ROOT)));
         return new SettingsSpec(spec.autoRecharge() && usableCard, spec.mode(), threshold, spec.targetMicros(),
-                amount, spec.paymentMethods());
+                amount, spec.paymentMethods(), spec.directChargePlanFee());
     }
 
     /** Micro-dollars: mostly whole cents, as people type them; sometimes any micro amount; sometimes zero. */

@@ -23,6 +23,7 @@ final class PaymentResultBuilder {
     private String paymentMethodId = "pm_card_visa";
     private PaymentStatus status = PaymentStatus.SUCCEEDED;
     private Instant completedAt = START;
+    private boolean withoutAttempts;
 
     private PaymentResultBuilder() {
     }
@@ -55,6 +56,12 @@ final class PaymentResultBuilder {
         return this;
     }
 
+    /** Charged to (or, declined, last tried on) this payment method. */
+    PaymentResultBuilder onMethod(String paymentMethodId) {
+        this.paymentMethodId = paymentMethodId;
+        return this;
+    }
+
     PaymentResultBuilder succeeded() {
         this.status = PaymentStatus.SUCCEEDED;
         return this;
@@ -67,6 +74,13 @@ final class PaymentResultBuilder {
 
     PaymentResultBuilder withStatus(PaymentStatus status) {
         this.status = status;
+        return this;
+    }
+
+    /** FAILED as the worker answers a request it refused before the gateway: no attempt, nothing charged. */
+    PaymentResultBuilder refusedBeforeTheGateway() {
+        this.status = PaymentStatus.FAILED;
+        this.withoutAttempts = true;
         return this;
     }
 
@@ -96,7 +110,7 @@ final class PaymentResultBuilder {
                 .setAmountCents(amountCents)
                 .setPaymentMethodId(succeeded ? paymentMethodId : null)
                 .setGatewayChargeId(succeeded ? "ch_3Pq" + Integer.toHexString(requestId.hashCode()) : null)
-                .setAttempts(List.of(attempt))
+                .setAttempts(withoutAttempts ? List.of() : List.of(attempt))
                 .setCompletedAt(completedAt)
                 .build();
     }

@@ -4,13 +4,16 @@ import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor
 import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
 import static dev.meterflow.metering.topology.TestData.ACME;
 import static dev.meterflow.metering.topology.TestData.BETA;
+import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
 import static dev.meterflow.metering.topology.TestData.START;
 import static dev.meterflow.metering.topology.TestData.dollars;
+import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.schemas.RechargeRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No request left hanging (issue 10, §6): an automatic recharge with no result after
  * {@code meterflow.recharge.pending-timeout} (30 minutes) is reported once, as a log line and the counter
- * {@code recharge-pending-overdue-total}.
+ * {@code recharge-pending-overdue-total}; only the worker's answer releases it.
  */
 class PendingRechargeTimeoutTopologyTest {
 
@@ -95,5 +98,30 @@ class PendingRechargeTimeoutTopologyTest {
 
     private double overdue() {
         return metering.meteringMetric(OVERDUE_TOTAL, null, null);
+    }
+
+    @Test
+    void shouldKeepAnOverdueRechargePendingUntilTheWorkerAnswersThatItNeverChargedIt() {
+        // given an opening recharge that is overdue, and usage that crosses the threshold again meanwhile
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)));
+        RechargeRequest overdueRequest = metering.theRechargeRequest();
+        metering.advanceWallClock(Duration.ofMinutes(31));
+        metering.publish(aUsageEvent().sku(LOCAL_NUMBER).quantity(1).at(START.plusSeconds(40 * 60)));
+        List<RechargeRequest> whileOverdue = metering.rechargeRequests();
+
+        // when the worker refused it before the gateway: a FAILED result without attempts
+        metering.publish(aPaymentResult().answering(overdueRequest).refusedBeforeTheGateway()
+                .at(START.plusSeconds(45 * 60)));
+        String pendingAfterTheAnswer = metering.latestBalances().get(ACME).getPendingRechargeId();
+        // and usage arrives once the decline back-off (24 hours) has passed
+        metering.publish(aUsageEvent().sku(LOCAL_NUMBER).quantity(1)
+                .at(START.plusSeconds(45 * 60).plus(Duration.ofHours(24)).plusSeconds(1)));
+
+        // then a report never released it, the answer did, and the next crossing asks again
+        assertThat(overdue()).isEqualTo(1.0);
+        assertThat(whileOverdue).as("no second request while the first may still be charged").isEmpty();
+        assertThat(pendingAfterTheAnswer).isNull();
+        assertThat(metering.theRechargeRequest().getRequestId()).isNotEqualTo(overdueRequest.getRequestId());
+        assertThat(metering.unmatchedPayments()).isEmpty();
     }
 }

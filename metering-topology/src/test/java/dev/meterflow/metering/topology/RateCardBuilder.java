@@ -6,6 +6,8 @@ import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
 import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
 import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER_PRICE;
+import static dev.meterflow.metering.topology.TestData.PLAN_FEE;
+import static dev.meterflow.metering.topology.TestData.PLAN_FEE_PRICE;
 import static dev.meterflow.metering.topology.TestData.PRO_PLAN;
 import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTES;
 import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTE_PRICE;
@@ -42,6 +44,7 @@ final class RateCardBuilder {
         price(CALLER_ID_LOOKUP, CALLER_ID_LOOKUP_PRICE, PER_ITEM, PriceCategory.ENHANCED_CALLER_ID);
         price(RECORDING_MINUTES, RECORDING_MINUTE_PRICE, PER_MINUTE, PriceCategory.ENCRYPTED_RECORDING);
         price(SOFTWARE_FEE, SOFTWARE_FEE_PRICE, PER_ITEM, PriceCategory.SOFTWARE_FEE);
+        price(PLAN_FEE, PLAN_FEE_PRICE, PER_ITEM, PriceCategory.PLAN_FEE);
     }
 
     static RateCardBuilder aRateCard() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.serde.SingleObjectSerde;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -60,5 +61,37 @@ class StateSchemasTest {
         assertThat(read.getPendingPaymentMethods()).isEqualTo("pm_card_visa");
         assertThat(AvroMapping.state(read).openPayments()).isEmpty();
         assertThat(AvroMapping.state(read).pending().requestId()).isEqualTo("rr-acme-8-1a2b3c4d");
+    }
+
+    @Test
+    void shouldReadAccountStateWrittenBeforePlanFeesWereKept() throws Exception {
+        // issue 10, §3: state of the release with one-time payments reads with no plan fee open
+        Schema v3 = new Schema.Parser().parse(
+                getClass().getClassLoader().getResourceAsStream("state-schema-history/AccountStateRecord-v3.avsc"));
+        GenericRecord old = new GenericData.Record(v3);
+        old.put("balanceMicros", 7_000_000L);
+        old.put("paused", false);
+        old.put("pendingRequestId", null);
+        old.put("pendingAmountCents", 0L);
+        old.put("pendingRequestedAt", 0L);
+        old.put("pendingPaymentMethods", null);
+        old.put("rechargeSequence", 3L);
+        old.put("backoffNotBefore", null);
+        old.put("backoffPaymentMethods", null);
+        GenericRecord openPayment = new GenericData.Record(
+                v3.getField("openPayments").schema().getElementType());
+        openPayment.put("requestId", "pay-acme-1a2b3c4d");
+        openPayment.put("commandId", "cmd-1");
+        openPayment.put("amountCents", 2_500L);
+        openPayment.put("requestedAt", 1_700_000_000_000L);
+        old.put("openPayments", List.of(openPayment));
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(old);
+
+        AccountStateRecord read = new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())
+                .deserialize("account-state-store", bytes.array());
+
+        assertThat(AvroMapping.state(read).openPlanFees()).isEmpty();
+        assertThat(AvroMapping.state(read).openPayment("pay-acme-1a2b3c4d")).isPresent();
+        assertThat(AvroMapping.state(read).balanceMicros()).isEqualTo(7_000_000L);
     }
 }

@@ -21,6 +21,7 @@ final class TestData {
     static final String CALLER_ID_LOOKUP = "callerid.enhanced.lookup";
     static final String RECORDING_MINUTES = "recording.encrypted.minutes";
     static final String SOFTWARE_FEE = "software.monthly";
+    static final String PLAN_FEE = "plan.pro.monthly";
 
     /** 2.5 cents per started minute. */
     static final long LOCAL_MINUTE_PRICE = 25_000;
@@ -36,6 +37,8 @@ final class TestData {
     static final long RECORDING_MINUTE_PRICE = 10_000;
     /** $35.00 a month. */
     static final long SOFTWARE_FEE_PRICE = 35_000_000;
+    /** $49.00 a month: the pro plan's fee (price category PLAN_FEE). */
+    static final long PLAN_FEE_PRICE = 49_000_000;
 
     private TestData() {
     }

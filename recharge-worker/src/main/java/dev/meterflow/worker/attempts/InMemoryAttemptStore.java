@@ -1,17 +1,20 @@
 package dev.meterflow.worker.attempts;
 
 import dev.meterflow.worker.recharge.Attempt;
+import dev.meterflow.worker.recharge.HardDeclines;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /** The attempt log's in-memory view; {@link KafkaAttemptStore} keeps it durable. */
 public class InMemoryAttemptStore implements AttemptStore {
 
     private final Map<String, AttemptLogEntry> entries = new ConcurrentHashMap<>();
-    private final Set<String> hardDeclined = ConcurrentHashMap.newKeySet();
+    /** payment method id -> the card details each hard decline of it was seen with */
+    private final Map<String, Set<String>> hardDeclined = new ConcurrentHashMap<>();
     /** payment method id -> idempotency key -> when it was soft-declined */
     private final Map<String, Map<String, Long>> softDeclines = new ConcurrentHashMap<>();
 
@@ -27,7 +30,13 @@ public class InMemoryAttemptStore implements AttemptStore {
 
     @Override
     public Set<String> hardDeclinedMethods() {
-        return Set.copyOf(hardDeclined);
+        return Set.copyOf(hardDeclined.keySet());
+    }
+
+    @Override
+    public Map<String, Set<String>> hardDeclinedCardDetails() {
+        return hardDeclined.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> Set.copyOf(entry.getValue())));
     }
 
     @Override
@@ -40,7 +49,8 @@ public class InMemoryAttemptStore implements AttemptStore {
         entries.put(entry.requestId(), entry);
         for (Attempt attempt : entry.attempts()) {
             if (attempt.outcome() == Attempt.Outcome.DECLINED_HARD) {
-                hardDeclined.add(attempt.paymentMethodId());
+                hardDeclined.computeIfAbsent(attempt.paymentMethodId(), pm -> ConcurrentHashMap.newKeySet())
+                        .add(entry.cardDetails().getOrDefault(attempt.paymentMethodId(), HardDeclines.UNKNOWN_DETAILS));
             } else if (attempt.outcome() == Attempt.Outcome.DECLINED_SOFT) {
                 softDeclines.computeIfAbsent(attempt.paymentMethodId(), pm -> new ConcurrentHashMap<>())
                         .merge(attempt.idempotencyKey(), attempt.atMillis(), Math::min);

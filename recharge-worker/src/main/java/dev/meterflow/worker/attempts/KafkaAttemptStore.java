@@ -1,6 +1,5 @@
 package dev.meterflow.worker.attempts;
 
-import dev.meterflow.serde.SchemaStore;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.state.AttemptRecord;
@@ -14,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -56,7 +56,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     private KafkaConsumer<String, byte[]> reader;
     private Admin admin;
     private final SingleObjectSerde<RechargeAttemptLog> serde =
-            new SingleObjectSerde<>(RechargeAttemptLog.class, new SchemaStore());
+            new SingleObjectSerde<>(RechargeAttemptLog.class, AttemptLogSchemas.released());
 
     private KafkaAttemptStore(String topic, KafkaProducer<String, byte[]> producer) {
         this.topic = topic;
@@ -215,6 +215,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
                         .setAt(attempt.atMillis())
                         .build()).toList())
                 .setCompletedStatus(entry.completedStatus())
+                .setCardDetails(Map.copyOf(entry.cardDetails()))
                 .build();
     }
 
@@ -222,8 +223,10 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         List<Attempt> attempts = record.getAttempts().stream().map(a -> new Attempt(a.getPaymentMethodId(),
                 a.getIdempotencyKey(), a.getOutcome() == null ? null : Attempt.Outcome.valueOf(a.getOutcome()),
                 a.getDeclineCode(), a.getGatewayReference(), a.getChargeId(), a.getAt())).toList();
+        Map<String, String> cardDetails = record.getCardDetails().entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toString(), e -> e.getValue().toString()));
         return new AttemptLogEntry(record.getRequestId(), record.getAccountId(), record.getAmountCents(), attempts,
-                record.getCompletedStatus());
+                record.getCompletedStatus(), cardDetails);
     }
 
     @Override

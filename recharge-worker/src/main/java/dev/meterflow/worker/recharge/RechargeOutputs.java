@@ -77,10 +77,10 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                 .setType(NotificationType.RECHARGE_RECEIPT)
                 .setEmailRecipients(request.getBillingEmails())
                 .setSmsRecipients(List.of())
-                .setSummary("We charged " + Money.formatCents(request.getAmountCents()) + " to your "
-                        + card.getBrand() + " ending " + card.getLast4() + " and added it to your balance.")
+                .setSummary(receiptSummary(request, card))
                 .setAttributes(Map.of("requestId", request.getRequestId(), "receiptId", receipt.getReceiptId(),
-                        "amountCents", Long.toString(request.getAmountCents())))
+                        "amountCents", Long.toString(request.getAmountCents()), "reason",
+                        request.getReason().name()))
                 .setAt(now)
                 .build();
         return new RechargeOutputs(result, Optional.of(receipt), List.of(notice));
@@ -106,14 +106,30 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
                 .build();
     }
 
+    /** A plan fee charged directly is not added to the balance: it pays the fee (issue 10, §3). */
+    private static String receiptSummary(RechargeRequest request, PaymentMethodRef card) {
+        String charged = "We charged " + Money.formatCents(request.getAmountCents());
+        String to = " to your " + card.getBrand() + " ending " + card.getLast4();
+        return request.getReason() == RechargeReason.PLAN_FEE_DIRECT
+                ? charged + " for your plan fee" + to + "; your prepaid balance is unchanged."
+                : charged + to + " and added it to your balance.";
+    }
+
     private static String declineSummary(RechargeRequest request, Step.Status status) {
         String amount = Money.formatCents(request.getAmountCents());
-        String what = request.getReason() == RechargeReason.ONE_TIME_PAYMENT
-                ? "Your payment of " + amount + " was not charged: " : "We could not charge " + amount + ": ";
+        String what = switch (request.getReason()) {
+            case ONE_TIME_PAYMENT -> "Your payment of " + amount + " was not charged: ";
+            case PLAN_FEE_DIRECT -> "Your plan fee of " + amount + " was not charged: ";
+            case AUTO_RECHARGE -> "We could not charge " + amount + ": ";
+        };
         String why = status == Step.Status.FAILED
                 ? "the payment service could not process any of your payment methods."
                 : "your cards on file were declined.";
-        return what + why + " Please update your payment method to keep calls connected.";
+        // the topology debits a plan fee no method paid, whatever the reason (issue 10, §3)
+        String then = request.getReason() == RechargeReason.PLAN_FEE_DIRECT
+                ? " It is debited from your prepaid balance instead. Please update your payment method."
+                : " Please update your payment method to keep calls connected.";
+        return what + why + then;
     }
 
     /** Every attempt, or when there are too many, the decisive ones and the latest unresolved ones, in order. */

@@ -85,14 +85,14 @@ public final class RechargeProcessor {
             return new Result.AlreadyCompleted(known.get().completedStatus());
         }
         AttemptLogEntry entry = known.orElseGet(() -> AttemptLogEntry.opened(request.getRequestId(),
-                request.getAccountId(), request.getAmountCents()));
+                request.getAccountId(), request.getAmountCents()).withCardDetails(HardDeclines.detailsOf(request)));
         List<String> methodIds = request.getPaymentMethods().stream().map(PaymentMethodRef::getPaymentMethodId).toList();
         boolean reconciled = false;
         Set<String> reportedPassedOver = new HashSet<>();
         while (true) {
             long now = now();
-            Step step = plan.next(request.getRequestId(), methodIds, entry.attempts(), cardHistory(methodIds, now),
-                    now);
+            Step step = plan.next(request.getRequestId(), methodIds, entry.attempts(),
+                    cardHistory(request, methodIds, now), now);
             reportPassedOver(request, step, reportedPassedOver);
             if (step instanceof Step.Finish finish) {
                 return new Result.Finished(finish, entry);
@@ -116,12 +116,16 @@ public final class RechargeProcessor {
         }
     }
 
-    /** The attempt log's view of the request's cards: hard declines, and soft declines within the longest window. */
-    private CardHistory cardHistory(List<String> methodIds, long nowMillis) {
+    /**
+     * The attempt log's view of the request's cards: hard declines of the details the request names, and soft
+     * declines within the longest window.
+     */
+    private CardHistory cardHistory(RechargeRequest request, List<String> methodIds, long nowMillis) {
         long since = nowMillis - SoftDeclineLimits.THIRTY_DAYS.toMillis();
         Map<String, List<Long>> softDeclines = new HashMap<>();
         methodIds.forEach(method -> softDeclines.put(method, attempts.softDeclineTimes(method, since)));
-        return new CardHistory(attempts.hardDeclinedMethods(), softDeclines);
+        return new CardHistory(HardDeclines.stillSkipped(attempts.hardDeclinedCardDetails(),
+                HardDeclines.detailsOf(request)), softDeclines);
     }
 
     /** Logs each card the plan passed over at its retry limit, once per processing of the request. */

@@ -8,6 +8,7 @@ import dev.meterflow.worker.gateway.GatewayAnswer;
 import dev.meterflow.worker.recharge.Attempt;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,7 +40,8 @@ class KafkaAttemptStoreIT {
     @Test
     void shouldReloadTheLatestVersionOfEveryRequestAndRememberHardAndSoftDeclines() {
         Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        AttemptLogEntry entry = AttemptLogEntry.opened("rr-acme-1", "acme", 3_500);
+        AttemptLogEntry entry = AttemptLogEntry.opened("rr-acme-1", "acme", 3_500)
+                .withCardDetails(Map.of(STOLEN, "9979", BACKUP, "4444"));
         try (KafkaAttemptStore store = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
             // the life of one request: primary started, hard-declined, backup started, charged, committed
             Attempt primary = Attempt.started(STOLEN, "meterflow/rr-acme-1/" + STOLEN, 1_000);
@@ -61,6 +63,7 @@ class KafkaAttemptStoreIT {
         try (KafkaAttemptStore reopened = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name())) {
             assertThat(reopened.find("rr-acme-1")).hasValue(entry);
             assertThat(reopened.hardDeclinedMethods()).containsExactly(STOLEN);
+            assertThat(reopened.hardDeclinedCardDetails()).isEqualTo(Map.of(STOLEN, Set.of("9979")));
             assertThat(reopened.softDeclineTimes(BACKUP, 0)).containsExactly(2_100L);
             assertThat(reopened.softDeclineTimes(STOLEN, 0)).isEmpty();
 

@@ -29,6 +29,7 @@ import dev.meterflow.topics.Topics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -191,6 +192,42 @@ class RechargeOutputsTest {
             assertThat(notice.getSummary()).startsWith("Your payment of $35.75 was not charged");
             assertThat(notice.getAttributes()).containsEntry("reason", "ONE_TIME_PAYMENT")
                     .containsEntry("declineCodes", "insufficient_funds,expired_card");
+        });
+    }
+
+    @Test
+    void shouldSayAPlanFeeChargedDirectlyPaysTheFeeAndLeavesTheBalance() {
+        // issue 10 §3: the topology posts a PLAN_FEE_DIRECT entry of zero for it, not a credit
+        RechargeRequest planFee = aRechargeRequest().build();
+        planFee.setReason(RechargeReason.PLAN_FEE_DIRECT);
+
+        RechargeOutputs outputs = RechargeOutputs.of(planFee, chargedOnTheBackup, NOW_MILLIS);
+
+        assertThat(outputs.receipt()).isPresent();
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.RECHARGE_RECEIPT);
+            assertThat(notice.getSummary()).contains("for your plan fee").contains("balance is unchanged")
+                    .doesNotContain("added it to your balance");
+            assertThat(notice.getAttributes()).containsEntry("reason", "PLAN_FEE_DIRECT");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Step.Status.class, names = {"DECLINED", "FAILED"})
+    void shouldSayAPlanFeeNoMethodPaidIsDebitedFromTheBalanceInstead(Step.Status status) {
+        // issue 10 §3: the topology debits the fee from the balance when its request is not charged
+        RechargeRequest planFee = aRechargeRequest().build();
+        planFee.setReason(RechargeReason.PLAN_FEE_DIRECT);
+
+        RechargeOutputs outputs = RechargeOutputs.of(planFee, status == Step.Status.FAILED ? failed : bothDeclined,
+                NOW_MILLIS);
+
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getSummary()).startsWith("Your plan fee of $35.75 was not charged")
+                    .contains("debited from your prepaid balance instead");
+            assertThat(notice.getSmsRecipients()).containsExactly(CRITICAL_BILLING_PHONE);
+            assertThat(notice.getAttributes()).containsEntry("reason", "PLAN_FEE_DIRECT");
         });
     }
 

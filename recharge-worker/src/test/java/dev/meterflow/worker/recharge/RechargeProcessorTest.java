@@ -413,6 +413,24 @@ class RechargeProcessorTest {
     }
 
     @Test
+    void shouldChargeAHardDeclinedCardAgainOnceItsDetailsChange() throws InterruptedException {
+        // issue 10 §6: given the primary was reported stolen while charging the previous request
+        gateway.on(VISA, declinesHard("stolen_card"), succeeds("ch_3PqAcme0021"))
+                .on(MASTERCARD, succeeds("ch_3PqAcme0020"));
+        processor.process(request);
+
+        // when the issuer reissued it (same payment method id, new last 4) and the next request names that
+        Result result = processor.process(aRechargeRequest().withId(NEXT_REQUEST_ID)
+                .payingWith(aVisaCard().primary().reissuedWithLast4("1881"), aMastercard().backup()).build());
+
+        // then the reissued card is charged
+        Step.Finish finish = finished(result);
+        assertThat(finish.paymentMethodId()).isEqualTo(VISA);
+        assertThat(gateway.callsOn(VISA)).extracting(ChargeCommand::requestId)
+                .containsExactly(REQUEST_ID, NEXT_REQUEST_ID);
+    }
+
+    @Test
     void shouldPassOverThePrimaryAtItsDailySoftDeclineLimitAcrossRequestsUntilTheOldestDeclineIsADayOld()
             throws InterruptedException {
         // given a primary that keeps being soft-declined and a backup that pays, one request an hour

@@ -12,7 +12,7 @@ public final class PaymentMethodBuilder {
 
     private final String paymentMethodId;
     private final String brand;
-    private final String last4;
+    private String last4;
     private PaymentMethodRole role = PaymentMethodRole.OTHER;
 
     private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
@@ -31,6 +31,12 @@ public final class PaymentMethodBuilder {
 
     public static PaymentMethodBuilder anAmexCard() {
         return new PaymentMethodBuilder(TestData.AMEX, "amex", "8431");
+    }
+
+    /** The same payment method id with new card details, as an issuer's account updater shows a reissued card. */
+    public PaymentMethodBuilder reissuedWithLast4(String newLast4) {
+        this.last4 = newLast4;
+        return this;
     }
 
     public PaymentMethodBuilder primary() {

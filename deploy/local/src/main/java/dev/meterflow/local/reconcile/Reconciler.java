@@ -1,6 +1,7 @@
 package dev.meterflow.local.reconcile;
 
 import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.BillingNotification;
@@ -198,30 +199,46 @@ public final class Reconciler {
             List<LedgerEntry> own = credits.getOrDefault(result.getRequestId(), List.of());
             expectOne(Check.RESULTS, result, own.size(), "RECHARGE ledger entry (paid, not credited)",
                     "RECHARGE ledger entries (credited more than once)");
-            if (own.size() == 1 && own.get(0).getAmountMicros() != Money.centsToMicros(result.getAmountCents())) {
+            if (own.size() == 1 && creditedMicros(own.get(0)) != Money.centsToMicros(result.getAmountCents())) {
                 diff(Check.RESULTS, result.getAccountId(), result.getRequestId(), "credited "
-                        + micros(own.get(0).getAmountMicros()) + ", the result SUCCEEDED for "
+                        + micros(creditedMicros(own.get(0))) + ", the result SUCCEEDED for "
                         + cents(result.getAmountCents()));
             }
         });
         credits.forEach((requestId, own) -> {
             if (!requests.succeeded.containsKey(requestId) && requests.compared(requestId, own.get(0).getPostedAt())) {
-                diff(Check.RESULTS, own.get(0).getAccountId(), requestId, "RECHARGE ledger entry '"
-                        + own.get(0).getEntryId() + "' of " + micros(own.get(0).getAmountMicros())
+                diff(Check.RESULTS, own.get(0).getAccountId(), requestId, own.get(0).getKind() + " ledger entry '"
+                        + own.get(0).getEntryId() + "' of " + micros(creditedMicros(own.get(0)))
                         + " without a SUCCEEDED payment result");
             }
         });
     }
 
-    /** A credit of a charge: a RECHARGE, or a one-time PAYMENT (issue 10). */
+    /**
+     * The entry of a charge: a RECHARGE, a one-time PAYMENT, or a plan fee charged directly (issue 10), which
+     * records the charge without crediting the balance.
+     */
     private static boolean isCredit(LedgerEntry entry) {
-        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT;
+        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT
+                || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT;
     }
 
-    /** A RECHARGE's source is its request; a PAYMENT's is its command, whose request id is derived from it. */
+    /**
+     * A RECHARGE's source is its request; a PAYMENT's is its command and a PLAN_FEE_DIRECT's its usage event,
+     * whose request ids are derived from them.
+     */
     private static String creditedRequestId(LedgerEntry credit) {
-        return credit.getKind() == LedgerEntryKind.PAYMENT
-                ? MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId()) : credit.getSourceId();
+        return switch (credit.getKind()) {
+            case PAYMENT -> MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId());
+            case PLAN_FEE_DIRECT -> PlanFeeRules.requestIdOf(credit.getAccountId(), credit.getSourceId());
+            default -> credit.getSourceId();
+        };
+    }
+
+    /** What the charge came to: a plan fee's entry changes no balance and names the fee it charged. */
+    private static long creditedMicros(LedgerEntry credit) {
+        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT && credit.getChargedAmountMicros() != null
+                ? credit.getChargedAmountMicros() : credit.getAmountMicros();
     }
 
     // ---- succeeded results = receipts ----------------------------------------------------------------------

@@ -54,7 +54,9 @@ final class UsageReading {
 
     static Set<EventKey> debited(List<LedgerEntry> ledger) {
         Set<EventKey> debited = new HashSet<>();
-        ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+        // a plan fee charged directly is accounted for by its PLAN_FEE_DIRECT entry, under the same entry id
+        ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE
+                        || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT)
                 .forEach(entry -> debited.add(new EventKey(entry.getAccountId(), entry.getSourceId())));
         return debited;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
@@ -52,6 +53,17 @@ class ReconcilerTest {
     void shouldMatchAOneTimePaymentToItsPaymentCreditByTheRequestIdDerivedFromTheCommand() {
         // issue 10: a PAYMENT's source is the command id, not the request id
         story.paymentSucceeded("a1", "cmd-1", 2_500);
+
+        ReconciliationReport report = story.compare();
+
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.counts().credits()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMatchAPlanFeeChargedDirectlyToItsZeroEntryByTheRequestIdDerivedFromTheEvent() {
+        // issue 10 §3: a PLAN_FEE_DIRECT entry's source is the usage event; it credits nothing, it names the fee
+        story.planFeeCharged("a1", "ev-fee-1", 4_900);
 
         ReconciliationReport report = story.compare();
 
@@ -271,6 +283,16 @@ class ReconcilerTest {
             LedgerEntry recharge = entries.remove(entries.size() - 1);
             entries.add(entry(account, "payment:" + commandId, LedgerEntryKind.PAYMENT, commandId,
                     recharge.getAmountMicros(), recharge.getBalanceAfterMicros()));
+        }
+
+        void planFeeCharged(String account, String eventId, long cents) {
+            String requestId = PlanFeeRules.requestIdOf(account, eventId);
+            rechargeSucceeded(account, requestId, cents);
+            entries.remove(entries.size() - 1);
+            balances.remove(balances.size() - 1);
+            entries.add(LedgerEntry.newBuilder(entry(account, "usage:" + eventId, LedgerEntryKind.PLAN_FEE_DIRECT,
+                    eventId, 0, balanceOf(account))).setChargedAmountMicros(Money.centsToMicros(cents)).build());
+            balance(account, balanceOf(account));
         }
 
         void rechargeDeclined(String account, String requestId, long cents) {
