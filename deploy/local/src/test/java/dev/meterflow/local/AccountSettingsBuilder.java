@@ -29,6 +29,7 @@ final class AccountSettingsBuilder {
     private long targetMicros = dollars(50);
     private List<PaymentMethodRef> paymentMethods;
     private String criticalBillingPhone;
+    private String parentAccountId;
 
     private AccountSettingsBuilder(String accountId) {
         this.accountId = accountId;
@@ -62,6 +63,12 @@ final class AccountSettingsBuilder {
         return this;
     }
 
+    /** A sub-account: its usage is debited from this agency's balance. */
+    AccountSettingsBuilder billedTo(String agencyAccountId) {
+        this.parentAccountId = agencyAccountId;
+        return this;
+    }
+
     AccountSettingsBuilder criticalBillingPhone(String phone) {
         this.criticalBillingPhone = phone;
         return this;
@@ -75,7 +82,7 @@ final class AccountSettingsBuilder {
         return AccountSettings.newBuilder()
                 .setAccountId(accountId)
                 .setRatePlanId(PRO_PLAN)
-                .setParentAccountId(null)
+                .setParentAccountId(parentAccountId)
                 .setAutoRecharge(AutoRecharge.newBuilder()
                         .setEnabled(autoRechargeEnabled)
                         .setMode(AutoRechargeMode.TOP_UP_TO_TARGET)
