@@ -30,7 +30,12 @@ final class AgencyMembers {
     List<String> of(String agencyId) {
         List<String> members = new ArrayList<>();
         try (KeyValueIterator<String, String> range = store.prefixScan(agencyId + SEPARATOR, new StringSerializer())) {
-            range.forEachRemaining(entry -> members.add(entry.value));
+            range.forEachRemaining(entry -> {
+                // an id may hold the separator: agency "a" must not take the members of agency "a␟b"
+                if (entry.key.equals(key(agencyId, entry.value))) {
+                    members.add(entry.value);
+                }
+            });
         }
         return members;
     }
