@@ -296,6 +296,25 @@ class AgencyTopologyTest {
         assertThat(metering.ledgerEntries()).isEmpty();
     }
 
+    @Test
+    void shouldNotCascadeToTheSubAccountsOfAnAgencyWhoseIdExtendsThisOnesPastTheStoreSeparator() {
+        // given an agency and another whose id is the first's, the store's key separator and more
+        start();
+        String longerAgency = AGENCY + "\u001fwest";
+        metering.publish(settingsFor(AGENCY).autoRechargeOff().billingEmails(AGENCY_EMAIL));
+        metering.publish(settingsFor(longerAgency).autoRechargeOff().billingEmails(AGENCY_EMAIL));
+        metering.publish(subAccountOf(DALLAS, AGENCY));
+        metering.publish(subAccountOf(AUSTIN, longerAgency));
+        metering.forgetOutputs();
+
+        // when the first agency pauses
+        metering.publish(aUsageEvent().forAccount(AGENCY).sku(LOCAL_MINUTES).minutes(2).at(START.plusSeconds(60)));
+
+        // then only its own sub-account pauses with it
+        assertThat(metering.statusChanges()).extracting(AccountStatusChanged::getAccountId)
+                .containsExactly(AGENCY, DALLAS);
+    }
+
     // ---- given steps
 
     private void start() {
