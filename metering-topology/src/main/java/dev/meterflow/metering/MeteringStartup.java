@@ -44,7 +44,10 @@ final class MeteringStartup {
         }
     }
 
-    /** Every topic the topology reads or writes, its dead letter queue included. */
+    /**
+     * Every topic the topology reads or writes, its dead letter queue included; not its internal topics, which
+     * Kafka Streams creates itself.
+     */
     static Set<String> neededTopics(TopologyDescription topology) {
         Set<String> topics = new TreeSet<>();
         topology.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
@@ -56,10 +59,20 @@ final class MeteringStartup {
         }));
         topology.globalStores().forEach(store -> topics.addAll(store.source().topicSet()));
         topics.add(Topics.METERING_DLQ.name());
+        topics.removeIf(MeteringStartup::internal);
         return topics;
     }
 
-    /** The source topics of each sub-topology that reads more than one: its tasks need them co-partitioned. */
+    /** An internal topic, as the description names it (with or without the application id in front). */
+    private static boolean internal(String topic) {
+        return MeteringTopology.INTERNAL_TOPICS.stream()
+                .anyMatch(name -> topic.equals(name) || topic.endsWith("-" + name));
+    }
+
+    /**
+     * The source topics of each sub-topology that reads more than one: its tasks need them co-partitioned (an
+     * internal topic is created with their partition count by Kafka Streams itself).
+     */
     static List<Set<String>> readTogether(TopologyDescription topology) {
         return topology.subtopologies().stream()
                 .map(sub -> sub.nodes().stream()
@@ -67,6 +80,7 @@ final class MeteringStartup {
                         .map(node -> ((TopologyDescription.Source) node).topicSet())
                         .filter(Objects::nonNull)
                         .flatMap(Set::stream)
+                        .filter(topic -> !internal(topic))
                         .collect(Collectors.toCollection(TreeSet::new)))
                 .filter(sources -> sources.size() > 1)
                 .map(sources -> (Set<String>) sources)

@@ -44,4 +44,15 @@ class MeteringAppTest {
         assertThat(MeteringStartup.readTogether(topology)).anySatisfy(group -> assertThat(group)
                 .contains("usage-events", "account-settings", "payment-results"));
     }
+
+    @Test
+    void shouldNotAskTheClusterForTheAgencyRepartitionTopicWhichKafkaStreamsCreates() {
+        // issue 10, section 5: the internal topic does not exist before Kafka Streams starts
+        TopologyDescription topology = dev.meterflow.metering.topology.MeteringTopology
+                .build(new java.util.Properties()).describe();
+
+        assertThat(MeteringStartup.neededTopics(topology)).noneMatch(topic -> topic.contains("agency-billing"));
+        assertThat(MeteringStartup.readTogether(topology)).allSatisfy(group -> assertThat(group)
+                .noneMatch(topic -> topic.contains("agency-billing")));
+    }
 }

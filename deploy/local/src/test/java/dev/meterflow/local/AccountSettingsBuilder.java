@@ -30,6 +30,7 @@ final class AccountSettingsBuilder {
     private List<PaymentMethodRef> paymentMethods;
     private String criticalBillingPhone;
     private boolean directChargePlanFee;
+    private String parentAccountId;
 
     private AccountSettingsBuilder(String accountId) {
         this.accountId = accountId;
@@ -63,6 +64,12 @@ final class AccountSettingsBuilder {
         return this;
     }
 
+    /** A sub-account: its usage is debited from this agency's balance. */
+    AccountSettingsBuilder billedTo(String agencyAccountId) {
+        this.parentAccountId = agencyAccountId;
+        return this;
+    }
+
     AccountSettingsBuilder criticalBillingPhone(String phone) {
         this.criticalBillingPhone = phone;
         return this;
@@ -82,7 +89,7 @@ final class AccountSettingsBuilder {
         return AccountSettings.newBuilder()
                 .setAccountId(accountId)
                 .setRatePlanId(PRO_PLAN)
-                .setParentAccountId(null)
+                .setParentAccountId(parentAccountId)
                 .setAutoRecharge(AutoRecharge.newBuilder()
                         .setEnabled(autoRechargeEnabled)
                         .setMode(AutoRechargeMode.TOP_UP_TO_TARGET)

@@ -11,6 +11,7 @@ public enum UnpricedReason {
     NEGATIVE_QUANTITY(false),
     ACCOUNT_KEY_MISMATCH(false),
     NO_SETTINGS(true),
+    /** The agency a sub-account is billed to is itself some agency's sub-account: agencies do not nest. */
     AGENCY_BILLING_UNSUPPORTED(true),
     NO_RATE_CARD(true),
     UNSUPPORTED_CURRENCY(true),

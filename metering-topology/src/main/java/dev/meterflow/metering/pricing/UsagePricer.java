@@ -1,5 +1,6 @@
 package dev.meterflow.metering.pricing;
 
+import dev.meterflow.metering.agency.Payer;
 import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.money.Money;
 import java.util.Optional;
@@ -19,7 +20,8 @@ public final class UsagePricer {
 
     /**
      * @param recordKey the Kafka key the event arrived with (the account id)
-     * @param settings  the account's billing settings, or {@code null} when there are none
+     * @param settings  the account's billing settings, or {@code null} when there are none (a sub-account's
+     *                  event is routed to its agency before it is priced: see {@link #priceForAgency})
      * @param ratePlans finds a rate plan by id
      */
     public static PricingOutcome price(String recordKey, Usage usage, BillingSettings settings,
@@ -31,25 +33,48 @@ public final class UsagePricer {
         if (settings == null) {
             return unpriced(UnpricedReason.NO_SETTINGS, "account '" + usage.accountId() + "' has no billing settings");
         }
-        if (settings.parentAccountId() != null) {
-            return unpriced(UnpricedReason.AGENCY_BILLING_UNSUPPORTED, "account '" + usage.accountId()
-                    + "' is billed to agency '" + settings.parentAccountId() + "', which is not supported yet");
+        return priceOnPlan(usage, settings.ratePlanId(), ratePlans);
+    }
+
+    /**
+     * A sub-account's event, on the agency's partition: priced on the sub-account's own rate plan
+     * ({@code subAccountRatePlanId}, which travelled with it) and debited from the agency, which must have settings
+     * and must not itself be billed to another agency (agencies do not nest).
+     *
+     * @param agency the agency's billing settings, or {@code null} when there are none
+     */
+    public static PricingOutcome priceForAgency(String agencyId, Usage usage, String subAccountRatePlanId,
+                                                BillingSettings agency,
+                                                Function<String, Optional<RatePlan>> ratePlans) {
+        if (agency == null) {
+            return unpriced(UnpricedReason.NO_SETTINGS, "agency '" + agencyId + "' billed for account '"
+                    + usage.accountId() + "' has no billing settings");
         }
-        Optional<RatePlan> plan = ratePlans.apply(settings.ratePlanId());
+        if (!Payer.canBillSubAccounts(agency)) {
+            return unpriced(UnpricedReason.AGENCY_BILLING_UNSUPPORTED, "agency '" + agencyId + "' billed for account '"
+                    + usage.accountId() + "' is itself billed to agency '" + agency.parentAccountId()
+                    + "': agencies do not nest");
+        }
+        return priceOnPlan(usage, subAccountRatePlanId, ratePlans);
+    }
+
+    private static PricingOutcome priceOnPlan(Usage usage, String ratePlanId,
+                                              Function<String, Optional<RatePlan>> ratePlans) {
+        Optional<RatePlan> plan = ratePlans.apply(ratePlanId);
         if (plan.isEmpty()) {
-            return unpriced(UnpricedReason.NO_RATE_CARD, "rate plan '" + settings.ratePlanId() + "' of account '"
+            return unpriced(UnpricedReason.NO_RATE_CARD, "rate plan '" + ratePlanId + "' of account '"
                     + usage.accountId() + "' has no rate card");
         }
         if (!"USD".equals(plan.get().currency())) {
-            return unpriced(UnpricedReason.UNSUPPORTED_CURRENCY, "rate plan '" + settings.ratePlanId()
+            return unpriced(UnpricedReason.UNSUPPORTED_CURRENCY, "rate plan '" + ratePlanId
                     + "' is in '" + plan.get().currency() + "'; only USD is billed");
         }
         Optional<PriceRule> rule = plan.get().priceOf(usage.sku());
         if (rule.isEmpty()) {
             return unpriced(UnpricedReason.NO_PRICE, "sku '" + usage.sku() + "' has no price in rate plan '"
-                    + settings.ratePlanId() + "'");
+                    + ratePlanId + "'");
         }
-        return priceWith(usage, settings.ratePlanId(), rule.get());
+        return priceWith(usage, ratePlanId, rule.get());
     }
 
     /** What is wrong with the event itself, whatever the settings and rate cards: blank ids, bad quantity. */

@@ -3,6 +3,7 @@ package dev.meterflow.metering.topology;
 import dev.meterflow.metering.errors.DeadLetters;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.payments.PaymentCommandRules;
+import dev.meterflow.metering.state.AgencyRecord;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.PaymentCommand;
@@ -17,7 +18,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The one writer of every billing account's balance (DESIGN.md decision 2). Usage, settings, payment results
- * and payment commands arrive here co-partitioned by account id, and each goes to its own handler, which reads the account's
+ * and payment commands arrive here co-partitioned by account id (and what a sub-account's partition sends its
+ * agency, through the internal agency-billing repartition topic, keyed by the agency), and each goes to its own
+ * handler, which reads the account's
  * state, asks the pure {@link Ledger} for a decision, stores the new state and forwards the decision's records.
  * Threshold and pause decisions are therefore made at the moment of the debit or credit, never downstream of a
  * cache.
@@ -34,6 +37,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private SettingsHandler settings;
     private PaymentResultHandler paymentResults;
     private PaymentCommandHandler paymentCommands;
+    private AgencyHandler agencyRecords;
 
     BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
@@ -49,11 +53,15 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         AccountStore accounts = new AccountStore(context);
         Dedup dedup = new Dedup(context, limits.dedupRetention());
         PendingRecharges pendingRecharges = new PendingRecharges(context, accounts, metrics, limits.pendingTimeout());
-        DecisionWriter writer = new DecisionWriter(context, accounts, pendingRecharges);
+        AgencyMembers agencyMembers = new AgencyMembers(context);
+        DecisionWriter writer = new DecisionWriter(context, accounts, pendingRecharges, agencyMembers);
         Parking parking = new Parking(context);
-        this.usage = new UsageHandler(context, ledger, limits, ratePlans, accounts, dedup, writer, parking, metrics);
+        AgencyRouting agencyRouting = new AgencyRouting(context, metrics);
+        UsageDebit usageDebit = new UsageDebit(context, ledger, limits, accounts, dedup, writer, parking, metrics);
+        this.usage = new UsageHandler(context, ratePlans, accounts, usageDebit, agencyRouting);
+        this.agencyRecords = new AgencyHandler(context, ratePlans, accounts, agencyMembers, usageDebit, writer);
         this.settings = new SettingsHandler(ledger, accounts, writer,
-                new SettingsGate(limits.maxRechargeMicros(), parking, metrics));
+                new SettingsGate(limits.maxRechargeMicros(), parking, metrics), agencyRouting);
         this.paymentResults = new PaymentResultHandler(ledger, accounts, dedup, writer, parking, metrics);
         this.paymentCommands = new PaymentCommandHandler(ledger, new PaymentCommandRules(
                 Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
@@ -74,8 +82,10 @@ final class BillingProcessor implements Processor<String, Object, String, Object
             paymentResults.handle(record, result);
         } else if (value instanceof PaymentCommand command) {
             paymentCommands.handle(record, command);
+        } else if (value instanceof AgencyRecord routed) {
+            agencyRecords.handle(record, routed);
         } else if (value == null && Topics.ACCOUNT_SETTINGS.name().equals(sourceTopic())) {
-            settings.delete(record.key());
+            settings.delete(record);
         } else {
             // a tombstone on a delete topic, or a type no source produces: the processing exception
             // handler sends the record to metering-dlq with this message in its headers

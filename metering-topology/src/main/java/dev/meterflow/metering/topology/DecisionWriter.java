@@ -1,5 +1,6 @@
 package dev.meterflow.metering.topology;
 
+import dev.meterflow.metering.agency.StatusCascade;
 import dev.meterflow.metering.ledger.AccountState;
 import dev.meterflow.metering.ledger.Decision;
 import dev.meterflow.metering.ledger.Effect;
@@ -18,12 +19,14 @@ final class DecisionWriter {
     private final ProcessorContext<String, Object> context;
     private final AccountStore accounts;
     private final PendingRecharges pendingRecharges;
+    private final AgencyMembers agencyMembers;
 
     DecisionWriter(ProcessorContext<String, Object> context, AccountStore accounts,
-                   PendingRecharges pendingRecharges) {
+                   PendingRecharges pendingRecharges, AgencyMembers agencyMembers) {
         this.context = context;
         this.accounts = accounts;
         this.pendingRecharges = pendingRecharges;
+        this.agencyMembers = agencyMembers;
     }
 
     /**
@@ -57,8 +60,11 @@ final class DecisionWriter {
         } else if (effect instanceof Effect.StatusChanged change) {
             log.info("account {} account='{}' balanceMicros={}", change.paused() ? "paused" : "resumed", accountId,
                     change.balanceMicros());
-            context.forward(new Record<>(accountId, AvroMapping.statusChanged(change), timestamp),
-                    MeteringTopology.STATUS_SINK);
+            forwardStatus(change, timestamp);
+            // an agency's sub-accounts pause and resume with it, in the same transaction (issue 10, section 5)
+            for (Effect.StatusChanged subAccount : StatusCascade.follow(change, agencyMembers.of(accountId))) {
+                forwardStatus(subAccount, timestamp);
+            }
         } else if (effect instanceof Effect.RechargeRequested request) {
             log.info("recharge requested account='{}' requestId='{}' amountCents={}", accountId, request.requestId(),
                     request.amountCents());
@@ -70,5 +76,11 @@ final class DecisionWriter {
         } else {
             throw new IllegalStateException("effect " + effect + " must be handled before apply");
         }
+    }
+
+    /** One {@code account-status} record, keyed by the account it is about. */
+    void forwardStatus(Effect.StatusChanged change, long timestamp) {
+        context.forward(new Record<>(change.accountId(), AvroMapping.statusChanged(change), timestamp),
+                MeteringTopology.STATUS_SINK);
     }
 }

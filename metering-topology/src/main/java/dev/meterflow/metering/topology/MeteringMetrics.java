@@ -36,6 +36,11 @@ final class MeteringMetrics {
         count("usage-unpriced-total", "Usage events parked on usage-unpriced", "reason", reason);
     }
 
+    /** A sub-account's usage event sent to its agency's partition, to be debited there. */
+    void routedToAgency() {
+        count("usage-routed-to-agency-total", "Sub-account usage events sent to their agency's partition", null, null);
+    }
+
     /** A usage event whose eventId was already debited. */
     void duplicateUsage() {
         count("usage-duplicate-total", "Usage events skipped because their eventId was already debited", null, null);

@@ -4,13 +4,16 @@ import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.metering.state.AgencyRecord;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -24,6 +27,7 @@ import org.apache.kafka.streams.state.Stores;
  * payment-commands ─┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
  *                        billing account)   └─> usage-unpriced, payment-results-unmatched, *-rejected
  * rate-cards ──> rate-cards-global-store (read by billing-processor; records it refuses ──> metering-dlq)
+ * billing-processor ──> agency-billing-repartition (internal) ──> billing-processor, on the agency's partition
  * </pre>
  */
 public final class MeteringTopology {
@@ -32,6 +36,7 @@ public final class MeteringTopology {
     public static final String SETTINGS_SOURCE = "account-settings-source";
     public static final String PAYMENT_RESULTS_SOURCE = "payment-results-source";
     public static final String PAYMENT_COMMANDS_SOURCE = "payment-commands-source";
+    public static final String AGENCY_SOURCE = "agency-billing-source";
     public static final String BILLING_PROCESSOR = "billing-processor";
     static final String LEDGER_SINK = "ledger-entries-sink";
     static final String BALANCES_SINK = "account-balances-sink";
@@ -44,6 +49,9 @@ public final class MeteringTopology {
     static final String REJECTED_SETTINGS_SINK = "account-settings-rejected-sink";
     static final String REJECTED_PAYMENTS_SINK = "payment-commands-rejected-sink";
     static final String DLQ_SINK = "metering-dlq-sink";
+    static final String AGENCY_SINK = "agency-billing-sink";
+    /** Topics Kafka Streams creates itself (named {@code <application.id>-<name>}); provisioning leaves them out. */
+    public static final Set<String> INTERNAL_TOPICS = Set.of(StoreNames.AGENCY_REPARTITION);
 
     private MeteringTopology() {
     }
@@ -62,7 +70,7 @@ public final class MeteringTopology {
     public static Topology build(MeteringConfig config, RefusedRecords refused) {
         Ledger ledger = new Ledger(config.declineBackoff());
         Duration dedupRetention = config.dedupRetention();
-        Topology topology = new Topology();
+        StreamsTopology topology = new StreamsTopology();
         RatePlanCache ratePlans = new RatePlanCache();
 
         GuardedGlobalStore.add(topology, Topics.RATE_CARDS, StoreNames.RATE_CARDS, refused, ratePlans::invalidate);
@@ -74,8 +82,18 @@ public final class MeteringTopology {
         BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
                 config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros(),
                 config.pendingTimeout());
+        // a sub-account's usage and agency changes, to the agency's partition (issue 10, section 5)
+        SingleObjectSerde<AgencyRecord> agencySerde = new SingleObjectSerde<>(AgencyRecord.class,
+                StateSchemas.released());
+        topology.addInternalTopic(StoreNames.AGENCY_REPARTITION);
+        topology.addSource(AutoOffsetReset.earliest(), AGENCY_SOURCE, Serdes.String().deserializer(),
+                agencySerde.deserializer(), StoreNames.AGENCY_REPARTITION);
         topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
-                USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE, PAYMENT_COMMANDS_SOURCE);
+                USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE, PAYMENT_COMMANDS_SOURCE, AGENCY_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.AGENCY_MEMBERS),
+                Serdes.String(), Serdes.String()), BILLING_PROCESSOR);
+        topology.addSink(AGENCY_SINK, StoreNames.AGENCY_REPARTITION, Serdes.String().serializer(),
+                agencySerde.serializer(), BILLING_PROCESSOR);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
                 Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())),

@@ -1,5 +1,7 @@
 package dev.meterflow.metering.topology;
 
+import dev.meterflow.metering.agency.Payer;
+import dev.meterflow.metering.agency.StatusCascade;
 import dev.meterflow.metering.errors.DeadLetters;
 import dev.meterflow.metering.ledger.AccountState;
 import dev.meterflow.metering.ledger.Decision;
@@ -22,12 +24,15 @@ final class SettingsHandler {
     private final AccountStore accounts;
     private final DecisionWriter writer;
     private final SettingsGate gate;
+    private final AgencyRouting agencies;
 
-    SettingsHandler(Ledger ledger, AccountStore accounts, DecisionWriter writer, SettingsGate gate) {
+    SettingsHandler(Ledger ledger, AccountStore accounts, DecisionWriter writer, SettingsGate gate,
+                    AgencyRouting agencies) {
         this.ledger = ledger;
         this.accounts = accounts;
         this.writer = writer;
         this.gate = gate;
+        this.agencies = agencies;
     }
 
     void handle(Record<String, Object> record, AccountSettings settings) {
@@ -42,14 +47,27 @@ final class SettingsHandler {
         if (!gate.admits(record, settings)) {
             return;
         }
+        String agencyBefore = Payer.agencyOf(accounts.settings(accountId));
         accounts.putSettings(accountId, settings);
         AccountState stored = accounts.stored(accountId);
         AccountState state = stored == null ? AccountState.opening() : stored;
+        String agencyAfter = settings.getParentAccountId();
+        agencies.membershipChanged(record, accountId, agencyBefore, agencyAfter);
+        if (agencyAfter != null) {
+            // the agency's cards and recharges pay for a sub-account: its own auto-recharge is not applied
+            return;
+        }
+        if (agencyBefore != null) {
+            writer.forwardStatus(StatusCascade.left(accountId, state.paused(), state.balanceMicros(), timestamp),
+                    timestamp);
+        }
         Decision decision = ledger.applySettings(state, AvroMapping.settings(settings), timestamp);
         writer.apply(accountId, timestamp, stored, decision);
     }
 
-    void delete(String accountId) {
+    void delete(Record<String, Object> record) {
+        String accountId = record.key();
+        agencies.membershipChanged(record, accountId, Payer.agencyOf(accounts.settings(accountId)), null);
         accounts.deleteSettings(accountId);
         log.info("settings deleted account='{}'", accountId);
     }

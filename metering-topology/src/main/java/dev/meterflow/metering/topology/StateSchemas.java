@@ -14,7 +14,8 @@ import org.apache.avro.Schema;
 final class StateSchemas {
 
     private static final List<String> RELEASED = List.of("state-schema-history/AccountStateRecord-v1.avsc",
-            "state-schema-history/AccountStateRecord-v2.avsc", "state-schema-history/AccountStateRecord-v3.avsc");
+            "state-schema-history/AccountStateRecord-v2.avsc", "state-schema-history/AccountStateRecord-v3.avsc",
+            "state-schema-history/AgencyRecord-v1.avsc");
 
     private StateSchemas() {
     }

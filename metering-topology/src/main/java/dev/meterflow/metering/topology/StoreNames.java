@@ -19,6 +19,16 @@ public final class StoreNames {
     public static final String PENDING_RECHARGES = "pending-recharges-store";
     /** Running daily totals per account, UTC day and sku. */
     public static final String USAGE_ROLLUPS = "usage-rollups-store";
+    /**
+     * Per agency, its sub-accounts ({@code agencyId␟subAccountId} → subAccountId), kept on the agency's partition
+     * so its pause and resume reach every sub-account in the same transaction.
+     */
+    public static final String AGENCY_MEMBERS = "agency-members-store";
+    /**
+     * Internal topic (Kafka Streams creates it as {@code <application.id>-agency-billing-repartition}): a
+     * sub-account's usage and its joining or leaving an agency, keyed by the agency, to the agency's partition.
+     */
+    public static final String AGENCY_REPARTITION = "agency-billing-repartition";
     /** Global: every rate card, by rate plan id. */
     public static final String RATE_CARDS = "rate-cards-global-store";
 

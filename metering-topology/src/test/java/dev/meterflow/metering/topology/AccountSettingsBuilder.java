@@ -27,6 +27,7 @@ final class AccountSettingsBuilder {
 
     private final String accountId;
     private String ratePlanId = PRO_PLAN;
+    private String parentAccountId;
     private boolean autoRechargeEnabled;
     private AutoRechargeMode mode = AutoRechargeMode.TOP_UP_TO_TARGET;
     private long thresholdMicros = dollars(15);
@@ -48,6 +49,12 @@ final class AccountSettingsBuilder {
 
     AccountSettingsBuilder onRatePlan(String ratePlanId) {
         this.ratePlanId = ratePlanId;
+        return this;
+    }
+
+    /** A sub-account: its usage is debited from this agency's balance. */
+    AccountSettingsBuilder billedTo(String agencyAccountId) {
+        this.parentAccountId = agencyAccountId;
         return this;
     }
 
@@ -108,7 +115,7 @@ final class AccountSettingsBuilder {
         return AccountSettings.newBuilder()
                 .setAccountId(accountId)
                 .setRatePlanId(ratePlanId)
-                .setParentAccountId(null)
+                .setParentAccountId(parentAccountId)
                 .setAutoRecharge(AutoRecharge.newBuilder()
                         .setEnabled(autoRechargeEnabled)
                         .setMode(mode)

@@ -20,6 +20,14 @@ sealed interface BillingAction {
         }
     }
 
+    /** Issue 10, section 5: the sub-account billed to account 0 (its agency) reports new usage. */
+    record SubAccountUse(String sku, long quantity) implements BillingAction {
+        @Override
+        public String toString() {
+            return "SubAccountUse(" + quantity + " x " + sku + ")";
+        }
+    }
+
     /** An earlier usage event is delivered again, byte for byte (same eventId). */
     record ReplayUsage(int earlierEvent) implements BillingAction {
     }

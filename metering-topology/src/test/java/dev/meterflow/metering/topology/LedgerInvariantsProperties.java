@@ -12,6 +12,7 @@ import dev.meterflow.metering.topology.BillingAction.Pay;
 import dev.meterflow.metering.topology.BillingAction.ReplayPaymentResult;
 import dev.meterflow.metering.topology.BillingAction.ReplayUsage;
 import dev.meterflow.metering.topology.BillingAction.SettingsSpec;
+import dev.meterflow.metering.topology.BillingAction.SubAccountUse;
 import dev.meterflow.metering.topology.BillingAction.Use;
 import dev.meterflow.metering.topology.ScenarioDriver.Emitted;
 import dev.meterflow.metering.topology.ScenarioDriver.Sent;
@@ -20,6 +21,7 @@ import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
+import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.AttemptOutcome;
 import dev.meterflow.schemas.AutoRecharge;
 import dev.meterflow.schemas.AutoRechargeMode;
@@ -78,6 +80,9 @@ class LedgerInvariantsProperties {
     private static final Map<String, Price> PRICES = prices();
     private static final List<String> SKUS = List.copyOf(PRICES.keySet());
     private static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
+    /** Issue 10, section 5: billed to account 0, its agency; on a rate plan of its own. */
+    private static final String SUB_ACCOUNT = "acct-sub";
+    private static final String SUB_ACCOUNT_RATE_PLAN = "sub-accounts-2025";
 
     /*
      * Embedded edge cases are off: mixed into every nested value they turn most settings into $0.000001
@@ -98,6 +103,7 @@ class LedgerInvariantsProperties {
                 assertAtMostOneRechargeInFlight(driver, account);
                 assertStatusAlternatesAndMatchesBalance(driver, account);
             }
+            assertSubAccountStatusFollowsItsAgency(driver, scenario.accountId(0));
             assertEveryUsageEventDebitedOrChargedExactlyOnce(driver);
             assertEveryPlanFeeChargeAnswersASucceededResult(driver);
             assertEveryRechargeCreditAnswersASucceededResult(driver);
@@ -169,6 +175,24 @@ class LedgerInvariantsProperties {
     }
 
     /**
+     * Issue 10, section 5: the sub-account is told its agency's status when it joins (active: no usage yet), then
+     * every pause and resume of the agency, in the same step.
+     */
+    private static void assertSubAccountStatusFollowsItsAgency(ScenarioDriver driver, String agency) {
+        List<Emitted<AccountStatusChanged>> agencyStatuses = driver.statuses().stream()
+                .filter(status -> status.key().equals(agency)).toList();
+        List<Emitted<AccountStatusChanged>> subStatuses = driver.statuses().stream()
+                .filter(status -> status.key().equals(SUB_ACCOUNT)).toList();
+        assertThat(subStatuses).as("account-status of the sub-account").isNotEmpty();
+        assertThat(subStatuses.get(0).value().getStatus()).isEqualTo(AccountStatus.ACTIVE);
+        assertThat(subStatuses.subList(1, subStatuses.size()))
+                .extracting(status -> status.step() + " " + status.value().getStatus())
+                .as("the sub-account's statuses after it joined are its agency's, at the same steps")
+                .isEqualTo(agencyStatuses.stream().map(status -> status.step() + " " + status.value().getStatus())
+                        .toList());
+    }
+
+    /**
      * Invariant 1 (and no usage lost): every eventId sent is debited once, whatever the replays, or (issue 10, §3)
      * its plan fee was charged to a card instead, never both, or its plan fee is still asked of the worker.
      */
@@ -180,10 +204,12 @@ class LedgerInvariantsProperties {
                 .collect(Collectors.toSet());
         Set<String> answered = driver.sentResults().stream().map(result -> result.value().getRequestId())
                 .collect(Collectors.toSet());
+        // asked of the account that pays: the sub-account's agency, or the account itself
         Set<String> feesInFlight = driver.sentUsage().stream().map(Sent::value)
-                .filter(event -> !answered.contains(PlanFeeRules.requestIdOf(event.getAccountId(), event.getEventId())))
-                .filter(event -> driver.rechargeRequests().stream().anyMatch(request -> request.value().getRequestId()
-                        .equals(PlanFeeRules.requestIdOf(event.getAccountId(), event.getEventId()))))
+                .filter(event -> driver.rechargeRequests().stream().map(request -> request.value())
+                        .filter(request -> request.getRequestId()
+                                .equals(PlanFeeRules.requestIdOf(request.getAccountId(), event.getEventId())))
+                        .anyMatch(request -> !answered.contains(request.getRequestId())))
                 .map(UsageEvent::getEventId).collect(Collectors.toSet());
         List<String> accounted = new ArrayList<>(debited);
         accounted.addAll(feesInFlight);
@@ -394,9 +420,13 @@ class LedgerInvariantsProperties {
 
         void play() {
             driver.publishRateCard(rateCard(driver.now()));
+            driver.publishRateCard(subAccountRateCard(driver.now()));
             for (int i = 0; i < scenario.openingSettings().size(); i++) {
                 driver.publishSettings(settings(scenario.accountId(i), scenario.openingSettings().get(i)));
             }
+            // its own auto-recharge settings are never applied: the agency's balance pays
+            driver.publishSettings(AccountSettings.newBuilder(settings(SUB_ACCOUNT, scenario.openingSettings().get(0)))
+                    .setParentAccountId(scenario.accountId(0)).setRatePlanId(SUB_ACCOUNT_RATE_PLAN).build());
             for (BillingAction action : scenario.actions()) {
                 driver.advance(ACTION_TIME);
                 perform(action);
@@ -407,6 +437,8 @@ class LedgerInvariantsProperties {
             if (action instanceof Use use) {
                 driver.publishUsage(usage("ev-" + nextEventNumber++, scenario.accountId(use.account()), use.sku(),
                         use.quantity()));
+            } else if (action instanceof SubAccountUse use) {
+                driver.publishUsage(usage("ev-" + nextEventNumber++, SUB_ACCOUNT, use.sku(), use.quantity()));
             } else if (action instanceof ReplayUsage replay) {
                 List<Sent<UsageEvent>> sent = driver.sentUsage();
                 if (!sent.isEmpty()) {
@@ -547,6 +579,15 @@ class LedgerInvariantsProperties {
                 .build();
     }
 
+    /** The standard prices at half (rounded down), so a sub-account's debit shows which plan priced it. */
+    private static RateCard subAccountRateCard(Instant at) {
+        Map<String, Price> half = new LinkedHashMap<>();
+        PRICES.forEach((sku, price) -> half.put(sku, Price.newBuilder(price)
+                .setUnitPriceMicros(price.getUnitPriceMicros() / 2).build()));
+        return RateCard.newBuilder().setRatePlanId(SUB_ACCOUNT_RATE_PLAN).setCurrency("USD").setPrices(half)
+                .setUpdatedAt(at).build();
+    }
+
     private static Map<String, Price> prices() {
         Map<String, Price> prices = new LinkedHashMap<>();
         prices.put("call.minutes.local", price(15_000, 60, PriceCategory.CALL_MINUTES));
@@ -579,6 +620,7 @@ class LedgerInvariantsProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(10, uses()),
                 Tuple.of(2, accounts().map(account -> new Use(account, PLAN_FEE_SKU, 1))),
+                Tuple.of(4, Combinators.combine(Arbitraries.of(SKUS), quantities()).as(SubAccountUse::new)),
                 Tuple.of(2, Arbitraries.integers().between(0, 59).map(ReplayUsage::new)),
                 Tuple.of(2, Combinators.combine(accounts(), settingsSpecs()).as(ChangeSettings::new)),
                 Tuple.of(8, Combinators.combine(accounts(), paymentStatuses()).as(AnswerRecharge::new)),
@@ -590,10 +632,13 @@ class LedgerInvariantsProperties {
     }
 
     private static Arbitrary<Use> uses() {
-        Arbitrary<Long> quantity = Arbitraries.frequencyOf(
+        return Combinators.combine(accounts(), Arbitraries.of(SKUS), quantities()).as(Use::new);
+    }
+
+    private static Arbitrary<Long> quantities() {
+        return Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.just(0L)),
                 Tuple.of(9, Arbitraries.longs().between(1, 7_200).withDistribution(RandomDistribution.uniform())));
-        return Combinators.combine(accounts(), Arbitraries.of(SKUS), quantity).as(Use::new);
     }
 
     private static Arbitrary<PaymentStatus> paymentStatuses() {

@@ -32,7 +32,7 @@ final class RateCardBuilder {
     private static final long PER_MINUTE = 60;
     private static final long PER_ITEM = 1;
 
-    private final String ratePlanId = PRO_PLAN;
+    private String ratePlanId = PRO_PLAN;
     private final Map<String, Price> prices = new LinkedHashMap<>();
     private final Instant updatedAt = START.minusSeconds(3600);
 
@@ -49,6 +49,17 @@ final class RateCardBuilder {
 
     static RateCardBuilder aRateCard() {
         return new RateCardBuilder();
+    }
+
+    /** The same prices under another rate plan id. */
+    RateCardBuilder forPlan(String planId) {
+        this.ratePlanId = planId;
+        return this;
+    }
+
+    /** Local minutes at another price per started minute. */
+    RateCardBuilder localMinutesAt(long unitPriceMicros) {
+        return price(LOCAL_MINUTES, unitPriceMicros, PER_MINUTE, PriceCategory.CALL_MINUTES);
     }
 
     RateCardBuilder withoutPriceFor(String sku) {

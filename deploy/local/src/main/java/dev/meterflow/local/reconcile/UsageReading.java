@@ -52,12 +52,16 @@ final class UsageReading {
         return inputs;
     }
 
+    /**
+     * By the account that used the service: a sub-account's event is debited from its agency's balance (the
+     * entry's {@code accountId}), but it was sent, and parked if it was, under the sub-account.
+     */
     static Set<EventKey> debited(List<LedgerEntry> ledger) {
         Set<EventKey> debited = new HashSet<>();
         // a plan fee charged directly is accounted for by its PLAN_FEE_DIRECT entry, under the same entry id
         ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE
                         || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT)
-                .forEach(entry -> debited.add(new EventKey(entry.getAccountId(), entry.getSourceId())));
+                .forEach(entry -> debited.add(new EventKey(entry.getSourceAccountId(), entry.getSourceId())));
         return debited;
     }
 
