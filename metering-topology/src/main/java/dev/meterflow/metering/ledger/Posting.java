@@ -8,10 +8,22 @@ package dev.meterflow.metering.ledger;
  * @param sourceAccountId the account that used the service
  * @param sku             the sku for usage, {@code null} otherwise
  * @param sourceId        the eventId, requestId or commandId it came from
+ * @param tax             for a TAX entry, what it was computed from; {@code null} otherwise
  */
 public record Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
                       long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
-                      long occurredAtMillis) {
+                      long occurredAtMillis, TaxDetail tax) {
+
+    /** An entry that is not a TAX line. */
+    public Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku, long quantity,
+                   long amountMicros, long balanceAfterMicros, String sourceId, long occurredAtMillis) {
+        this(entryId, accountId, sourceAccountId, kind, sku, quantity, amountMicros, balanceAfterMicros, sourceId,
+                occurredAtMillis, null);
+    }
+
+    /** A TAX line's period ({@code yyyy-MM}), jurisdiction, taxable base and rate. */
+    public record TaxDetail(String period, String jurisdiction, long taxableBaseMicros, long ratePpm) {
+    }
 
     public enum Kind { USAGE, RECHARGE, PAYMENT, TAX, PLAN_FEE_DIRECT, ADJUSTMENT }
 }

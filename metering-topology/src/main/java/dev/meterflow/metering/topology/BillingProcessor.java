@@ -34,6 +34,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private SettingsHandler settings;
     private PaymentResultHandler paymentResults;
     private PaymentCommandHandler paymentCommands;
+    private MonthlyTaxRun taxRun;
 
     BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
@@ -51,7 +52,9 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         PendingRecharges pendingRecharges = new PendingRecharges(context, accounts, metrics, limits.pendingTimeout());
         DecisionWriter writer = new DecisionWriter(context, accounts, pendingRecharges);
         Parking parking = new Parking(context);
-        this.usage = new UsageHandler(context, ledger, limits, ratePlans, accounts, dedup, writer, parking, metrics);
+        TaxableUsageIndex taxableUsage = new TaxableUsageIndex(context, metrics);
+        this.usage = new UsageHandler(context, ledger, limits, ratePlans, accounts, dedup, writer, parking, metrics,
+                taxableUsage);
         this.settings = new SettingsHandler(ledger, accounts, writer,
                 new SettingsGate(limits.maxRechargeMicros(), parking, metrics));
         this.paymentResults = new PaymentResultHandler(ledger, accounts, dedup, writer, parking, metrics);
@@ -61,10 +64,15 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
                 pendingRecharges::reportOverdue);
+        this.taxRun = new MonthlyTaxRun(context, ledger, accounts, dedup, writer, metrics, taxableUsage,
+                limits.taxRunSliceSize());
+        context.schedule(limits.taxRunInterval(), PunctuationType.WALL_CLOCK_TIME, taxRun::punctuate);
     }
 
     @Override
     public void process(Record<String, Object> record) {
+        // first: the first record of a new month must find last month's usage closed for tax, not add to it
+        taxRun.onRecord(record.timestamp());
         Object value = record.value();
         if (value instanceof UsageEvent event) {
             usage.handle(record, event);

@@ -4,6 +4,7 @@ import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.state.AccountStateRecord;
+import dev.meterflow.metering.tax.TaxRateRules;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * payment-commands ─┘   (one writer per    ├─> recharge-requests, billing-notifications, usage-rollups
  *                        billing account)   └─> usage-unpriced, payment-results-unmatched, *-rejected
  * rate-cards ──> rate-cards-global-store (read by billing-processor; records it refuses ──> metering-dlq)
+ * tax-rates ──> tax-rates-global-store (read by the monthly tax run; records it refuses ──> metering-dlq)
  * </pre>
  */
 public final class MeteringTopology {
@@ -66,6 +68,8 @@ public final class MeteringTopology {
         RatePlanCache ratePlans = new RatePlanCache();
 
         GuardedGlobalStore.add(topology, Topics.RATE_CARDS, StoreNames.RATE_CARDS, refused, ratePlans::invalidate);
+        GuardedGlobalStore.add(topology, Topics.TAX_RATES, StoreNames.TAX_RATES, refused, jurisdiction -> { },
+                (key, rate) -> TaxRateRules.refusal(key, rate.getJurisdiction(), rate.getRatePpm()));
 
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
@@ -73,7 +77,7 @@ public final class MeteringTopology {
         addSource(topology, PAYMENT_COMMANDS_SOURCE, Topics.PAYMENT_COMMANDS);
         BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
                 config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros(),
-                config.pendingTimeout());
+                config.pendingTimeout(), config.taxRunInterval(), config.taxRunSliceSize());
         topology.addProcessor(BILLING_PROCESSOR, () -> new BillingProcessor(ledger, limits, ratePlans),
                 USAGE_SOURCE, SETTINGS_SOURCE, PAYMENT_RESULTS_SOURCE, PAYMENT_COMMANDS_SOURCE);
 
@@ -87,6 +91,8 @@ public final class MeteringTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
                 BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TAXABLE_USAGE),
+                Serdes.String(), Serdes.Long()), BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),

@@ -42,10 +42,11 @@ final class UsageHandler {
     private final MeteringMetrics metrics;
     private final KeyValueStore<String, UsageRollup> rollups;
     private final KeyValueStore<String, RateCard> rateCards;
+    private final TaxableUsageIndex taxableUsage;
 
     UsageHandler(ProcessorContext<String, Object> context, Ledger ledger, BillingLimits limits,
                  RatePlanCache ratePlans, AccountStore accounts, Dedup dedup, DecisionWriter writer,
-                 Parking parking, MeteringMetrics metrics) {
+                 Parking parking, MeteringMetrics metrics, TaxableUsageIndex taxableUsage) {
         this.context = context;
         this.ledger = ledger;
         this.limits = limits;
@@ -57,6 +58,7 @@ final class UsageHandler {
         this.metrics = metrics;
         this.rollups = context.getStateStore(StoreNames.USAGE_ROLLUPS);
         this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
+        this.taxableUsage = taxableUsage;
     }
 
     void handle(Record<String, Object> record, UsageEvent event) {
@@ -93,6 +95,7 @@ final class UsageHandler {
             return;
         }
         rollUp(record, priced);
+        taxableUsage.add(priced, this::ratePlan);
         writer.apply(record.key(), record.timestamp(), state, decision);
         // last: an event is only marked debited once everything it changes has been written
         dedup.remember(dedupKey, "usage:" + event.getEventId());
