@@ -68,8 +68,6 @@ public final class MeteringTopology {
         RatePlanCache ratePlans = new RatePlanCache();
 
         GuardedGlobalStore.add(topology, Topics.RATE_CARDS, StoreNames.RATE_CARDS, refused, ratePlans::invalidate);
-        GuardedGlobalStore.add(topology, Topics.TAX_RATES, StoreNames.TAX_RATES, refused, jurisdiction -> { },
-                (key, rate) -> TaxRateRules.refusal(key, rate.getJurisdiction(), rate.getRatePpm()));
 
         addSource(topology, USAGE_SOURCE, Topics.USAGE_EVENTS);
         addSource(topology, SETTINGS_SOURCE, Topics.ACCOUNT_SETTINGS);
@@ -97,6 +95,11 @@ public final class MeteringTopology {
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.String()), BILLING_PROCESSOR);
+
+        // added after the billing processor: sub-topologies are numbered in the order they are added, and the
+        // billing tasks keep their ids (1_0, 1_1, ...) and the state directories named after them
+        GuardedGlobalStore.add(topology, Topics.TAX_RATES, StoreNames.TAX_RATES, refused, jurisdiction -> { },
+                (key, rate) -> TaxRateRules.refusal(key, rate.getJurisdiction(), rate.getRatePpm()));
 
         addSink(topology, LEDGER_SINK, Topics.LEDGER_ENTRIES);
         addSink(topology, BALANCES_SINK, Topics.ACCOUNT_BALANCES);
