@@ -20,7 +20,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * and payment commands arrive here co-partitioned by account id, and each goes to its own handler, which reads the account's
  * state, asks the pure {@link Ledger} for a decision, stores the new state and forwards the decision's records.
  * Threshold and pause decisions are therefore made at the moment of the debit or credit, never downstream of a
- * cache.
+ * cache. The monthly tax run ({@link MonthlyTaxRun}) debits through the same writer, before the first record of a
+ * new month is billed and on a wall-clock punctuation.
  */
 final class BillingProcessor implements Processor<String, Object, String, Object> {
 

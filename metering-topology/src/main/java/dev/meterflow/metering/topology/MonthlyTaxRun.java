@@ -131,9 +131,15 @@ final class MonthlyTaxRun {
     /** One line per account and month: each index line is assessed once, then removed. */
     private void notTaxed(NotTaxed outcome) {
         metrics.taxNotCharged(outcome.reason().name());
-        log.warn("tax not charged reason={} account='{}' period='{}' taxableBaseMicros={}: {}", outcome.reason(),
-                DeadLetters.boundedKey(outcome.line().accountId()), outcome.line().period(),
-                outcome.line().baseMicros(), outcome.detail());
+        String message = "tax not charged reason={} account='{}' period='{}' taxableBaseMicros={}: {}";
+        Object[] values = {outcome.reason(), DeadLetters.boundedKey(outcome.line().accountId()),
+                outcome.line().period(), outcome.line().baseMicros(), outcome.detail()};
+        if (outcome.reason() == Reason.EXEMPT || outcome.reason() == Reason.ROUNDS_TO_ZERO) {
+            log.info(message, values);
+        } else {
+            // data someone must fix: an address or a rate missing, or a balance at its limit
+            log.warn(message, values);
+        }
     }
 
     private static YearMonth monthOf(long epochMillis) {

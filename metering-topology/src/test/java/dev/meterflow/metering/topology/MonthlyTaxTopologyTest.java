@@ -89,6 +89,25 @@ class MonthlyTaxTopologyTest {
     }
 
     @Test
+    void shouldNotLetARecordStampedFarAheadOfTheWallClockCloseTheMonth() {
+        MeteringDriver metering = start(MARCH_10.plus(Duration.ofDays(1)), 500);
+        metering.publish(settingsFor(ACME));
+        useTaxableAndUntaxableSkusInMarch(metering, ACME);
+
+        // a producer whose clock says May
+        metering.publish(aUsageEvent().withEventId("from-the-future").minutes(1).at(MAY_1));
+        metering.publish(aUsageEvent().withEventId("march-fee").sku(SOFTWARE_FEE).quantity(1)
+                .at(MARCH_10.plusSeconds(60)));
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getKind).containsOnly(LedgerEntryKind.USAGE);
+
+        metering.advanceWallClock(Duration.between(MARCH_10.plus(Duration.ofDays(1)), APRIL_1.plusSeconds(60)));
+
+        // March's line, the late fee in it: it was not closed in March by the May record
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxableBaseMicros)
+                .containsExactly(tuple("tax:" + ACME + ":2025-03", MARCH_BASE + 35_000_000));
+    }
+
+    @Test
     void shouldTaxAQuietAccountByTheWallClock() {
         MeteringDriver metering = start(Instant.parse("2025-03-31T23:59:00Z"), 500);
         metering.publish(settingsFor(ACME));
