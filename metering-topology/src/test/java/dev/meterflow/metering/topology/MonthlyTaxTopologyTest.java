@@ -181,6 +181,28 @@ class MonthlyTaxTopologyTest {
     }
 
     @Test
+    void shouldAddLateUsageToItsMonthsLineWhileTheRunHasNotTakenItYet() {
+        MeteringDriver metering = start(Instant.parse("2025-03-31T23:59:00Z"), 1);
+        metering.publish(settingsFor(ACME));
+        metering.publish(settingsFor(BETA));
+        useTaxableAndUntaxableSkusInMarch(metering, ACME);
+        useTaxableAndUntaxableSkusInMarch(metering, BETA);
+        metering.forgetOutputs();
+        metering.advanceWallClock(Duration.ofMinutes(2));
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId)
+                .containsExactly("tax:" + ACME + ":2025-03");
+
+        // a March number of BETA, delivered between the run's first and second slice
+        metering.publish(aUsageEvent().withEventId("late-beta-number").forAccount(BETA).sku(LOCAL_NUMBER)
+                .quantity(1).at(MARCH_10.plusSeconds(600)));
+        metering.advanceWallClock(RUN_INTERVAL);
+
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxableBaseMicros)
+                .containsExactly(tuple("usage:late-beta-number", null),
+                        tuple("tax:" + BETA + ":2025-03", MARCH_BASE + 3_000_000));
+    }
+
+    @Test
     void shouldTaxEveryAccountExactlyOnceWhenTheRunIsCutShortAndResumed() {
         List<String> accounts = IntStream.rangeClosed(1, 5).mapToObj(i -> "acct-tax-" + i).toList();
         MeteringDriver first = start(Instant.parse("2025-03-31T23:59:00Z"), 2);
