@@ -37,6 +37,13 @@ final class MonthlyTaxRun {
      */
     static final Duration MAX_RECORD_TIME_AHEAD = Duration.ofHours(1);
 
+    /**
+     * The wall clock begins a month's run only this long after the month ended: usage stamped just before midnight
+     * and still on its way is billed into its month's line, not into a late line a month later. A task with traffic
+     * begins the run sooner, by its first record of the new month.
+     */
+    static final Duration WALL_CLOCK_GRACE = Duration.ofHours(1);
+
     private static final Logger log = LoggerFactory.getLogger(MonthlyTaxRun.class);
 
     private final ProcessorContext<String, Object> context;
@@ -73,9 +80,12 @@ final class MonthlyTaxRun {
         }
     }
 
-    /** The wall-clock punctuation: begins the run of the month before if it has not begun, then taxes a slice. */
+    /**
+     * The wall-clock punctuation: begins the run of the month before if it has not begun and the grace has passed,
+     * then taxes a slice.
+     */
     void punctuate(long wallClockMillis) {
-        if (index.closeThrough(monthOf(wallClockMillis).minusMonths(1))) {
+        if (index.closeThrough(monthOf(wallClockMillis - WALL_CLOCK_GRACE.toMillis()).minusMonths(1))) {
             log.info("monthly tax run begins by wall-clock time closedThrough='{}'",
                     index.closedThrough().orElseThrow());
         }

@@ -49,6 +49,8 @@ class MonthlyTaxTopologyTest {
     /** 6.25 % of $41.00 = $2.5625, rounded half up to the cent. */
     private static final long MARCH_TAX = 2_560_000;
     private static final Duration RUN_INTERVAL = Duration.ofSeconds(30);
+    /** From 23:59 on March 31st to past the hour of grace the wall clock gives the month's last usage. */
+    private static final Duration PAST_THE_GRACE = Duration.ofMinutes(62);
 
     @TempDir
     Path stateDir;
@@ -100,7 +102,7 @@ class MonthlyTaxTopologyTest {
                 .at(MARCH_10.plusSeconds(60)));
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getKind).containsOnly(LedgerEntryKind.USAGE);
 
-        metering.advanceWallClock(Duration.between(MARCH_10.plus(Duration.ofDays(1)), APRIL_1.plusSeconds(60)));
+        metering.advanceWallClock(Duration.between(MARCH_10.plus(Duration.ofDays(1)), APRIL_1).plus(PAST_THE_GRACE));
 
         // March's line, the late fee in it: it was not closed in March by the May record
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxableBaseMicros)
@@ -116,8 +118,11 @@ class MonthlyTaxTopologyTest {
 
         metering.advanceWallClock(RUN_INTERVAL);
         assertThat(metering.ledgerEntries()).as("still March by the wall clock").isEmpty();
+        metering.advanceWallClock(Duration.ofMinutes(30));
+        assertThat(metering.ledgerEntries()).as("April, within the hour March's last usage may still arrive in")
+                .isEmpty();
 
-        metering.advanceWallClock(Duration.ofMinutes(1));
+        metering.advanceWallClock(Duration.ofMinutes(31));
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)
                 .containsExactly(tuple("tax:" + ACME + ":2025-03", -MARCH_TAX));
         assertThat(metering.latestBalances().get(ACME).getBalanceMicros()).isEqualTo(-MARCH_BASE - 250_000 - MARCH_TAX);
@@ -133,7 +138,7 @@ class MonthlyTaxTopologyTest {
         useTaxableAndUntaxableSkusInMarch(metering, ACME);
         metering.forgetOutputs();
 
-        metering.advanceWallClock(Duration.ofMinutes(2));
+        metering.advanceWallClock(PAST_THE_GRACE);
 
         assertThat(metering.ledgerEntries()).isEmpty();
         assertThat(metering.meteringMetric("tax-not-charged-total", "reason", "EXEMPT")).isEqualTo(1.0);
@@ -149,7 +154,7 @@ class MonthlyTaxTopologyTest {
         useTaxableAndUntaxableSkusInMarch(metering, BETA);
         metering.forgetOutputs();
 
-        metering.advanceWallClock(Duration.ofMinutes(2));
+        metering.advanceWallClock(PAST_THE_GRACE);
 
         assertThat(metering.ledgerEntries()).isEmpty();
         assertThat(metering.meteringMetric("tax-not-charged-total", "reason", "NO_ADDRESS")).isEqualTo(1.0);
@@ -171,7 +176,7 @@ class MonthlyTaxTopologyTest {
                 .at(MARCH_10.plus(Duration.ofDays(20))));
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getKind).containsExactly(LedgerEntryKind.USAGE);
 
-        metering.advanceWallClock(Duration.between(APRIL_1, MAY_1));
+        metering.advanceWallClock(Duration.between(APRIL_1, MAY_1).plus(PAST_THE_GRACE));
 
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxPeriod,
                         LedgerEntry::getTaxableBaseMicros, LedgerEntry::getAmountMicros)
@@ -188,7 +193,7 @@ class MonthlyTaxTopologyTest {
         useTaxableAndUntaxableSkusInMarch(metering, ACME);
         useTaxableAndUntaxableSkusInMarch(metering, BETA);
         metering.forgetOutputs();
-        metering.advanceWallClock(Duration.ofMinutes(2));
+        metering.advanceWallClock(PAST_THE_GRACE);
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId)
                 .containsExactly("tax:" + ACME + ":2025-03");
 
@@ -213,14 +218,14 @@ class MonthlyTaxTopologyTest {
         first.forgetOutputs();
 
         // one slice of two accounts, then the instance stops in the middle of the run
-        first.advanceWallClock(Duration.ofMinutes(2));
+        first.advanceWallClock(PAST_THE_GRACE);
         List<LedgerEntry> taxed = new ArrayList<>(first.ledgerEntries());
         assertThat(taxed).hasSize(2);
         MeteringDriver.CommittedState committed = first.committedState();
         first.close();
         drivers.remove(first);
 
-        MeteringDriver second = start(Instant.parse("2025-04-01T00:01:00Z"), 2);
+        MeteringDriver second = start(Instant.parse("2025-04-01T01:01:00Z"), 2);
         second.restore(committed);
         second.advanceWallClock(RUN_INTERVAL);
         second.advanceWallClock(RUN_INTERVAL);
@@ -242,7 +247,7 @@ class MonthlyTaxTopologyTest {
         MeteringDriver metering = start(Instant.parse("2025-03-31T23:59:00Z"), 500);
         metering.publish(settingsFor(ACME));
         useTaxableAndUntaxableSkusInMarch(metering, ACME);
-        metering.advanceWallClock(Duration.ofMinutes(2));
+        metering.advanceWallClock(PAST_THE_GRACE);
         metering.forgetOutputs();
 
         // as a replay that rebuilt the index line after its tax was posted would leave it
@@ -288,7 +293,7 @@ class MonthlyTaxTopologyTest {
         useTaxableAndUntaxableSkusInMarch(metering, ACME);
         metering.forgetOutputs();
 
-        metering.advanceWallClock(Duration.ofMinutes(2));
+        metering.advanceWallClock(PAST_THE_GRACE);
 
         assertThat(metering.refusedReferenceRecords()).containsExactly("tax-rates-0@1 UNDECODABLE",
                 "tax-rates-0@2 INVALID", "tax-rates-0@3 INVALID", "tax-rates-0@4 NO_KEY");
