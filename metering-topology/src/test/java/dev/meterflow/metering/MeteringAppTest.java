@@ -39,7 +39,7 @@ class MeteringAppTest {
                 .build(new java.util.Properties()).describe();
 
         assertThat(MeteringStartup.neededTopics(topology)).contains("usage-events", "account-settings",
-                "payment-results", "rate-cards", "ledger-entries", "account-balances", "recharge-requests",
+                "payment-results", "rate-cards", "tax-rates", "ledger-entries", "account-balances", "recharge-requests",
                 "usage-unpriced", "metering-dlq");
         assertThat(MeteringStartup.readTogether(topology)).anySatisfy(group -> assertThat(group)
                 .contains("usage-events", "account-settings", "payment-results"));
@@ -54,5 +54,20 @@ class MeteringAppTest {
         assertThat(MeteringStartup.neededTopics(topology)).noneMatch(topic -> topic.contains("agency-billing"));
         assertThat(MeteringStartup.readTogether(topology)).allSatisfy(group -> assertThat(group)
                 .noneMatch(topic -> topic.contains("agency-billing")));
+    }
+
+    /**
+     * Task ids are {@code <sub-topology>_<partition>} and name each task's state directory: the tax-rates global
+     * store (issue 10, §4), added before the billing processor, renumbered its tasks to 2_x, and an upgrade would
+     * have restored every store from its changelog.
+     */
+    @Test
+    void shouldKeepTheBillingProcessorInSubTopologyOneSoItsTaskIdsSurviveAnUpgrade() {
+        TopologyDescription topology = dev.meterflow.metering.topology.MeteringTopology
+                .build(new java.util.Properties()).describe();
+
+        assertThat(topology.subtopologies())
+                .filteredOn(sub -> sub.nodes().stream().anyMatch(node -> node.name().equals("billing-processor")))
+                .extracting(TopologyDescription.Subtopology::id).containsExactly(1);
     }
 }

@@ -52,6 +52,10 @@ public final class MeteringConfig {
             "How often accounts whose decline back-off has passed are looked for (a paused account sends no usage).");
     public static final Key PENDING_TIMEOUT = Key.of("meterflow.recharge.pending-timeout", "PT30M",
             "An automatic recharge with no result after this long is reported (log line and counter), once.");
+    public static final Key TAX_RUN_INTERVAL = Key.of("meterflow.tax.run-interval", "PT30S",
+            "How often the monthly tax run looks for a new month by the wall clock and debits a slice of tax lines.");
+    public static final Key TAX_RUN_SLICE_SIZE = Key.of("meterflow.tax.run-slice-size", "500",
+            "The most tax lines one run of the monthly tax debits in one transaction; the rest wait for the next.");
     public static final Key MAX_THREAD_REPLACEMENTS = Key.of("meterflow.max-thread-replacements", "3",
             "How many times a failed stream thread is replaced before the instance shuts down.");
     public static final Key MAX_USAGE_AMOUNT = Key.of("meterflow.usage.max-amount", "1000",
@@ -79,7 +83,8 @@ public final class MeteringConfig {
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
             PENDING_TIMEOUT,
             MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
-            STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, HEALTH_PORT);
+            STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, HEALTH_PORT,
+            TAX_RUN_INTERVAL, TAX_RUN_SLICE_SIZE);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -106,6 +111,11 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
         abortHangingTransactions();
+        if (taxRunInterval().isZero() || taxRunInterval().isNegative()) {
+            throw new AppConfig.ConfigException(TAX_RUN_INTERVAL.name() + " must be above zero, was "
+                    + get(TAX_RUN_INTERVAL));
+        }
+        taxRunSliceSize();
         maxUsageAmountMicros();
         maxRechargeMicros();
         maxPaymentMicros();
@@ -164,6 +174,14 @@ public final class MeteringConfig {
 
     public Duration pendingTimeout() {
         return config.duration(PENDING_TIMEOUT);
+    }
+
+    public Duration taxRunInterval() {
+        return config.duration(TAX_RUN_INTERVAL);
+    }
+
+    public int taxRunSliceSize() {
+        return config.integerAtLeast(TAX_RUN_SLICE_SIZE, 1);
     }
 
     public int maxThreadReplacements() {

@@ -10,6 +10,8 @@ import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.recharge.RechargePolicy;
+import dev.meterflow.metering.tax.TaxLine;
+import dev.meterflow.metering.tax.TaxOutcome;
 import dev.meterflow.money.Money;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,6 +55,31 @@ public final class Ledger {
         Posting posting = new Posting(entryId, settings.accountId(), usage.accountId(), Posting.Kind.USAGE,
                 usage.sku(), usage.quantity(), Money.negate(amountMicros), after, usage.eventId(),
                 usage.occurredAtMillis());
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new Effect.Posted(posting));
+        AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);
+        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings)) {
+            effects.add(lowBalance(settings, after, entryId, nowMillis));
+        }
+        next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
+        return new Decision(next, effects);
+    }
+
+    /**
+     * Debits a monthly tax line (issue 10, §4) the way usage is debited: it may pause the account, cross its
+     * threshold and ask for a recharge. The entry id and source are the line's, so a repeat is recognisable.
+     *
+     * @param occurredAtMillis the start of the month the run happens in: the same on every replay
+     */
+    public Decision applyTax(AccountState state, BillingSettings settings, TaxOutcome.Taxed tax,
+                             long occurredAtMillis, long nowMillis) {
+        TaxLine line = tax.line();
+        long before = state.balanceMicros();
+        long after = Money.subtract(before, tax.taxMicros());
+        String entryId = line.entryId();
+        Posting posting = new Posting(entryId, settings.accountId(), line.accountId(), Posting.Kind.TAX, null, 0,
+                Money.negate(tax.taxMicros()), after, entryId, occurredAtMillis, new Posting.TaxDetail(
+                        line.period().toString(), tax.jurisdiction(), line.baseMicros(), tax.ratePpm()));
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.Posted(posting));
         AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);

@@ -10,17 +10,37 @@ package dev.meterflow.metering.ledger;
  * @param sourceId        the eventId, requestId or commandId it came from
  * @param chargedAmountMicros PLAN_FEE_DIRECT: the fee charged to the payment method, {@code null} otherwise
  * @param paymentMethodId the method charged for a RECHARGE, PAYMENT or PLAN_FEE_DIRECT, when known
+ * @param tax             for a TAX entry, what it was computed from; {@code null} otherwise
  */
 public record Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
                       long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
-                      long occurredAtMillis, Long chargedAmountMicros, String paymentMethodId) {
+                      long occurredAtMillis, Long chargedAmountMicros, String paymentMethodId, TaxDetail tax) {
 
-    /** An entry that charged no payment method. */
+    /** An entry that charged no payment method and is not a TAX line. */
     public Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
                    long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
                    long occurredAtMillis) {
         this(entryId, accountId, sourceAccountId, kind, sku, quantity, amountMicros, balanceAfterMicros, sourceId,
-                occurredAtMillis, null, null);
+                occurredAtMillis, null, null, null);
+    }
+
+    /** An entry that charged a payment method (or might have): not a TAX line. */
+    public Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku,
+                   long quantity, long amountMicros, long balanceAfterMicros, String sourceId,
+                   long occurredAtMillis, Long chargedAmountMicros, String paymentMethodId) {
+        this(entryId, accountId, sourceAccountId, kind, sku, quantity, amountMicros, balanceAfterMicros, sourceId,
+                occurredAtMillis, chargedAmountMicros, paymentMethodId, null);
+    }
+
+    /** A TAX line. */
+    public Posting(String entryId, String accountId, String sourceAccountId, Kind kind, String sku, long quantity,
+                   long amountMicros, long balanceAfterMicros, String sourceId, long occurredAtMillis, TaxDetail tax) {
+        this(entryId, accountId, sourceAccountId, kind, sku, quantity, amountMicros, balanceAfterMicros, sourceId,
+                occurredAtMillis, null, null, tax);
+    }
+
+    /** A TAX line's period ({@code yyyy-MM}), jurisdiction, taxable base and rate. */
+    public record TaxDetail(String period, String jurisdiction, long taxableBaseMicros, long ratePpm) {
     }
 
     public enum Kind { USAGE, RECHARGE, PAYMENT, TAX, PLAN_FEE_DIRECT, ADJUSTMENT }

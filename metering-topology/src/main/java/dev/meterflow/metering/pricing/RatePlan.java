@@ -10,4 +10,7 @@ public interface RatePlan {
     String currency();
 
     Optional<PriceRule> priceOf(String sku);
+
+    /** Whether the sku's price is subject to sales tax; {@code false} for a sku without a price. */
+    boolean taxable(String sku);
 }

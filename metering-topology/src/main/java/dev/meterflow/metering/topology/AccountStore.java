@@ -81,6 +81,11 @@ final class AccountStore {
         return settings;
     }
 
+    /** The account's settings as received (service address, tax exemption), or {@code null} when it has none. */
+    AccountSettings settingsRecord(String accountId) {
+        return settingsStore.get(accountId);
+    }
+
     void putSettings(String accountId, AccountSettings settings) {
         settingsStore.put(accountId, settings);
         settingsCache.remove(accountId);

@@ -14,6 +14,7 @@ import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.metering.state.OpenPaymentRecord;
 import dev.meterflow.metering.state.OpenPlanFeeRecord;
+import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
@@ -32,12 +33,15 @@ import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.ServiceAddress;
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Translates between the wire records (Avro, at the edges) and the billing logic's plain values. */
 public final class AvroMapping {
@@ -84,6 +88,12 @@ public final class AvroMapping {
         card.getPrices().forEach((sku, price) ->
                 rules.put(sku, Optional.of(new PriceRule(price.getUnitPriceMicros(), price.getUnitSize(),
                         price.getCategory() == PriceCategory.PLAN_FEE))));
+        Set<String> taxable = new HashSet<>();
+        card.getPrices().forEach((sku, price) -> {
+            if (price.getTaxable()) {
+                taxable.add(sku);
+            }
+        });
         String ratePlanId = card.getRatePlanId();
         String currency = card.getCurrency();
         return new RatePlan() {
@@ -100,6 +110,11 @@ public final class AvroMapping {
             @Override
             public Optional<PriceRule> priceOf(String sku) {
                 return rules.getOrDefault(sku, Optional.empty());
+            }
+
+            @Override
+            public boolean taxable(String sku) {
+                return taxable.contains(sku);
             }
         };
     }
@@ -119,7 +134,18 @@ public final class AvroMapping {
                 .setPostedAt(Instant.ofEpochMilli(postedAtMillis))
                 .setChargedAmountMicros(posting.chargedAmountMicros())
                 .setPaymentMethodId(posting.paymentMethodId())
+                .setTaxPeriod(posting.tax() == null ? null : posting.tax().period())
+                .setTaxJurisdiction(posting.tax() == null ? null : posting.tax().jurisdiction())
+                .setTaxableBaseMicros(posting.tax() == null ? null : posting.tax().taxableBaseMicros())
+                .setTaxRatePpm(posting.tax() == null ? null : posting.tax().ratePpm())
                 .build();
+    }
+
+    /** The tax run's view of the settings: the service address's jurisdiction and the exemption. */
+    public static TaxProfile taxProfile(AccountSettings settings) {
+        ServiceAddress address = settings.getServiceAddress();
+        return address == null ? TaxProfile.of(null, null, settings.getTaxExempt())
+                : TaxProfile.of(address.getCountry(), address.getRegion(), settings.getTaxExempt());
     }
 
     public static AccountStatusChanged statusChanged(Effect.StatusChanged change) {

@@ -11,7 +11,10 @@ import java.time.Duration;
  * @param maxRechargeMicros    settings recharging more than this at once are refused
  * @param maxPaymentMicros     a one-time payment above this is refused
  * @param pendingTimeout       an automatic recharge with no result after this long is reported
+ * @param taxRunInterval       how often the wall-clock punctuation of the monthly tax run fires
+ * @param taxRunSliceSize      the most tax lines one punctuation (one transaction) debits
  */
 record BillingLimits(Duration dedupRetention, Duration backoffCheckInterval, long maxUsageAmountMicros,
-                     long maxRechargeMicros, long maxPaymentMicros, Duration pendingTimeout) {
+                     long maxRechargeMicros, long maxPaymentMicros, Duration pendingTimeout,
+                     Duration taxRunInterval, int taxRunSliceSize) {
 }

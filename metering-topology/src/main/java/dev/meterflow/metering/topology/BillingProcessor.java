@@ -23,7 +23,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * handler, which reads the account's
  * state, asks the pure {@link Ledger} for a decision, stores the new state and forwards the decision's records.
  * Threshold and pause decisions are therefore made at the moment of the debit or credit, never downstream of a
- * cache.
+ * cache. The monthly tax run ({@link MonthlyTaxRun}) debits through the same writer, before the first record of a
+ * new month is billed and on a wall-clock punctuation.
  */
 final class BillingProcessor implements Processor<String, Object, String, Object> {
 
@@ -38,6 +39,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
     private PaymentResultHandler paymentResults;
     private PaymentCommandHandler paymentCommands;
     private AgencyHandler agencyRecords;
+    private MonthlyTaxRun taxRun;
 
     BillingProcessor(Ledger ledger, BillingLimits limits, RatePlanCache ratePlans) {
         this.ledger = ledger;
@@ -57,7 +59,9 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         DecisionWriter writer = new DecisionWriter(context, accounts, pendingRecharges, agencyMembers);
         Parking parking = new Parking(context);
         AgencyRouting agencyRouting = new AgencyRouting(context, metrics);
-        UsageDebit usageDebit = new UsageDebit(context, ledger, limits, accounts, dedup, writer, parking, metrics);
+        TaxableUsageIndex taxableUsage = new TaxableUsageIndex(context, metrics);
+        UsageDebit usageDebit = new UsageDebit(context, ledger, limits, ratePlans, accounts, dedup, writer, parking,
+                metrics, taxableUsage);
         this.usage = new UsageHandler(context, ratePlans, accounts, usageDebit, agencyRouting);
         this.agencyRecords = new AgencyHandler(context, ratePlans, accounts, agencyMembers, usageDebit, writer);
         this.settings = new SettingsHandler(ledger, accounts, writer,
@@ -69,10 +73,15 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
                 pendingRecharges::reportOverdue);
+        this.taxRun = new MonthlyTaxRun(context, ledger, accounts, dedup, writer, metrics, taxableUsage,
+                limits.taxRunSliceSize());
+        context.schedule(limits.taxRunInterval(), PunctuationType.WALL_CLOCK_TIME, taxRun::punctuate);
     }
 
     @Override
     public void process(Record<String, Object> record) {
+        // first: the first record of a new month must find last month's usage closed for tax, not add to it
+        taxRun.onRecord(record.timestamp());
         Object value = record.value();
         if (value instanceof UsageEvent event) {
             usage.handle(record, event);

@@ -2,6 +2,8 @@ package dev.meterflow.metering.topology;
 
 import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.topics.Topic;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A global store of reference data ({@code rate-cards}, and {@code tax-rates} once it is read) that no record can
+ * A global store of reference data ({@code rate-cards}, {@code tax-rates}) that no record can
  * stop: the source reads raw bytes, the updater decodes them, and a record it cannot use is parked through
  * {@link RefusedRecords} while the store keeps the previous value. Kafka Streams rebuilds a global store by
  * running the same updater over the topic, so a refused record is refused again then, never stored.
@@ -29,11 +31,20 @@ final class GuardedGlobalStore {
     /** Adds the store, its source {@code <topic>-source} and its updater {@code <topic>-updater}. */
     static <V> void add(Topology topology, Topic<String, V> topic, String storeName, RefusedRecords refused,
                         Consumer<String> onChange) {
+        add(topology, topic, storeName, refused, onChange, (key, value) -> Optional.empty());
+    }
+
+    /**
+     * The same, refusing (as {@code INVALID}) a decoded record for which {@code check} gives a reason, so a record
+     * that decodes but makes no sense never replaces a good one.
+     */
+    static <V> void add(Topology topology, Topic<String, V> topic, String storeName, RefusedRecords refused,
+                        Consumer<String> onChange, BiFunction<String, V, Optional<String>> check) {
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(),
                         topic.valueSerde()).withLoggingDisabled(),
                 topic.name() + "-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.name(),
-                topic.name() + "-updater", () -> new Updater<>(topic, storeName, refused, onChange));
+                topic.name() + "-updater", () -> new Updater<>(topic, storeName, refused, onChange, check));
     }
 
     private static final class Updater<V> implements Processor<byte[], byte[], Void, Void> {
@@ -44,14 +55,17 @@ final class GuardedGlobalStore {
         private final String storeName;
         private final RefusedRecords refused;
         private final Consumer<String> onChange;
+        private final BiFunction<String, V, Optional<String>> check;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, V> store;
 
-        Updater(Topic<String, V> topic, String storeName, RefusedRecords refused, Consumer<String> onChange) {
+        Updater(Topic<String, V> topic, String storeName, RefusedRecords refused, Consumer<String> onChange,
+                BiFunction<String, V, Optional<String>> check) {
             this.topic = topic;
             this.storeName = storeName;
             this.refused = refused;
             this.onChange = onChange;
+            this.check = check;
         }
 
         @Override
@@ -62,8 +76,8 @@ final class GuardedGlobalStore {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
-            GlobalRecord<V> decoded = GlobalRecord.decode(topic.name(), record.key(), record.value(),
-                    topic.valueSerde().deserializer());
+            GlobalRecord<V> decoded = checked(GlobalRecord.decode(topic.name(), record.key(), record.value(),
+                    topic.valueSerde().deserializer()));
             if (decoded instanceof GlobalRecord.Upsert<V> upsert) {
                 store.put(upsert.key(), upsert.value());
                 onChange.accept(upsert.key());
@@ -73,6 +87,16 @@ final class GuardedGlobalStore {
             } else if (decoded instanceof GlobalRecord.Refused<V> refusal) {
                 refuse(record, refusal);
             }
+        }
+
+        private GlobalRecord<V> checked(GlobalRecord<V> decoded) {
+            if (decoded instanceof GlobalRecord.Upsert<V> upsert) {
+                Optional<String> refusal = check.apply(upsert.key(), upsert.value());
+                if (refusal.isPresent()) {
+                    return new GlobalRecord.Refused<>("INVALID", refusal.get());
+                }
+            }
+            return decoded;
         }
 
         private void refuse(Record<byte[], byte[]> record, GlobalRecord.Refused<V> refusal) {

@@ -81,6 +81,23 @@ final class MeteringMetrics {
         count("plan-fee-direct-total", "Plan fees asked of the recharge worker instead of debited", null, null);
     }
 
+    /** A monthly tax line debited (issue 10, §4). */
+    void taxCharged() {
+        count("tax-charged-total", "Monthly sales tax lines debited", null, null);
+    }
+
+    /** Taxable usage of an account and month not taxed, by reason (exempt, no address, no rate, ...). */
+    void taxNotCharged(String reason) {
+        count("tax-not-charged-total", "Monthly tax lines not charged (no address, no rate, exempt, ...)", "reason",
+                reason);
+    }
+
+    /** A tax line whose entry id was already debited, met again (a replay). */
+    void duplicateTax() {
+        count("tax-duplicate-total", "Monthly tax lines skipped because their entry id was already debited", null,
+                null);
+    }
+
     void close() {
         sensors.values().forEach(metrics::removeSensor);
         sensors.clear();

@@ -5,6 +5,7 @@ import dev.meterflow.metering.errors.RefusedRecords;
 import dev.meterflow.metering.ledger.Ledger;
 import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.metering.state.AgencyRecord;
+import dev.meterflow.metering.tax.TaxRateRules;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *                        billing account)   └─> usage-unpriced, payment-results-unmatched, *-rejected
  * rate-cards ──> rate-cards-global-store (read by billing-processor; records it refuses ──> metering-dlq)
  * billing-processor ──> agency-billing-repartition (internal) ──> billing-processor, on the agency's partition
+ * tax-rates ──> tax-rates-global-store (read by the monthly tax run; records it refuses ──> metering-dlq)
  * </pre>
  */
 public final class MeteringTopology {
@@ -81,7 +83,7 @@ public final class MeteringTopology {
         addSource(topology, PAYMENT_COMMANDS_SOURCE, Topics.PAYMENT_COMMANDS);
         BillingLimits limits = new BillingLimits(dedupRetention, config.backoffCheckInterval(),
                 config.maxUsageAmountMicros(), config.maxRechargeMicros(), config.maxPaymentMicros(),
-                config.pendingTimeout());
+                config.pendingTimeout(), config.taxRunInterval(), config.taxRunSliceSize());
         // a sub-account's usage and agency changes, to the agency's partition (issue 10, section 5)
         SingleObjectSerde<AgencyRecord> agencySerde = new SingleObjectSerde<>(AgencyRecord.class,
                 StateSchemas.released());
@@ -105,10 +107,17 @@ public final class MeteringTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
                 BILLING_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TAXABLE_USAGE),
+                Serdes.String(), Serdes.Long()), BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.String()), BILLING_PROCESSOR);
+
+        // added after the billing processor: sub-topologies are numbered in the order they are added, and the
+        // billing tasks keep their ids (1_0, 1_1, ...) and the state directories named after them
+        GuardedGlobalStore.add(topology, Topics.TAX_RATES, StoreNames.TAX_RATES, refused, jurisdiction -> { },
+                (key, rate) -> TaxRateRules.refusal(key, rate.getJurisdiction(), rate.getRatePpm()));
 
         addSink(topology, LEDGER_SINK, Topics.LEDGER_ENTRIES);
         addSink(topology, BALANCES_SINK, Topics.ACCOUNT_BALANCES);

@@ -31,6 +31,14 @@ public final class StoreNames {
     public static final String AGENCY_REPARTITION = "agency-billing-repartition";
     /** Global: every rate card, by rate plan id. */
     public static final String RATE_CARDS = "rate-cards-global-store";
+    /**
+     * The monthly tax run's index (issue 10, §4): {@code <run yyyy-MM>|<usage yyyy-MM>|accountId} → the taxable
+     * usage debited, one entry per account and month still to tax; plus {@code ~closed-through}, the last month
+     * whose run has begun. The run reads it in key order, so it never goes through every account of the task.
+     */
+    public static final String TAXABLE_USAGE = "taxable-usage-store";
+    /** Global: every sales tax rate, by jurisdiction ({@code US-CA}). */
+    public static final String TAX_RATES = "tax-rates-global-store";
 
     private StoreNames() {
     }

@@ -11,6 +11,7 @@ import dev.meterflow.metering.pricing.UnpricedReason;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.pricing.UsagePricer;
 import dev.meterflow.money.Money;
+import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topics;
@@ -42,10 +43,17 @@ final class UsageDebit {
     private final Parking parking;
     private final MeteringMetrics metrics;
     private final KeyValueStore<String, UsageRollup> rollups;
+    private final RatePlanCache ratePlans;
+    private final KeyValueStore<String, RateCard> rateCards;
+    private final TaxableUsageIndex taxableUsage;
 
-    UsageDebit(ProcessorContext<String, Object> context, Ledger ledger, BillingLimits limits, AccountStore accounts,
-               Dedup dedup, DecisionWriter writer, Parking parking, MeteringMetrics metrics) {
+    UsageDebit(ProcessorContext<String, Object> context, Ledger ledger, BillingLimits limits, RatePlanCache ratePlans,
+               AccountStore accounts, Dedup dedup, DecisionWriter writer, Parking parking, MeteringMetrics metrics,
+               TaxableUsageIndex taxableUsage) {
         this.context = context;
+        this.ratePlans = ratePlans;
+        this.rateCards = context.getStateStore(StoreNames.RATE_CARDS);
+        this.taxableUsage = taxableUsage;
         this.ledger = ledger;
         this.limits = limits;
         this.accounts = accounts;
@@ -101,6 +109,10 @@ final class UsageDebit {
             return;
         }
         rollUp(record, priced);
+        if (payerId.equals(priced.usage().accountId())) {
+            // a sub-account's usage is not taxed yet: its address and exemption live in its own task's settings
+            taxableUsage.add(priced, id -> ratePlans.get(id, rateCards::get));
+        }
         writer.apply(payerId, record.timestamp(), state, decision);
         // last: an event is only marked debited once everything it changes has been written
         dedup.remember(dedupKey(priced.usage()), "usage:" + event.getEventId());

@@ -102,6 +102,22 @@ class MeteringConfigTest {
     }
 
     @Test
+    void shouldRefuseATaxRunThatNeverFiresOrTaxesNothing() {
+        Properties zeroInterval = new Properties();
+        zeroInterval.setProperty("meterflow.tax.run-interval", "PT0S");
+        Properties emptySlice = new Properties();
+        emptySlice.setProperty("meterflow.tax.run-slice-size", "0");
+
+        assertThatThrownBy(() -> MeteringConfig.from(zeroInterval))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessageContaining("meterflow.tax.run-interval");
+        assertThatThrownBy(() -> MeteringConfig.from(emptySlice))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessageContaining("meterflow.tax.run-slice-size");
+        assertThat(MeteringConfig.from(new Properties()).taxRunSliceSize()).isEqualTo(500);
+    }
+
+    @Test
     void shouldNameTheKeyOfAMalformedValue() {
         Properties overrides = new Properties();
         overrides.setProperty("meterflow.recharge.decline-backoff", "24 hours");

@@ -152,6 +152,11 @@ class PricingProperties {
             public Optional<PriceRule> priceOf(String sku) {
                 return Optional.of(rule);
             }
+
+            @Override
+            public boolean taxable(String sku) {
+                return false;
+            }
         };
     }
 }

@@ -30,6 +30,11 @@ class ReplayPlanTest {
         public Optional<PriceRule> priceOf(String sku) {
             return "call.minutes.local".equals(sku) ? Optional.of(new PriceRule(25_000, 60)) : Optional.empty();
         }
+
+        @Override
+        public boolean taxable(String sku) {
+            return false;
+        }
     };
 
     @Test

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Test data: an account's billing settings. By default: the pro plan, auto-recharge off with a $15 low-balance
- * threshold, a primary Visa, one billing email, no critical billing phone.
+ * threshold, a primary Visa, one billing email, no critical billing phone, served in Austin (US-TX), not tax-exempt.
  *
  * <pre>
  * settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
@@ -38,6 +38,14 @@ final class AccountSettingsBuilder {
     private String criticalBillingPhone;
     private boolean directChargePlanFee;
     private Instant updatedAt = START;
+    private ServiceAddress serviceAddress = ServiceAddress.newBuilder()
+            .setLine1("500 W 2nd St")
+            .setCity("Austin")
+            .setRegion("TX")
+            .setPostalCode("78701")
+            .setCountry("US")
+            .build();
+    private boolean taxExempt;
 
     private AccountSettingsBuilder(String accountId) {
         this.accountId = accountId;
@@ -106,6 +114,22 @@ final class AccountSettingsBuilder {
         return this;
     }
 
+    /** Served at an address in this country and region (ISO 3166-2: US, CA). */
+    AccountSettingsBuilder servicedIn(String country, String region) {
+        this.serviceAddress = ServiceAddress.newBuilder(serviceAddress).setCountry(country).setRegion(region).build();
+        return this;
+    }
+
+    AccountSettingsBuilder withoutServiceAddress() {
+        this.serviceAddress = null;
+        return this;
+    }
+
+    AccountSettingsBuilder taxExempt() {
+        this.taxExempt = true;
+        return this;
+    }
+
     AccountSettingsBuilder at(Instant updatedAt) {
         this.updatedAt = updatedAt;
         return this;
@@ -127,14 +151,8 @@ final class AccountSettingsBuilder {
                 .setBillingEmails(billingEmails)
                 .setCriticalBillingPhone(criticalBillingPhone)
                 .setDirectChargePlanFee(directChargePlanFee)
-                .setServiceAddress(ServiceAddress.newBuilder()
-                        .setLine1("500 W 2nd St")
-                        .setCity("Austin")
-                        .setRegion("TX")
-                        .setPostalCode("78701")
-                        .setCountry("US")
-                        .build())
-                .setTaxExempt(false)
+                .setServiceAddress(serviceAddress)
+                .setTaxExempt(taxExempt)
                 .setUpdatedAt(updatedAt)
                 .build();
     }

@@ -64,6 +64,10 @@ sealed interface BillingAction {
     record PassTime(Duration duration) implements BillingAction {
     }
 
+    /** Time passes to just after midnight on the 1st of the next month (UTC): the monthly tax run begins. */
+    record TurnOfTheMonth() implements BillingAction {
+    }
+
     /** The auto-recharge part of an account's settings, and its payment methods. */
     record SettingsSpec(boolean autoRecharge, Mode mode, long thresholdMicros, long targetMicros, long amountMicros,
                         List<MethodSpec> paymentMethods, boolean directChargePlanFee) {

@@ -17,6 +17,8 @@ import dev.meterflow.metering.topology.BillingAction.Use;
 import dev.meterflow.metering.topology.ScenarioDriver.Emitted;
 import dev.meterflow.metering.topology.ScenarioDriver.Sent;
 import dev.meterflow.metering.payments.PlanFeeRules;
+import dev.meterflow.metering.topology.BillingAction.TurnOfTheMonth;
+import dev.meterflow.metering.tax.TaxCalculator;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
@@ -39,10 +41,14 @@ import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.ServiceAddress;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,7 +76,10 @@ import net.jqwik.api.Tuple;
  */
 class LedgerInvariantsProperties {
 
-    private static final Instant START = Instant.parse("2025-03-01T00:00:00Z");
+    /** Twelve days before a month turns, so that scenarios see the monthly tax run. */
+    private static final Instant START = Instant.parse("2025-03-20T00:00:00Z");
+    /** 7.25 %: every scenario account is served in California. */
+    private static final long CALIFORNIA_PPM = 72_500;
     /** Every action takes a second of record and wall-clock time, so timestamps always move forward. */
     private static final Duration ACTION_TIME = Duration.ofSeconds(1);
     /** Stays inside the contract's 35-day dedup horizon, so every replay must be recognised. */
@@ -110,6 +119,7 @@ class LedgerInvariantsProperties {
             assertEveryPaymentCreditAnswersASucceededResultForItsCommand(driver);
             assertRequestsNeverOfferRefusedBrands(driver);
             assertNothingParkedOrDeadLettered(driver);
+            assertEveryMonthOfTaxableUsageTaxedOnceAtTheRate(driver);
         }
     }
 
@@ -131,6 +141,8 @@ class LedgerInvariantsProperties {
         Statistics.label("declined or failed results").collect(bucket(unsuccessful.size()));
         Statistics.label("requests after a declined or failed one")
                 .collect(bucket(requestsAfter(unsuccessful, driver)));
+        Statistics.label("tax lines").collect(bucket(driver.ledgerEntries().stream()
+                .filter(entry -> entry.value().getKind() == LedgerEntryKind.TAX).count()));
         Statistics.label("status changes").collect(bucket(driver.statuses().size()));
         Statistics.label("usage replays").collect(bucket(driver.sentUsage().size()
                 - driver.sentUsage().stream().map(sent -> sent.value().getEventId()).distinct().count()));
@@ -232,6 +244,44 @@ class LedgerInvariantsProperties {
             assertThat(charge.value().getChargedAmountMicros())
                     .isEqualTo(Money.centsToMicros(cause.getAmountCents()));
             assertThat(charge.value().getPaymentMethodId()).isEqualTo(cause.getPaymentMethodId());
+        }
+    }
+
+    /**
+     * Issue 10, §4: once a month has turned, each account with taxable usage in it has one TAX entry of
+     * round-half-up(base × rate) (none when that is $0.00), the base being its usage debits of the month. Not in
+     * the base, as documented: a sub-account's usage debited from its agency, and a plan fee debited because its
+     * direct charge failed (a debit caused by a payment result).
+     */
+    private static void assertEveryMonthOfTaxableUsageTaxedOnceAtTheRate(ScenarioDriver driver) {
+        List<LedgerEntry> taxes = driver.ledgerEntries().stream().map(Emitted::value)
+                .filter(entry -> entry.getKind() == LedgerEntryKind.TAX).toList();
+        assertThat(taxes).extracting(LedgerEntry::getEntryId).as("TAX entry ids").doesNotHaveDuplicates();
+        Map<String, Long> bases = new HashMap<>();
+        YearMonth current = YearMonth.from(driver.now().atZone(ZoneOffset.UTC));
+        Set<Integer> resultSteps = driver.sentResults().stream().map(Sent::step).collect(Collectors.toSet());
+        for (Emitted<LedgerEntry> debit : driver.ledgerEntries()) {
+            LedgerEntry usage = debit.value();
+            YearMonth month = YearMonth.from(usage.getOccurredAt().atZone(ZoneOffset.UTC));
+            if (usage.getKind() == LedgerEntryKind.USAGE && month.isBefore(current)
+                    && usage.getAccountId().equals(usage.getSourceAccountId()) && !resultSteps.contains(debit.step())) {
+                bases.merge("tax:" + usage.getAccountId() + ":" + month, -usage.getAmountMicros(), Math::addExact);
+            }
+        }
+        Map<String, Long> expected = new HashMap<>();
+        bases.forEach((entryId, base) -> {
+            long tax = TaxCalculator.taxMicros(base, CALIFORNIA_PPM);
+            if (tax > 0) {
+                expected.put(entryId, -tax);
+            }
+        });
+        assertThat(taxes.stream().collect(Collectors.toMap(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)))
+                .as("TAX entries of the months that turned").isEqualTo(expected);
+        for (LedgerEntry tax : taxes) {
+            assertThat(tax.getTaxableBaseMicros()).as("base of %s", tax.getEntryId())
+                    .isEqualTo(bases.get(tax.getEntryId()));
+            assertThat(tax.getTaxRatePpm()).isEqualTo(CALIFORNIA_PPM);
+            assertThat(tax.getTaxJurisdiction()).isEqualTo("US-CA");
         }
     }
 
@@ -421,6 +471,8 @@ class LedgerInvariantsProperties {
         void play() {
             driver.publishRateCard(rateCard(driver.now()));
             driver.publishRateCard(subAccountRateCard(driver.now()));
+            driver.publishTaxRate(TaxRate.newBuilder().setJurisdiction("US-CA").setRatePpm(CALIFORNIA_PPM)
+                    .setName("California").build());
             for (int i = 0; i < scenario.openingSettings().size(); i++) {
                 driver.publishSettings(settings(scenario.accountId(i), scenario.openingSettings().get(i)));
             }
@@ -431,6 +483,8 @@ class LedgerInvariantsProperties {
                 driver.advance(ACTION_TIME);
                 perform(action);
             }
+            // past the tax run's grace: its wall-clock punctuation has closed every month before the last one
+            driver.advance(Duration.ofMinutes(61));
         }
 
         private void perform(BillingAction action) {
@@ -463,6 +517,12 @@ class LedgerInvariantsProperties {
                 List<Sent<PaymentResult>> sent = driver.sentResults();
                 if (!sent.isEmpty()) {
                     driver.publishPaymentResult(sent.get(replay.earlierResult() % sent.size()).value());
+                }
+            } else if (action instanceof TurnOfTheMonth) {
+                Instant firstOfNextMonth = YearMonth.from(driver.now().atZone(ZoneOffset.UTC)).plusMonths(1).atDay(1)
+                        .atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(60);
+                if (firstOfNextMonth.isBefore(START.plus(MAX_SCENARIO_SPAN))) {
+                    driver.advance(Duration.between(driver.now(), firstOfNextMonth));
                 }
             } else if (action instanceof PassTime pass) {
                 if (driver.now().plus(pass.duration()).isBefore(START.plus(MAX_SCENARIO_SPAN))) {
@@ -515,6 +575,8 @@ class LedgerInvariantsProperties {
                     .setBillingEmails(List.of("billing@" + accountId + ".example.com"))
                     .setCriticalBillingPhone("+15555550100")
                     .setDirectChargePlanFee(spec.directChargePlanFee())
+                    .setServiceAddress(ServiceAddress.newBuilder().setLine1("1 Market St").setCity("San Francisco")
+                            .setRegion("CA").setPostalCode("94105").setCountry("US").build())
                     .setTaxExempt(false)
                     .setUpdatedAt(driver.now())
                     .build();
@@ -628,7 +690,8 @@ class LedgerInvariantsProperties {
                 Tuple.of(3, Combinators.combine(accounts(), Arbitraries.longs().between(50, 100_000)).as(Pay::new)),
                 Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPayment::new)),
                 Tuple.of(4, Combinators.combine(accounts(), paymentStatuses()).as(AnswerPlanFee::new)),
-                Tuple.of(3, timePassing()));
+                Tuple.of(3, timePassing()),
+                Tuple.of(2, Arbitraries.just(new TurnOfTheMonth())));
     }
 
     private static Arbitrary<Use> uses() {

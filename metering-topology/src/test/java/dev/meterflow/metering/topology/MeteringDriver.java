@@ -15,6 +15,7 @@ import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topic;
@@ -35,6 +36,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -56,6 +62,7 @@ final class MeteringDriver implements AutoCloseable {
     private final TestInputTopic<String, RateCard> rateCards;
     private final TestInputTopic<String, PaymentResult> paymentResults;
     private final TestInputTopic<String, PaymentCommand> paymentCommands;
+    private final TestInputTopic<String, TaxRate> taxRates;
 
     private final TestOutputTopic<String, LedgerEntry> ledgerEntries;
     private final TestOutputTopic<String, AccountBalance> balances;
@@ -72,7 +79,12 @@ final class MeteringDriver implements AutoCloseable {
     private final List<String> refusedReferenceRecords = new ArrayList<>();
 
     private MeteringDriver(Path stateDir, Properties streamsOverrides) {
+        this(stateDir, streamsOverrides, new Properties(), START);
+    }
+
+    private MeteringDriver(Path stateDir, Properties streamsOverrides, Properties meteringSettings, Instant wallClock) {
         Properties settings = new Properties();
+        settings.putAll(meteringSettings);
         settings.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "metering-test-" + stateDir.getFileName());
         MeteringConfig config = MeteringConfig.from(settings);
@@ -80,7 +92,7 @@ final class MeteringDriver implements AutoCloseable {
         streams.putAll(streamsOverrides);
         RefusedRecords refused = (topic, partition, offset, key, value, reason, detail) ->
                 refusedReferenceRecords.add(topic + "-" + partition + "@" + offset + " " + reason);
-        driver = new TopologyTestDriver(MeteringTopology.build(config, refused), streams, START);
+        driver = new TopologyTestDriver(MeteringTopology.build(config, refused), streams, wallClock);
 
         usageEvents = input(Topics.USAGE_EVENTS);
         rawUsageEvents = driver.createInputTopic(Topics.USAGE_EVENTS.name(), new ByteArraySerializer(),
@@ -89,6 +101,7 @@ final class MeteringDriver implements AutoCloseable {
         rateCards = input(Topics.RATE_CARDS);
         paymentResults = input(Topics.PAYMENT_RESULTS);
         paymentCommands = input(Topics.PAYMENT_COMMANDS);
+        taxRates = input(Topics.TAX_RATES);
 
         ledgerEntries = output(Topics.LEDGER_ENTRIES);
         balances = output(Topics.ACCOUNT_BALANCES);
@@ -120,6 +133,14 @@ final class MeteringDriver implements AutoCloseable {
         Properties streams = new Properties();
         streams.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         return started(new MeteringDriver(stateDir, streams));
+    }
+
+    /**
+     * The topology with these {@link MeteringConfig} settings, its wall clock at {@code wallClock}: a second one on
+     * the same state directory carries on from the stores the first one left.
+     */
+    static MeteringDriver startAt(Path stateDir, Instant wallClock, Properties meteringSettings) {
+        return started(new MeteringDriver(stateDir, new Properties(), meteringSettings, wallClock));
     }
 
     private static MeteringDriver started(MeteringDriver metering) {
@@ -172,6 +193,11 @@ final class MeteringDriver implements AutoCloseable {
         return value;
     }
 
+    /** A tax rate under its jurisdiction, at the time the driver started. */
+    void publish(TaxRate rate) {
+        taxRates.pipeInput(rate.getJurisdiction(), rate, START);
+    }
+
     /** A command under a key that is not its account id. */
     void publishUnderKey(String key, PaymentCommandBuilder command) {
         PaymentCommand value = command.build();
@@ -191,6 +217,59 @@ final class MeteringDriver implements AutoCloseable {
 
     void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
+    }
+
+    /** The tax run's index ({@code taxable-usage-store}), to stage what a replay could leave there. */
+    KeyValueStore<String, Long> taxableUsageStore() {
+        return driver.getKeyValueStore(StoreNames.TAXABLE_USAGE);
+    }
+
+    /**
+     * The task's stores as the last commit left them: what a new instance restores from their changelogs after
+     * this one crashed. (The test driver deletes its state directory when it closes, so a second driver cannot
+     * simply reopen it.)
+     */
+    CommittedState committedState() {
+        Map<String, List<KeyValue<Object, Object>>> keyValues = new HashMap<>();
+        Map<String, List<KeyValue<Windowed<Object>, Object>>> windows = new HashMap<>();
+        for (String name : driver.getAllStateStores().keySet()) {
+            KeyValueStore<Object, Object> keyValueStore = driver.getKeyValueStore(name);
+            WindowStore<Object, Object> windowStore = driver.getWindowStore(name);
+            if (name.endsWith("-global-store")) {
+                continue; // reference data: published again to the new driver
+            } else if (keyValueStore != null) {
+                try (KeyValueIterator<Object, Object> all = keyValueStore.all()) {
+                    keyValues.put(name, toList(all));
+                }
+            } else if (windowStore != null) {
+                try (KeyValueIterator<Windowed<Object>, Object> all = windowStore.all()) {
+                    windows.put(name, toList(all));
+                }
+            }
+        }
+        return new CommittedState(keyValues, windows);
+    }
+
+    /** Restores stores taken with {@link #committedState()} from another driver of the same topology. */
+    void restore(CommittedState state) {
+        state.keyValues().forEach((name, entries) -> {
+            KeyValueStore<Object, Object> store = driver.getKeyValueStore(name);
+            entries.forEach(entry -> store.put(entry.key, entry.value));
+        });
+        state.windows().forEach((name, entries) -> {
+            WindowStore<Object, Object> store = driver.getWindowStore(name);
+            entries.forEach(entry -> store.put(entry.key.key(), entry.value, entry.key.window().start()));
+        });
+    }
+
+    record CommittedState(Map<String, List<KeyValue<Object, Object>>> keyValues,
+                          Map<String, List<KeyValue<Windowed<Object>, Object>>> windows) {
+    }
+
+    private static <K> List<KeyValue<K, Object>> toList(KeyValueIterator<K, Object> iterator) {
+        List<KeyValue<K, Object>> entries = new ArrayList<>();
+        iterator.forEachRemaining(entries::add);
+        return entries;
     }
 
     // ---- outputs, since the last read

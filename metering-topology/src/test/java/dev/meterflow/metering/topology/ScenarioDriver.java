@@ -9,6 +9,7 @@ import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
@@ -58,6 +59,7 @@ final class ScenarioDriver implements AutoCloseable {
     private final TestInputTopic<String, UsageEvent> usageIn;
     private final TestInputTopic<String, PaymentResult> resultsIn;
     private final TestInputTopic<String, PaymentCommand> commandsIn;
+    private final TestInputTopic<String, TaxRate> taxRatesIn;
 
     private final Capture<LedgerEntry> ledgerEntries;
     private final Capture<AccountBalance> balances;
@@ -88,6 +90,7 @@ final class ScenarioDriver implements AutoCloseable {
         usageIn = input(Topics.USAGE_EVENTS);
         resultsIn = input(Topics.PAYMENT_RESULTS);
         commandsIn = input(Topics.PAYMENT_COMMANDS);
+        taxRatesIn = input(Topics.TAX_RATES);
 
         ledgerEntries = capture(Topics.LEDGER_ENTRIES);
         balances = capture(Topics.ACCOUNT_BALANCES);
@@ -115,10 +118,18 @@ final class ScenarioDriver implements AutoCloseable {
         return now;
     }
 
-    /** Moves record time and the wall clock forward together. */
+    /**
+     * Moves record time and the wall clock forward together; what the wall-clock punctuations publish is tagged
+     * with the last input's step.
+     */
     void advance(Duration duration) {
         now = now.plus(duration);
         driver.advanceWallClockTime(duration);
+        captures.forEach(capture -> capture.drain(step));
+    }
+
+    void publishTaxRate(TaxRate rate) {
+        pipe(taxRatesIn, rate.getJurisdiction(), rate);
     }
 
     void publishRateCard(RateCard card) {

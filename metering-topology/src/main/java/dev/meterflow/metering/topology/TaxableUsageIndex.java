@@ -1,0 +1,128 @@
+package dev.meterflow.metering.topology;
+
+import dev.meterflow.metering.errors.DeadLetters;
+import dev.meterflow.metering.pricing.PricingOutcome;
+import dev.meterflow.metering.pricing.RatePlan;
+import dev.meterflow.metering.tax.TaxLine;
+import dev.meterflow.metering.tax.TaxOutcome;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accounts with taxable usage still to tax, per month ({@link StoreNames#TAXABLE_USAGE}): usage adds to its
+ * month's line; the tax run reads the lines whose run has begun, in key order, a slice at a time, and removes
+ * each one in the transaction that taxes it.
+ *
+ * <p>Keys are {@code <run yyyy-MM>|<usage yyyy-MM>|accountId}, so they sort by run and the run's lines come
+ * first; an account id may hold any character, it is whatever follows the second separator.
+ */
+final class TaxableUsageIndex {
+
+    /** Sorts after every month (digits): the last month whose run has begun, as {@code YearMonth} months since 0. */
+    private static final String CLOSED_THROUGH = "~closed-through";
+    private static final int MONTH_LENGTH = "yyyy-MM".length();
+    private static final int MIN_YEAR = 1000;
+    private static final int MAX_YEAR = 9999;
+    private static final Logger log = LoggerFactory.getLogger(TaxableUsageIndex.class);
+
+    private final KeyValueStore<String, Long> store;
+    private final MeteringMetrics metrics;
+
+    TaxableUsageIndex(ProcessorContext<String, Object> context, MeteringMetrics metrics) {
+        this.store = context.getStateStore(StoreNames.TAXABLE_USAGE);
+        this.metrics = metrics;
+    }
+
+    /**
+     * Adds a debited event to its month's line when its sku is taxable. Usage of a month whose run has begun goes
+     * to that month's line while it is not taxed yet, and otherwise to a late line of the next run.
+     */
+    void add(PricingOutcome.Priced priced, Function<String, Optional<RatePlan>> ratePlans) {
+        boolean taxable = ratePlans.apply(priced.ratePlanId())
+                .map(plan -> plan.taxable(priced.usage().sku())).orElse(false);
+        if (!taxable || priced.amountMicros() <= 0) {
+            return;
+        }
+        String accountId = priced.usage().accountId();
+        YearMonth month = YearMonth.from(Instant.ofEpochMilli(priced.usage().occurredAtMillis()).atZone(ZoneOffset.UTC));
+        if (month.getYear() < MIN_YEAR || month.getYear() > MAX_YEAR) {
+            // keys hold four-digit years; such a date is a producer's bug, and guessing its month would be worse
+            metrics.taxNotCharged(TaxOutcome.Reason.DATE_OUT_OF_RANGE.name());
+            log.warn("taxable usage not indexed for tax reason=DATE_OUT_OF_RANGE account='{}' eventId='{}'"
+                    + " occurredAt='{}'", DeadLetters.boundedKey(accountId),
+                    DeadLetters.boundedKey(priced.usage().eventId()), month);
+            return;
+        }
+        Optional<YearMonth> closed = closedThrough();
+        String key = key(month, month, accountId);
+        if (closed.isPresent() && !month.isAfter(closed.get()) && store.get(key) == null) {
+            key = key(closed.get().plusMonths(1), month, accountId);
+        }
+        Long base = store.get(key);
+        store.put(key, Math.addExact(base == null ? 0 : base, priced.amountMicros()));
+    }
+
+    /** The last month whose run has begun, if any run has. */
+    Optional<YearMonth> closedThrough() {
+        Long months = store.get(CLOSED_THROUGH);
+        return months == null ? Optional.empty() : Optional.of(YearMonth.of(0, 1).plusMonths(months));
+    }
+
+    /** Begins the runs of every month up to {@code month}; {@code true} if that closed a month not closed before. */
+    boolean closeThrough(YearMonth month) {
+        Optional<YearMonth> closed = closedThrough();
+        if (closed.isPresent() && !month.isAfter(closed.get())) {
+            return false;
+        }
+        store.put(CLOSED_THROUGH, month.getYear() * 12L + month.getMonthValue() - 1);
+        return true;
+    }
+
+    /** Up to {@code max} lines whose run has begun, oldest run first. */
+    List<TaxLine> due(int max) {
+        Optional<YearMonth> closed = closedThrough();
+        List<TaxLine> lines = new ArrayList<>();
+        if (closed.isEmpty()) {
+            return lines;
+        }
+        try (KeyValueIterator<String, Long> entries = store.all()) {
+            while (entries.hasNext() && lines.size() < max) {
+                KeyValue<String, Long> entry = entries.next();
+                if (entry.key.equals(CLOSED_THROUGH)) {
+                    break;
+                }
+                TaxLine line = line(entry.key, entry.value);
+                if (line.runPeriod().isAfter(closed.get())) {
+                    break;
+                }
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    void remove(TaxLine line) {
+        store.delete(key(line.runPeriod(), line.period(), line.accountId()));
+    }
+
+    private static String key(YearMonth runPeriod, YearMonth period, String accountId) {
+        return runPeriod + "|" + period + "|" + accountId;
+    }
+
+    private static TaxLine line(String key, long baseMicros) {
+        YearMonth runPeriod = YearMonth.parse(key.substring(0, MONTH_LENGTH));
+        YearMonth period = YearMonth.parse(key.substring(MONTH_LENGTH + 1, 2 * MONTH_LENGTH + 1));
+        return new TaxLine(key.substring(2 * MONTH_LENGTH + 2), period, runPeriod, baseMicros);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.meterflow.metering.tax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meterflow.metering.tax.TaxOutcome.NotTaxed;
+import dev.meterflow.metering.tax.TaxOutcome.Reason;
+import java.time.YearMonth;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Whom the monthly run taxes, at which rate, and the ids of its lines (issue 10, §4), without Kafka. */
+class TaxRunTest {
+
+    private static final YearMonth OCTOBER = YearMonth.of(2026, 10);
+    private static final YearMonth NOVEMBER = YearMonth.of(2026, 11);
+    private static final TaxLine LINE = new TaxLine("acct-1", OCTOBER, OCTOBER, 100_000_000);
+    private static final Function<String, Optional<Long>> RATES =
+            jurisdiction -> Optional.ofNullable(Map.of("US-CA", 72_500L, "US-TX", 62_500L).get(jurisdiction));
+
+    @Test
+    void shouldTaxTheBaseAtTheRateOfTheServiceAddress() {
+        TaxOutcome outcome = TaxRun.assess(LINE, Optional.of(TaxProfile.of("US", "CA", false)), RATES);
+
+        assertThat(outcome).isEqualTo(new TaxOutcome.Taxed(LINE, "US-CA", 72_500, 7_250_000));
+    }
+
+    @Test
+    void shouldNameTheJurisdictionInUpperCaseWithoutSpaces() {
+        assertThat(TaxProfile.of(" us ", "tx", false).jurisdiction()).contains("US-TX");
+    }
+
+    @Test
+    void shouldNotTaxAnExemptAccountWhateverItsAddress() {
+        assertThat(reason(Optional.of(TaxProfile.of("US", "CA", true)))).isEqualTo(Reason.EXEMPT);
+    }
+
+    @Test
+    void shouldNotGuessWithoutAnAddressOrARate() {
+        assertThat(reason(Optional.of(TaxProfile.of(null, null, false)))).isEqualTo(Reason.NO_ADDRESS);
+        assertThat(reason(Optional.of(TaxProfile.of("US", " ", false)))).isEqualTo(Reason.NO_ADDRESS);
+        assertThat(reason(Optional.of(TaxProfile.of("US", "NY", false)))).isEqualTo(Reason.NO_RATE);
+        assertThat(reason(Optional.empty())).isEqualTo(Reason.NO_SETTINGS);
+    }
+
+    @Test
+    void shouldPostNothingWhenTheTaxRoundsToZero() {
+        TaxLine tiny = new TaxLine("acct-1", OCTOBER, OCTOBER, 60_000);
+        assertThat(TaxRun.assess(tiny, Optional.of(TaxProfile.of("US", "TX", false)), RATES))
+                .isInstanceOf(NotTaxed.class)
+                .extracting(outcome -> ((NotTaxed) outcome).reason()).isEqualTo(Reason.ROUNDS_TO_ZERO);
+    }
+
+    @Test
+    void shouldNameALateLineByTheMonthItBelongsToAndTheRunThatTakesIt() {
+        assertThat(LINE.entryId()).isEqualTo("tax:acct-1:2026-10");
+        assertThat(LINE.late()).isFalse();
+        TaxLine late = new TaxLine("acct-1", OCTOBER, NOVEMBER, 5_000_000);
+        assertThat(late.entryId()).isEqualTo("tax:acct-1:2026-10:late:2026-11");
+        assertThat(late.late()).isTrue();
+        assertThatThrownBy(() -> new TaxLine("acct-1", NOVEMBER, OCTOBER, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseATaxRateOutOfRangeOrUnderAnotherKey() {
+        assertThat(TaxRateRules.refusal("US-CA", "US-CA", 72_500)).isEmpty();
+        assertThat(TaxRateRules.refusal("US-CA", "US-CA", 0)).isEmpty();
+        assertThat(TaxRateRules.refusal("US-CA", "US-CA", -1)).get().asString().contains("ratePpm");
+        assertThat(TaxRateRules.refusal("US-CA", "US-CA", 1_000_001)).isPresent();
+        assertThat(TaxRateRules.refusal("US-CA", "US-TX", 62_500)).get().asString().contains("not the record's");
+    }
+
+    private static Reason reason(Optional<TaxProfile> profile) {
+        TaxOutcome outcome = TaxRun.assess(LINE, profile, RATES);
+        assertThat(outcome).isInstanceOf(NotTaxed.class);
+        return ((NotTaxed) outcome).reason();
+    }
+}
