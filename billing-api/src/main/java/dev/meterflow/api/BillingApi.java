@@ -14,6 +14,7 @@ import dev.meterflow.api.http.ApiRoutes;
 import dev.meterflow.api.http.ApiServer;
 import dev.meterflow.api.notify.StatementDeliveryHandler;
 import dev.meterflow.api.notify.StatementRequests;
+import dev.meterflow.api.page.BillingPage;
 import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.readmodel.ReadModel;
@@ -67,8 +68,12 @@ public final class BillingApi implements AutoCloseable {
                 new StatementDeliveryHandler(new StatementRequests(database.jdbi(), statements, clock)),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
                         readModel.expired()));
-        this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
+        BillingPage page = BillingPage.create(services, new AdviceQueries(database.jdbi(), clock),
+                new StatementRequests(database.jdbi(), statements, clock), clock);
+        this.server = ApiServer.create(ApiRoutes.all(services), authenticator, page::register)
+                .start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
+        log.info("Billing Settings page url='http://{}:{}{}'", options.host(), server.port(), BillingPage.BASE);
     }
 
     public static BillingApi start(Options options, Database database, Clock clock) {
