@@ -93,11 +93,11 @@ public final class BillingApi implements AutoCloseable {
         return readModelRun;
     }
 
-    /** Every method and path the server answers, e.g. {@code GET /api/v1/openapi.json}. */
+    /** Every method and path the server answers under /api/v1, e.g. {@code GET /api/v1/openapi.json}. */
     public java.util.List<String> servedEndpoints() {
         return server.unsafe.internalRouter.allHttpHandlers().stream()
                 .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
-                .filter(endpoint -> !endpoint.startsWith("HEAD "))
+                .filter(endpoint -> !endpoint.startsWith("HEAD ") && endpoint.contains(" " + ApiRoutes.BASE + "/"))
                 .toList();
     }
 

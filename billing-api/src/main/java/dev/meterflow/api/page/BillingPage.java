@@ -4,6 +4,7 @@ import dev.meterflow.api.ApiException;
 import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.access.Principal;
 import dev.meterflow.api.advice.AdviceQueries;
+import dev.meterflow.api.commands.CommandPublisher;
 import dev.meterflow.api.http.ApiRoutes;
 import dev.meterflow.api.http.ApiServer;
 import dev.meterflow.api.notify.StatementRequests;
@@ -76,6 +77,10 @@ public final class BillingPage {
                 handler.handle(ctx);
             } catch (ApiException e) {
                 errorPage(ctx, e.status(), e.getMessage());
+            } catch (CommandPublisher.CommandNotWritten e) {
+                log.warn("page change not written path='{}' reason='{}'", ctx.path(), e.getMessage());
+                errorPage(ctx, 503, "Nothing was saved: the billing pipeline did not take the change. Try again in a"
+                        + " minute.");
             }
         }));
     }

@@ -20,6 +20,15 @@ public final class PageFormat {
         return at == null ? "" : TIME.format(at);
     }
 
+    /** The day and the time of day, for a table cell that may wrap between them but not inside either. */
+    public static String day(Instant at) {
+        return at == null ? "" : time(at).substring(0, 10);
+    }
+
+    public static String clock(Instant at) {
+        return at == null ? "" : time(at).substring(11);
+    }
+
     /** "visa" → "Visa", "amex" → "American Express", "bank" → "Bank account". */
     public static String brand(String brand) {
         return switch (brand == null ? "" : brand) {

@@ -14,10 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -111,7 +112,7 @@ class BillingPageBrowserIT {
         WebElement receipt = waitFor(By.id("payment-receipt"), PIPELINE);
         String page = browser.getWindowHandle();
         receipt.click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> driver.getWindowHandles().size() == 2);
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(driver -> driver.getWindowHandles().size() == 2);
         browser.switchTo().window(browser.getWindowHandles().stream().filter(h -> !h.equals(page)).findFirst()
                 .orElseThrow());
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("$20.00").contains("4242");
@@ -141,7 +142,7 @@ class BillingPageBrowserIT {
 
     @Test
     @Order(4)
-    void shouldRechargeWhenUsageCrossesALoweredThreshold() {
+    void shouldRechargeWhenUsageCrossesTheThresholdSetOnThePage() {
         signIn("admin@acme.example");
         long before = settledBalanceDollars("acme");
         pay("40", null);
@@ -170,7 +171,7 @@ class BillingPageBrowserIT {
 
         type("q", "charged");
         browser.findElement(By.cssSelector("#log-search button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("q=charged"));
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("q=charged"));
 
         String table = waitFor(By.id("billing-log-table")).getText();
         assertThat(table).contains("Payment succeeded").doesNotContain("Settings changed");
@@ -245,11 +246,12 @@ class BillingPageBrowserIT {
         signIn("admin@acme.example");
         for (var size : List.of(new Dimension(1280, 2400), new Dimension(390, 3600))) {
             browser.manage().window().setSize(size);
-            browser.navigate().refresh();
+            browser.get(stack.baseUrl() + "/billing/accounts/acme");
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
             String width = size.getWidth() < 600 ? "phone" : "desktop";
             save(((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE), "page-" + width);
             for (String section : SECTIONS) {
-                save(waitFor(By.id(section)).getScreenshotAs(OutputType.FILE), section + "-" + width);
+                save(sectionShot(waitFor(By.id(section))), section + "-" + width);
             }
         }
         browser.manage().window().setSize(new Dimension(1280, 1000));
@@ -320,7 +322,7 @@ class BillingPageBrowserIT {
     }
 
     private static WebElement waitFor(By locator) {
-        return waitFor(locator, Duration.ofSeconds(30));
+        return waitFor(locator, Duration.ofSeconds(60));
     }
 
     private static WebElement waitFor(By locator, Duration bound) {
@@ -333,11 +335,29 @@ class BillingPageBrowserIT {
         }
     }
 
+    /** The whole section, also where it is taller than the window (an element screenshot stops at its edge). */
+    private static byte[] sectionShot(WebElement section) {
+        var rect = section.getRect();
+        Map<String, Object> clip = Map.of("x", rect.getX(), "y", rect.getY(), "width", rect.getWidth(),
+                "height", rect.getHeight(), "scale", 1);
+        Object data = ((ChromeDriver) browser).executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", clip)).get("data");
+        return Base64.getDecoder().decode((String) data);
+    }
+
     private static void save(File shot, String name) {
+        try {
+            save(Files.readAllBytes(shot.toPath()), name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void save(byte[] png, String name) {
         try {
             Path dir = Path.of(System.getProperty("basedir", "."), "..", "docs", "screenshots").normalize();
             Files.createDirectories(dir);
-            Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            Files.write(dir.resolve(name + ".png"), png);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
