@@ -25,7 +25,7 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
 
     /** The part that refreshes while the page is open. */
     public record Live(String accountId, String balance, boolean negative, String status, boolean paused,
-                       String statusReason, boolean rechargePending) {
+                       boolean rechargePending) {
     }
 
     public record Method(String paymentMethodId, String brand, String last4, String type, String role) {
@@ -50,8 +50,8 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
                           String cursor) {
     }
 
-    /** The search as typed, the matching lines, and the CSV export of the same search. */
-    public record BillingLog(Map<String, String> filter, List<String> kinds, List<LogLine> lines, String nextCursor,
+    /** The search as typed, the matching lines, the next page of the same search, and its CSV export. */
+    public record BillingLog(Map<String, String> filter, List<String> kinds, List<LogLine> lines, String olderUrl,
                              String csvUrl, String error) {
     }
 

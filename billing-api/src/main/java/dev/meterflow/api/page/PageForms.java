@@ -66,6 +66,7 @@ public final class PageForms {
         Map<String, Action> actions = new LinkedHashMap<>();
         actions.put("/payment-methods", this::addPaymentMethod);
         actions.put("/payment-methods/remove", this::removePaymentMethod);
+        actions.put("/payment-methods/role", this::changeRole);
         actions.put("/auto-recharge", this::autoRecharge);
         actions.put("/critical-billing-phone", this::phone);
         actions.put("/payments", this::pay);
@@ -111,6 +112,26 @@ public final class PageForms {
         Form form = Form.of("payment-methods", fields(ctx, "paymentMethodId"));
         return saved(form, "payment-methods", () -> settings.removePaymentMethod(user, accountId,
                 form.values().get("paymentMethodId")));
+    }
+
+    /**
+     * The pencil: the method added again with its new role, which {@code addPaymentMethod} moves off the method
+     * that had it.
+     */
+    private Result changeRole(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("payment-methods", fields(ctx, "paymentMethodId", "role"));
+        String id = form.values().get("paymentMethodId");
+        var methods = AccountSummary.of(accounts.toRead(user, accountId)).paymentMethods();
+        for (int i = 0; methods != null && i < methods.size(); i++) {
+            var method = methods.get(i);
+            if (method.path("paymentMethodId").asText().equals(id)) {
+                NewPaymentMethod changed = new NewPaymentMethod(id, method.path("customerId").asText(),
+                        method.path("brand").asText(), method.path("last4").asText(), form.values().get("role"));
+                return saved(form, "payment-methods", () -> settings.addPaymentMethod(user, accountId, changed));
+            }
+        }
+        return Result.refused(form.withError("", "That payment method is no longer on this account; reload the"
+                + " page."));
     }
 
     private Result autoRecharge(Principal user, String accountId, Context ctx) {

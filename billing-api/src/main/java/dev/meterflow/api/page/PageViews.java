@@ -72,7 +72,7 @@ final class PageViews {
         long balance = summary.balanceMicros() == null ? 0 : summary.balanceMicros();
         String status = summary.status() == null ? "ACTIVE" : summary.status();
         return new Live(summary.accountId(), Money.format(balance), balance < 0, status, "PAUSED".equals(status),
-                summary.statusReason(), summary.pendingRechargeId() != null);
+                summary.pendingRechargeId() != null);
     }
 
     private static List<Method> methods(JsonNode methods) {
@@ -126,14 +126,17 @@ final class PageViews {
             filter.put(key, query.getOrDefault(key, ""));
         }
         List<String> kinds = BillingLogQueries.KINDS.stream().sorted().toList();
-        String csv = ApiRoutes.BASE + "/accounts/" + encode(accountId) + "/billing-log.csv?" + filter.entrySet()
-                .stream().filter(e -> !e.getValue().isBlank()).map(e -> e.getKey() + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
+        String search = filter.entrySet().stream().filter(e -> !e.getValue().isBlank())
+                .map(e -> e.getKey() + "=" + encode(e.getValue())).collect(Collectors.joining("&"));
+        String csv = ApiRoutes.BASE + "/accounts/" + encode(accountId) + "/billing-log.csv?" + search;
         try {
             LogPage page = billingLog.search(user, accountId, BillingLogQueries.Filter.of(filter.get("q"),
                     filter.get("kind"), blankAsNull(filter.get("from")), blankAsNull(filter.get("to"))),
                     query.get("logCursor"), LOG_PAGE);
-            return new BillingView.BillingLog(filter, kinds, page.lines(), page.nextCursor(), csv, null);
+            String older = page.nextCursor() == null ? null : BillingPage.BASE + "/accounts/" + encode(accountId)
+                    + "?" + search + (search.isEmpty() ? "" : "&") + "logCursor=" + encode(page.nextCursor())
+                    + "#billing-logs";
+            return new BillingView.BillingLog(filter, kinds, page.lines(), older, csv, null);
         } catch (ApiException e) {
             if (e.status() != 400) {
                 throw e;

@@ -126,7 +126,7 @@ class BillingPageBrowserIT {
         signIn("admin@acme.example");
         new Select(browser.findElement(By.id("card"))).selectByValue("pm_card_chargeDeclinedInsufficientFunds");
         new Select(browser.findElement(By.id("role"))).selectByValue("OTHER");
-        browser.findElement(By.cssSelector("#add-payment-method button[type=submit]")).click();
+        submit(By.cssSelector("#add-payment-method button[type=submit]"));
         assertThat(waitFor(By.id("notice")).getText()).startsWith("Payment methods saved.");
 
         pay("15", "pm_card_chargeDeclinedInsufficientFunds");
@@ -153,7 +153,7 @@ class BillingPageBrowserIT {
 
         type("threshold", Long.toString(balance - 5));
         type("target", Long.toString(balance + 20));
-        browser.findElement(By.cssSelector("#auto-recharge-form button[type=submit]")).click();
+        submit(By.cssSelector("#auto-recharge-form button[type=submit]"));
         assertThat(waitFor(By.id("notice")).getText()).startsWith("Auto recharge settings saved.");
         stack.usage("acme", 10);
 
@@ -170,7 +170,7 @@ class BillingPageBrowserIT {
         signIn("admin@acme.example");
 
         type("q", "charged");
-        browser.findElement(By.cssSelector("#log-search button[type=submit]")).click();
+        submit(By.cssSelector("#log-search button[type=submit]"));
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("q=charged"));
 
         String table = waitFor(By.id("billing-log-table")).getText();
@@ -191,7 +191,7 @@ class BillingPageBrowserIT {
         signIn("admin@acme.example");
 
         type("statement-email", "books@acme.example");
-        browser.findElement(By.cssSelector("#statement-send button[type=submit]")).click();
+        submit(By.cssSelector("#statement-send button[type=submit]"));
 
         assertThat(waitFor(By.id("notice")).getText()).startsWith("The statement is on its way");
         await().atMost(PIPELINE).until(() -> statementMail().isPresent());
@@ -200,11 +200,30 @@ class BillingPageBrowserIT {
 
     @Test
     @Order(7)
+    void shouldAddACardAndMakeItTheBackup() {
+        signIn("admin@acme.example");
+        new Select(browser.findElement(By.id("card"))).selectByValue("pm_card_mastercard");
+        new Select(browser.findElement(By.id("role"))).selectByValue("OTHER");
+        submit(By.cssSelector("#add-payment-method button[type=submit]"));
+        assertThat(waitFor(By.id("notice")).getText()).startsWith("Payment methods saved.");
+
+        new Select(browser.findElement(By.id("role-pm_card_mastercard"))).selectByValue("BACKUP");
+        submit(By.cssSelector("form:has(#role-pm_card_mastercard) button[type=submit]"));
+
+        assertThat(waitFor(By.id("notice")).getText()).startsWith("Payment methods saved.");
+        assertThat(new Select(browser.findElement(By.id("role-pm_card_mastercard"))).getFirstSelectedOption()
+                .getText()).isEqualTo("Backup");
+        assertThat(new Select(browser.findElement(By.id("role-pm_card_visa"))).getFirstSelectedOption().getText())
+                .isEqualTo("Primary");
+    }
+
+    @Test
+    @Order(8)
     void shouldRefusePayPal() {
         signIn("admin@acme.example");
 
         new Select(browser.findElement(By.id("card"))).selectByValue("pm_paypal_test");
-        browser.findElement(By.cssSelector("#add-payment-method button[type=submit]")).click();
+        submit(By.cssSelector("#add-payment-method button[type=submit]"));
 
         assertThat(waitFor(By.id("card-error")).getText())
                 .isEqualTo("We bill in US dollars and do not accept PayPal or Diners Club.");
@@ -212,7 +231,7 @@ class BillingPageBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void shouldRefuseAnAdminOfAnotherAccount() {
         signIn("admin@other.example");
 
@@ -222,7 +241,7 @@ class BillingPageBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void shouldShowThePausedBannerUntilTheBalanceIsPaidBack() {
         signIn("admin@bistro.example");
         assertThat(browser.findElements(By.id("paused-banner"))).isEmpty();
@@ -240,7 +259,7 @@ class BillingPageBrowserIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void shouldTakeScreenshotsOfEverySectionWhenAsked() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("screenshots"), "screenshots only with -Dscreenshots=true");
         signIn("admin@acme.example");
@@ -262,7 +281,7 @@ class BillingPageBrowserIT {
         if (method != null) {
             new Select(browser.findElement(By.id("payment-method"))).selectByValue(method);
         }
-        browser.findElement(By.cssSelector("#payment-form button[type=submit]")).click();
+        submit(By.cssSelector("#payment-form button[type=submit]"));
         waitFor(By.id("payment-outcome"));
     }
 
@@ -313,6 +332,16 @@ class BillingPageBrowserIT {
         type("password", PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         waitFor(By.id("live"));
+    }
+
+    /**
+     * Submits a form and waits for the page that answers it: the page before may already show what the test
+     * then looks for (a notice), and htmx swaps the body's content in.
+     */
+    private static void submit(By button) {
+        WebElement before = browser.findElement(By.tagName("main"));
+        browser.findElement(button).click();
+        new WebDriverWait(browser, PIPELINE).until(ExpectedConditions.stalenessOf(before));
     }
 
     private static void type(String id, String text) {
