@@ -14,6 +14,7 @@ import dev.meterflow.api.http.ApiRoutes;
 import dev.meterflow.api.http.ApiServer;
 import dev.meterflow.api.notify.StatementDeliveryHandler;
 import dev.meterflow.api.notify.StatementRequests;
+import dev.meterflow.api.page.BillingPage;
 import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.readmodel.ReadModel;
@@ -67,8 +68,12 @@ public final class BillingApi implements AutoCloseable {
                 new StatementDeliveryHandler(new StatementRequests(database.jdbi(), statements, clock)),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
                         readModel.expired()));
-        this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
+        BillingPage page = BillingPage.create(services, new AdviceQueries(database.jdbi(), clock),
+                new StatementRequests(database.jdbi(), statements, clock), clock);
+        this.server = ApiServer.create(ApiRoutes.all(services), authenticator, page::register)
+                .start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
+        log.info("Billing Settings page url='http://{}:{}{}'", options.host(), server.port(), BillingPage.BASE);
     }
 
     public static BillingApi start(Options options, Database database, Clock clock) {
@@ -88,11 +93,11 @@ public final class BillingApi implements AutoCloseable {
         return readModelRun;
     }
 
-    /** Every method and path the server answers, e.g. {@code GET /api/v1/openapi.json}. */
+    /** Every method and path the server answers under /api/v1, e.g. {@code GET /api/v1/openapi.json}. */
     public java.util.List<String> servedEndpoints() {
         return server.unsafe.internalRouter.allHttpHandlers().stream()
                 .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
-                .filter(endpoint -> !endpoint.startsWith("HEAD "))
+                .filter(endpoint -> !endpoint.startsWith("HEAD ") && endpoint.contains(" " + ApiRoutes.BASE + "/"))
                 .toList();
     }
 

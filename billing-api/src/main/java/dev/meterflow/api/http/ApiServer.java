@@ -9,12 +9,14 @@ import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.access.Principal;
 import dev.meterflow.api.commands.CommandPublisher;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public final class ApiServer {
     public static final String PRINCIPAL = "meterflow.principal";
     public static final String SESSION_COOKIE = "mf_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The CSRF token as a form field, for HTML forms, which cannot send a header. */
+    public static final String CSRF_FIELD = "csrfToken";
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
@@ -40,7 +44,13 @@ public final class ApiServer {
 
     /** The app, not started; {@code routes} come from {@link ApiRoutes#all}. */
     public static Javalin create(List<Route> routes, Authenticator authenticator) {
+        return create(routes, authenticator, config -> { });
+    }
+
+    /** The same, with more registered by {@code more} (the Billing Settings page). */
+    public static Javalin create(List<Route> routes, Authenticator authenticator, Consumer<JavalinConfig> more) {
         return Javalin.create(config -> {
+            more.accept(config);
             config.jsonMapper(new JavalinJackson(json(), false));
             config.startup.showJavalinBanner = false;
             for (Route route : routes) {
@@ -69,8 +79,10 @@ public final class ApiServer {
                         + " Try again, and tell support if it persists.");
             });
             config.routes.error(404, ctx -> {
-                // a refusal of ours (unknown account) is JSON already; Javalin's own answer for no route is text
-                if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+                // a refusal of ours (unknown account) is JSON already, or HTML on the page; Javalin's own answer
+                // for no route is text
+                String type = String.valueOf(ctx.res().getContentType());
+                if (!type.startsWith("application/json") && !type.startsWith("text/html")) {
                     error(ctx, 404, "no_such_endpoint", "There is no " + ctx.method() + " " + ctx.path()
                             + "; see /api/v1/openapi.json.");
                 }
@@ -91,12 +103,25 @@ public final class ApiServer {
             principal = (session == null ? java.util.Optional.<Principal>empty() : authenticator.bySession(session))
                     .orElseThrow(() -> new ApiException(401, "not_signed_in", "Sign in first (POST /api/v1/session)"
                             + " or send an API token as 'Authorization: Bearer mf_...'."));
-            if (ctx.method() != HandlerType.GET && !Authenticator.csrfMatches(principal, ctx.header(CSRF_HEADER))) {
+            if (ctx.method() != HandlerType.GET && !Authenticator.csrfMatches(principal, csrfToken(ctx))) {
                 throw new ApiException(403, "csrf_token_missing", "This change needs the " + CSRF_HEADER
                         + " header with the token you got at sign-in; reload the page and try again.");
             }
         }
         ctx.attribute(PRINCIPAL, principal);
+    }
+
+    private static String csrfToken(Context ctx) {
+        String header = ctx.header(CSRF_HEADER);
+        boolean form = String.valueOf(ctx.contentType()).startsWith("application/x-www-form-urlencoded");
+        return header == null && form ? ctx.formParam(CSRF_FIELD) : header;
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Lax, and Secure when the request came over TLS. */
+    public static String sessionCookie(Context ctx, String sessionId, java.time.Duration lifetime) {
+        boolean tls = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        return SESSION_COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + lifetime.toSeconds()
+                + "; HttpOnly; SameSite=Lax" + (tls ? "; Secure" : "");
     }
 
     static Principal principal(Context ctx) {

@@ -57,6 +57,17 @@ public final class PaymentQueries {
         return new ReceiptView(line, account);
     }
 
+    /**
+     * The result of the account's payment command {@code commandId} once the read model has it: the pipeline
+     * charges it under the request id {@link PaymentCommands#requestIdOf} derives.
+     */
+    public java.util.Optional<PaymentItem> outcome(Principal user, String accountId, String commandId) {
+        access.toRead(user, accountId);
+        String requestId = PaymentCommands.requestIdOf(accountId, commandId);
+        return jdbi.withExtension(PaymentDao.class, dao -> dao.findPayment(accountId, requestId))
+                .map(PaymentItem::of);
+    }
+
     public record PaymentPage(List<PaymentItem> payments, String nextCursor, List<PendingPayment> requested) {
     }
 

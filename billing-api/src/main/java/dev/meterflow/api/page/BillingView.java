@@ -1,0 +1,60 @@
+package dev.meterflow.api.page;
+
+import dev.meterflow.api.advice.AdviceQueries.AdviceView;
+import dev.meterflow.api.billinglog.BillingLogDao.LogLine;
+import dev.meterflow.api.payments.PaymentQueries.PaymentItem;
+import dev.meterflow.api.payments.PaymentQueries.PendingPayment;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the Billing Settings page shows of one account, read from the same services as the JSON API; the
+ * template only lays it out.
+ *
+ * @param notice   a sentence confirming the last change ("Saved."), or null
+ * @param form     the refused form, with its typed values and problems, or {@link Form#NONE}
+ */
+public record BillingView(Viewer viewer, Live live, List<Method> methods, List<TestCard> testCards,
+                          AutoRecharge autoRecharge, AdviceView advice, String criticalBillingPhone,
+                          PaymentOutcome payment, History history, BillingLog log, Statements statements,
+                          String notice, Form form) {
+
+    /** Who is looking, and the token every form of theirs carries. */
+    public record Viewer(String accountId, String email, String role, boolean canWrite, String csrfToken) {
+    }
+
+    /** The part that refreshes while the page is open. */
+    public record Live(String accountId, String balance, boolean negative, String status, boolean paused,
+                       boolean rechargePending) {
+    }
+
+    public record Method(String paymentMethodId, String brand, String last4, String type, String role) {
+    }
+
+    /** A gateway test token the local stack's simulator knows, with what the page shows of it. */
+    public record TestCard(String token, String label, String brand, String last4) {
+    }
+
+    /** The current settings as the form shows them (dollars as typed, e.g. "25.50"). */
+    public record AutoRecharge(boolean enabled, String mode, String threshold, String target, String amount) {
+    }
+
+    /**
+     * The outcome of a payment made from this page: {@code WAITING} until its result is read, then
+     * {@code SUCCEEDED} with a receipt or {@code DECLINED}/{@code FAILED} with the reason in words.
+     */
+    public record PaymentOutcome(String commandId, String state, String amount, String reason, String receiptUrl) {
+    }
+
+    public record History(List<PaymentItem> payments, List<PendingPayment> requested, String nextCursor,
+                          String cursor) {
+    }
+
+    /** The search as typed, the matching lines, the next page of the same search, and its CSV export. */
+    public record BillingLog(Map<String, String> filter, List<String> kinds, List<LogLine> lines, String olderUrl,
+                             String csvUrl, String error) {
+    }
+
+    public record Statements(String from, String to, String email, List<Map<String, Object>> schedules) {
+    }
+}
