@@ -108,7 +108,7 @@ public final class RechargeWorkerService implements AutoCloseable {
                 new KafkaClientMetrics(producer));
         clientMetrics.forEach(binder -> binder.bindTo(registry));
         RechargeWorker worker = new RechargeWorker(consumer, producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
-                config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
+                config.reconcileInterval(), config.achPollInterval(), config.shutdownTimeout(), Clock.systemUTC());
         worker.monitor(monitor);
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",

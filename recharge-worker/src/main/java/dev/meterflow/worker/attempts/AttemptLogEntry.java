@@ -1,5 +1,6 @@
 package dev.meterflow.worker.attempts;
 
+import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.worker.recharge.Attempt;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +9,20 @@ import java.util.List;
  * Everything the worker did for one request so far.
  *
  * @param completedStatus the result status once it is committed to Kafka, {@code null} before
+ * @param parkedRequest   the request, once its bank debit is processing and it was parked: committed with the
+ *                        consumer's offsets, so the settlement poll (not the input) finishes it; {@code null} before
+ * @param parkedPartition the {@code recharge-requests} partition a parked request was read from, or -1
  */
 public record AttemptLogEntry(String requestId, String accountId, long amountCents, List<Attempt> attempts,
-                              String completedStatus) {
+                              String completedStatus, RechargeRequest parkedRequest, int parkedPartition) {
 
     public AttemptLogEntry {
         attempts = List.copyOf(attempts);
+    }
+
+    public AttemptLogEntry(String requestId, String accountId, long amountCents, List<Attempt> attempts,
+                           String completedStatus) {
+        this(requestId, accountId, amountCents, attempts, completedStatus, null, -1);
     }
 
     public static AttemptLogEntry opened(String requestId, String accountId, long amountCents) {
@@ -23,21 +32,34 @@ public record AttemptLogEntry(String requestId, String accountId, long amountCen
     public AttemptLogEntry with(Attempt attempt) {
         List<Attempt> next = new ArrayList<>(attempts);
         next.add(attempt);
-        return new AttemptLogEntry(requestId, accountId, amountCents, next, completedStatus);
+        return new AttemptLogEntry(requestId, accountId, amountCents, next, completedStatus, parkedRequest,
+                parkedPartition);
     }
 
     /** Replaces the last attempt (its answer arrived). */
     public AttemptLogEntry withLast(Attempt attempt) {
         List<Attempt> next = new ArrayList<>(attempts);
         next.set(next.size() - 1, attempt);
-        return new AttemptLogEntry(requestId, accountId, amountCents, next, completedStatus);
+        return new AttemptLogEntry(requestId, accountId, amountCents, next, completedStatus, parkedRequest,
+                parkedPartition);
     }
 
+    /** Completed: the parked request is no longer needed, so the compacted log keeps only the attempts. */
     public AttemptLogEntry completed(String status) {
-        return new AttemptLogEntry(requestId, accountId, amountCents, attempts, status);
+        return new AttemptLogEntry(requestId, accountId, amountCents, attempts, status, null, -1);
+    }
+
+    /** Parked while its bank debit settles: the request and its partition go with it. */
+    public AttemptLogEntry parked(RechargeRequest request, int partition) {
+        return new AttemptLogEntry(requestId, accountId, amountCents, attempts, completedStatus, request, partition);
     }
 
     public boolean isCompleted() {
         return completedStatus != null;
+    }
+
+    /** Parked and not completed: the owner of {@link #parkedPartition} polls its settlement. */
+    public boolean isParked() {
+        return parkedRequest != null && !isCompleted();
     }
 }

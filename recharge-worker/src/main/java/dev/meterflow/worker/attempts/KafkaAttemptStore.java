@@ -1,10 +1,16 @@
 package dev.meterflow.worker.attempts;
 
+import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.serde.SchemaStore;
 import dev.meterflow.serde.SingleObjectSerde;
+import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.state.AttemptRecord;
 import dev.meterflow.worker.state.RechargeAttemptLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -55,8 +62,11 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     private final KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> reader;
     private Admin admin;
+    /** Released versions of the log's record, so an upgraded worker reads what its predecessor wrote. */
+    private static final List<String> RELEASED = List.of("attempt-schema-history/RechargeAttemptLog-v1.avsc");
+
     private final SingleObjectSerde<RechargeAttemptLog> serde =
-            new SingleObjectSerde<>(RechargeAttemptLog.class, new SchemaStore());
+            new SingleObjectSerde<>(RechargeAttemptLog.class, released());
 
     private KafkaAttemptStore(String topic, KafkaProducer<String, byte[]> producer) {
         this.topic = topic;
@@ -103,7 +113,15 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         return new ProducerRecord<>(topic, completed.requestId(), serde.serialize(topic, toRecord(completed)));
     }
 
-    /** A completion mark written with {@link #completionRecord} is committed: later duplicates find it. */
+    /**
+     * The parking mark of a request whose bank debit is processing (issue 10 §2), for the worker to write in the
+     * transaction that moves the consumer's offset past it; {@link #committed} once that transaction has committed.
+     */
+    public ProducerRecord<String, byte[]> parkingRecord(AttemptLogEntry parked) {
+        return completionRecord(parked);
+    }
+
+    /** A completion or parking mark written in a transaction is committed: later reads find it. */
     public void committed(AttemptLogEntry completed) {
         remember(completed);
     }
@@ -187,17 +205,32 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         }
     }
 
-    /** Whether {@code known} is less advanced than {@code candidate}. */
+    /**
+     * Whether {@code known} is less advanced than {@code candidate}: completed beats everything, then more attempts,
+     * then a last attempt further along (in flight, then processing at the bank, then answered), then parked.
+     */
     private static boolean isBehind(AttemptLogEntry known, AttemptLogEntry candidate) {
         if (known.isCompleted()) {
             return false;
         }
-        if (candidate.isCompleted() || candidate.attempts().size() > known.attempts().size()) {
-            return true;
+        if (candidate.isCompleted() || candidate.attempts().size() != known.attempts().size()) {
+            return candidate.isCompleted() || candidate.attempts().size() > known.attempts().size();
         }
-        return candidate.attempts().size() == known.attempts().size() && !candidate.attempts().isEmpty()
-                && known.attempts().get(known.attempts().size() - 1).outcome() == null
-                && candidate.attempts().get(candidate.attempts().size() - 1).outcome() != null;
+        if (!candidate.attempts().isEmpty()) {
+            int knownStage = stage(known.attempts().get(known.attempts().size() - 1));
+            int candidateStage = stage(candidate.attempts().get(candidate.attempts().size() - 1));
+            if (knownStage != candidateStage) {
+                return candidateStage > knownStage;
+            }
+        }
+        return candidate.isParked() && !known.isParked();
+    }
+
+    private static int stage(Attempt attempt) {
+        if (attempt.outcome() == null) {
+            return 0;
+        }
+        return attempt.processing() ? 1 : 2;
     }
 
     private static RechargeAttemptLog toRecord(AttemptLogEntry entry) {
@@ -215,6 +248,9 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
                         .setAt(attempt.atMillis())
                         .build()).toList())
                 .setCompletedStatus(entry.completedStatus())
+                .setParkedRequest(entry.parkedRequest() == null ? null : ByteBuffer.wrap(Topics.RECHARGE_REQUESTS
+                        .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), entry.parkedRequest())))
+                .setParkedPartition(entry.parkedRequest() == null ? null : entry.parkedPartition())
                 .build();
     }
 
@@ -223,7 +259,33 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
                 a.getIdempotencyKey(), a.getOutcome() == null ? null : Attempt.Outcome.valueOf(a.getOutcome()),
                 a.getDeclineCode(), a.getGatewayReference(), a.getChargeId(), a.getAt())).toList();
         return new AttemptLogEntry(record.getRequestId(), record.getAccountId(), record.getAmountCents(), attempts,
-                record.getCompletedStatus());
+                record.getCompletedStatus(), parkedRequest(record), record.getParkedPartition() == null ? -1
+                : record.getParkedPartition());
+    }
+
+    private static RechargeRequest parkedRequest(RechargeAttemptLog record) {
+        ByteBuffer bytes = record.getParkedRequest();
+        if (bytes == null) {
+            return null;
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(Topics.RECHARGE_REQUESTS.name(), copy);
+    }
+
+    private static SchemaStore released() {
+        SchemaStore store = new SchemaStore();
+        for (String path : RELEASED) {
+            try (InputStream in = KafkaAttemptStore.class.getClassLoader().getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new IllegalStateException("released attempt-log schema missing: " + path);
+                }
+                store.add(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read released attempt-log schema " + path, e);
+            }
+        }
+        return store;
     }
 
     @Override

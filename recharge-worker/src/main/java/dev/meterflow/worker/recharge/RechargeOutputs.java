@@ -86,6 +86,28 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
         return new RechargeOutputs(result, Optional.of(receipt), List.of(notice));
     }
 
+    /**
+     * The PAYMENT_PROCESSING notice of a bank debit sent and not settled yet (issue 10 §2), to the billing emails, once
+     * per request: its id is derived from the request id. The result follows when the bank settles it.
+     */
+    public static BillingNotification processing(RechargeRequest request, String paymentMethodId, long nowMillis) {
+        PaymentMethodRef bank = method(request, paymentMethodId);
+        String amount = Money.formatCents(request.getAmountCents());
+        return BillingNotification.newBuilder()
+                .setNotificationId("payment-processing:" + request.getAccountId() + ":" + request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setType(NotificationType.PAYMENT_PROCESSING)
+                .setEmailRecipients(request.getBillingEmails())
+                .setSmsRecipients(List.of())
+                .setSummary("Your bank payment of " + amount + " from the account ending " + bank.getLast4()
+                        + " is on its way: banks take up to 4 business days to settle it. We will write again when"
+                        + " it has.")
+                .setAttributes(Map.of("requestId", request.getRequestId(), "amountCents",
+                        Long.toString(request.getAmountCents()), "reason", request.getReason().name()))
+                .setAt(Instant.ofEpochMilli(nowMillis))
+                .build();
+    }
+
     private static BillingNotification declined(RechargeRequest request, Step.Finish finish, Instant now) {
         // a card passed over at its retry limit has no attempt; the notice still says why it was not charged
         String codes = String.join(",", Stream.concat(
@@ -146,7 +168,7 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
     private static PaymentAttempt attempt(Attempt attempt) {
         return PaymentAttempt.newBuilder()
                 .setPaymentMethodId(attempt.paymentMethodId())
-                .setOutcome(attempt.outcome() == null ? AttemptOutcome.UNKNOWN
+                .setOutcome(attempt.outcome() == null || attempt.processing() ? AttemptOutcome.UNKNOWN
                         : AttemptOutcome.valueOf(attempt.outcome().name()))
                 .setDeclineCode(attempt.declineCode())
                 .setGatewayReference(attempt.gatewayReference())
