@@ -6,6 +6,7 @@ import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.PaymentAttempt;
 import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
@@ -132,9 +133,11 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
         String amount = Money.formatCents(request.getAmountCents());
         String what = request.getReason() == RechargeReason.ONE_TIME_PAYMENT
                 ? "Your payment of " + amount + " was not charged: " : "We could not charge " + amount + ": ";
+        boolean bank = request.getPaymentMethods().stream()
+                .anyMatch(method -> method.getType() == PaymentMethodType.ACH);
         String why = status == Step.Status.FAILED
                 ? "the payment service could not process any of your payment methods."
-                : "your cards on file were declined.";
+                : bank ? "your bank or card issuer declined or returned it." : "your cards on file were declined.";
         return what + why + " Please update your payment method to keep calls connected.";
     }
 

@@ -130,6 +130,10 @@ class BankDebitTest {
         RechargeOutputs outputs = RechargeOutputs.of(bankOnly, ((Result.Finished) settled).finish(), 0);
         assertThat(outputs.result().getAttempts()).singleElement()
                 .satisfies(attempt -> assertThat(attempt.getOutcome()).isEqualTo(AttemptOutcome.DECLINED_HARD));
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getAttributes()).containsEntry("declineCodes", "R02");
+            assertThat(notice.getSummary()).contains("bank").doesNotContain("cards on file");
+        });
     }
 
     @Test
