@@ -80,6 +80,11 @@ final class PartitionProgress {
         lastCommitted = commit;
     }
 
+    /** The last commit on the partition known to this owner (its own, or the inherited one). */
+    Optional<Commit> lastCommitted() {
+        return Optional.ofNullable(lastCommitted);
+    }
+
     /** An offset to commit with its metadata. */
     record Commit(long offset, String metadata) {
     }

@@ -1,5 +1,6 @@
 package dev.meterflow.worker;
 
+import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.PartitionProgress.Commit;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * transaction together with its completion mark on the attempt log and the consumed offsets, which only advance
  * over requests that are finished (the ones finished behind an open request are named in the offsets' metadata),
  * so a crash redelivers exactly the unfinished ones — and they resume from the attempt log with the same keys.
+ * A bank debit that answers {@code processing} is parked instead (issue 10 §2): its parking mark, its
+ * PAYMENT_PROCESSING notice and the offset past it are one transaction, and {@link SettlementPolls} asks the gateway
+ * every interval until it settles; its result and completion mark are then a transaction of their own.
  */
 public final class RechargeWorker implements Runnable, AutoCloseable {
 
@@ -67,6 +71,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private final Runnable onAssignment;
     private final int maxInFlight;
     private final Duration reconcileInterval;
+    private final SettlementPolls settlements;
+    private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
     private final Duration shutdownTimeout;
     private final Clock clock;
     private final ExecutorService pool;
@@ -93,7 +99,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
                           RechargeProcessor processor, RequestCheck requestCheck, KafkaAttemptStore attempts,
                           Runnable onAssignment, int maxInFlight,
-                          Duration reconcileInterval, Duration shutdownTimeout, Clock clock) {
+                          Duration reconcileInterval, Duration settlementPollInterval, Duration shutdownTimeout,
+                          Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
@@ -102,6 +109,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         this.onAssignment = onAssignment;
         this.maxInFlight = maxInFlight;
         this.reconcileInterval = reconcileInterval;
+        this.settlements = new SettlementPolls(settlementPollInterval.toMillis());
         this.shutdownTimeout = shutdownTimeout;
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(maxInFlight, runnable -> {
@@ -119,6 +127,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : poll()) {
                     dispatch(record);
                 }
+                pollSettlements();
                 commitFinished();
                 applyBackPressure();
             }
@@ -178,6 +187,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     /** Where readiness, the open requests and their outcomes are reported; set before {@link #run()}. */
     public void monitor(WorkerMonitor workerMonitor) {
         this.monitor = workerMonitor;
+        workerMonitor.awaitingSettlement(settlements::size);
     }
 
     private void awaitStopped() {
@@ -268,7 +278,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                         reconcileInterval.toMillis(), TimeUnit.MILLISECONDS, pool))
                         .thenCompose(again -> handle(again, epoch));
             }
-            return CompletableFuture.completedFuture(outputs(request, result));
+            return CompletableFuture.completedFuture(outputs(request, result, record.partition()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
@@ -283,8 +293,25 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         return attempts.find(request.getRequestId()).map(entry -> !entry.attempts().isEmpty()).orElse(false);
     }
 
-    private Outputs outputs(RechargeRequest request, RechargeProcessor.Result result) {
+    private Outputs outputs(RechargeRequest request, RechargeProcessor.Result result, int partition) {
         long now = clock.millis();
+        if (result instanceof RechargeProcessor.Result.Processing processing) {
+            log.info("bank debit processing, request parked requestId='{}' account='{}' paymentMethod='{}' "
+                    + "amountCents={}", request.getRequestId(), request.getAccountId(), processing.paymentMethodId(),
+                    request.getAmountCents());
+            monitor.outcome("PROCESSING");
+            BillingNotification notice = RechargeOutputs.processing(request, processing.paymentMethodId(), now);
+            return new Outputs(request.getRequestId(), List.of(record(Topics.BILLING_NOTIFICATIONS.name(),
+                    request.getAccountId(), Topics.BILLING_NOTIFICATIONS.valueSerde().serializer()
+                            .serialize(Topics.BILLING_NOTIFICATIONS.name(), notice))), null,
+                    processing.entry().parked(request, partition));
+        }
+        if (result instanceof RechargeProcessor.Result.AlreadyParked) {
+            log.info("recharge request already parked while its bank debit settles, nothing to do requestId='{}'",
+                    request.getRequestId());
+            monitor.outcome("ALREADY_PARKED");
+            return new Outputs(request.getRequestId(), List.of(), null);
+        }
         if (result instanceof RechargeProcessor.Result.Finished finished) {
             log.info("recharge finished requestId='{}' account='{}' status={} amountCents={}",
                     request.getRequestId(), request.getAccountId(), finished.finish().status(),
@@ -396,6 +423,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
         List<AttemptLogEntry> marked = new ArrayList<>();
         List<Completion> published = new ArrayList<>();
+        List<AttemptLogEntry> parkedNow = new ArrayList<>();
         List<CompletableFuture<Void>> toRelease = new ArrayList<>();
         for (Completion completion : done) {
             if (completion.tailOf() != null) {
@@ -417,14 +445,24 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                 marked.add(completion.outputs().markCompleted());
                 outputs.add(attempts.completionRecord(completion.outputs().markCompleted()));
             }
+            if (completion.outputs().markParked() != null) {
+                parkedNow.add(completion.outputs().markParked());
+                outputs.add(attempts.parkingRecord(completion.outputs().markParked()));
+            }
         }
+        List<SettlementPolls.Parked> settledNow = takeSettled(outputs, marked);
         Map<TopicPartition, Commit> commits = new HashMap<>();
         progress.forEach((partition, tracking) -> tracking.committable(positionIfAssigned(partition))
                 .ifPresent(commit -> commits.put(partition, commit)));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         commits.forEach((partition, commit) -> offsets.put(partition,
                 new OffsetAndMetadata(commit.offset(), commit.metadata())));
+        // a settled result carries no offset of its own; its partition's current one goes with it, so a worker
+        // that lost the partition without knowing yet is refused by the group coordinator instead of publishing
+        settledNow.forEach(parked -> fencingOffset(parked.partition()).ifPresent(
+                offset -> offsets.putIfAbsent(parked.partition(), offset)));
         if (outputs.isEmpty() && offsets.isEmpty()) {
+            settledNow.forEach(settlements::done);
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
@@ -440,6 +478,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
+        long now = clock.millis();
+        parkedNow.forEach(parked -> {
+            attempts.committed(parked);
+            settlements.add(parked.parkedRequest(), new TopicPartition(Topics.RECHARGE_REQUESTS.name(),
+                    parked.parkedPartition()), now + 1);
+        });
+        settledNow.forEach(settlements::done);
         published.forEach(completion -> log.info("recharge outputs published requestId='{}' partition={} offset={}",
                 completion.outputs().requestId(), completion.partition().partition(), completion.offset()));
         if (!outputs.isEmpty()) {
@@ -448,6 +493,92 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         commits.forEach((partition, commit) -> progress.get(partition).committed(commit));
         marked.forEach(attempts::committed);
         toRelease.forEach(committed -> committed.complete(null));
+    }
+
+    /**
+     * The polls of parked requests that came back: a settled one's outputs and completion mark join this
+     * transaction; one still processing (or held) is polled again later. Returns the settled ones still this
+     * worker's, to stop polling once the transaction committed.
+     */
+    private List<SettlementPolls.Parked> takeSettled(List<ProducerRecord<String, byte[]>> outputs,
+                                                      List<AttemptLogEntry> marked) {
+        List<Settled> done = new ArrayList<>();
+        settled.drainTo(done);
+        List<SettlementPolls.Parked> settledNow = new ArrayList<>();
+        long now = clock.millis();
+        for (Settled poll : done) {
+            if (!settlements.isCurrent(poll.parked())) {
+                continue;
+            }
+            if (poll.outputs() == null) {
+                settlements.pollAgain(poll.parked(), now, poll.held() ? reconcileInterval.toMillis() : 0);
+                continue;
+            }
+            outputs.addAll(poll.outputs().records());
+            if (poll.outputs().markCompleted() != null) {
+                marked.add(poll.outputs().markCompleted());
+                outputs.add(attempts.completionRecord(poll.outputs().markCompleted()));
+            }
+            settledNow.add(poll.parked());
+        }
+        return settledNow;
+    }
+
+    /** The offset this worker last committed on the partition, to commit again as proof it still owns it. */
+    private Optional<OffsetAndMetadata> fencingOffset(TopicPartition partition) {
+        PartitionProgress tracking = progress.get(partition);
+        Optional<Commit> last = tracking == null ? Optional.empty() : tracking.lastCommitted();
+        if (last.isEmpty() && finishedBefore.containsKey(partition)) {
+            FinishedBeyond inherited = finishedBefore.get(partition);
+            last = Optional.of(new Commit(inherited.committedOffset(), inherited.encode()));
+        }
+        return last.map(commit -> new OffsetAndMetadata(commit.offset(), commit.metadata()));
+    }
+
+    /** Asks the gateway about every parked request whose poll is due, on the pool. */
+    private void pollSettlements() {
+        for (SettlementPolls.Parked parked : settlements.takeDue(clock.millis())) {
+            CompletableFuture.supplyAsync(() -> settle(parked), pool).whenComplete((poll, error) -> {
+                if (error != null) {
+                    log.error("settlement poll failed requestId='{}'; it is polled again",
+                            parked.request().getRequestId(), error);
+                }
+                settled.add(error == null ? poll : new Settled(parked, null, false));
+            });
+        }
+    }
+
+    private Settled settle(SettlementPolls.Parked parked) {
+        RechargeRequest request = parked.request();
+        try {
+            RechargeProcessor.Result result = processor.settle(request);
+            if (result instanceof RechargeProcessor.Result.Processing) {
+                return new Settled(parked, null, false);
+            }
+            if (result instanceof RechargeProcessor.Result.Held held) {
+                log.warn("parked request held requestId='{}' paymentMethod='{}': {}; checking again in {}",
+                        request.getRequestId(), held.paymentMethodId(), held.reason(), reconcileInterval);
+                return new Settled(parked, null, true);
+            }
+            return new Settled(parked, outputs(request, result, parked.partition().partition()), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Settled(parked, null, false);
+        }
+    }
+
+    /**
+     * Polls the parked requests of newly assigned partitions, from the attempt log just caught up: a request parked
+     * by this worker's predecessor (or by itself before a crash) is settled here, never charged again.
+     */
+    private void resumeParked(Set<TopicPartition> assigned) {
+        long now = clock.millis();
+        for (AttemptLogEntry entry : attempts.parked()) {
+            TopicPartition partition = new TopicPartition(Topics.RECHARGE_REQUESTS.name(), entry.parkedPartition());
+            if (assigned.contains(partition)) {
+                settlements.add(entry.parkedRequest(), partition, now);
+            }
+        }
     }
 
     /**
@@ -511,6 +642,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
      * dropped; requests not started yet, and held ones, stop.
      */
     private void forget(Collection<TopicPartition> partitions) {
+        settlements.forget(partitions);
         for (TopicPartition partition : partitions) {
             finishedBefore.remove(partition);
             monitor.forgot(partition);
@@ -581,6 +713,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             if (!partitions.isEmpty()) {
                 onAssignment.run();
                 Set<TopicPartition> assigned = Set.copyOf(partitions);
+                resumeParked(assigned);
                 try {
                     rememberFinishedBefore(assigned, consumer.committed(assigned));
                 } catch (KafkaException e) {
@@ -598,7 +731,17 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
      * @param requestId the request's id, {@code null} for an undecodable record
      */
     private record Outputs(String requestId, List<ProducerRecord<String, byte[]>> records,
-                           AttemptLogEntry markCompleted) {
+                           AttemptLogEntry markCompleted, AttemptLogEntry markParked) {
+        Outputs(String requestId, List<ProducerRecord<String, byte[]>> records, AttemptLogEntry markCompleted) {
+            this(requestId, records, markCompleted, null);
+        }
+    }
+
+    /**
+     * A poll of a parked request came back: the outputs of its settled result ({@code null} while it is still
+     * processing), or {@code held} when a later method's outcome is unknown.
+     */
+    private record Settled(SettlementPolls.Parked parked, Outputs outputs, boolean held) {
     }
 
     /**

@@ -114,7 +114,7 @@ public final class RechargeWorkerService implements AutoCloseable {
                 new KafkaClientMetrics(producer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH));
         clientMetrics.forEach(binder -> binder.bindTo(registry));
         RechargeWorker worker = new RechargeWorker(consumer, producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
-                config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
+                config.reconcileInterval(), config.achPollInterval(), config.shutdownTimeout(), Clock.systemUTC());
         worker.monitor(monitor);
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics, metricsScheduler);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",

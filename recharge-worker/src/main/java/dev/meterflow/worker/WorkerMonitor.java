@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -80,10 +81,20 @@ public final class WorkerMonitor {
         pending.keySet().removeIf(request -> request.partition().equals(partition));
     }
 
-    /** How a request ended here: SUCCEEDED, DECLINED, FAILED, REFUSED, UNDECODABLE or ALREADY_COMPLETED. */
+    /**
+     * How a request ended here: SUCCEEDED, DECLINED, FAILED, REFUSED, UNDECODABLE, ALREADY_COMPLETED, or for now:
+     * PROCESSING (parked while its bank debit settles), ALREADY_PARKED.
+     */
     void outcome(String outcome) {
         Counter.builder("meterflow.recharge.outcomes").tag("outcome", outcome)
                 .description("Recharge requests finished, by outcome").register(registry).increment();
+    }
+
+    /** Reports how many parked requests (bank debits processing, issue 10 §2) this worker polls. */
+    void awaitingSettlement(Supplier<Number> parked) {
+        Gauge.builder("meterflow.recharge.awaiting.settlement", parked)
+                .description("Parked recharge requests whose bank debit is processing, polled by this worker")
+                .register(registry);
     }
 
     /** A payment method passed over at its soft-decline retry limit (Visa's and the worker's own). */

@@ -92,6 +92,7 @@ public final class Messages {
             case LOW_BALANCE -> "Low balance on account " + notice.getAccountId();
             case STATEMENT_READY -> "Your statement is ready";
             case RECHARGE_RECEIPT -> "Receipt";
+            case PAYMENT_PROCESSING -> "Your bank payment is on its way";
         };
     }
 

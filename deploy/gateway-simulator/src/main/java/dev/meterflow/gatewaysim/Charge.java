@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param paymentMethod   payment method token that was charged, {@code pm_...}
  * @param requestId       {@code metadata[requestId]}, or {@code null}
  * @param accountId       {@code metadata[accountId]}, or {@code null}
- * @param status          succeeded or failed
+ * @param status          succeeded or failed; a bank debit is pending until it settles
  * @param failureCode     Stripe error code of a failed charge ({@code card_declined}, {@code expired_card}, ...),
  *                        else {@code null}
  * @param declineCode     Stripe decline code of a failed charge ({@code insufficient_funds}, ...), else {@code null}
@@ -45,6 +45,11 @@ public record Charge(
         Objects.requireNonNull(paymentMethod, "paymentMethod");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    Charge settled(ChargeStatus finalStatus, String finalFailureCode, String finalDeclineCode) {
+        return new Charge(id, paymentIntentId, amountCents, currency, customer, paymentMethod, requestId, accountId,
+                finalStatus, finalFailureCode, finalDeclineCode, idempotencyKey, createdAt);
     }
 
     public boolean succeeded() {

@@ -12,6 +12,12 @@ final class ChargeLedger {
         charges.add(charge);
     }
 
+    /** A pending bank debit settled: its entry takes its final status, in place. */
+    synchronized void settle(String chargeId, ChargeStatus status, String failureCode, String declineCode) {
+        charges.replaceAll(charge -> charge.id().equals(chargeId) ? charge.settled(status, failureCode, declineCode)
+                : charge);
+    }
+
     synchronized List<Charge> all() {
         return List.copyOf(charges);
     }

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** Outcome of one charge attempt at the gateway, as Stripe's Charge {@code status} reports it. */
 public enum ChargeStatus {
+    /** A bank debit sent and not settled yet: it may still succeed or be returned. */
+    PENDING,
     SUCCEEDED,
     FAILED;
 

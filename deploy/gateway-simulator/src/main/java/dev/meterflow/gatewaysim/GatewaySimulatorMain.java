@@ -63,6 +63,11 @@ public final class GatewaySimulatorMain implements Callable<Integer> {
             description = "Seed of the fault draws (GATEWAY_SIM_SEED, default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--ach-settlement-delay-ms", defaultValue = "${env:GATEWAY_SIM_ACH_SETTLEMENT_DELAY_MS:-0}",
+            description = "How long a bank debit (pm_usBankAccount_...) stays processing before it settles"
+                    + " (GATEWAY_SIM_ACH_SETTLEMENT_DELAY_MS, default ${DEFAULT-VALUE}).")
+    long achSettlementDelayMs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +89,7 @@ public final class GatewaySimulatorMain implements Callable<Integer> {
                     .timeoutAfterChargePaymentMethods(withoutBlanks(timeoutAfterChargePaymentMethods))
                     .searchLagMs(searchLagMs)
                     .seed(seed)
+                    .achSettlementDelayMs(achSettlementDelayMs)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

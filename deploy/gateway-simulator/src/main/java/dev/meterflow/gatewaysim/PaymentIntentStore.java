@@ -33,6 +33,11 @@ final class PaymentIntentStore {
         return found;
     }
 
+    /** Bank debits still processing whose settlement delay has passed at {@code now}. */
+    synchronized List<StoredPaymentIntent> dueToSettle(Instant now, long settlementDelayMs) {
+        return byId.values().stream().filter(intent -> intent.dueToSettle(now, settlementDelayMs)).toList();
+    }
+
     synchronized void clear() {
         byId.clear();
     }

@@ -14,7 +14,7 @@ final class SettingsJson {
 
     private static final Set<String> NAMES = Set.of("latencyMs", "errorRate", "rateLimitPerSecond",
             "timeoutAfterChargeMs", "timeoutAfterChargeRate", "timeoutAfterChargePaymentMethods", "searchLagMs",
-            "seed");
+            "seed", "achSettlementDelayMs");
 
     private SettingsJson() {
     }
@@ -29,6 +29,7 @@ final class SettingsJson {
         json.put("timeoutAfterChargePaymentMethods", new TreeSet<>(settings.timeoutAfterChargePaymentMethods()));
         json.put("searchLagMs", settings.searchLagMs());
         json.put("seed", settings.seed());
+        json.put("achSettlementDelayMs", settings.achSettlementDelayMs());
         return json;
     }
 
@@ -57,6 +58,7 @@ final class SettingsJson {
             case "timeoutAfterChargePaymentMethods" -> next.timeoutAfterChargePaymentMethods(strings(name, value));
             case "searchLagMs" -> next.searchLagMs(wholeNumber(name, value));
             case "seed" -> next.seed(wholeNumber(name, value));
+            case "achSettlementDelayMs" -> next.achSettlementDelayMs(wholeNumber(name, value));
             default -> throw new IllegalArgumentException(
                     "unknown setting '" + name + "'; known settings: " + new TreeSet<>(NAMES));
         }

@@ -25,6 +25,10 @@ import java.util.Set;
  *                                         search is eventually consistent); retrieve by id sees it at once
  * @param seed                             seed of the random draws for {@code errorRate} and
  *                                         {@code timeoutAfterChargeRate}, so a sequential test is repeatable
+ * @param achSettlementDelayMs             how long a bank debit (ACH) stays {@code processing} after it was created
+ *                                         before it settles (succeeded, or returned by the bank); 0 = it settles
+ *                                         by the first read after the create, which still answered
+ *                                         {@code processing}
  */
 public record SimulatorSettings(
         long latencyMs,
@@ -34,7 +38,8 @@ public record SimulatorSettings(
         double timeoutAfterChargeRate,
         Set<String> timeoutAfterChargePaymentMethods,
         long searchLagMs,
-        long seed) {
+        long seed,
+        long achSettlementDelayMs) {
 
     public static final long DEFAULT_SEED = 42L;
 
@@ -45,6 +50,7 @@ public record SimulatorSettings(
         requireNotNegative("timeoutAfterChargeMs", timeoutAfterChargeMs);
         requireFraction("timeoutAfterChargeRate", timeoutAfterChargeRate);
         requireNotNegative("searchLagMs", searchLagMs);
+        requireNotNegative("achSettlementDelayMs", achSettlementDelayMs);
         timeoutAfterChargePaymentMethods = Set.copyOf(timeoutAfterChargePaymentMethods);
     }
 
@@ -66,7 +72,8 @@ public record SimulatorSettings(
                 .timeoutAfterChargeRate(timeoutAfterChargeRate)
                 .timeoutAfterChargePaymentMethods(timeoutAfterChargePaymentMethods)
                 .searchLagMs(searchLagMs)
-                .seed(seed);
+                .seed(seed)
+                .achSettlementDelayMs(achSettlementDelayMs);
     }
 
     private static void requireNotNegative(String name, long value) {
@@ -90,6 +97,7 @@ public record SimulatorSettings(
         private Set<String> timeoutAfterChargePaymentMethods = Set.of();
         private long searchLagMs;
         private long seed = DEFAULT_SEED;
+        private long achSettlementDelayMs;
 
         private Builder() {
         }
@@ -144,9 +152,19 @@ public record SimulatorSettings(
             return this;
         }
 
+        public Builder achSettlementDelayMs(long achSettlementDelayMs) {
+            this.achSettlementDelayMs = achSettlementDelayMs;
+            return this;
+        }
+
+        public Builder achSettlementDelay(Duration delay) {
+            return achSettlementDelayMs(delay.toMillis());
+        }
+
         public SimulatorSettings build() {
             return new SimulatorSettings(latencyMs, errorRate, rateLimitPerSecond, timeoutAfterChargeMs,
-                    timeoutAfterChargeRate, timeoutAfterChargePaymentMethods, searchLagMs, seed);
+                    timeoutAfterChargeRate, timeoutAfterChargePaymentMethods, searchLagMs, seed,
+                    achSettlementDelayMs);
         }
     }
 }

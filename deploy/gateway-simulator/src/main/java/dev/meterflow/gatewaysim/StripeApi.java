@@ -93,7 +93,27 @@ final class StripeApi {
     }
 
     List<Charge> charges() {
+        settleDueBankDebits();
         return ledger.all();
+    }
+
+    /**
+     * Settles every bank debit whose settlement delay has passed: its PaymentIntent becomes succeeded, or
+     * requires_payment_method with the bank's return, and its charge in the ledger takes that status. Done lazily,
+     * whenever an intent or the ledger is read, so a read after the delay always sees the final state.
+     */
+    private synchronized void settleDueBankDebits() {
+        Instant now = clock.instant();
+        for (StoredPaymentIntent intent : intents.dueToSettle(now, settings.achSettlementDelayMs())) {
+            StoredPaymentIntent settled = intent.settled();
+            intents.add(settled);
+            CardDecline decline = settled.decline();
+            ledger.settle(settled.latestCharge(), decline == null ? ChargeStatus.SUCCEEDED : ChargeStatus.FAILED,
+                    decline == null ? null : decline.code(), decline == null ? null : decline.declineCode());
+            log.info("bank debit settled chargeId='{}' paymentIntentId='{}' status='{}' returnCode='{}'"
+                            + " requestId='{}'", settled.latestCharge(), settled.id(), settled.status(),
+                    intent.bankDebit().returnCode(), settled.metadata().get("requestId"));
+        }
     }
 
     /**
@@ -186,15 +206,22 @@ final class StripeApi {
         }
     }
 
-    /** {@code GET /v1/payment_intents/{id}}. */
-    ApiResponse retrieve(String id) {
+    /**
+     * {@code GET /v1/payment_intents/{id}}; {@code expand[]=latest_charge} (any {@code expand} parameter naming it)
+     * gives the Charge object in place of its id.
+     */
+    ApiResponse retrieve(String id, Map<String, String> params) {
+        settleDueBankDebits();
+        boolean expandCharge = params.entrySet().stream()
+                .anyMatch(param -> param.getKey().startsWith("expand") && "latest_charge".equals(param.getValue()));
         return intents.find(id)
-                .map(intent -> ApiResponse.ok(intent.toJson()))
+                .map(intent -> ApiResponse.ok(intent.toJson(expandCharge)))
                 .orElseGet(() -> StripeErrors.resourceMissing("payment_intent", id, "intent"));
     }
 
     /** {@code GET /v1/payment_intents/search}: Stripe's search result object, newest first. */
     ApiResponse search(Map<String, String> params) {
+        settleDueBankDebits();
         try {
             SearchQuery query = SearchQuery.parse(params.get("query"));
             int limit = limit(params.get("limit"));
@@ -218,14 +245,18 @@ final class StripeApi {
 
     private Executed charge(CreatePaymentIntent request, String idempotencyKey) {
         Instant now = clock.instant();
-        CardDecline decline = TestPaymentMethods.declineFor(request.paymentMethod()).orElse(null);
+        BankDebit bankDebit = TestPaymentMethods.bankDebitFor(request.paymentMethod()).orElse(null);
+        CardDecline decline = bankDebit != null ? null
+                : TestPaymentMethods.declineFor(request.paymentMethod()).orElse(null);
+        // a bank debit is sent now and settles days later: processing until then, as on Stripe
         StoredPaymentIntent intent = new StoredPaymentIntent(Ids.paymentIntent(), request.amount(),
                 request.currency(), request.customer(), request.paymentMethod(), request.description(),
-                request.metadata(), Ids.charge(), decline, now);
+                request.metadata(), Ids.charge(), decline, now, bankDebit, bankDebit != null);
         intents.add(intent);
+        ChargeStatus status = bankDebit != null ? ChargeStatus.PENDING
+                : decline == null ? ChargeStatus.SUCCEEDED : ChargeStatus.FAILED;
         Charge charge = new Charge(intent.latestCharge(), intent.id(), request.amount(), request.currency(),
-                request.customer(), request.paymentMethod(), request.requestId(), request.accountId(),
-                decline == null ? ChargeStatus.SUCCEEDED : ChargeStatus.FAILED,
+                request.customer(), request.paymentMethod(), request.requestId(), request.accountId(), status,
                 decline == null ? null : decline.code(), decline == null ? null : decline.declineCode(),
                 idempotencyKey, now);
         ledger.record(charge);

@@ -35,7 +35,7 @@ final class StripeRoutes {
                 ctx -> serve(ctx, call -> afterLatency(() -> api.search(call.params()))));
         app.get("/v1/payment_intents/{id}", ctx -> {
             String id = ctx.pathParam("id");
-            serve(ctx, call -> afterLatency(() -> api.retrieve(id)));
+            serve(ctx, call -> afterLatency(() -> api.retrieve(id, call.params())));
         });
         // the cheap authenticated call a client makes to check its key; answered at once, never a fault
         app.get("/v1/balance", ctx -> {

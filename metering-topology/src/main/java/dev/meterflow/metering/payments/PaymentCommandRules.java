@@ -99,25 +99,23 @@ public final class PaymentCommandRules {
         return Optional.empty();
     }
 
-    /** The chosen method alone, or every chargeable one in the order of automatic recharges. */
+    /** The chosen method alone, or every chargeable one (bank accounts included) primary, backup, then others. */
     private static Outcome methods(String chosenId, List<PaymentMethod> onAccount) {
-        List<PaymentMethod> chargeable = RechargePolicy.methodsInOrder(onAccount);
+        List<PaymentMethod> chargeable = RechargePolicy.directChargeMethodsInOrder(onAccount);
         if (chosenId == null) {
             return chargeable.isEmpty()
-                    ? new Refused(new PaymentRefusal(Reason.NO_USABLE_PAYMENT_METHOD, "Add a card to make a payment:"
-                            + " PayPal, Diners Club and bank accounts cannot be charged here."))
+                    ? new Refused(new PaymentRefusal(Reason.NO_USABLE_PAYMENT_METHOD, "Add a card or a bank account"
+                            + " to make a payment: PayPal and Diners Club cannot be charged here."))
                     : new Accepted(chargeable);
         }
         if (onAccount.stream().noneMatch(method -> method.paymentMethodId().equals(chosenId))) {
             return new Refused(new PaymentRefusal(Reason.METHOD_NOT_ON_ACCOUNT,
                     "The chosen payment method is not on this account."));
         }
-        // bank accounts settle in days: the worker cannot wait for one yet (issue 10, §2)
         return chargeable.stream().filter(method -> method.paymentMethodId().equals(chosenId)).findFirst()
                 .<Outcome>map(method -> new Accepted(List.of(method)))
                 .orElseGet(() -> new Refused(new PaymentRefusal(Reason.METHOD_NOT_ACCEPTED,
-                        "The chosen payment method cannot be charged: PayPal, Diners Club and bank accounts are not"
-                                + " accepted.")));
+                        "The chosen payment method cannot be charged: PayPal and Diners Club are not accepted.")));
     }
 
     private static Optional<PaymentRefusal> refuse(Reason reason, String message) {

@@ -8,7 +8,6 @@ import dev.meterflow.money.Money;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -53,15 +52,14 @@ public final class PlanFeeRules {
     }
 
     /**
-     * Primary, then backup. Unlike an automatic recharge, a bank account (ACH) may pay a plan fee: the fee is
-     * not needed at once to keep calls connected, so it can wait for the payment to settle. PayPal and Diners
-     * Club never.
+     * Primary, then backup: the methods of a payment the account asked for
+     * ({@link RechargePolicy#directChargeMethodsInOrder}) without the others. Unlike an automatic recharge, a bank
+     * account (ACH) may pay a plan fee: the fee is not needed at once to keep calls connected, so it can wait for
+     * the payment to settle. PayPal and Diners Club never.
      */
     static List<PaymentMethod> methods(List<PaymentMethod> onAccount) {
-        return onAccount.stream()
+        return RechargePolicy.directChargeMethodsInOrder(onAccount).stream()
                 .filter(method -> method.role() != PaymentMethod.Role.OTHER)
-                .filter(method -> !RechargePolicy.refused(method.brand()))
-                .sorted(Comparator.comparing(PaymentMethod::role))
                 .toList();
     }
 

@@ -41,8 +41,19 @@ public final class RechargePolicy {
      * a bank account (the contract's invariant 3: ACH is not offered to automatic recharges).
      */
     public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods) {
+        return directChargeMethodsInOrder(methods).stream()
+                .filter(method -> method.type() != PaymentMethod.Type.ACH)
+                .toList();
+    }
+
+    /**
+     * The methods a payment the account asked for (a one-time payment, a direct plan-fee charge) may offer: primary,
+     * then backup, then the others; PayPal and Diners never. Bank accounts (ACH) are in: such a payment can wait the
+     * days a bank debit takes to settle, which the worker does (issue 10, §2).
+     */
+    public static List<PaymentMethod> directChargeMethodsInOrder(List<PaymentMethod> methods) {
         return methods.stream()
-                .filter(method -> method.type() != PaymentMethod.Type.ACH && !refused(method.brand()))
+                .filter(method -> !refused(method.brand()))
                 .sorted(Comparator.comparing(PaymentMethod::role))
                 .toList();
     }

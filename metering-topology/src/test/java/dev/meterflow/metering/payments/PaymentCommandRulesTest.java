@@ -39,6 +39,18 @@ class PaymentCommandRulesTest {
     }
 
     @Test
+    void shouldAcceptABankAccountChosenOrInItsRoleForAOneTimePayment() {
+        PaymentMethod bank = new PaymentMethod("pm_bank", "cus_1", PaymentMethod.Type.ACH, "bank", "6789",
+                PaymentMethod.Role.BACKUP);
+        BillingSettings withBank = settings(List.of(DINERS, AMEX, bank, VISA));
+
+        assertThat(rules.check(ACCOUNT, payment(500, "pm_bank"), withBank, null, false))
+                .isEqualTo(new PaymentCommandRules.Accepted(List.of(bank)));
+        assertThat(rules.check(ACCOUNT, payment(500, null), withBank, null, false))
+                .isEqualTo(new PaymentCommandRules.Accepted(List.of(VISA, AMEX, bank)));
+    }
+
+    @Test
     void shouldRefuseAnAmountAboveTheCap() {
         assertThat(reason(payment(1_000_001, null), settings, null, false)).isEqualTo(Reason.AMOUNT_ABOVE_LIMIT);
     }

@@ -75,6 +75,11 @@ class UsagePricerAgencyTest {
             public Optional<PriceRule> priceOf(String sku) {
                 return Optional.of(new PriceRule(price, 60));
             }
+
+            @Override
+            public boolean taxable(String sku) {
+                return false;
+            }
         });
     }
 }

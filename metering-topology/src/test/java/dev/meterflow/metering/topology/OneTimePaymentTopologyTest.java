@@ -16,6 +16,7 @@ import static dev.meterflow.metering.topology.TestData.START;
 import static dev.meterflow.metering.topology.TestData.dollars;
 import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.schemas.AccountStatus;
@@ -24,6 +25,7 @@ import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
@@ -110,7 +112,7 @@ class OneTimePaymentTopologyTest {
         // then
         assertThat(chosen).extracting(PaymentMethodRef::getPaymentMethodId).containsExactly("pm_card_mastercard");
         assertThat(any).extracting(PaymentMethodRef::getPaymentMethodId)
-                .containsExactly("pm_card_visa", "pm_card_amex", "pm_card_mastercard");
+                .containsExactly("pm_card_visa", "pm_card_amex", "pm_card_mastercard", "pm_usBankAccount_success");
     }
 
     @Test
@@ -265,14 +267,29 @@ class OneTimePaymentTopologyTest {
         metering.publish(aPaymentCommand().withCommandId("cmd-other").onMethod("pm_card_of_someone_else"));
         metering.publish(aPaymentCommand().withCommandId("cmd-paypal").onMethod("pm_paypal_acme"));
         metering.publish(aPaymentCommand().withCommandId("cmd-diners").onMethod("pm_card_diners"));
-        metering.publish(aPaymentCommand().withCommandId("cmd-bank").onMethod("pm_usBankAccount_success"));
 
         // then
         assertThat(metering.rejectedPayments()).extracting(record -> header(record.headers(), Topics.REASON_HEADER))
-                .containsExactly("METHOD_NOT_ON_ACCOUNT", "METHOD_NOT_ACCEPTED", "METHOD_NOT_ACCEPTED",
-                        "METHOD_NOT_ACCEPTED");
+                .containsExactly("METHOD_NOT_ON_ACCOUNT", "METHOD_NOT_ACCEPTED", "METHOD_NOT_ACCEPTED");
         assertThat(metering.rechargeRequests()).isEmpty();
-        assertThat(metering.meteringMetric(REJECTED_TOTAL, "reason", "METHOD_NOT_ACCEPTED")).isEqualTo(3.0);
+        assertThat(metering.meteringMetric(REJECTED_TOTAL, "reason", "METHOD_NOT_ACCEPTED")).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldOfferAChosenBankAccountToAOneTimePayment() {
+        // given an account whose bank account is never offered to its automatic recharges (issue 10, §2)
+        metering.publish(settingsFor(ACME).autoRechargeOff().paymentMethods(aVisaCard().primary(),
+                aBankAccount().other()));
+        metering.forgetOutputs();
+
+        // when the admin pays from the bank account
+        metering.publish(aPaymentCommand().withCommandId("cmd-bank").onMethod("pm_usBankAccount_success"));
+
+        // then the worker is asked to debit it, and only it
+        assertThat(metering.rejectedPayments()).isEmpty();
+        assertThat(metering.theRechargeRequest().getPaymentMethods())
+                .extracting(PaymentMethodRef::getPaymentMethodId, PaymentMethodRef::getType)
+                .containsExactly(tuple("pm_usBankAccount_success", PaymentMethodType.ACH));
     }
 
     @Test

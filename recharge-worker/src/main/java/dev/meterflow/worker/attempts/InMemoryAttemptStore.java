@@ -58,6 +58,11 @@ public class InMemoryAttemptStore implements AttemptStore {
         }
     }
 
+    /** The requests parked while their bank debit settles (issue 10 §2), to be polled by their partition's owner. */
+    public List<AttemptLogEntry> parked() {
+        return entries.values().stream().filter(AttemptLogEntry::isParked).toList();
+    }
+
     public int size() {
         return entries.size();
     }

@@ -1,9 +1,12 @@
 package dev.meterflow.worker.attempts;
 
+import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.serde.SingleObjectSerde;
+import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.state.AttemptRecord;
 import dev.meterflow.worker.state.RechargeAttemptLog;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,6 +58,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     private final KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> reader;
     private Admin admin;
+    /** Reads the released versions of the log's record too, so an upgraded worker reads what its predecessor wrote. */
     private final SingleObjectSerde<RechargeAttemptLog> serde =
             new SingleObjectSerde<>(RechargeAttemptLog.class, AttemptLogSchemas.released());
 
@@ -103,7 +107,15 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         return new ProducerRecord<>(topic, completed.requestId(), serde.serialize(topic, toRecord(completed)));
     }
 
-    /** A completion mark written with {@link #completionRecord} is committed: later duplicates find it. */
+    /**
+     * The parking mark of a request whose bank debit is processing (issue 10 §2), for the worker to write in the
+     * transaction that moves the consumer's offset past it; {@link #committed} once that transaction has committed.
+     */
+    public ProducerRecord<String, byte[]> parkingRecord(AttemptLogEntry parked) {
+        return completionRecord(parked);
+    }
+
+    /** A completion or parking mark written in a transaction is committed: later reads find it. */
     public void committed(AttemptLogEntry completed) {
         remember(completed);
     }
@@ -187,17 +199,32 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         }
     }
 
-    /** Whether {@code known} is less advanced than {@code candidate}. */
+    /**
+     * Whether {@code known} is less advanced than {@code candidate}: completed beats everything, then more attempts,
+     * then a last attempt further along (in flight, then processing at the bank, then answered), then parked.
+     */
     private static boolean isBehind(AttemptLogEntry known, AttemptLogEntry candidate) {
         if (known.isCompleted()) {
             return false;
         }
-        if (candidate.isCompleted() || candidate.attempts().size() > known.attempts().size()) {
-            return true;
+        if (candidate.isCompleted() || candidate.attempts().size() != known.attempts().size()) {
+            return candidate.isCompleted() || candidate.attempts().size() > known.attempts().size();
         }
-        return candidate.attempts().size() == known.attempts().size() && !candidate.attempts().isEmpty()
-                && known.attempts().get(known.attempts().size() - 1).outcome() == null
-                && candidate.attempts().get(candidate.attempts().size() - 1).outcome() != null;
+        if (!candidate.attempts().isEmpty()) {
+            int knownStage = stage(known.attempts().get(known.attempts().size() - 1));
+            int candidateStage = stage(candidate.attempts().get(candidate.attempts().size() - 1));
+            if (knownStage != candidateStage) {
+                return candidateStage > knownStage;
+            }
+        }
+        return candidate.isParked() && !known.isParked();
+    }
+
+    private static int stage(Attempt attempt) {
+        if (attempt.outcome() == null) {
+            return 0;
+        }
+        return attempt.processing() ? 1 : 2;
     }
 
     private static RechargeAttemptLog toRecord(AttemptLogEntry entry) {
@@ -216,6 +243,9 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
                         .build()).toList())
                 .setCompletedStatus(entry.completedStatus())
                 .setCardDetails(Map.copyOf(entry.cardDetails()))
+                .setParkedRequest(entry.parkedRequest() == null ? null : ByteBuffer.wrap(Topics.RECHARGE_REQUESTS
+                        .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), entry.parkedRequest())))
+                .setParkedPartition(entry.parkedRequest() == null ? null : entry.parkedPartition())
                 .build();
     }
 
@@ -226,7 +256,18 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         Map<String, String> cardDetails = record.getCardDetails().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toString(), e -> e.getValue().toString()));
         return new AttemptLogEntry(record.getRequestId(), record.getAccountId(), record.getAmountCents(), attempts,
-                record.getCompletedStatus(), cardDetails);
+                record.getCompletedStatus(), cardDetails, parkedRequest(record),
+                record.getParkedPartition() == null ? -1 : record.getParkedPartition());
+    }
+
+    private static RechargeRequest parkedRequest(RechargeAttemptLog record) {
+        ByteBuffer bytes = record.getParkedRequest();
+        if (bytes == null) {
+            return null;
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(Topics.RECHARGE_REQUESTS.name(), copy);
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class WorkerConfig {
                     + "(default $20,000: twice the settings' cap on a recharge, so a top-up from below zero passes).");
     public static final Key RECONCILE_INTERVAL = Key.of("meterflow.reconcile-interval", "PT1M",
             "How often a request held with an unknown outcome is checked with the gateway again.");
+    public static final Key ACH_POLL_INTERVAL = Key.of("meterflow.ach.poll-interval", "PT1M",
+            "How often a parked bank debit (ACH, processing for days) is looked up at the gateway until it settles.");
     public static final Key SHUTDOWN_TIMEOUT = Key.of("meterflow.shutdown-timeout", "PT30S",
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
     public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
@@ -74,7 +76,7 @@ public final class WorkerConfig {
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
-            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT, HEALTH_PORT);
+            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT, HEALTH_PORT, ACH_POLL_INTERVAL);
 
     private final AppConfig config;
 
@@ -99,6 +101,7 @@ public final class WorkerConfig {
         config.duration(UNKNOWN_RETRY_BACKOFF);
         config.duration(RECONCILE_INTERVAL);
         config.duration(SHUTDOWN_TIMEOUT);
+        achPollInterval();
     }
 
     public static WorkerConfig from(Properties overrides) {
@@ -182,6 +185,16 @@ public final class WorkerConfig {
 
     public Duration reconcileInterval() {
         return config.duration(RECONCILE_INTERVAL);
+    }
+
+    /** Above zero: a parked bank debit is looked up again this often. */
+    public Duration achPollInterval() {
+        Duration interval = config.duration(ACH_POLL_INTERVAL);
+        if (interval.isZero() || interval.isNegative()) {
+            throw new AppConfig.ConfigException(ACH_POLL_INTERVAL.name() + " must be above zero, was "
+                    + get(ACH_POLL_INTERVAL));
+        }
+        return interval;
     }
 
     public int healthPort() {

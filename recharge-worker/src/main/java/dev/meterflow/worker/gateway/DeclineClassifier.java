@@ -24,10 +24,16 @@ import java.util.Set;
  *       incorrect_cvc, invalid_cvc, incorrect_pin, pin_try_exceeded, offline_pin_required,
  *       online_or_offline_pin_required, incorrect_zip, call_issuer</td></tr>
  *   <tr><td>test mode</td><td>testmode_decline</td></tr>
+ *   <tr><td>bank account (ACH) returned: closed, not found, invalid, frozen, owner deceased, debit not
+ *       authorized or authorization revoked (NACHA return codes, and Stripe's decline codes for them)</td>
+ *       <td>R02, R03, R04, R05, R07, R08, R10, R11, R12, R14, R15, R16, R20, R29; bank_account_closed,
+ *       bank_account_invalid_details, bank_account_frozen, bank_account_restricted, recipient_deceased,
+ *       debit_not_authorized</td></tr>
  * </table>
  * Soft: insufficient_funds, try_again_later, processing_error, issuer_not_available, reenter_transaction,
  * generic_decline, do_not_honor, card_velocity_exceeded, withdrawal_count_limit_exceeded, approve_with_id,
- * duplicate_transaction, no_action_taken, and any code not listed here (a new code is not a reason to
+ * duplicate_transaction, no_action_taken, the bank returns R01 (insufficient funds) and R09 (uncollected funds),
+ * which NACHA lets a debit be presented again for, and any code not listed here (a new code is not a reason to
  * blacklist a card).
  */
 public final class DeclineClassifier {
@@ -41,7 +47,19 @@ public final class DeclineClassifier {
             "transaction_not_allowed", "not_permitted", "service_not_allowed",
             "authentication_required", "incorrect_cvc", "invalid_cvc", "incorrect_pin", "pin_try_exceeded",
             "offline_pin_required", "online_or_offline_pin_required", "incorrect_zip", "call_issuer",
-            "testmode_decline");
+            "testmode_decline",
+            "bank_account_closed", "bank_account_invalid_details", "bank_account_frozen", "bank_account_restricted",
+            "recipient_deceased", "debit_not_authorized");
+
+    /**
+     * ACH return codes (NACHA) after which the bank account is not debited again: the account is closed, cannot be
+     * found or used, or its owner did not authorise the debit (a new mandate is needed).
+     */
+    private static final Set<String> HARD_RETURN_CODES = Set.of(
+            "R02", "R03", "R04", "R05", "R07", "R08", "R10", "R11", "R12", "R14", "R15", "R16", "R20", "R29");
+
+    /** ACH return codes that a later debit may clear: insufficient and uncollected funds. */
+    static final Set<String> SOFT_RETURN_CODES = Set.of("R01", "R09");
 
     /** Documented soft codes; anything else unknown is treated as soft too. */
     static final Set<String> SOFT = Set.of(
@@ -81,12 +99,24 @@ public final class DeclineClassifier {
         return "generic_decline";
     }
 
+    /**
+     * The decline code of a returned bank debit: the NACHA return code the bank gave ({@code R01}), upper-case as
+     * NACHA writes it, or the gateway's own decline code when it gave no return code.
+     */
+    public static String bankReturnCode(String networkReturnCode, String errorCode, String declineCode) {
+        if (networkReturnCode != null && !networkReturnCode.isBlank()) {
+            return networkReturnCode.strip().toUpperCase(Locale.ROOT);
+        }
+        return declineCode(errorCode, declineCode);
+    }
+
     /** Hard or soft; an unknown or missing code is soft. */
     public static GatewayAnswer.Kind classify(String declineCode) {
         return isHard(declineCode) ? GatewayAnswer.Kind.DECLINED_HARD : GatewayAnswer.Kind.DECLINED_SOFT;
     }
 
     public static boolean isHard(String declineCode) {
-        return declineCode != null && HARD.contains(declineCode.toLowerCase(Locale.ROOT));
+        return declineCode != null && (HARD.contains(declineCode.toLowerCase(Locale.ROOT))
+                || HARD_RETURN_CODES.contains(declineCode.toUpperCase(Locale.ROOT)));
     }
 }

@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
 
 /**
- * Times every gateway call by operation and classified outcome (SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR,
- * UNKNOWN, RATE_LIMITED; a look-up that finds nothing is NOT_FOUND), as a latency histogram: the errors by kind
- * are the counts of the error outcomes.
+ * Times every gateway call by operation (charge, lookup, retrieve) and classified outcome (SUCCEEDED, DECLINED_HARD,
+ * DECLINED_SOFT, ERROR, UNKNOWN, RATE_LIMITED, PROCESSING; a look-up that finds nothing is NOT_FOUND), as a latency
+ * histogram: the errors by kind are the counts of the error outcomes.
  */
 public final class MeteredGateway implements PaymentGateway {
 
@@ -32,6 +32,14 @@ public final class MeteredGateway implements PaymentGateway {
         Timer.Sample sample = Timer.start(registry);
         Optional<GatewayAnswer> answer = gateway.lookUp(requestId, paymentMethodId);
         sample.stop(timer("lookup", answer.map(found -> found.kind().name()).orElse("NOT_FOUND")));
+        return answer;
+    }
+
+    @Override
+    public GatewayAnswer retrieve(String paymentIntentId) {
+        Timer.Sample sample = Timer.start(registry);
+        GatewayAnswer answer = gateway.retrieve(paymentIntentId);
+        sample.stop(timer("retrieve", answer.kind().name()));
         return answer;
     }
 

@@ -13,4 +13,10 @@ public interface PaymentGateway {
      * holds for this request and payment method, if any.
      */
     Optional<GatewayAnswer> lookUp(String requestId, String paymentMethodId);
+
+    /**
+     * What became of a payment intent that answered {@link GatewayAnswer.Kind#PROCESSING} (a bank debit): SUCCEEDED,
+     * declined with the bank's return code, still PROCESSING, or UNKNOWN when the gateway did not answer.
+     */
+    GatewayAnswer retrieve(String paymentIntentId);
 }

@@ -17,8 +17,11 @@ public record Attempt(String paymentMethodId, String idempotencyKey, Outcome out
      */
     public static final int MAX_GATEWAY_TEXT = 255;
 
-    /** The contract's attempt outcomes ({@code PaymentAttempt.outcome}). */
-    public enum Outcome { SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR, UNKNOWN }
+    /**
+     * The contract's attempt outcomes ({@code PaymentAttempt.outcome}), and PROCESSING: a bank debit sent and not
+     * settled yet, which the attempt log holds until its answer replaces it (a result never lists it).
+     */
+    public enum Outcome { SUCCEEDED, DECLINED_HARD, DECLINED_SOFT, ERROR, UNKNOWN, PROCESSING }
 
     public static Attempt started(String paymentMethodId, String idempotencyKey, long atMillis) {
         return new Attempt(paymentMethodId, idempotencyKey, null, null, null, null, atMillis);
@@ -31,6 +34,7 @@ public record Attempt(String paymentMethodId, String idempotencyKey, Outcome out
             case DECLINED_SOFT -> Outcome.DECLINED_SOFT;
             case ERROR -> Outcome.ERROR;
             case UNKNOWN, RATE_LIMITED -> Outcome.UNKNOWN;
+            case PROCESSING -> Outcome.PROCESSING;
         };
         return new Attempt(paymentMethodId, idempotencyKey, result, bounded(answer.declineCode()),
                 bounded(answer.gatewayReference()), bounded(answer.chargeId()), answeredAtMillis);
@@ -44,6 +48,11 @@ public record Attempt(String paymentMethodId, String idempotencyKey, Outcome out
     /** Whether this card's fate for the request is still open: in flight, or answered with no verdict. */
     public boolean unresolved() {
         return outcome == null || outcome == Outcome.UNKNOWN;
+    }
+
+    /** Whether this is a bank debit the gateway accepted and that has not settled yet. */
+    public boolean processing() {
+        return outcome == Outcome.PROCESSING;
     }
 
     /** Whether the gateway refused on this card: try the next one. */

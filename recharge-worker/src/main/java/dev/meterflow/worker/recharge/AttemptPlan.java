@@ -13,6 +13,7 @@ import java.util.List;
  * across requests reached a {@link SoftDeclineLimits} limit at the time of the decision (issue 6 item 9). A card
  * whose outcome on this request is unknown is still called again with the same key: that is not a new attempt
  * at the card network. A card skipped for a request stays skipped for it, even if its window rolls meanwhile.
+ * A bank debit that answered {@code processing} waits for its settlement (issue 10 §2): no other method meanwhile.
  */
 public final class AttemptPlan {
 
@@ -70,6 +71,9 @@ public final class AttemptPlan {
                 return new Step.Charge(method, key, passedOver);
             }
             Attempt last = onMethod.get(onMethod.size() - 1);
+            if (last.processing()) {
+                return new Step.AwaitSettlement(method, last.gatewayReference(), passedOver);
+            }
             if (last.refused()) {
                 continue;
             }

@@ -6,6 +6,7 @@ import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.PaymentAttempt;
 import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
@@ -86,6 +87,28 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
         return new RechargeOutputs(result, Optional.of(receipt), List.of(notice));
     }
 
+    /**
+     * The PAYMENT_PROCESSING notice of a bank debit sent and not settled yet (issue 10 §2), to the billing emails, once
+     * per request: its id is derived from the request id. The result follows when the bank settles it.
+     */
+    public static BillingNotification processing(RechargeRequest request, String paymentMethodId, long nowMillis) {
+        PaymentMethodRef bank = method(request, paymentMethodId);
+        String amount = Money.formatCents(request.getAmountCents());
+        return BillingNotification.newBuilder()
+                .setNotificationId("payment-processing:" + request.getAccountId() + ":" + request.getRequestId())
+                .setAccountId(request.getAccountId())
+                .setType(NotificationType.PAYMENT_PROCESSING)
+                .setEmailRecipients(request.getBillingEmails())
+                .setSmsRecipients(List.of())
+                .setSummary("Your bank payment of " + amount + " from the account ending " + bank.getLast4()
+                        + " is on its way: banks take up to 4 business days to settle it. We will write again when"
+                        + " it has.")
+                .setAttributes(Map.of("requestId", request.getRequestId(), "amountCents",
+                        Long.toString(request.getAmountCents()), "reason", request.getReason().name()))
+                .setAt(Instant.ofEpochMilli(nowMillis))
+                .build();
+    }
+
     private static BillingNotification declined(RechargeRequest request, Step.Finish finish, Instant now) {
         // a card passed over at its retry limit has no attempt; the notice still says why it was not charged
         String codes = String.join(",", Stream.concat(
@@ -122,9 +145,11 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
             case PLAN_FEE_DIRECT -> "Your plan fee of " + amount + " was not charged: ";
             case AUTO_RECHARGE -> "We could not charge " + amount + ": ";
         };
+        boolean bank = request.getPaymentMethods().stream()
+                .anyMatch(method -> method.getType() == PaymentMethodType.ACH);
         String why = status == Step.Status.FAILED
                 ? "the payment service could not process any of your payment methods."
-                : "your cards on file were declined.";
+                : bank ? "your bank or card issuer declined or returned it." : "your cards on file were declined.";
         // the topology debits a plan fee no method paid, whatever the reason (issue 10, §3)
         String then = request.getReason() == RechargeReason.PLAN_FEE_DIRECT
                 ? " It is debited from your prepaid balance instead. Please update your payment method."
@@ -162,7 +187,7 @@ public record RechargeOutputs(PaymentResult result, Optional<Receipt> receipt, L
     private static PaymentAttempt attempt(Attempt attempt) {
         return PaymentAttempt.newBuilder()
                 .setPaymentMethodId(attempt.paymentMethodId())
-                .setOutcome(attempt.outcome() == null ? AttemptOutcome.UNKNOWN
+                .setOutcome(attempt.outcome() == null || attempt.processing() ? AttemptOutcome.UNKNOWN
                         : AttemptOutcome.valueOf(attempt.outcome().name()))
                 .setDeclineCode(attempt.declineCode())
                 .setGatewayReference(attempt.gatewayReference())

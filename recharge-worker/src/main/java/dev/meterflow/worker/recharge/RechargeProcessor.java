@@ -72,9 +72,33 @@ public final class RechargeProcessor {
         /** This request's result was committed before (a duplicate or redelivered request): nothing to do. */
         record AlreadyCompleted(String status) implements Result {
         }
+
+        /**
+         * A bank debit was sent and is processing (issue 10 §2): park the request ({@code entry}) and look again
+         * later with {@link #settle}; no other method may be charged meanwhile.
+         */
+        record Processing(AttemptLogEntry entry, String paymentMethodId) implements Result {
+        }
+
+        /** The request was parked before, its bank debit processing: the settlement poll finishes it, not the input. */
+        record AlreadyParked() implements Result {
+        }
     }
 
+    /** Carries a request read from the input as far as it goes now. */
     public Result process(RechargeRequest request) throws InterruptedException {
+        return run(request, false);
+    }
+
+    /**
+     * Carries a parked request on: asks the gateway whether its bank debit settled, and if it did, finishes the
+     * request (a returned debit moves on to the request's next method, as any decline does).
+     */
+    public Result settle(RechargeRequest request) throws InterruptedException {
+        return run(request, true);
+    }
+
+    private Result run(RechargeRequest request, boolean settling) throws InterruptedException {
         Optional<AttemptLogEntry> known = attempts.find(request.getRequestId());
         if (known.isPresent() && known.get().amountCents() != request.getAmountCents()) {
             String reason = "request id '" + request.getRequestId() + "' was used for " + known.get().amountCents()
@@ -84,10 +108,15 @@ public final class RechargeProcessor {
         if (known.isPresent() && known.get().isCompleted()) {
             return new Result.AlreadyCompleted(known.get().completedStatus());
         }
+        if (known.isPresent() && known.get().isParked() && !settling) {
+            return new Result.AlreadyParked();
+        }
         AttemptLogEntry entry = known.orElseGet(() -> AttemptLogEntry.opened(request.getRequestId(),
                 request.getAccountId(), request.getAmountCents()).withCardDetails(HardDeclines.detailsOf(request)));
         List<String> methodIds = request.getPaymentMethods().stream().map(PaymentMethodRef::getPaymentMethodId).toList();
         boolean reconciled = false;
+        // one look at a processing debit per run, and none right after the charge that answered processing
+        boolean settlementChecked = false;
         Set<String> reportedPassedOver = new HashSet<>();
         while (true) {
             long now = now();
@@ -107,13 +136,47 @@ public final class RechargeProcessor {
                 entry = reconcile(request, entry, hold);
                 continue;
             }
+            if (step instanceof Step.AwaitSettlement await) {
+                if (settlementChecked) {
+                    return new Result.Processing(entry, await.paymentMethodId());
+                }
+                settlementChecked = true;
+                entry = checkSettlement(request, entry, await);
+                continue;
+            }
             Step.Charge charge = (Step.Charge) step;
             if (entry.attempts().stream().anyMatch(a -> a.paymentMethodId().equals(charge.paymentMethodId())
                     && a.unresolved())) {
                 TimeUnit.MILLISECONDS.sleep(unknownRetryBackoff.toMillis());
             }
             entry = charge(request, entry, charge);
+            settlementChecked = entry.attempts().get(entry.attempts().size() - 1).processing();
         }
+    }
+
+    /**
+     * Asks the gateway about a processing bank debit: its answer replaces the processing attempt once it settled
+     * (SUCCEEDED, or declined with the bank's return code); while it is processing, or the gateway does not answer,
+     * the entry stays as it was.
+     */
+    private AttemptLogEntry checkSettlement(RechargeRequest request, AttemptLogEntry entry,
+                                            Step.AwaitSettlement await) throws InterruptedException {
+        if (await.paymentIntentId() == null) {
+            log.warn("processing bank debit without a payment intent id requestId='{}' paymentMethod='{}'",
+                    request.getRequestId(), await.paymentMethodId());
+            return entry;
+        }
+        rateLimiter.acquire();
+        GatewayAnswer answer = gateway.retrieve(await.paymentIntentId());
+        if (answer.kind() == GatewayAnswer.Kind.PROCESSING || answer.kind() == GatewayAnswer.Kind.UNKNOWN
+                || answer.kind() == GatewayAnswer.Kind.RATE_LIMITED) {
+            return entry;
+        }
+        Attempt processing = entry.attempts().get(entry.attempts().size() - 1);
+        log.info("bank debit settled requestId='{}' account='{}' paymentMethod='{}' outcome={} declineCode={}",
+                request.getRequestId(), request.getAccountId(), await.paymentMethodId(), answer.kind(),
+                answer.declineCode());
+        return record(entry.withLast(processing.answered(answer, now())));
     }
 
     /**

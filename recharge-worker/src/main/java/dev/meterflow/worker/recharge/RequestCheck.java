@@ -1,6 +1,8 @@
 package dev.meterflow.worker.recharge;
 
 import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.gateway.ChargeCommand;
@@ -54,7 +56,8 @@ public final class RequestCheck {
     /** The first rule the request breaks, or empty when it may go to the gateway. */
     public Optional<RequestRefusal> check(String recordKey, RechargeRequest request) {
         return firstOf(() -> answerableProblem(recordKey, request), () -> idempotencyKeys(request),
-                () -> amount(request), () -> paymentMethods(request.getPaymentMethods()), () -> recipients(request),
+                () -> amount(request), () -> paymentMethods(request.getPaymentMethods()),
+                () -> bankAccountForAutoRecharge(request), () -> recipients(request),
                 () -> outputSize(request));
     }
 
@@ -125,6 +128,23 @@ public final class RequestCheck {
                 // never echo the id: it may be a card number
                 return refuse(Reason.INVALID_PAYMENT_METHOD, "payment method " + (i + 1) + " is not a gateway token "
                         + "with its customer, brand and last four digits");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The topology never offers a bank account to an automatic recharge (it settles in days, while the balance runs
+     * down now); the worker refuses one too rather than charge it, so a bug upstream cannot break the promise.
+     */
+    private static Optional<RequestRefusal> bankAccountForAutoRecharge(RechargeRequest request) {
+        if (request.getReason() != RechargeReason.AUTO_RECHARGE) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < request.getPaymentMethods().size(); i++) {
+            if (request.getPaymentMethods().get(i).getType() == PaymentMethodType.ACH) {
+                return refuse(Reason.ACH_FOR_AUTO_RECHARGE, "payment method " + (i + 1) + " is a bank account (ACH),"
+                        + " which an automatic recharge never charges: bank debits settle in days");
             }
         }
         return Optional.empty();

@@ -14,6 +14,8 @@ public record RequestRefusal(Reason reason, String detail) {
         AMOUNT_OUT_OF_BOUNDS,
         UNSUPPORTED_CURRENCY,
         TOO_MANY_PAYMENT_METHODS,
+        /** An automatic recharge offering a bank account: bank debits settle in days (contract promise 3). */
+        ACH_FOR_AUTO_RECHARGE,
         INVALID_PAYMENT_METHOD,
         TOO_MANY_RECIPIENTS,
         INVALID_RECIPIENT,

@@ -39,6 +39,17 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * A bank debit on this payment method was sent and is processing: nothing more to do until it settles (days).
+     * Ask the gateway about {@code paymentIntentId} later; no other method may be charged meanwhile.
+     */
+    record AwaitSettlement(String paymentMethodId, String paymentIntentId, List<PassedOver> passedOver)
+            implements Step {
+        public AwaitSettlement {
+            passedOver = List.copyOf(passedOver);
+        }
+    }
+
     /** Done: report the result with every attempt. */
     record Finish(Status status, String paymentMethodId, String chargeId, List<Attempt> attempts,
                   List<PassedOver> passedOver) implements Step {

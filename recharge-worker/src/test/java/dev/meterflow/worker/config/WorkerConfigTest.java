@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.worker.recharge.SoftDeclineLimits;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,22 @@ class WorkerConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.max-in-flight must be at most 100 (the open requests travel in the committed "
                         + "offset's metadata), was 101");
+    }
+
+    @Test
+    void shouldLookUpAParkedBankDebitEveryMinuteByDefault() {
+        assertThat(WorkerConfig.from(new Properties()).achPollInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(WorkerConfig.load(null, Map.of("METERFLOW_ACH_POLL_INTERVAL", "PT5S")).achPollInterval())
+                .isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldRefuseToStartWithABankDebitPollIntervalOfZero() {
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.ach.poll-interval", "PT0S");
+
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.ach.poll-interval must be above zero, was PT0S");
     }
 }

@@ -70,4 +70,43 @@ class DeclineClassifierTest {
         assertThat(counted).isEqualTo(expectedCode);
         assertThat(DeclineClassifier.classify(counted)).isEqualTo(expectedKind);
     }
+
+    @ParameterizedTest(name = "bank return {0} ({1}) is {2}")
+    @CsvSource(textBlock = """
+            # return code, what the bank says,               kind (issue 10 §2)
+            R01,           insufficient funds,               DECLINED_SOFT
+            R09,           uncollected funds,                DECLINED_SOFT
+            R02,           account closed,                   DECLINED_HARD
+            R03,           no account found,                 DECLINED_HARD
+            R04,           invalid account number,           DECLINED_HARD
+            R07,           authorization revoked,            DECLINED_HARD
+            R08,           payment stopped,                  DECLINED_HARD
+            R10,           not authorized by the customer,   DECLINED_HARD
+            R16,           account frozen,                   DECLINED_HARD
+            R29,           corporate debit not authorized,   DECLINED_HARD
+            R06,           returned at the ODFI's request,   DECLINED_SOFT
+            """)
+    void shouldClassifyAchReturnCodesInTheSameTable(String returnCode, String meaning, GatewayAnswer.Kind kind) {
+        // when
+        String counted = DeclineClassifier.bankReturnCode(returnCode.toLowerCase(java.util.Locale.ROOT),
+                "payment_method_provider_decline", "insufficient_funds");
+
+        // then the bank's own code counts, as NACHA writes it
+        assertThat(counted).isEqualTo(returnCode);
+        assertThat(DeclineClassifier.classify(counted)).isEqualTo(kind);
+    }
+
+    @ParameterizedTest(name = "without a return code, Stripe's {0} is {1}")
+    @CsvSource(textBlock = """
+            insufficient_funds,           DECLINED_SOFT
+            bank_account_closed,          DECLINED_HARD
+            bank_account_invalid_details, DECLINED_HARD
+            debit_not_authorized,         DECLINED_HARD
+            """)
+    void shouldFallBackToStripesBankDeclineCode(String declineCode, GatewayAnswer.Kind kind) {
+        String counted = DeclineClassifier.bankReturnCode(null, null, declineCode);
+
+        assertThat(counted).isEqualTo(declineCode);
+        assertThat(DeclineClassifier.classify(counted)).isEqualTo(kind);
+    }
 }

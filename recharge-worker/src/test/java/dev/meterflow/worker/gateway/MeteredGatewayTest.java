@@ -24,15 +24,22 @@ class MeteredGatewayTest {
             public Optional<GatewayAnswer> lookUp(String requestId, String paymentMethodId) {
                 return Optional.empty();
             }
+
+            @Override
+            public GatewayAnswer retrieve(String paymentIntentId) {
+                return GatewayAnswer.processing(paymentIntentId);
+            }
         };
         MeteredGateway gateway = new MeteredGateway(declining, registry);
 
         assertThat(gateway.charge(null).kind()).isEqualTo(GatewayAnswer.Kind.UNKNOWN);
         assertThat(gateway.lookUp("rr-1", "pm_1")).isEmpty();
+        assertThat(gateway.retrieve("pi_1").kind()).isEqualTo(GatewayAnswer.Kind.PROCESSING);
 
         assertThat(registry.scrape())
                 .contains("meterflow_gateway_calls_seconds_count{operation=\"charge\",outcome=\"UNKNOWN\"} 1")
                 .contains("meterflow_gateway_calls_seconds_count{operation=\"lookup\",outcome=\"NOT_FOUND\"} 1")
+                .contains("meterflow_gateway_calls_seconds_count{operation=\"retrieve\",outcome=\"PROCESSING\"} 1")
                 .contains("meterflow_gateway_calls_seconds_bucket{");
     }
 }

@@ -1,5 +1,6 @@
 package dev.meterflow.worker.recharge;
 
+import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aBankAccount;
 import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
 import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,20 @@ class RequestCheckTest {
     @Test
     void shouldAcceptAnOrdinaryRequest() {
         assertThat(check.check(TestData.ACCOUNT, aRechargeRequest().build())).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseToChargeABankAccountForAnAutomaticRecharge() {
+        // issue 10 §2: the topology never offers one; the worker refuses it anyway, with the reason
+        RechargeRequest automatic = aRechargeRequest().payingWith(aVisaCard().primary(),
+                aBankAccount(TestData.BANK).backup()).build();
+
+        assertThat(check.check(TestData.ACCOUNT, automatic)).hasValueSatisfying(refusal -> {
+            assertThat(refusal.reason()).isEqualTo(Reason.ACH_FOR_AUTO_RECHARGE);
+            assertThat(refusal.detail()).contains("payment method 2", "bank account");
+        });
+        assertThat(check.check(TestData.ACCOUNT, aRechargeRequest().oneTimePayment()
+                .payingWith(aBankAccount(TestData.BANK).primary()).build())).isEmpty();
     }
 
     @Test

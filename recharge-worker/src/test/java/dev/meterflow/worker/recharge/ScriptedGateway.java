@@ -47,6 +47,9 @@ final class ScriptedGateway implements PaymentGateway {
     private final List<String> chargesMade = new ArrayList<>();
     private final List<ChargeCommand> calls = new ArrayList<>();
     private final List<String> lookUps = new ArrayList<>();
+    /** payment intent id -> what each retrieve answers, in order; the last answer stays */
+    private final Map<String, Deque<GatewayAnswer>> retrieves = new HashMap<>();
+    private final List<String> retrieved = new ArrayList<>();
     private final Consumer<ChargeCommand> beforeEachCall;
     private Behaviour whenScriptRunsOut;
 
@@ -69,6 +72,11 @@ final class ScriptedGateway implements PaymentGateway {
 
     static Behaviour refusesTheRequest(String errorCode) {
         return new Answers(GatewayAnswers.error(errorCode));
+    }
+
+    /** A bank debit accepted and processing: it settles as {@link #settles} scripts it. */
+    static Behaviour processing(String paymentIntentId) {
+        return new Answers(GatewayAnswer.processing(paymentIntentId));
     }
 
     static Behaviour timesOut() {
@@ -97,6 +105,27 @@ final class ScriptedGateway implements PaymentGateway {
     ScriptedGateway thenForEveryMethod(Behaviour behaviour) {
         this.whenScriptRunsOut = behaviour;
         return this;
+    }
+
+    /** What retrieving this payment intent answers, call after call; the last answer stays. */
+    ScriptedGateway settles(String paymentIntentId, GatewayAnswer... answers) {
+        retrieves.computeIfAbsent(paymentIntentId, id -> new ArrayDeque<>()).addAll(List.of(answers));
+        return this;
+    }
+
+    @Override
+    public GatewayAnswer retrieve(String paymentIntentId) {
+        retrieved.add(paymentIntentId);
+        Deque<GatewayAnswer> answers = retrieves.get(paymentIntentId);
+        if (answers == null || answers.isEmpty()) {
+            throw new AssertionError("unexpected retrieve of " + paymentIntentId);
+        }
+        return answers.size() > 1 ? answers.poll() : answers.peek();
+    }
+
+    /** The payment intents retrieved, in order. */
+    List<String> retrieved() {
+        return List.copyOf(retrieved);
     }
 
     /** The gateway already holds a charge for this key (made by a call whose answer the worker never saw). */

@@ -14,6 +14,7 @@ public final class PaymentMethodBuilder {
     private final String brand;
     private String last4;
     private PaymentMethodRole role = PaymentMethodRole.OTHER;
+    private PaymentMethodType type = PaymentMethodType.CARD;
 
     private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
         this.paymentMethodId = paymentMethodId;
@@ -31,6 +32,13 @@ public final class PaymentMethodBuilder {
 
     public static PaymentMethodBuilder anAmexCard() {
         return new PaymentMethodBuilder(TestData.AMEX, "amex", "8431");
+    }
+
+    /** A US bank account (ACH Direct Debit), by one of Stripe's test tokens: {@code pm_usBankAccount_success}. */
+    public static PaymentMethodBuilder aBankAccount(String paymentMethodId) {
+        PaymentMethodBuilder bank = new PaymentMethodBuilder(paymentMethodId, "bank", "6789");
+        bank.type = PaymentMethodType.ACH;
+        return bank;
     }
 
     /** The same payment method id with new card details, as an issuer's account updater shows a reissued card. */
@@ -58,7 +66,7 @@ public final class PaymentMethodBuilder {
         return PaymentMethodRef.newBuilder()
                 .setPaymentMethodId(paymentMethodId)
                 .setCustomerId(TestData.CUSTOMER)
-                .setType(PaymentMethodType.CARD)
+                .setType(type)
                 .setBrand(brand)
                 .setLast4(last4)
                 .setRole(role)

@@ -20,6 +20,7 @@ public final class RechargeRequestBuilder {
     private List<PaymentMethodBuilder> paymentMethods = List.of(aVisaCard().primary(), aMastercard().backup());
     private List<String> billingEmails = TestData.BILLING_EMAILS;
     private String criticalBillingPhone = TestData.CRITICAL_BILLING_PHONE;
+    private RechargeReason reason = RechargeReason.AUTO_RECHARGE;
 
     private RechargeRequestBuilder() {
     }
@@ -59,6 +60,12 @@ public final class RechargeRequestBuilder {
         return this;
     }
 
+    /** A one-time payment the account admin made (issue 10 §1), which may be paid from a bank account. */
+    public RechargeRequestBuilder oneTimePayment() {
+        this.reason = RechargeReason.ONE_TIME_PAYMENT;
+        return this;
+    }
+
     public RechargeRequestBuilder noCriticalBillingPhone() {
         return criticalBillingPhone(null);
     }
@@ -67,7 +74,7 @@ public final class RechargeRequestBuilder {
         return RechargeRequest.newBuilder()
                 .setRequestId(requestId)
                 .setAccountId(accountId)
-                .setReason(RechargeReason.AUTO_RECHARGE)
+                .setReason(reason)
                 .setAmountCents(amountCents)
                 .setCurrency("USD")
                 .setPaymentMethods(paymentMethods.stream().map(PaymentMethodBuilder::build).toList())

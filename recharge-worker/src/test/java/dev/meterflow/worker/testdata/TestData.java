@@ -17,6 +17,8 @@ public final class TestData {
     public static final String VISA = "pm_card_visa";
     public static final String MASTERCARD = "pm_card_mastercard";
     public static final String AMEX = "pm_card_amex";
+    /** Stripe's test bank account that settles; {@code pm_usBankAccount_insufficientFunds} is returned R01. */
+    public static final String BANK = "pm_usBankAccount_success";
 
     public static final List<String> BILLING_EMAILS =
             List.of("billing@acmeplumbing.example", "owner@acmeplumbing.example");

@@ -2,7 +2,8 @@ package dev.meterflow.local.reconcile;
 
 /**
  * Something not finished yet rather than wrong: a request (or its result, credit or charge) younger than the
- * grace period. Listed, not counted as a difference; run again later if it stays.
+ * grace period, or a bank payment whose debit is still processing. Listed, not counted as a difference; run again
+ * later if it stays.
  */
 public record OpenItem(Check check, String accountId, String requestId, String detail) {
 

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
  *   <li>Unfinished is not wrong while young: a request without a result, or a SUCCEEDED result without its
  *       credit, receipt, notice or charge, is {@linkplain OpenItem open} while its request (or result) is
  *       younger than {@code grace}; older, it is a difference. The grace also covers the delay with which
- *       Stripe's search shows a new charge.</li>
+ *       Stripe's search shows a new charge. A request without a result whose PAYMENT_PROCESSING notice was
+ *       sent is open however old: its bank debit settles in days.</li>
  *   <li>A SUCCEEDED result obliges exactly one credit, receipt, receipt notice and successful charge, each of
  *       its amount, only if its request exists (a result without a request is itself the difference).</li>
  * </ul>
@@ -166,7 +168,11 @@ public final class Reconciler {
                         + " times on recharge-requests; expected once");
             }
             List<PaymentResult> results = requests.resultsById.getOrDefault(requestId, List.of());
-            if (results.isEmpty()) {
+            if (results.isEmpty() && requests.processing.contains(requestId)) {
+                // a bank debit (ACH) is parked for up to 4 business days: open, however old (issue 10 §2)
+                open.add(new OpenItem(Check.RESULTS, account, requestId, "bank payment of "
+                        + cents(request.getAmountCents()) + " processing (PAYMENT_PROCESSING sent), no result yet"));
+            } else if (results.isEmpty()) {
                 unfinished(Check.RESULTS, account, requestId, request.getRequestedAt(), "no payment result for the "
                         + cents(request.getAmountCents()) + " request of " + request.getRequestedAt());
             } else if (results.size() > 1) {
@@ -328,10 +334,16 @@ public final class Reconciler {
         final List<String> inScope;
         /** The first SUCCEEDED result of every requestId, its request compared or not known. */
         final Map<String, PaymentResult> succeeded = new LinkedHashMap<>();
+        /** Requests whose bank debit the worker parked until it settles: their PAYMENT_PROCESSING notice was sent. */
+        final Set<String> processing;
 
         Requests(ReconciliationInput input) {
             byId = group(input.requests(), RechargeRequest::getRequestId);
             resultsById = group(input.results(), PaymentResult::getRequestId);
+            processing = input.notifications().stream()
+                    .filter(notice -> notice.getType() == NotificationType.PAYMENT_PROCESSING)
+                    .map(notice -> notice.getAttributes().get("requestId")).filter(Objects::nonNull)
+                    .collect(Collectors.toSet());
             inScope = byId.entrySet().stream().filter(entry -> inScope(entry.getValue().get(0).getRequestedAt()))
                     .map(Map.Entry::getKey).toList();
             input.results().stream().filter(result -> result.getStatus() == PaymentStatus.SUCCEEDED)

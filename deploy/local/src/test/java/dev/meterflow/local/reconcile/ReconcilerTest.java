@@ -134,6 +134,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void shouldListABankPaymentThatIsProcessingAsOpenHoweverOld() {
+        // issue 10 §2: a bank debit settles in days; the worker parked it and sent PAYMENT_PROCESSING
+        story.request("a1", "pay-bank", 5_000, NOW.minus(Duration.ofDays(3)));
+        story.notices.add(BillingNotification.newBuilder().setNotificationId("payment-processing:a1:pay-bank")
+                .setAccountId("a1").setType(NotificationType.PAYMENT_PROCESSING).setEmailRecipients(List.of())
+                .setSmsRecipients(List.of()).setSummary("on its way").setAttributes(Map.of("requestId", "pay-bank"))
+                .setAt(NOW.minus(Duration.ofDays(3))).build());
+
+        ReconciliationReport report = story.compare();
+
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.open()).singleElement().satisfies(item -> {
+            assertThat(item.requestId()).isEqualTo("pay-bank");
+            assertThat(item.toString()).contains("processing");
+        });
+    }
+
+    @Test
     void shouldReportAPaymentResultWithNoRequestOnlyOnce() {
         story.balance("a1", 0);
         story.results.add(result("a1", "rr-forged", PaymentStatus.SUCCEEDED, 9_900));

@@ -8,11 +8,13 @@ import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.StripeError;
 import com.stripe.model.StripeSearchResult;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.PaymentIntentRetrieveParams;
 import com.stripe.param.PaymentIntentSearchParams;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.DeclineClassifier;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How Stripe's answers are classified:
  * <ul>
- *   <li>PaymentIntent {@code succeeded} → SUCCEEDED; {@code processing} → UNKNOWN (settles later);
+ *   <li>PaymentIntent {@code succeeded} → SUCCEEDED; {@code processing} → PROCESSING (a bank debit: it settles in
+ *       days, {@link #retrieve} tells when, a returned one with the bank's return code as its decline code);
  *       {@code requires_action} → DECLINED_HARD {@code authentication_required} (the customer must be there).</li>
  *   <li>{@code CardException} (HTTP 402) → the decline code, hard or soft per {@link DeclineClassifier}.</li>
  *   <li>{@code RateLimitException} (429) → RATE_LIMITED: not processed, ask again later.</li>
@@ -144,9 +147,22 @@ public final class StripeGateway implements PaymentGateway {
         }
     }
 
+    @Override
+    public GatewayAnswer retrieve(String paymentIntentId) {
+        PaymentIntentRetrieveParams params = PaymentIntentRetrieveParams.builder().addExpand("latest_charge").build();
+        try {
+            return classifyFound(client.v1().paymentIntents().retrieve(paymentIntentId, params));
+        } catch (StripeException e) {
+            log.warn("retrieve failed paymentIntent='{}' status={}: {}", paymentIntentId, e.getStatusCode(),
+                    e.getMessage());
+            return GatewayAnswer.unknown("retrieve of " + paymentIntentId + " failed: " + e.getMessage());
+        }
+    }
+
     private static GatewayAnswer classify(PaymentIntent intent) {
         return switch (intent.getStatus()) {
             case "succeeded" -> GatewayAnswer.succeeded(intent.getId(), intent.getLatestCharge());
+            case "processing" -> GatewayAnswer.processing(intent.getId());
             case "requires_action" -> new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, "authentication_required",
                     intent.getId(), null, "the issuer requires the customer to authenticate");
             default -> new GatewayAnswer(GatewayAnswer.Kind.UNKNOWN, null, intent.getId(), null,
@@ -154,15 +170,31 @@ public final class StripeGateway implements PaymentGateway {
         };
     }
 
-    /** A payment intent found by a look-up: succeeded, declined (its last error), or still open. */
+    /**
+     * A payment intent found by a look-up or retrieved: succeeded, declined (its last error; for a returned bank
+     * debit the bank's return code, from the expanded charge), or still open.
+     */
     private static GatewayAnswer classifyFound(PaymentIntent intent) {
         StripeError lastError = intent.getLastPaymentError();
         if ("requires_payment_method".equals(intent.getStatus()) && lastError != null) {
-            String code = DeclineClassifier.declineCode(lastError.getCode(), lastError.getDeclineCode());
+            String code = isBankDebit(intent)
+                    ? DeclineClassifier.bankReturnCode(networkDeclineCode(intent), lastError.getCode(),
+                            lastError.getDeclineCode())
+                    : DeclineClassifier.declineCode(lastError.getCode(), lastError.getDeclineCode());
             return new GatewayAnswer(DeclineClassifier.classify(code), code, intent.getId(), lastError.getCharge(),
                     lastError.getMessage());
         }
         return classify(intent);
+    }
+
+    private static boolean isBankDebit(PaymentIntent intent) {
+        return intent.getPaymentMethodTypes() != null && intent.getPaymentMethodTypes().contains("us_bank_account");
+    }
+
+    /** The network's own code for a failed charge (a bank's ACH return code), when the charge was expanded. */
+    private static String networkDeclineCode(PaymentIntent intent) {
+        Charge charge = intent.getLatestChargeObject();
+        return charge == null || charge.getOutcome() == null ? null : charge.getOutcome().getNetworkDeclineCode();
     }
 
     private static GatewayAnswer error(StripeException e) {
