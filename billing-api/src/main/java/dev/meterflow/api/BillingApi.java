@@ -8,6 +8,7 @@ import dev.meterflow.api.advice.AdviceHandler;
 import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.CommandPublisher;
+import dev.meterflow.api.commands.PipelineProgress;
 import dev.meterflow.api.commands.ReadModelWatch;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.http.ApiRoutes;
@@ -37,6 +38,7 @@ public final class BillingApi implements AutoCloseable {
     private final ReadModel readModel;
     private final CompletableFuture<Void> readModelRun;
     private final CommandPublisher publisher;
+    private final PipelineProgress progress;
     private final Authenticator authenticator;
     private final Javalin server;
 
@@ -54,6 +56,8 @@ public final class BillingApi implements AutoCloseable {
             }
         });
         this.publisher = new CommandPublisher(options.kafka(), Duration.ofSeconds(10));
+        this.progress = options.meteringApplicationId().isEmpty() ? null
+                : new PipelineProgress(options.kafka(), options.meteringApplicationId(), database.jdbi());
         this.authenticator = new Authenticator(database.jdbi(), options.loginPolicy(),
                 new LoginRateLimit(options.loginsPerMinute(), clock), options.sessionLifetime(), clock);
         AccountAccess access = new AccountAccess(database.jdbi());
@@ -62,7 +66,7 @@ public final class BillingApi implements AutoCloseable {
         var services = new ApiRoutes.Services(authenticator, access, new PaymentQueries(database.jdbi(), access),
                 new PaymentCommands(database.jdbi(), access, publisher, watch, clock),
                 new BillingLogQueries(database.jdbi(), access),
-                new SettingsCommands(database.jdbi(), access, publisher, watch, clock),
+                new SettingsCommands(database.jdbi(), access, publisher, watch, progress, clock),
                 new AdviceHandler(new AdviceQueries(database.jdbi(), clock)), new StatementHandler(statements),
                 new StatementDeliveryHandler(new StatementRequests(database.jdbi(), statements, clock)),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
@@ -106,14 +110,26 @@ public final class BillingApi implements AutoCloseable {
         readModel.close();
         readModelRun.exceptionally(failure -> null).join();
         publisher.close();
+        if (progress != null) {
+            progress.close();
+        }
     }
 
     /**
      * @param kafka      client settings for the read model's consumer and the command producer
      * @param writeWait  how long a write waits for the read model to show it before "saved, still applying"
+     * @param meteringApplicationId the metering app's {@code application.id}, whose progress tells a settings
+     *                   write accepted from refused; empty for none
      */
     public record Options(Properties kafka, String host, int port, Retention retention, int maxBatch,
                           Duration writeWait, LoginPolicy loginPolicy, int loginsPerMinute,
-                          Duration sessionLifetime) {
+                          Duration sessionLifetime, String meteringApplicationId) {
+
+        /** Without the metering app's id: a settings write is "applied" once the read model shows it. */
+        public Options(Properties kafka, String host, int port, Retention retention, int maxBatch,
+                       Duration writeWait, LoginPolicy loginPolicy, int loginsPerMinute, Duration sessionLifetime) {
+            this(kafka, host, port, retention, maxBatch, writeWait, loginPolicy, loginsPerMinute, sessionLifetime,
+                    "");
+        }
     }
 }

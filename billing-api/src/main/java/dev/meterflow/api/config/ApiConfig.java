@@ -61,11 +61,16 @@ public final class ApiConfig {
             "A file holding the SMTP password.");
     public static final Key MAIL_FROM = Key.of("meterflow.mail.from", "",
             "Sender address of billing emails (the notifier needs it).");
+    public static final Key METERING_APPLICATION_ID = Key.of("meterflow.api.metering-application-id",
+            "metering-topology", "The metering app's application.id: a settings write answers 'applied' or 'refused'"
+                    + " once that consumer group has committed past it; empty answers 'applied' as soon as the read"
+                    + " model shows it (for an API not allowed to describe that group).");
 
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, DB_URL, DB_USER, DB_PASSWORD, DB_PASSWORD_FILE,
             DB_EMBEDDED_DIR, DB_POOL_SIZE, HOST, PORT, RETENTION_MONTHS, MAX_BATCH, WRITE_WAIT, LOGIN_MAX_FAILURES,
             LOGIN_LOCKOUT, LOGINS_PER_MINUTE, SESSION_LIFETIME, SMTP_HOST, SMTP_PORT, SMTP_TRANSPORT, SMTP_USER,
-            SMTP_PASSWORD, SMTP_PASSWORD_FILE, MAIL_FROM);
+            SMTP_PASSWORD, SMTP_PASSWORD_FILE, MAIL_FROM,
+            METERING_APPLICATION_ID);
 
     private final AppConfig config;
 
@@ -141,7 +146,7 @@ public final class ApiConfig {
         return new BillingApi.Options(config.kafkaProperties(), get(HOST), port,
                 new Retention(retentionMonths()), config.integerAtLeast(MAX_BATCH, 1),
                 config.duration(WRITE_WAIT), loginPolicy(), config.integerAtLeast(LOGINS_PER_MINUTE, 1),
-                config.duration(SESSION_LIFETIME));
+                config.duration(SESSION_LIFETIME), get(METERING_APPLICATION_ID).strip());
     }
 
     private LoginPolicy loginPolicy() {

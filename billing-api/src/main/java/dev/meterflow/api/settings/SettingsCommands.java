@@ -5,9 +5,13 @@ import dev.meterflow.api.access.Principal;
 import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.accounts.AccountDao;
 import dev.meterflow.api.accounts.AccountDao.AccountRow;
+import dev.meterflow.api.commands.Acceptance;
 import dev.meterflow.api.commands.CommandPublisher;
+import dev.meterflow.api.commands.PipelineProgress;
 import dev.meterflow.api.commands.ReadModelWatch;
+import dev.meterflow.api.commands.RefusalDao;
 import dev.meterflow.api.commands.WriteOutcome;
+import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
@@ -25,7 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +48,17 @@ public final class SettingsCommands {
     private final AccountAccess access;
     private final CommandPublisher publisher;
     private final ReadModelWatch watch;
+    private final PipelineProgress progress;
     private final Clock clock;
 
+    /** @param progress the pipeline's progress, or null to answer "applied" once the read model shows a write */
     public SettingsCommands(Jdbi jdbi, AccountAccess access, CommandPublisher publisher, ReadModelWatch watch,
-                            Clock clock) {
+                            PipelineProgress progress, Clock clock) {
         this.jdbi = jdbi;
         this.access = access;
         this.publisher = publisher;
         this.watch = watch;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -146,10 +155,14 @@ public final class SettingsCommands {
         if (refusal.isPresent()) {
             throw ApiException.badRequest("invalid_settings", refusal.get().message());
         }
-        publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings, user.actor());
+        RecordMetadata written = publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings, user.actor());
         log.info("settings written account='{}' actor='{}' part='{}'", accountId, user.userId(), part);
-        return WriteOutcome.of(watch.await(() -> seen(accountId, updatedAt)), "settings:" + accountId + ":"
-                + updatedAt.toEpochMilli());
+        // the read model shows settings as soon as they are on the topic; only the pipeline's progress tells
+        // that they were not refused
+        BooleanSupplier decided = progress == null ? () -> true
+                : new Acceptance(progress, written, Topics.ACCOUNT_SETTINGS_REJECTED.name())::decided;
+        return WriteOutcome.of(watch.await(() -> decided.getAsBoolean() && seen(accountId, updatedAt),
+                () -> refusal(accountId, updatedAt)), "settings:" + accountId + ":" + updatedAt.toEpochMilli());
     }
 
     private static AutoRechargeMode mode(String mode) {
@@ -172,6 +185,11 @@ public final class SettingsCommands {
         return jdbi.withExtension(AccountDao.class, dao -> dao.findAccount(accountId))
                 .map(row -> row.settingsUpdatedAt() != null && !row.settingsUpdatedAt().isBefore(updatedAt))
                 .orElse(false);
+    }
+
+    private Optional<String> refusal(String accountId, Instant updatedAt) {
+        return jdbi.withExtension(RefusalDao.class, dao -> dao.refusalMessage(Projection.SETTINGS_REFUSAL, accountId,
+                updatedAt));
     }
 
     /** A payment method to add: the gateway's token and what the page shows of it; never a card number. */
