@@ -4,6 +4,7 @@ import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.access.LoginPolicy;
 import dev.meterflow.api.access.LoginRateLimit;
 import dev.meterflow.api.accounts.AccountAccess;
+import dev.meterflow.api.accounts.SubAccounts;
 import dev.meterflow.api.advice.AdviceHandler;
 import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries;
@@ -22,6 +23,7 @@ import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.statements.StatementHandler;
 import dev.meterflow.api.statements.StatementQueries;
+import dev.meterflow.api.tax.TaxCharges;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +72,8 @@ public final class BillingApi implements AutoCloseable {
                 new AdviceHandler(new AdviceQueries(database.jdbi(), clock)), new StatementHandler(statements),
                 new StatementDeliveryHandler(new StatementRequests(database.jdbi(), statements, clock)),
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
-                        readModel.expired()));
+                        readModel.expired()),
+                new SubAccounts(database.jdbi(), access), new TaxCharges(database.jdbi(), access));
         this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
     }

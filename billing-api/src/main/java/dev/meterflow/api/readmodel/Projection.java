@@ -183,7 +183,9 @@ public final class Projection {
         rows.add(new LedgerTotalRow(key, posted, entry.getKind().name(), entry.getSku() == null ? ""
                 : entry.getSku(), entry.getAmountMicros(), entry.getQuantity()));
         if (entry.getKind() == LedgerEntryKind.TAX) {
-            rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt()));
+            rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt(),
+                    entry.getTaxPeriod(), entry.getTaxJurisdiction(), entry.getTaxableBaseMicros(),
+                    entry.getTaxRatePpm()));
         }
         return rows;
     }

@@ -70,7 +70,9 @@ public sealed interface ReadModelRow {
             implements ReadModelRow, Dated {
     }
 
-    record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt)
+    /** A TAX ledger entry; the period, jurisdiction, base and rate are null on entries before LedgerEntry v2. */
+    record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt, String taxPeriod,
+                      String taxJurisdiction, Long taxableBaseMicros, Long taxRatePpm)
             implements ReadModelRow {
     }
 

@@ -19,6 +19,7 @@ import dev.meterflow.schemas.AutoRechargeMode;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.ServiceAddress;
 import dev.meterflow.settings.SettingsRefusal;
 import dev.meterflow.settings.SettingsRules;
 import dev.meterflow.topics.Topics;
@@ -123,6 +124,60 @@ public final class SettingsCommands {
         });
     }
 
+    /**
+     * Makes a payment method PRIMARY or BACKUP (the method that had the role gives it up) or NONE (no role: charged
+     * only when chosen for a payment).
+     */
+    public WriteOutcome setPaymentMethodRole(Principal user, String accountId, String paymentMethodId, String role) {
+        return save(user, accountId, "payment-method-role", settings -> {
+            PaymentMethodRole newRole = switch (String.valueOf(role)) {
+                case "PRIMARY" -> PaymentMethodRole.PRIMARY;
+                case "BACKUP" -> PaymentMethodRole.BACKUP;
+                case "NONE" -> PaymentMethodRole.OTHER;
+                default -> null;
+            };
+            if (newRole == null) {
+                return Optional.of("role must be PRIMARY, BACKUP or NONE, was '" + role + "'.");
+            }
+            if (settings.getPaymentMethods().stream().noneMatch(m -> m.getPaymentMethodId().equals(paymentMethodId))) {
+                throw ApiException.notFound("unknown_payment_method", "Payment method '" + paymentMethodId
+                        + "' is not one of this account's.");
+            }
+            settings.setPaymentMethods(PaymentMethodRoles.assign(settings.getPaymentMethods(), paymentMethodId,
+                    newRole));
+            return Optional.empty();
+        });
+    }
+
+    /** The address the service is used at: it decides the sales tax jurisdiction. */
+    public WriteOutcome updateServiceAddress(Principal user, String accountId, ServiceAddressChange address) {
+        return save(user, accountId, "service-address", settings -> {
+            Optional<String> problem = address.problem();
+            if (problem.isPresent()) {
+                return problem;
+            }
+            settings.setServiceAddress(ServiceAddress.newBuilder().setLine1(address.line1().strip())
+                    .setCity(address.city().strip()).setRegion(address.region().strip())
+                    .setPostalCode(address.postalCode().strip()).setCountry(address.country().strip()).build());
+            return Optional.empty();
+        });
+    }
+
+    public WriteOutcome updateTaxExemption(Principal user, String accountId, boolean taxExempt) {
+        return save(user, accountId, "tax-exemption", settings -> {
+            settings.setTaxExempt(taxExempt);
+            return Optional.empty();
+        });
+    }
+
+    /** Whether the monthly plan fee is charged to the primary card instead of the prepaid balance. */
+    public WriteOutcome updateDirectChargePlanFee(Principal user, String accountId, boolean directCharge) {
+        return save(user, accountId, "plan-fee", settings -> {
+            settings.setDirectChargePlanFee(directCharge);
+            return Optional.empty();
+        });
+    }
+
     public WriteOutcome removePaymentMethod(Principal user, String accountId, String paymentMethodId) {
         return save(user, accountId, "payment-methods", settings -> {
             List<PaymentMethodRef> kept = settings.getPaymentMethods().stream()
@@ -195,6 +250,26 @@ public final class SettingsCommands {
     /** A payment method to add: the gateway's token and what the page shows of it; never a card number. */
     public record NewPaymentMethod(String paymentMethodId, String customerId, String brand, String last4,
                                    String role) {
+    }
+
+    /** A service address as the form sends it; {@code country} is ISO 3166 alpha-2 ("US"). */
+    public record ServiceAddressChange(String line1, String city, String region, String postalCode, String country) {
+
+        Optional<String> problem() {
+            for (String[] field : new String[][] {{"line1", line1}, {"city", city}, {"region", region},
+                    {"postalCode", postalCode}, {"country", country}}) {
+                if (field[1] == null || field[1].isBlank()) {
+                    return Optional.of("the service address needs " + field[0] + ".");
+                }
+                if (field[1].length() > 200) {
+                    return Optional.of(field[0] + " is longer than 200 characters.");
+                }
+            }
+            if (!country.strip().matches("[A-Z]{2}")) {
+                return Optional.of("country must be a two-letter ISO code such as US, was '" + country + "'.");
+            }
+            return Optional.empty();
+        }
     }
 
     /** The auto-recharge part of the settings form; {@code targetCents} or {@code amountCents} per mode. */
