@@ -19,14 +19,18 @@ import dev.meterflow.api.notify.StatementRequests;
 import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.payments.PaymentQueries;
 import dev.meterflow.api.readmodel.ReadModel;
+import dev.meterflow.api.readmodel.ReadModelMetrics;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.statements.StatementHandler;
 import dev.meterflow.api.statements.StatementQueries;
 import dev.meterflow.api.tax.TaxCharges;
+import dev.meterflow.health.AppMetrics;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -43,10 +47,13 @@ public final class BillingApi implements AutoCloseable {
     private final PipelineProgress progress;
     private final Authenticator authenticator;
     private final Javalin server;
+    private final Database database;
+    private final PrometheusMeterRegistry metrics = AppMetrics.prometheus("billing-api");
 
     private BillingApi(Options options, Database database, Clock clock) {
+        this.database = database;
         this.readModel = new ReadModel(options.kafka(), database.jdbi(), options.retention(), options.maxBatch(),
-                clock);
+                clock, new ReadModelMetrics(metrics));
         this.readModelRun = CompletableFuture.runAsync(readModel, runnable -> {
             Thread thread = new Thread(runnable, "read-model");
             thread.start();
@@ -74,7 +81,8 @@ public final class BillingApi implements AutoCloseable {
                 () -> new ApiRoutes.Health(!readModelRun.isDone(), readModel.lag(), readModel.skipped(),
                         readModel.expired()),
                 new SubAccounts(database.jdbi(), access), new TaxCharges(database.jdbi(), access));
-        this.server = ApiServer.create(ApiRoutes.all(services), authenticator).start(options.host(), options.port());
+        this.server = ApiServer.create(ApiRoutes.all(services), authenticator, metrics)
+                .start(options.host(), options.port());
         log.info("billing API listening url='http://{}:{}{}'", options.host(), server.port(), ApiRoutes.BASE);
     }
 
@@ -101,6 +109,25 @@ public final class BillingApi implements AutoCloseable {
                 .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
                 .filter(endpoint -> !endpoint.startsWith("HEAD "))
                 .toList();
+    }
+
+    /** The API's meters in Prometheus' text format, for {@code /metrics}. */
+    public String scrapeMetrics() {
+        return metrics.scrape();
+    }
+
+    /**
+     * Why the API is not ready, empty when it is: ready once the read model has caught up with its topics (once,
+     * since start) while it runs and the database answers.
+     */
+    public Optional<String> notReady() {
+        if (readModelRun.isDone()) {
+            return Optional.of("the read model stopped on an error; restart the billing API");
+        }
+        if (!readModel.caughtUpOnce()) {
+            return Optional.of("the read model has not caught up with its topics yet (lag " + readModel.lag() + ")");
+        }
+        return database.reachable() ? Optional.empty() : Optional.of("the database does not answer");
     }
 
     public Authenticator authenticator() {

@@ -171,6 +171,22 @@ class AccountSettingsIT {
         assertThat(subAdmin.get("/api/v1/accounts/sub-a/sub-accounts").json()).isEmpty();
     }
 
+    /** Issue 14 §1: the read model's lag per partition, its batch write time and requests by route template. */
+    @Test
+    void shouldMeasureRequestsByRouteTemplateAndTheReadModelsLagPerPartition() {
+        assertThat(signedIn("admin@shop.example").get("/api/v1/accounts/shop/summary").status()).isEqualTo(200);
+
+        String metrics = api.scrapeMetrics();
+
+        assertThat(api.notReady()).as("caught up, the database answers").isEmpty();
+        assertThat(metrics).containsPattern("meterflow_api_requests_seconds_count\\{[^}]*method=\"GET\",[^}]*"
+                + "route=\"/api/v1/accounts/\\{accountId}/summary\",status=\"200\"}");
+        assertThat(metrics).as("no account id as a tag").doesNotContain("route=\"/api/v1/accounts/shop");
+        assertThat(metrics).containsPattern("meterflow_read_model_lag_records\\{[^}]*partition=\"1\",topic=\"ledger-entries\"}"
+                + " 0.0");
+        assertThat(metrics).containsPattern("meterflow_read_model_batch_write_seconds_count\\{[^}]*} [1-9]");
+    }
+
     private static String roleOf(JsonNode cards, String paymentMethodId) {
         for (JsonNode card : cards) {
             if (card.path("paymentMethodId").asText().equals(paymentMethodId)) {
