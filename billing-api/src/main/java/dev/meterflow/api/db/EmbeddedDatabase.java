@@ -24,9 +24,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL in {@code dataDir} (kept across restarts), or in a fresh temporary one when null. */
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, true);
+    }
+
+    /**
+     * @param stopAtJvmExit false when the caller stops it itself, later than shutdown hooks run: the local stack
+     *                      still checks its read side after Ctrl-C
+     */
+    public static EmbeddedDatabase start(Path dataDir, boolean stopAtJvmExit) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPgBinaryResolver(
-                    EmbeddedDatabase::anyOneCopy);
+                    EmbeddedDatabase::anyOneCopy).setRegisterShutdownHook(stopAtJvmExit);
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
