@@ -1,5 +1,6 @@
 package dev.meterflow.metering;
 
+import dev.meterflow.health.AppMetrics;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +46,7 @@ public final class MeteringService implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private final RestoreTracker restores;
     private final List<KafkaStreamsMetrics> binders = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService metricsScheduler = AppMetrics.kafkaMetricsScheduler();
     private final StallWatchdog watchdog;
     private final DeadLetterProducer refusedReferenceRecords;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -100,7 +103,8 @@ public final class MeteringService implements AutoCloseable {
      * {@code meterflow-metering} counters) as Micrometer meters, with the readiness and the restore work.
      */
     public void bindTo(MeterRegistry registry) {
-        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, List.of(), metricsScheduler,
+                AppMetrics.KAFKA_METRICS_REFRESH);
         binder.bindTo(registry);
         binders.add(binder);
         Gauge.builder("meterflow.metering.ready", () -> notReadyReason().isEmpty() ? 1 : 0)
@@ -147,6 +151,7 @@ public final class MeteringService implements AutoCloseable {
                     + "on the next start", config.shutdownTimeout());
         }
         binders.forEach(KafkaStreamsMetrics::close);
+        metricsScheduler.shutdownNow();
         refusedReferenceRecords.close();
         stopped.countDown();
     }

@@ -1,5 +1,6 @@
 package dev.meterflow.worker;
 
+import dev.meterflow.health.AppMetrics;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.config.WorkerConfig;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,15 +43,17 @@ public final class RechargeWorkerService implements AutoCloseable {
     private final KafkaAttemptStore attempts;
     private final WorkerMonitor monitor;
     private final List<KafkaClientMetrics> clientMetrics;
+    private final ScheduledExecutorService metricsScheduler;
     private final Thread loop;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private RechargeWorkerService(RechargeWorker worker, KafkaAttemptStore attempts, WorkerMonitor monitor,
-                                  List<KafkaClientMetrics> clientMetrics) {
+                                  List<KafkaClientMetrics> clientMetrics, ScheduledExecutorService metricsScheduler) {
         this.worker = worker;
         this.attempts = attempts;
         this.monitor = monitor;
         this.clientMetrics = clientMetrics;
+        this.metricsScheduler = metricsScheduler;
         this.loop = new Thread(() -> {
             try {
                 worker.run();
@@ -104,13 +108,15 @@ public final class RechargeWorkerService implements AutoCloseable {
         processor.onPassedOver(monitor::softDeclineLimitHit);
         KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-        List<KafkaClientMetrics> clientMetrics = List.of(new KafkaClientMetrics(consumer),
-                new KafkaClientMetrics(producer));
+        ScheduledExecutorService metricsScheduler = AppMetrics.kafkaMetricsScheduler();
+        List<KafkaClientMetrics> clientMetrics = List.of(
+                new KafkaClientMetrics(consumer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH),
+                new KafkaClientMetrics(producer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH));
         clientMetrics.forEach(binder -> binder.bindTo(registry));
         RechargeWorker worker = new RechargeWorker(consumer, producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
                 config.reconcileInterval(), config.shutdownTimeout(), Clock.systemUTC());
         worker.monitor(monitor);
-        RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics);
+        RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics, metricsScheduler);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
                 config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
@@ -143,6 +149,7 @@ public final class RechargeWorkerService implements AutoCloseable {
         worker.close();
         attempts.close();
         clientMetrics.forEach(KafkaClientMetrics::close);
+        metricsScheduler.shutdownNow();
     }
 
     /** Stops at once, as a crash would: nothing more is committed. For tests and fault drills. */
@@ -150,5 +157,6 @@ public final class RechargeWorkerService implements AutoCloseable {
         worker.halt();
         attempts.close();
         clientMetrics.forEach(KafkaClientMetrics::close);
+        metricsScheduler.shutdownNow();
     }
 }

@@ -8,11 +8,30 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The registry an app's {@code /metrics} serves: JVM and process metrics, every meter tagged with the app. */
 public final class AppMetrics {
 
+    /**
+     * How often the Kafka binders look for new client metrics. A partition's lag exists only once the partition is
+     * assigned and fetched; with Micrometer's default of 60 s it was missing from a minute of scrapes after every
+     * rebalance.
+     */
+    public static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
+
     private AppMetrics() {
+    }
+
+    /** A daemon thread for Kafka binders' refreshes; whoever closes the binders shuts it down. */
+    public static ScheduledExecutorService kafkaMetricsScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "meterflow-kafka-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public static PrometheusMeterRegistry prometheus(String app) {

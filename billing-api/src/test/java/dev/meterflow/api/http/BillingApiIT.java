@@ -527,19 +527,28 @@ class BillingApiIT {
                         "call.minutes.local"), rollup);
             }
             for (int i = 1; i <= 3; i++) {
-                Instant at = NOW.minusSeconds(4000 - i * 1000L);
+                Instant at = earlierToday(i, 8);
                 send(producer, Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-" + i, PaymentStatus.SUCCEEDED,
                         3_500, at));
                 send(producer, Topics.RECEIPTS, "acme", receipt("acme", "rr-acme-" + i, 3_500, at));
             }
             send(producer, Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-4", PaymentStatus.DECLINED, 3_500,
-                    NOW.minusSeconds(500)));
+                    earlierToday(7, 8)));
             for (int i = 1; i <= 3; i++) {
                 send(producer, Topics.PAYMENT_RESULTS, "other", result("other", "rr-other-" + i,
                         PaymentStatus.SUCCEEDED, 1_000, NOW.minusSeconds(100 * i)));
             }
             producer.flush();
         }
+    }
+
+    /**
+     * A moment of today (UTC) before {@link #NOW}, {@code part}/{@code of} of the way from midnight to now. The
+     * advice test counts charges made before today; an hour before now was yesterday for a run just after midnight.
+     */
+    private static Instant earlierToday(int part, int of) {
+        Instant midnight = NOW.truncatedTo(ChronoUnit.DAYS);
+        return midnight.plusMillis(Duration.between(midnight, NOW).toMillis() * part / of);
     }
 
     private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {

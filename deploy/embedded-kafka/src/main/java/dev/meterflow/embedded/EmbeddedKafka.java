@@ -269,11 +269,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 return ports;
             }
         } else {
-            ports.setProperty("broker", Integer.toString(freePort()));
-            ports.setProperty("controller", Integer.toString(freePort()));
+            int[] picked = freePorts(2);
+            ports.setProperty("broker", Integer.toString(picked[0]));
+            ports.setProperty("controller", Integer.toString(picked[1]));
         }
         if (saslSsl) {
-            ports.setProperty(SASL_SSL_PORT, Integer.toString(freePort()));
+            ports.setProperty(SASL_SSL_PORT, Integer.toString(freePorts(1, ports)[0]));
         }
         try (Writer writer = Files.newBufferedWriter(file)) {
             ports.store(writer, "ports of the embedded Kafka broker formatted in this directory");
@@ -281,11 +282,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return ports;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * Ports the kernel hands out while all of them are held open at once, so they differ from each other and from
+     * those already taken. One socket at a time (open, read the port, close) could be given the same port twice on
+     * a busy machine, and the broker then refuses two listeners on one port.
+     */
+    private static int[] freePorts(int count, Properties taken) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        List<Integer> picked = new ArrayList<>();
+        try {
+            while (picked.size() < count) {
+                ServerSocket socket = new ServerSocket(0);
+                held.add(socket);
+                int port = socket.getLocalPort();
+                if (!taken.containsValue(Integer.toString(port)) && !picked.contains(port)) {
+                    picked.add(port);
+                }
+            }
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
+        return picked.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        return freePorts(count, new Properties());
     }
 
     private static void deleteRecursively(Path dir) {
