@@ -4,6 +4,7 @@ import dev.meterflow.api.config.ApiConfig;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.db.EmbeddedDatabase;
 import dev.meterflow.config.AppConfig;
+import dev.meterflow.health.HealthServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -52,7 +53,10 @@ public final class BillingApiApp implements Callable<Integer> {
                 : Database.open(config.get(ApiConfig.DB_URL), config.get(ApiConfig.DB_USER), config.dbPassword(),
                 config.poolSize());
         BillingApi api = BillingApi.start(options, database, Clock.systemUTC());
+        HealthServer health = HealthServer.start("billing-api", config.port(ApiConfig.HEALTH_PORT), api::notReady,
+                api::scrapeMetrics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            health.close();
             api.close();
             database.close();
             if (embedded != null) {

@@ -15,6 +15,10 @@ public interface AccountDao {
     @SqlQuery
     Optional<AccountRow> findAccount(@Bind("accountId") String accountId);
 
+    /** The accounts whose parent (agency) is {@code accountId}. */
+    @SqlQuery
+    java.util.List<AccountRow> subAccounts(@Bind("accountId") String accountId);
+
     /** One account as the read model holds it; settings columns are null until its settings are seen. */
     record AccountRow(String accountId, String ratePlanId, String parentAccountId, Boolean autoRechargeEnabled,
                       String rechargeMode,

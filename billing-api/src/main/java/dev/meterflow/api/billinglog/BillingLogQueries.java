@@ -20,7 +20,7 @@ public final class BillingLogQueries {
 
     public static final Set<String> KINDS = Set.of("SETTINGS_CHANGED", "PAYMENT_REQUESTED", "PAYMENT_SUCCEEDED",
             "PAYMENT_DECLINED", "PAYMENT_FAILED", "ACCOUNT_PAUSED", "ACCOUNT_RESUMED", "LOW_BALANCE",
-            "STATEMENT_READY");
+            "STATEMENT_READY", "SETTINGS_REFUSED", "PAYMENT_REFUSED");
     public static final int MAX_PAGE = 200;
     private static final String[] CSV_HEADER = {"at", "kind", "summary", "actor", "log_id"};
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -31,12 +32,13 @@ public final class CommandPublisher implements AutoCloseable {
         this.ackTimeout = ackTimeout;
     }
 
-    public <V> void publish(Topic<String, V> topic, String key, V value, String actor) {
+    /** Writes the command and waits for the broker; returns where it was written. */
+    public <V> RecordMetadata publish(Topic<String, V> topic, String key, V value, String actor) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(),
                 key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value));
         record.headers().add(Projection.ACTOR_HEADER, actor.getBytes(StandardCharsets.UTF_8));
         try {
-            producer.send(record).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(record).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + topic.name(), e);

@@ -11,6 +11,11 @@ public record WriteOutcome(String status, String message, String id) {
                 : new WriteOutcome("saved_still_applying", "Saved, still applying: reload in a few seconds.", id);
     }
 
+    /** Applied, with what came of it (a payment's charge or decline). */
+    public static WriteOutcome applied(String message, String id) {
+        return new WriteOutcome("applied", message, id);
+    }
+
     public boolean applied() {
         return "applied".equals(status);
     }

@@ -4,6 +4,7 @@ import dev.meterflow.api.BillingApi;
 import dev.meterflow.api.access.LoginPolicy;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.config.AppConfig;
+import dev.meterflow.health.HealthServer;
 import dev.meterflow.config.AppConfig.Key;
 import dev.meterflow.config.KafkaKeys;
 import java.io.IOException;
@@ -61,11 +62,20 @@ public final class ApiConfig {
             "A file holding the SMTP password.");
     public static final Key MAIL_FROM = Key.of("meterflow.mail.from", "",
             "Sender address of billing emails (the notifier needs it).");
+    public static final Key METERING_APPLICATION_ID = Key.of("meterflow.api.metering-application-id",
+            "metering-topology", "The metering app's application.id: a settings write answers 'applied' or 'refused'"
+                    + " once that consumer group has committed past it; empty answers 'applied' as soon as the read"
+                    + " model shows it (for an API not allowed to describe that group).");
+    public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0", "Port of the API's /metrics,"
+            + " /health/live and /health/ready (0 picks a free one and logs it).");
+    public static final Key NOTIFIER_HEALTH_PORT = Key.of("meterflow.notifier.health-port", "0", "Port of the"
+            + " notifier's /metrics, /health/live and /health/ready (0 picks a free one and logs it).");
 
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, DB_URL, DB_USER, DB_PASSWORD, DB_PASSWORD_FILE,
             DB_EMBEDDED_DIR, DB_POOL_SIZE, HOST, PORT, RETENTION_MONTHS, MAX_BATCH, WRITE_WAIT, LOGIN_MAX_FAILURES,
             LOGIN_LOCKOUT, LOGINS_PER_MINUTE, SESSION_LIFETIME, SMTP_HOST, SMTP_PORT, SMTP_TRANSPORT, SMTP_USER,
-            SMTP_PASSWORD, SMTP_PASSWORD_FILE, MAIL_FROM);
+            SMTP_PASSWORD, SMTP_PASSWORD_FILE, MAIL_FROM,
+            METERING_APPLICATION_ID, HEALTH_PORT, NOTIFIER_HEALTH_PORT);
 
     private final AppConfig config;
 
@@ -141,7 +151,17 @@ public final class ApiConfig {
         return new BillingApi.Options(config.kafkaProperties(), get(HOST), port,
                 new Retention(retentionMonths()), config.integerAtLeast(MAX_BATCH, 1),
                 config.duration(WRITE_WAIT), loginPolicy(), config.integerAtLeast(LOGINS_PER_MINUTE, 1),
-                config.duration(SESSION_LIFETIME));
+                config.duration(SESSION_LIFETIME), get(METERING_APPLICATION_ID).strip());
+    }
+
+    /** A port key's value: 0 to 65535. */
+    public int port(Key key) {
+        int port = config.integer(key);
+        if (port < 0 || port > 65_535) {
+            throw new AppConfig.ConfigException(key.name() + " must be a port number (0 picks a free one), was "
+                    + port);
+        }
+        return port;
     }
 
     private LoginPolicy loginPolicy() {

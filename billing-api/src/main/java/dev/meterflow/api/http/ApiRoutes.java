@@ -4,6 +4,7 @@ import dev.meterflow.api.ApiException;
 import dev.meterflow.api.access.Authenticator;
 import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.accounts.AccountSummary;
+import dev.meterflow.api.accounts.SubAccounts;
 import dev.meterflow.api.advice.AdviceHandler;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.commands.WriteOutcome;
@@ -14,6 +15,7 @@ import dev.meterflow.api.payments.ReceiptPage;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.settings.SettingsCommands.AutoRechargeChange;
 import dev.meterflow.api.statements.StatementHandler;
+import dev.meterflow.api.tax.TaxCharges;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.BufferedWriter;
@@ -40,7 +42,7 @@ public final class ApiRoutes {
                            PaymentCommands paymentCommands, BillingLogQueries billingLog,
                            SettingsCommands settings, AdviceHandler advice, StatementHandler statements,
                            StatementDeliveryHandler statementDeliveries,
-                           java.util.function.Supplier<Health> health) {
+                           java.util.function.Supplier<Health> health, SubAccounts subAccounts, TaxCharges taxes) {
     }
 
     public static List<Route> all(Services services) {
@@ -90,6 +92,7 @@ public final class ApiRoutes {
                 + " CSV, every row, streamed", LOG_FILTER, "text/csv", true,
                 ctx -> exportCsv(ctx, services.billingLog())));
         statementRoutes(routes, services);
+        accountSettingsRoutes(routes, services);
         routes.add(new Route(HandlerType.GET, BASE + "/health", "The read model's state: running, lag (records"
                 + " behind the topics), records skipped; 503 when it stopped", List.of(), JSON, false, ctx -> {
                     Health health = services.health().get();
@@ -117,6 +120,34 @@ public final class ApiRoutes {
                         ApiServer.principal(ctx).actor())));
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/statements/schedules", "Recurring statements", List.of(),
                 JSON, true, ctx -> services.statementDeliveries().listSchedules(ctx, readable(ctx, services))));
+    }
+
+    /** Payment method roles, service address and tax exemption, the plan fee, sub-accounts and tax charges. */
+    private static void accountSettingsRoutes(List<Route> routes, Services services) {
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/payment-methods/{paymentMethodId}/role", "Make a"
+                + " payment method PRIMARY or BACKUP (the one that had the role gives it up) or NONE", List.of(),
+                JSON, true, ctx -> written(ctx, services.settings().setPaymentMethodRole(ApiServer.principal(ctx),
+                ctx.pathParam("accountId"), ctx.pathParam("paymentMethodId"), ctx.bodyAsClass(RoleBody.class)
+                        .role()))));
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/service-address", "Set the service address"
+                + " (line1, city, region, postalCode, two-letter country): it decides the sales tax", List.of(), JSON,
+                true, ctx -> written(ctx, services.settings().updateServiceAddress(ApiServer.principal(ctx),
+                ctx.pathParam("accountId"), ctx.bodyAsClass(SettingsCommands.ServiceAddressChange.class)))));
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/tax-exemption", "Turn the tax exemption on or"
+                + " off (it needs an exemption certificate on file)", List.of(), JSON, true, ctx -> written(ctx,
+                services.settings().updateTaxExemption(ApiServer.principal(ctx), ctx.pathParam("accountId"),
+                        ctx.bodyAsClass(TaxExemptBody.class).taxExempt()))));
+        routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/plan-fee", "Charge the monthly plan fee to the"
+                + " primary card (directCharge true) or to the prepaid balance", List.of(), JSON, true,
+                ctx -> written(ctx, services.settings().updateDirectChargePlanFee(ApiServer.principal(ctx),
+                        ctx.pathParam("accountId"), ctx.bodyAsClass(PlanFeeBody.class).directCharge()))));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/sub-accounts", "An agency's sub-accounts with status and"
+                + " balance (an agency admin sees them all, others only their own account)", List.of(), JSON, true,
+                ctx -> ctx.json(services.subAccounts().list(ApiServer.principal(ctx), ctx.pathParam("accountId")))));
+        routes.add(new Route(HandlerType.GET, ACCOUNT + "/taxes", "The last sales tax charges (period, jurisdiction,"
+                + " taxable base, rate) and the tax exemption", List.of("limit"), JSON, true,
+                ctx -> ctx.json(services.taxes().latest(ApiServer.principal(ctx), ctx.pathParam("accountId"),
+                        limit(ctx, 12)))));
     }
 
     private static String readable(Context ctx, Services services) {
@@ -203,5 +234,24 @@ public final class ApiRoutes {
     }
 
     record PhoneBody(String phone) {
+    }
+
+    record RoleBody(String role) {
+    }
+
+    record TaxExemptBody(Boolean taxExempt) {
+        TaxExemptBody {
+            if (taxExempt == null) {
+                throw ApiException.badRequest("malformed_body", "Send {\"taxExempt\": true} or false.");
+            }
+        }
+    }
+
+    record PlanFeeBody(Boolean directCharge) {
+        PlanFeeBody {
+            if (directCharge == null) {
+                throw ApiException.badRequest("malformed_body", "Send {\"directCharge\": true} or false.");
+            }
+        }
     }
 }

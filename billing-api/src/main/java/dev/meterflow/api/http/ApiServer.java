@@ -14,6 +14,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,15 +46,34 @@ public final class ApiServer {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
-    /** The app, not started; {@code routes} come from {@link ApiRoutes#all}. */
+    /** The app, not started, its requests not measured; {@code routes} come from {@link ApiRoutes#all}. */
     public static Javalin create(List<Route> routes, Authenticator authenticator) {
-        return create(routes, authenticator, config -> { });
+        return create(routes, authenticator, new SimpleMeterRegistry(), config -> { });
+    }
+
+    /** The same, timing every request in {@code registry}. */
+    public static Javalin create(List<Route> routes, Authenticator authenticator, MeterRegistry registry) {
+        return create(routes, authenticator, registry, config -> { });
     }
 
     /** The same, with more registered by {@code more} (the Billing Settings page). */
     public static Javalin create(List<Route> routes, Authenticator authenticator, Consumer<JavalinConfig> more) {
+        return create(routes, authenticator, new SimpleMeterRegistry(), more);
+    }
+
+    /**
+     * The app, not started, with more registered by {@code more} (the Billing Settings page), timing every request
+     * in {@code registry} by method, route template and status (a path's ids never become tags).
+     */
+    public static Javalin create(List<Route> routes, Authenticator authenticator, MeterRegistry registry,
+                                 Consumer<JavalinConfig> more) {
         return Javalin.create(config -> {
             more.accept(config);
+            config.requestLogger.http((ctx, millis) -> Timer.builder("meterflow.api.requests")
+                    .description("HTTP requests of the billing API by method, route template and status")
+                    .tag("method", ctx.method().name()).tag("route", routeTemplate(ctx))
+                    .tag("status", Integer.toString(ctx.statusCode())).publishPercentiles(0.5, 0.99)
+                    .register(registry).record(Duration.ofNanos((long) (millis * 1_000_000))));
             config.jsonMapper(new JavalinJackson(json(), false));
             config.startup.showJavalinBanner = false;
             for (Route route : routes) {
@@ -122,6 +145,17 @@ public final class ApiServer {
         boolean tls = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         return SESSION_COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + lifetime.toSeconds()
                 + "; HttpOnly; SameSite=Lax" + (tls ? "; Secure" : "");
+    }
+
+    /** The route's template ({@code /api/v1/accounts/{accountId}/summary}), or "unmatched" for no route. */
+    private static String routeTemplate(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException noEndpoint) {
+            // Javalin has no endpoint for a request no route matched
+            return "unmatched";
+        }
     }
 
     static Principal principal(Context ctx) {

@@ -1,5 +1,8 @@
 package dev.meterflow.api.notify;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +19,19 @@ public final class Dispatcher {
     private final MailSender mail;
     private final SmsSender sms;
     private final Clock clock;
+    private final MeterRegistry registry;
 
     public Dispatcher(SentLog sent, MailSender mail, SmsSender sms, Clock clock) {
+        this(sent, mail, sms, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param registry counts messages sent and failed by kind (receipt, notice, sms, statement, schedule) */
+    public Dispatcher(SentLog sent, MailSender mail, SmsSender sms, Clock clock, MeterRegistry registry) {
         this.sent = sent;
         this.mail = mail;
         this.sms = sms;
         this.clock = clock;
+        this.registry = registry;
     }
 
     /** Returns whether it was sent now (false: sent before). */
@@ -30,7 +40,7 @@ public final class Dispatcher {
             log.debug("email already sent messageId='{}'", message.messageId());
             return false;
         }
-        mail.send(message);
+        counted(message.messageId(), "email", () -> mail.send(message));
         sent.record(message.messageId(), "email", clock.instant());
         log.info("email sent messageId='{}' recipients={} subject='{}'", message.messageId(), message.to().size(),
                 message.subject());
@@ -41,8 +51,26 @@ public final class Dispatcher {
         if (sent.wasSent(text.messageId())) {
             return false;
         }
-        sms.send(text.messageId(), text.to(), text.text());
+        counted(text.messageId(), "sms", () -> sms.send(text.messageId(), text.to(), text.text()));
         sent.record(text.messageId(), "sms", clock.instant());
         return true;
+    }
+
+    /** Sends, counting the outcome by the message's kind: the prefix of its id ({@code receipt:...}). */
+    private void counted(String messageId, String channel, Runnable send) {
+        String kind = messageId.substring(0, Math.max(0, messageId.indexOf(':')));
+        try {
+            send.run();
+        } catch (RuntimeException e) {
+            count(kind, channel, "failed");
+            throw e;
+        }
+        count(kind, channel, "sent");
+    }
+
+    private void count(String kind, String channel, String outcome) {
+        Counter.builder("meterflow.notifications").description("Notifications handed to the mail server or SMS"
+                        + " provider, and those it refused, by kind").tag("kind", kind).tag("channel", channel)
+                .tag("outcome", outcome).register(registry).increment();
     }
 }

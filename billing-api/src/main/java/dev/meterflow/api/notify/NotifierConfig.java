@@ -15,13 +15,13 @@ import org.simplejavamail.api.mailer.config.TransportStrategy;
  */
 public record NotifierConfig(Properties kafka, String jdbcUrl, String dbUser, String dbPassword, String smtpHost,
                              int smtpPort, TransportStrategy smtpTransport, String smtpUser, String smtpPassword,
-                             String mailFrom, int retentionMonths) {
+                             String mailFrom, int retentionMonths, int healthPort) {
 
     public static NotifierConfig from(ApiConfig config) {
         return new NotifierConfig(config.kafka(), required(config, ApiConfig.DB_URL), config.get(ApiConfig.DB_USER),
                 config.dbPassword(), required(config, ApiConfig.SMTP_HOST), port(config), transport(config),
                 config.get(ApiConfig.SMTP_USER), config.smtpPassword(), required(config, ApiConfig.MAIL_FROM),
-                config.retentionMonths());
+                config.retentionMonths(), config.port(ApiConfig.NOTIFIER_HEALTH_PORT));
     }
 
     private static String required(ApiConfig config, Key key) {

@@ -6,7 +6,9 @@ import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.accounts.AccountDao.AccountRow;
 import dev.meterflow.api.commands.CommandPublisher;
 import dev.meterflow.api.commands.ReadModelWatch;
+import dev.meterflow.api.commands.RefusalDao;
 import dev.meterflow.api.commands.WriteOutcome;
+import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.topics.Topics;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +70,23 @@ public final class PaymentCommands {
         publisher.publish(Topics.PAYMENT_COMMANDS, accountId, command, user.actor());
         log.info("payment command written account='{}' commandId='{}' amountCents={} actor='{}'", accountId,
                 commandId, amountCents, user.userId());
-        return WriteOutcome.of(watch.await(() -> jdbi.withExtension(PaymentDao.class,
-                dao -> dao.findCommand(commandId)).isPresent()), commandId);
+        Instant requestedAt = command.getRequestedAt();
+        String requestId = PaymentRequestIds.of(accountId, commandId);
+        boolean done = watch.await(() -> outcome(accountId, requestId).isPresent(), () -> jdbi.withExtension(
+                RefusalDao.class, dao -> dao.refusalMessage(Projection.PAYMENT_REFUSAL, commandId, requestedAt)));
+        return done ? WriteOutcome.applied(outcome(accountId, requestId).map(PaymentCommands::described)
+                .orElseThrow(), commandId) : WriteOutcome.of(false, commandId);
+    }
+
+    /** The command's charge or decline, once its result is in the read model. */
+    private Optional<PaymentDao.PaymentLine> outcome(String accountId, String requestId) {
+        return jdbi.withExtension(PaymentDao.class, dao -> dao.findPayment(accountId, requestId));
+    }
+
+    private static String described(PaymentDao.PaymentLine payment) {
+        String amount = Money.formatCents(payment.amountCents());
+        return "SUCCEEDED".equals(payment.status()) ? "Paid " + amount + "."
+                : "Not charged: " + PaymentQueries.PaymentItem.of(payment).failureReason();
     }
 
     /**

@@ -22,6 +22,7 @@ public interface PaymentDao {
     @SqlQuery
     Optional<PaymentLine> findPayment(@Bind("accountId") String accountId, @Bind("requestId") String requestId);
 
+    /** The account's payment commands that have no result: pending, or refused by the pipeline. */
     @SqlQuery
     List<CommandLine> commands(@Bind("accountId") String accountId, @Bind("limit") int limit);
 
@@ -34,7 +35,8 @@ public interface PaymentDao {
                        String receiptId, String brand, String last4, String currency, Instant chargedAt) {
     }
 
+    /** A payment command without a result yet; {@code refusal} the pipeline's message when it refused it. */
     record CommandLine(String commandId, String accountId, long amountCents, String paymentMethodId,
-                       Instant requestedAt, String requestedBy) {
+                       Instant requestedAt, String requestedBy, String refusal) {
     }
 }

@@ -86,14 +86,15 @@ public final class PaymentQueries {
     }
 
     /**
-     * A one-time payment asked for through the API. The pipeline does not act on {@code payment-commands} yet,
-     * so each stays PENDING here until it does.
+     * A one-time payment asked for through the API that has no result yet: PENDING until the charge is made
+     * (then it is in the history), or REFUSED by the pipeline with its message (nothing was charged).
      */
     public record PendingPayment(String commandId, Instant requestedAt, long amountCents, String amount,
-                                 String paymentMethodId, String requestedBy, String status) {
+                                 String paymentMethodId, String requestedBy, String status, String refusal) {
         static PendingPayment of(CommandLine line) {
             return new PendingPayment(line.commandId(), line.requestedAt(), line.amountCents(),
-                    Money.formatCents(line.amountCents()), line.paymentMethodId(), line.requestedBy(), "PENDING");
+                    Money.formatCents(line.amountCents()), line.paymentMethodId(), line.requestedBy(),
+                    line.refusal() == null ? "PENDING" : "REFUSED", line.refusal());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.meterflow.api.readmodel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterflow.api.payments.DeclineReasons;
+import dev.meterflow.api.payments.PaymentRequestIds;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
@@ -11,6 +12,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
+import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
@@ -28,6 +30,7 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.UsageRollup;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +52,10 @@ public final class Projection {
     private static final Set<NotificationType> LOGGED_NOTICES = Set.of(NotificationType.ACCOUNT_PAUSED,
             NotificationType.ACCOUNT_RESUMED, NotificationType.LOW_BALANCE, NotificationType.STATEMENT_READY);
     private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String SETTINGS_REFUSAL = "SETTINGS";
+    public static final String PAYMENT_REFUSAL = "PAYMENT";
+    // the pipeline's PaymentRefusal.Reason for a command id it already accepted
+    private static final String DUPLICATE_COMMAND = "DUPLICATE_COMMAND";
 
     private Projection() {
     }
@@ -120,10 +127,38 @@ public final class Projection {
     public static List<ReadModelRow> paymentCommand(String key, PaymentCommand command, String actor) {
         requireSameAccount(key, command.getAccountId());
         return List.of(new PaymentCommandRow(command.getCommandId(), key, command.getAmountCents(),
-                        command.getPaymentMethodId(), command.getRequestedAt(), actor),
+                        command.getPaymentMethodId(), command.getRequestedAt(), actor,
+                        PaymentRequestIds.of(key, command.getCommandId())),
                 new BillingLogRow("command:" + command.getCommandId(), key, command.getRequestedAt(),
                         "PAYMENT_REQUESTED", "Payment of " + Money.formatCents(command.getAmountCents())
                         + " requested", actor));
+    }
+
+    /** Settings the pipeline refused ({@code account-settings-rejected}): the account kept its previous ones. */
+    public static List<ReadModelRow> settingsRefused(String key, AccountSettings settings, String reason,
+                                                     String message, String actor) {
+        requireSameAccount(key, settings.getAccountId());
+        Instant at = settings.getUpdatedAt();
+        return List.of(new RefusalRow(SETTINGS_REFUSAL, key, at, key, reason, message, actor),
+                new BillingLogRow("settings-refused:" + key + ":" + at.toEpochMilli(), key, at, "SETTINGS_REFUSED",
+                        "Billing settings change refused, the previous settings stay: " + message, actor));
+    }
+
+    /**
+     * A payment command the pipeline refused ({@code payment-commands-rejected}); nothing was charged. A refused
+     * duplicate is a retry of a command already accepted: the first one's outcome stands, so it writes nothing.
+     */
+    public static List<ReadModelRow> paymentCommandRefused(String key, PaymentCommand command, String reason,
+                                                           String message, String actor) {
+        requireSameAccount(key, command.getAccountId());
+        if (DUPLICATE_COMMAND.equals(reason)) {
+            return List.of();
+        }
+        Instant at = command.getRequestedAt();
+        return List.of(new RefusalRow(PAYMENT_REFUSAL, command.getCommandId(), at, key, reason, message, actor),
+                new BillingLogRow("command-refused:" + command.getCommandId() + ":" + at.toEpochMilli(), key, at,
+                        "PAYMENT_REFUSED", "Payment of " + Money.formatCents(command.getAmountCents())
+                        + " refused, nothing charged: " + message, actor));
     }
 
     public static List<ReadModelRow> usageRollup(String key, UsageRollup rollup) {
@@ -148,7 +183,9 @@ public final class Projection {
         rows.add(new LedgerTotalRow(key, posted, entry.getKind().name(), entry.getSku() == null ? ""
                 : entry.getSku(), entry.getAmountMicros(), entry.getQuantity()));
         if (entry.getKind() == LedgerEntryKind.TAX) {
-            rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt()));
+            rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt(),
+                    entry.getTaxPeriod(), entry.getTaxJurisdiction(), entry.getTaxableBaseMicros(),
+                    entry.getTaxRatePpm()));
         }
         return rows;
     }

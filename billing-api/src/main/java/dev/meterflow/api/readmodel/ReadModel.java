@@ -2,6 +2,7 @@ package dev.meterflow.api.readmodel;
 
 import dev.meterflow.api.readmodel.ReadModelDao.SkippedRecord;
 import dev.meterflow.topics.Topic;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,8 @@ public final class ReadModel implements Runnable, AutoCloseable {
     private final AtomicLong lag = new AtomicLong(-1);
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
+    private final AtomicBoolean caughtUpOnce = new AtomicBoolean();
+    private final ReadModelMetrics metrics;
     private Instant nextRetentionCheck = Instant.MIN;
 
     /**
@@ -50,6 +53,12 @@ public final class ReadModel implements Runnable, AutoCloseable {
      *                        deserializers, isolation level and offset handling itself
      */
     public ReadModel(Properties kafkaProperties, Jdbi jdbi, Retention retention, int maxBatch, Clock clock) {
+        this(kafkaProperties, jdbi, retention, maxBatch, clock, new ReadModelMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** @param metrics where its lag per partition and batch write times go */
+    public ReadModel(Properties kafkaProperties, Jdbi jdbi, Retention retention, int maxBatch, Clock clock,
+                     ReadModelMetrics metrics) {
         Properties props = new Properties();
         props.putAll(kafkaProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -61,6 +70,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
         this.jdbi = jdbi;
         this.writer = new ReadModelWriter(jdbi, retention, clock);
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -74,6 +84,9 @@ public final class ReadModel implements Runnable, AutoCloseable {
                     apply(records);
                 }
                 lag.set(currentLag());
+                if (lag.get() == 0) {
+                    caughtUpOnce.set(true);
+                }
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -88,6 +101,11 @@ public final class ReadModel implements Runnable, AutoCloseable {
     /** Records behind the end of the topics (last poll), or -1 before the first poll. */
     public long lag() {
         return lag.get();
+    }
+
+    /** Whether the read model has once reached the ends of its topics since it started. */
+    public boolean caughtUpOnce() {
+        return caughtUpOnce.get();
     }
 
     /** Records skipped since start (each also has a row in {@code read_model_skipped}). */
@@ -144,7 +162,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
             }
             batch.consumed(record.topic(), record.partition(), record.offset());
         }
-        int left = writer.write(batch);
+        int left = metrics.timeWrite(() -> writer.write(batch));
         if (left > 0) {
             expired.addAndGet(left);
             log.info("read model left out rows older than the retention rows={}", left);
@@ -165,6 +183,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
             var partitionLag = consumer.currentLag(partition);
             if (partitionLag.isPresent()) {
                 total += partitionLag.getAsLong();
+                metrics.lag(partition, partitionLag.getAsLong());
             }
         }
         return total;

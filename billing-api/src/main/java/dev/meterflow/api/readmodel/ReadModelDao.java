@@ -8,12 +8,14 @@ import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
+import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
@@ -61,6 +63,19 @@ public interface ReadModelDao {
 
     @SqlBatch
     void insertTaxLine(@BindMethods List<TaxLineRow> rows);
+
+    @SqlBatch
+    void upsertRefusal(@BindMethods List<RefusalRow> rows);
+
+    @SqlBatch
+    void insertSettingsVersion(@BindMethods List<SettingsRow> rows);
+
+    @SqlBatch
+    void deleteSettingsVersions(@Bind("accountId") List<String> accountIds);
+
+    /** Shows each account's latest settings version the pipeline did not refuse. */
+    @SqlBatch
+    void showAcceptedSettings(@Bind("accountId") List<String> accountIds);
 
     @SqlBatch
     void insertSkipped(@BindMethods List<SkippedRecord> rows);

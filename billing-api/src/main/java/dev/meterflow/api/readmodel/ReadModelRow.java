@@ -40,8 +40,17 @@ public sealed interface ReadModelRow {
         }
     }
 
+    /** @param requestId the request id the pipeline gives the command once it accepts it */
     record PaymentCommandRow(String commandId, String accountId, long amountCents, String paymentMethodId,
-                             Instant requestedAt, String requestedBy) implements ReadModelRow {
+                             Instant requestedAt, String requestedBy, String requestId) implements ReadModelRow {
+    }
+
+    /**
+     * A settings write or payment command the pipeline refused: {@code kind} SETTINGS (subject the account,
+     * at its settings' update time) or PAYMENT (subject the command id, at its request time).
+     */
+    record RefusalRow(String kind, String subjectId, Instant subjectAt, String accountId, String reason,
+                      String message, String actor) implements ReadModelRow {
     }
 
     record BillingLogRow(String logId, String accountId, Instant at, String kind, String summary, String actor)
@@ -61,7 +70,9 @@ public sealed interface ReadModelRow {
             implements ReadModelRow, Dated {
     }
 
-    record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt)
+    /** A TAX ledger entry; the period, jurisdiction, base and rate are null on entries before LedgerEntry v2. */
+    record TaxLineRow(String entryId, String accountId, long amountMicros, Instant occurredAt, String taxPeriod,
+                      String taxJurisdiction, Long taxableBaseMicros, Long taxRatePpm)
             implements ReadModelRow {
     }
 

@@ -9,14 +9,19 @@ import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
+import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -65,11 +70,14 @@ final class ReadModelWriter {
         LocalDate today = LocalDate.now(clock);
         ReadModelDao dao = handle.attach(ReadModelDao.class);
         dao.upsertSettings(batch.rowsOf(SettingsRow.class));
+        keepSettingsVersions(dao, batch);
         dao.upsertBalance(batch.rowsOf(BalanceRow.class));
         dao.upsertStatus(batch.rowsOf(StatusRow.class));
         dao.insertPaymentCommand(batch.rowsOf(PaymentCommandRow.class));
         dao.insertBillingLog(batch.rowsOf(BillingLogRow.class));
         dao.insertTaxLine(batch.rowsOf(TaxLineRow.class));
+        dao.upsertRefusal(batch.rowsOf(RefusalRow.class));
+        dao.showAcceptedSettings(settingsTouched(batch));
         List<PaymentRow> payments = kept(handle, batch.rowsOf(PaymentRow.class), today);
         List<ReceiptRow> receipts = kept(handle, batch.rowsOf(ReceiptRow.class), today);
         List<DailyUsageRow> usage = kept(handle, batch.rowsOf(DailyUsageRow.class), today);
@@ -87,6 +95,32 @@ final class ReadModelWriter {
                 + batch.rowsOf(DailyUsageRow.class).size() - usage.size()
                 + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size()
                 + batch.rowsOf(LedgerTotalRow.class).size() - totals.size();
+    }
+
+    /** Each account's settings versions after its last tombstone; a tombstone forgets the versions before it. */
+    private static void keepSettingsVersions(ReadModelDao dao, Batch batch) {
+        Map<String, List<SettingsRow>> byAccount = new LinkedHashMap<>();
+        Set<String> cleared = new LinkedHashSet<>();
+        for (SettingsRow row : batch.rowsOf(SettingsRow.class)) {
+            if (row.updatedAt() == null) {
+                cleared.add(row.accountId());
+                byAccount.remove(row.accountId());
+            } else {
+                byAccount.computeIfAbsent(row.accountId(), account -> new ArrayList<>()).add(row);
+            }
+        }
+        dao.deleteSettingsVersions(List.copyOf(cleared));
+        dao.insertSettingsVersion(byAccount.values().stream().flatMap(List::stream).toList());
+    }
+
+    /** Accounts whose shown settings may have to go back to an earlier version: new settings, or a refusal. */
+    private static List<String> settingsTouched(Batch batch) {
+        Set<String> accounts = new LinkedHashSet<>();
+        batch.rowsOf(SettingsRow.class).stream().filter(row -> row.updatedAt() != null)
+                .forEach(row -> accounts.add(row.accountId()));
+        batch.rowsOf(RefusalRow.class).stream().filter(row -> Projection.SETTINGS_REFUSAL.equals(row.kind()))
+                .forEach(row -> accounts.add(row.accountId()));
+        return List.copyOf(accounts);
     }
 
     /** The rows the retention keeps, with their months' partitions created. */

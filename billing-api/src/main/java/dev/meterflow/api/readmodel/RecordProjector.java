@@ -18,7 +18,8 @@ public final class RecordProjector {
     /** The topics the read model reads, in the registry's spelling. */
     public static final List<Topic<String, ?>> TOPICS = List.of(Topics.LEDGER_ENTRIES, Topics.ACCOUNT_BALANCES,
             Topics.ACCOUNT_STATUS, Topics.ACCOUNT_SETTINGS, Topics.PAYMENT_RESULTS, Topics.RECEIPTS,
-            Topics.BILLING_NOTIFICATIONS, Topics.USAGE_ROLLUPS, Topics.PAYMENT_COMMANDS);
+            Topics.BILLING_NOTIFICATIONS, Topics.USAGE_ROLLUPS, Topics.PAYMENT_COMMANDS,
+            Topics.ACCOUNT_SETTINGS_REJECTED, Topics.PAYMENT_COMMANDS_REJECTED);
 
     private final Map<String, BiFunction<ConsumerRecord<byte[], byte[]>, String, List<ReadModelRow>>> byTopic = Map.of(
             Topics.LEDGER_ENTRIES.name(), (r, key) -> Projection.ledgerEntry(key, decode(Topics.LEDGER_ENTRIES, r)),
@@ -35,8 +36,15 @@ public final class RecordProjector {
             Topics.PAYMENT_COMMANDS.name(), (r, key) -> Projection.paymentCommand(key,
                     decode(Topics.PAYMENT_COMMANDS, r), actor(r)));
 
+    /** The pipeline's refusals: the record as sent, why in {@code meterflow.reason}, the page's message in detail. */
+    private final Map<String, BiFunction<ConsumerRecord<byte[], byte[]>, String, List<ReadModelRow>>> refusals = Map.of(
+            Topics.ACCOUNT_SETTINGS_REJECTED.name(), (r, key) -> Projection.settingsRefused(key,
+                    decode(Topics.ACCOUNT_SETTINGS_REJECTED, r), reason(r), message(r), actor(r)),
+            Topics.PAYMENT_COMMANDS_REJECTED.name(), (r, key) -> Projection.paymentCommandRefused(key,
+                    decode(Topics.PAYMENT_COMMANDS_REJECTED, r), reason(r), message(r), actor(r)));
+
     public Outcome project(ConsumerRecord<byte[], byte[]> record) {
-        var projection = byTopic.get(record.topic());
+        var projection = byTopic.getOrDefault(record.topic(), refusals.get(record.topic()));
         if (projection == null) {
             return new Outcome.Skipped("not a topic of the read model");
         }
@@ -64,8 +72,26 @@ public final class RecordProjector {
     }
 
     private static String actor(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(Projection.ACTOR_HEADER);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header(record, Projection.ACTOR_HEADER);
+    }
+
+    private static String reason(ConsumerRecord<byte[], byte[]> record) {
+        String reason = header(record, Topics.REASON_HEADER);
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("refusal without a " + Topics.REASON_HEADER + " header");
+        }
+        return reason;
+    }
+
+    /** The page's message; a refusal without one still shows, by its reason. */
+    private static String message(ConsumerRecord<byte[], byte[]> record) {
+        String detail = header(record, Topics.DETAIL_HEADER);
+        return detail == null || detail.isBlank() ? "refused (" + reason(record) + ")." : detail;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The rows of a record, or why it was skipped. */

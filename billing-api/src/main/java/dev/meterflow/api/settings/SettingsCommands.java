@@ -5,9 +5,13 @@ import dev.meterflow.api.access.Principal;
 import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.accounts.AccountDao;
 import dev.meterflow.api.accounts.AccountDao.AccountRow;
+import dev.meterflow.api.commands.Acceptance;
 import dev.meterflow.api.commands.CommandPublisher;
+import dev.meterflow.api.commands.PipelineProgress;
 import dev.meterflow.api.commands.ReadModelWatch;
+import dev.meterflow.api.commands.RefusalDao;
 import dev.meterflow.api.commands.WriteOutcome;
+import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
@@ -15,6 +19,7 @@ import dev.meterflow.schemas.AutoRechargeMode;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.ServiceAddress;
 import dev.meterflow.settings.SettingsRefusal;
 import dev.meterflow.settings.SettingsRules;
 import dev.meterflow.topics.Topics;
@@ -25,7 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +49,17 @@ public final class SettingsCommands {
     private final AccountAccess access;
     private final CommandPublisher publisher;
     private final ReadModelWatch watch;
+    private final PipelineProgress progress;
     private final Clock clock;
 
+    /** @param progress the pipeline's progress, or null to answer "applied" once the read model shows a write */
     public SettingsCommands(Jdbi jdbi, AccountAccess access, CommandPublisher publisher, ReadModelWatch watch,
-                            Clock clock) {
+                            PipelineProgress progress, Clock clock) {
         this.jdbi = jdbi;
         this.access = access;
         this.publisher = publisher;
         this.watch = watch;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -114,6 +124,60 @@ public final class SettingsCommands {
         });
     }
 
+    /**
+     * Makes a payment method PRIMARY or BACKUP (the method that had the role gives it up) or NONE (no role: charged
+     * only when chosen for a payment).
+     */
+    public WriteOutcome setPaymentMethodRole(Principal user, String accountId, String paymentMethodId, String role) {
+        return save(user, accountId, "payment-method-role", settings -> {
+            PaymentMethodRole newRole = switch (String.valueOf(role)) {
+                case "PRIMARY" -> PaymentMethodRole.PRIMARY;
+                case "BACKUP" -> PaymentMethodRole.BACKUP;
+                case "NONE" -> PaymentMethodRole.OTHER;
+                default -> null;
+            };
+            if (newRole == null) {
+                return Optional.of("role must be PRIMARY, BACKUP or NONE, was '" + role + "'.");
+            }
+            if (settings.getPaymentMethods().stream().noneMatch(m -> m.getPaymentMethodId().equals(paymentMethodId))) {
+                throw ApiException.notFound("unknown_payment_method", "Payment method '" + paymentMethodId
+                        + "' is not one of this account's.");
+            }
+            settings.setPaymentMethods(PaymentMethodRoles.assign(settings.getPaymentMethods(), paymentMethodId,
+                    newRole));
+            return Optional.empty();
+        });
+    }
+
+    /** The address the service is used at: it decides the sales tax jurisdiction. */
+    public WriteOutcome updateServiceAddress(Principal user, String accountId, ServiceAddressChange address) {
+        return save(user, accountId, "service-address", settings -> {
+            Optional<String> problem = address.problem();
+            if (problem.isPresent()) {
+                return problem;
+            }
+            settings.setServiceAddress(ServiceAddress.newBuilder().setLine1(address.line1().strip())
+                    .setCity(address.city().strip()).setRegion(address.region().strip())
+                    .setPostalCode(address.postalCode().strip()).setCountry(address.country().strip()).build());
+            return Optional.empty();
+        });
+    }
+
+    public WriteOutcome updateTaxExemption(Principal user, String accountId, boolean taxExempt) {
+        return save(user, accountId, "tax-exemption", settings -> {
+            settings.setTaxExempt(taxExempt);
+            return Optional.empty();
+        });
+    }
+
+    /** Whether the monthly plan fee is charged to the primary card instead of the prepaid balance. */
+    public WriteOutcome updateDirectChargePlanFee(Principal user, String accountId, boolean directCharge) {
+        return save(user, accountId, "plan-fee", settings -> {
+            settings.setDirectChargePlanFee(directCharge);
+            return Optional.empty();
+        });
+    }
+
     public WriteOutcome removePaymentMethod(Principal user, String accountId, String paymentMethodId) {
         return save(user, accountId, "payment-methods", settings -> {
             List<PaymentMethodRef> kept = settings.getPaymentMethods().stream()
@@ -146,10 +210,14 @@ public final class SettingsCommands {
         if (refusal.isPresent()) {
             throw ApiException.badRequest("invalid_settings", refusal.get().message());
         }
-        publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings, user.actor());
+        RecordMetadata written = publisher.publish(Topics.ACCOUNT_SETTINGS, accountId, settings, user.actor());
         log.info("settings written account='{}' actor='{}' part='{}'", accountId, user.userId(), part);
-        return WriteOutcome.of(watch.await(() -> seen(accountId, updatedAt)), "settings:" + accountId + ":"
-                + updatedAt.toEpochMilli());
+        // the read model shows settings as soon as they are on the topic; only the pipeline's progress tells
+        // that they were not refused
+        BooleanSupplier decided = progress == null ? () -> true
+                : new Acceptance(progress, written, Topics.ACCOUNT_SETTINGS_REJECTED.name())::decided;
+        return WriteOutcome.of(watch.await(() -> decided.getAsBoolean() && seen(accountId, updatedAt),
+                () -> refusal(accountId, updatedAt)), "settings:" + accountId + ":" + updatedAt.toEpochMilli());
     }
 
     private static AutoRechargeMode mode(String mode) {
@@ -174,9 +242,34 @@ public final class SettingsCommands {
                 .orElse(false);
     }
 
+    private Optional<String> refusal(String accountId, Instant updatedAt) {
+        return jdbi.withExtension(RefusalDao.class, dao -> dao.refusalMessage(Projection.SETTINGS_REFUSAL, accountId,
+                updatedAt));
+    }
+
     /** A payment method to add: the gateway's token and what the page shows of it; never a card number. */
     public record NewPaymentMethod(String paymentMethodId, String customerId, String brand, String last4,
                                    String role) {
+    }
+
+    /** A service address as the form sends it; {@code country} is ISO 3166 alpha-2 ("US"). */
+    public record ServiceAddressChange(String line1, String city, String region, String postalCode, String country) {
+
+        Optional<String> problem() {
+            for (String[] field : new String[][] {{"line1", line1}, {"city", city}, {"region", region},
+                    {"postalCode", postalCode}, {"country", country}}) {
+                if (field[1] == null || field[1].isBlank()) {
+                    return Optional.of("the service address needs " + field[0] + ".");
+                }
+                if (field[1].length() > 200) {
+                    return Optional.of(field[0] + " is longer than 200 characters.");
+                }
+            }
+            if (!country.strip().matches("[A-Z]{2}")) {
+                return Optional.of("country must be a two-letter ISO code such as US, was '" + country + "'.");
+            }
+            return Optional.empty();
+        }
     }
 
     /** The auto-recharge part of the settings form; {@code targetCents} or {@code amountCents} per mode. */

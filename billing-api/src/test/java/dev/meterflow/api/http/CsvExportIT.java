@@ -52,7 +52,7 @@ class CsvExportIT {
         AccountAccess access = new AccountAccess(database.jdbi());
         // the export needs no write side: no broker in this JVM
         var services = new ApiRoutes.Services(authenticator, access, null, null,
-                new BillingLogQueries(database.jdbi(), access), null, null, null, null, null);
+                new BillingLogQueries(database.jdbi(), access), null, null, null, null, null, null, null);
         server = ApiServer.create(ApiRoutes.all(services), authenticator).start("127.0.0.1", 0);
     }
 

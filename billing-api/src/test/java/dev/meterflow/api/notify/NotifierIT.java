@@ -28,6 +28,7 @@ import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,10 +204,16 @@ class NotifierIT {
             smtp.send(message);
         };
 
-        runUntil("retry", refusingOnce, () -> Arrays.stream(MAIL.getReceivedMessages())
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        runUntil("retry", refusingOnce, registry, () -> Arrays.stream(MAIL.getReceivedMessages())
                 .anyMatch(m -> GreenMailUtil.getBody(m).contains("e-20")));
 
         assertThat(refusals).hasValue(2);
+        // issue 14 §1: notifications sent and failed by kind
+        assertThat(registry.get("meterflow.notifications").tags("kind", "notice", "channel", "email", "outcome",
+                "failed").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("meterflow.notifications").tags("kind", "notice", "channel", "email", "outcome",
+                "sent").counter().count()).isEqualTo(1.0);
         assertThat(Arrays.stream(MAIL.getReceivedMessages()).filter(m -> GreenMailUtil.getBody(m).contains("e-20")))
                 .hasSize(1);
     }
@@ -217,11 +224,16 @@ class NotifierIT {
 
     private void runUntil(String group, MailSender mail, java.util.concurrent.Callable<Boolean> done)
             throws Exception {
+        runUntil(group, mail, new SimpleMeterRegistry(), done);
+    }
+
+    private void runUntil(String group, MailSender mail, SimpleMeterRegistry registry,
+                          java.util.concurrent.Callable<Boolean> done) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("group.id", "notifier-it-" + group);
         Notifier notifier = NotifierMain.start(props, database, mail, (id, to, text) -> texts.add(id),
-                new Retention(25), Clock.systemUTC(), Duration.ofSeconds(1));
+                new Retention(25), Clock.systemUTC(), Duration.ofSeconds(1), registry);
         CompletableFuture<Void> run = CompletableFuture.runAsync(notifier);
         try {
             await().atMost(Duration.ofMinutes(2)).until(() -> done.call() || run.isDone());

@@ -7,6 +7,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.schemas.PaymentStatus;
 import java.time.Instant;
@@ -70,5 +71,32 @@ class ProjectionTest {
         receiptNotice.setType(dev.meterflow.schemas.NotificationType.RECHARGE_RECEIPT);
         assertThat(Projection.notification("a1", receiptNotice)).as("the payment result logs the charge").isEmpty();
         assertThat(Projection.notification("a1", TestRecords.paused("a1", "x", AT))).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepARefusedSettingsChangeWithItsMessageAndWhoMadeIt() {
+        var rows = Projection.settingsRefused("a1", TestRecords.settings("a1", AT), "RECHARGE_ABOVE_LIMIT",
+                "the recharge-to amount is above $100.00.", "user:admin@a1.example");
+
+        assertThat(rows).containsExactly(new RefusalRow("SETTINGS", "a1", AT, "a1", "RECHARGE_ABOVE_LIMIT",
+                        "the recharge-to amount is above $100.00.", "user:admin@a1.example"),
+                new BillingLogRow("settings-refused:a1:" + AT.toEpochMilli(), "a1", AT, "SETTINGS_REFUSED",
+                        "Billing settings change refused, the previous settings stay: the recharge-to amount is above"
+                                + " $100.00.", "user:admin@a1.example"));
+    }
+
+    @Test
+    void shouldKeepARefusedPaymentButNotARefusedRetryOfAnAcceptedOne() {
+        var command = TestRecords.command("a1", "pay-a1-1", 2_500, AT);
+
+        var refused = Projection.paymentCommandRefused("a1", command, "NO_USABLE_PAYMENT_METHOD", "add a card.", null);
+        var duplicate = Projection.paymentCommandRefused("a1", command, "DUPLICATE_COMMAND", "already received.",
+                null);
+
+        assertThat(refused).first().isEqualTo(new RefusalRow("PAYMENT", "pay-a1-1", AT, "a1",
+                "NO_USABLE_PAYMENT_METHOD", "add a card.", null));
+        assertThat(((BillingLogRow) refused.get(1)).summary())
+                .isEqualTo("Payment of $25.00 refused, nothing charged: add a card.");
+        assertThat(duplicate).as("the first command's outcome stands").isEmpty();
     }
 }

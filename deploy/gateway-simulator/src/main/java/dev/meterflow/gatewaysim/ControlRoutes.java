@@ -1,6 +1,6 @@
 package dev.meterflow.gatewaysim;
 
-import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ final class ControlRoutes {
         this.api = api;
     }
 
-    void register(Javalin app) {
+    void register(JavalinDefaultRoutingApi app) {
         app.get("/_sim/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
         app.get("/_sim/charges", ctx -> json(ctx, 200, chargesJson(api.charges())));
         app.get("/_sim/settings", ctx -> json(ctx, 200, SettingsJson.toJson(api.settings())));

@@ -65,13 +65,13 @@ public final class GatewaySimulator implements AutoCloseable {
         StripeApi api = new StripeApi(settings, Clock.systemUTC(), System::nanoTime);
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemonThreads());
         Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
+            config.startup.showJavalinBanner = false;
             // Held responses must not hold up close(): no graceful wait for in-flight requests.
             config.jetty.modifyServer(server -> server.setStopTimeout(0));
+            new StripeRoutes(api, timer).register(config.routes);
+            new ControlRoutes(api).register(config.routes);
+            config.routes.exception(Exception.class, GatewaySimulator::internalError);
         });
-        new StripeRoutes(api, timer).register(app);
-        new ControlRoutes(api).register(app);
-        app.exception(Exception.class, GatewaySimulator::internalError);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

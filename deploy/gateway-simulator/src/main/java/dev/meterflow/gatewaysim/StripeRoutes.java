@@ -1,6 +1,6 @@
 package dev.meterflow.gatewaysim;
 
-import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ final class StripeRoutes {
         this.timer = timer;
     }
 
-    void register(Javalin app) {
+    void register(JavalinDefaultRoutingApi app) {
         app.post("/v1/payment_intents", ctx -> serve(ctx, this::create));
         // Registered before /{id}, which would otherwise take "search" for an id.
         app.get("/v1/payment_intents/search",

@@ -145,14 +145,21 @@ public final class MeterflowCli {
                 description = "Simulated gateway latency (default ${DEFAULT-VALUE}).")
         long gatewayLatencyMs;
 
+        @Option(names = "--api-port", defaultValue = "8090",
+                description = "Port of the billing API and page (default ${DEFAULT-VALUE}; 0 picks a free one).")
+        int apiPort;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (apiPort < 0 || apiPort > 65_535) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--api-port must be a port (0 to 65535)");
+            }
             if (accounts < 1 || rate < 1 || partitions < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--accounts, --rate and --partitions must be at least 1");
             }
             LocalStack stack = new LocalStack(new LocalStack.Options(accounts, rate, duration, bootstrapServers,
-                    dataDir.toAbsolutePath(), partitions, gatewayLatencyMs), System.out);
+                    dataDir.toAbsolutePath(), partitions, gatewayLatencyMs, apiPort), System.out);
             CountDownLatch reported = new CountDownLatch(1);
             AtomicInteger exitCode = new AtomicInteger(3);
             Thread ctrlC = new Thread(() -> afterCtrlC(stack, reported, exitCode), "meterflow-local-stop");

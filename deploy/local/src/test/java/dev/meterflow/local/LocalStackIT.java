@@ -22,6 +22,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,15 +44,31 @@ class LocalStackIT {
     @TempDir
     Path dataDir;
 
+    /**
+     * Issue 11: the read side runs in the stack too. While the pipeline runs, a seeded admin signs in and the API
+     * answers the account's summary with its balance; at the end the read model has caught up and the notifier
+     * has emailed every receipt, which GreenMail received.
+     */
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void shouldRunTheWholePipelineAndKeepEveryInvariant() throws InterruptedException {
+    void shouldRunTheWholePipelineAndKeepEveryInvariant() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
         LocalStack stack = new LocalStack(new LocalStack.Options(12, 60, Duration.ofSeconds(8), null, dataDir, 2, 20),
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+                out);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        Future<LocalStack.Summary> running = runner.submit(stack::run);
 
-        LocalStack.Summary summary = stack.run();
-        summary.print(new PrintStream(output, true, StandardCharsets.UTF_8));
+        Pattern apiLine = Pattern.compile("billing API (http://127\\.0\\.0\\.1:\\d+)/api/v1");
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> running.isDone()
+                || apiLine.matcher(output.toString(StandardCharsets.UTF_8)).find());
+        Matcher api = apiLine.matcher(output.toString(StandardCharsets.UTF_8));
+        assertThat(api.find()).as("the stack printed the API's URL, or failed: %s",
+                running.isDone() ? running.get() : "").isTrue();
+        HttpResponse<String> summaryAnswer = signedInSummary(api.group(1), "acct-0001");
+        LocalStack.Summary summary = running.get(4, TimeUnit.MINUTES);
+        runner.shutdown();
+        summary.print(out);
 
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(summary.ok()).as(printed).isTrue();
@@ -48,7 +76,30 @@ class LocalStackIT {
         assertThat(summary.succeeded()).as("the seeded accounts start at $0 and recharge").isPositive();
         assertThat(summary.declined()).as("account 7's cards both decline").isPositive();
         assertThat(summary.charges()).isEqualTo(summary.receipts());
-        assertThat(printed).contains("events/s", "all invariants hold");
+        assertThat(printed).contains("events/s", "all invariants hold", "[ok] the read model caught up",
+                "[ok] every receipt emailed", "password 'meterflow-local-only'");
+        assertThat(summaryAnswer.statusCode()).as(summaryAnswer.body()).isEqualTo(200);
+        JsonNode accountSummary = new ObjectMapper().readTree(summaryAnswer.body());
+        assertThat(accountSummary.path("accountId").asText()).isEqualTo("acct-0001");
+        assertThat(accountSummary.path("balanceMicros").isIntegralNumber()).as(summaryAnswer.body()).isTrue();
+        Matcher emailed = Pattern.compile("every receipt emailed \\((\\d+) receipts, (\\d+) emails received\\)")
+                .matcher(printed);
+        assertThat(emailed.find()).as(printed).isTrue();
+        assertThat(Integer.parseInt(emailed.group(2))).as("GreenMail received the receipts").isPositive();
+    }
+
+    /** Signs in as the seeded admin of {@code accountId} and asks for its summary once the read model has it. */
+    private static HttpResponse<String> signedInSummary(String api, String accountId) {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String login = "{\"email\": \"admin@" + accountId + ".example\", \"password\": \"meterflow-local-only\"}";
+        return org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> {
+            http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/session"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(login))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/accounts/" + accountId + "/summary"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+        }, response -> response.statusCode() == 200
+                && response.body().matches(".*\"balanceMicros\":-?\\d.*"));
     }
 
     /**
@@ -113,7 +164,7 @@ class LocalStackIT {
         Path log = dataDir.resolve("local.log");
         Process local = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                MeterflowCli.class.getName(), "local", "--accounts", "6", "--rate", "20", "--partitions", "1",
+                MeterflowCli.class.getName(), "local", "--accounts", "6", "--rate", "20", "--partitions", "1", "--api-port", "0",
                 "--data-dir", dataDir.resolve("data").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -1,2 +1,5 @@
-SELECT command_id, account_id, amount_cents, payment_method_id, requested_at, requested_by
-FROM payment_commands WHERE command_id = :commandId
+SELECT c.command_id, c.account_id, c.amount_cents, c.payment_method_id, c.requested_at, c.requested_by,
+       f.message AS refusal
+FROM payment_commands c
+LEFT JOIN refusals f ON f.kind = 'PAYMENT' AND f.subject_id = c.command_id AND f.subject_at = c.requested_at
+WHERE c.command_id = :commandId

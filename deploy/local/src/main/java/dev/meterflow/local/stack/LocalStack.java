@@ -41,9 +41,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LocalStack {
 
-    /** How the stack is run. */
+    /** How the stack is run; {@code apiPort} is the billing API's, 0 for a free one. */
     public record Options(int accounts, int ratePerSecond, Duration duration, String bootstrapServers, Path dataDir,
-                          int partitions, long gatewayLatencyMs) {
+                          int partitions, long gatewayLatencyMs, int apiPort) {
+
+        /** With the billing API on a free port. */
+        public Options(int accounts, int ratePerSecond, Duration duration, String bootstrapServers, Path dataDir,
+                       int partitions, long gatewayLatencyMs) {
+            this(accounts, ratePerSecond, duration, bootstrapServers, dataDir, partitions, gatewayLatencyMs, 0);
+        }
     }
 
     private static final String APPLICATION_ID = "meterflow-local-metering";
@@ -93,6 +99,16 @@ public final class LocalStack {
 
             MeteringService metering = new MeteringService(meteringConfig(bootstrap)).start();
             RechargeWorkerService worker = startWorker(bootstrap, gateway);
+            ReadSide readSide;
+            try {
+                readSide = ReadSide.start(bootstrap, APPLICATION_ID, options.apiPort(),
+                        SeedData.accountIds(options.accounts()));
+            } catch (RuntimeException e) {
+                worker.close();
+                metering.close();
+                throw e;
+            }
+            readSide.printWhereToLook(out, SeedData.accountId(1));
             Thread monitorThread = new Thread(monitor, "meterflow-local-monitor");
             monitorThread.start();
             try {
@@ -100,10 +116,12 @@ public final class LocalStack {
                 out.println("settling: waiting for the pipeline to finish what was sent ...");
                 boolean settled = settle(admin, monitor);
                 return Summary.check(runId, startedAt, eventsSent, eventIdsSent, monitor,
-                        gateway.successfulChargesByRequestId(), settled);
+                        gateway.successfulChargesByRequestId(), settled)
+                        .with(ReadSideChecks.awaitAndCheck(readSide, monitor, startedAt, out));
             } finally {
                 monitor.close();
                 monitorThread.join(5_000);
+                readSide.close();
                 worker.close();
                 metering.close();
             }
@@ -137,6 +155,7 @@ public final class LocalStack {
                 && stopRequested.getCount() > 0) {
             stopRequested.await(100, TimeUnit.MILLISECONDS);
         }
+        payOpeningBalances(producer, monitor);
         long start = System.nanoTime();
         long end = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
         long nextView = start + TimeUnit.SECONDS.toNanos(1);
@@ -148,11 +167,15 @@ public final class LocalStack {
             long now = System.nanoTime();
             if (now >= nextSend) {
                 UsageEvent event = generator.next(Instant.now());
+                nextSend += periodNanos;
+                if (monitor.paused(event.getAccountId())) {
+                    // the platform connects no calls of a paused account (it reads account-status)
+                    continue;
+                }
                 producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), event.getAccountId(),
                         Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), event)));
                 eventsSent++;
                 eventIdsSent.add(event.getEventId());
-                nextSend += periodNanos;
             }
             if (now >= nextView) {
                 view(now - start, eventsSent - sentAtLastView, monitor, lag(admin));
@@ -165,6 +188,32 @@ public final class LocalStack {
             }
         }
         producer.flush();
+    }
+
+    /**
+     * The accounts without automatic recharge pay their opening balance by hand before their usage starts (the
+     * others' first automatic recharge tops them up as soon as their settings arrive); waits (at most 30 seconds)
+     * until each payment has its result.
+     */
+    private void payOpeningBalances(KafkaProducer<String, byte[]> producer, OutputsMonitor monitor)
+            throws InterruptedException {
+        Instant now = Instant.now();
+        List<String> payers = SeedData.accountIds(options.accounts()).stream()
+                .filter(accountId -> !SeedData.autoRecharges(accountId)).toList();
+        long requestsBefore = monitor.requestIds.size();
+        for (String accountId : payers) {
+            producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS.name(), accountId, Topics.PAYMENT_COMMANDS
+                    .valueSerde().serializer().serialize(Topics.PAYMENT_COMMANDS.name(),
+                            SeedData.openingPayment(accountId, runId, now))));
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((monitor.requestIds.size() - requestsBefore < payers.size() || monitor.openRequests() > 0)
+                && System.nanoTime() < deadline && stopRequested.getCount() > 0) {
+            stopRequested.await(100, TimeUnit.MILLISECONDS);
+        }
+        out.printf("%d accounts without automatic recharge paid %s each by hand%n", payers.size(),
+                dev.meterflow.money.Money.formatCents(SeedData.OPENING_PAYMENT_CENTS));
     }
 
     private void view(long elapsedNanos, long sentThisSecond, OutputsMonitor monitor, long lag) {
@@ -272,6 +321,14 @@ public final class LocalStack {
                     monitor.rechargesDeclined.get(), monitor.rechargesFailed.get(), monitor.paused.get(),
                     monitor.resumed.get(), charges.values().stream().mapToLong(List::size).sum(), receipts,
                     monitor.undecodable.get(), settled, checks);
+        }
+
+        /** This summary with {@code more} checks after its own. */
+        public Summary with(List<Check> more) {
+            List<Check> all = new ArrayList<>(checks);
+            all.addAll(more);
+            return new Summary(eventsSent, distinctEvents, debited, parked, deadLettered, requested, succeeded,
+                    declined, failed, paused, resumed, charges, receipts, undecodable, settled, List.copyOf(all));
         }
 
         public void print(PrintStream out) {

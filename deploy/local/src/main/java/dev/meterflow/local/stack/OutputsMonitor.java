@@ -151,6 +151,12 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         }
     }
 
+    /** Whether the account's latest balance says it is paused. */
+    boolean paused(String accountId) {
+        AccountBalance balance = balances.get(accountId);
+        return balance != null && balance.getStatus() == AccountStatus.PAUSED;
+    }
+
     /** Requests not answered yet by the worker. */
     long openRequests() {
         return requestIds.stream().filter(id -> !resultIds.contains(id)).count();

@@ -4,6 +4,7 @@ import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
 import dev.meterflow.schemas.AutoRechargeMode;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
@@ -20,11 +21,17 @@ import java.util.Map;
 /**
  * The local stack's accounts and rate card: a realistic call-tracking price list, and accounts with
  * thresholds, targets, primary and backup cards — some of which decline (the gateway simulator's test tokens),
- * so recharges, fallbacks, declines and pauses all happen.
+ * so recharges, fallbacks, declines and pauses all happen. Most accounts pay well: pauses come from the accounts
+ * whose cards decline or that have no automatic recharge.
  */
 public final class SeedData {
 
     public static final String RATE_PLAN = "standard-2026";
+    // above the largest monthly fee ($45): a fee charged just above the threshold leaves a balance above zero
+    private static final long THRESHOLD_MICROS = Money.dollarsToMicros(60);
+    private static final long TARGET_MICROS = Money.dollarsToMicros(200);
+    /** What an account without automatic recharge pays by hand before its usage starts: up to the usual target. */
+    public static final long OPENING_PAYMENT_CENTS = Money.toCentsRoundingUp(TARGET_MICROS);
 
     private SeedData() {
     }
@@ -57,8 +64,28 @@ public final class SeedData {
         };
     }
 
+    /** Whether seeded account {@code accountId} ({@link #accountId}) has automatic recharge on. */
+    public static boolean autoRecharges(String accountId) {
+        return payer(Integer.parseInt(accountId.substring("acct-".length()))) != Payer.NO_AUTO_RECHARGE;
+    }
+
     public static String accountId(int index) {
         return String.format("acct-%04d", index);
+    }
+
+    /** The opening payment of {@code accountId}: one per run, charged to its primary card, then its backup. */
+    public static PaymentCommand openingPayment(String accountId, String runId, Instant now) {
+        return PaymentCommand.newBuilder().setCommandId("opening-" + runId + "-" + accountId).setAccountId(accountId)
+                .setAmountCents(OPENING_PAYMENT_CENTS).setPaymentMethodId(null).setRequestedAt(now).build();
+    }
+
+    /** The ids of accounts 1 .. {@code count}. */
+    public static List<String> accountIds(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            ids.add(accountId(i));
+        }
+        return ids;
     }
 
     public static List<AccountSettings> accounts(int count, Instant now) {
@@ -89,9 +116,9 @@ public final class SeedData {
                 .setAutoRecharge(AutoRecharge.newBuilder()
                         .setEnabled(auto)
                         .setMode(fixed ? AutoRechargeMode.FIXED_AMOUNT : AutoRechargeMode.TOP_UP_TO_TARGET)
-                        .setThresholdMicros(Money.dollarsToMicros(15))
-                        .setTargetMicros(Money.dollarsToMicros(50))
-                        .setAmountMicros(Money.dollarsToMicros(25))
+                        .setThresholdMicros(THRESHOLD_MICROS)
+                        .setTargetMicros(TARGET_MICROS)
+                        .setAmountMicros(Money.dollarsToMicros(150))
                         .build())
                 .setPaymentMethods(cards)
                 .setBillingEmails(List.of("billing@" + accountId + ".example", "owner@" + accountId + ".example"))

@@ -7,9 +7,10 @@ import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
 /**
- * Realistic usage for the seeded accounts: mostly call minutes, some transcription, recording and caller-ID
- * lookups, the odd number or software fee; about one event in a hundred is re-sent with the same eventId,
- * as a platform retrying after a timeout would. Deterministic for a seed.
+ * Usage like real accounts' months compressed into minutes: many small events (calls of a few minutes, some
+ * transcription, recording and caller-ID lookups) and rare monthly fees (a number or the software fee, one event
+ * in 400); about one event in a hundred is re-sent with the same eventId, as a platform retrying after a timeout
+ * would. Deterministic for a seed.
  */
 public final class UsageGenerator {
 
@@ -38,25 +39,26 @@ public final class UsageGenerator {
             return lastEvent;
         }
         String account = accountIds.apply(1 + random.nextInt(accounts));
-        int roll = random.nextInt(1000);
+        // per 10,000 events: mostly calls of a few minutes; a monthly fee is one event in 400
+        int roll = random.nextInt(10_000);
         String sku;
         long quantity;
-        if (roll < 600) {
+        if (roll < 6_900) {
             sku = "call.minutes.local";
-            quantity = 5 + random.nextInt(900);
-        } else if (roll < 750) {
+            quantity = 15 + random.nextInt(300);
+        } else if (roll < 8_100) {
             sku = "call.minutes.tollfree";
-            quantity = 5 + random.nextInt(1200);
-        } else if (roll < 850) {
+            quantity = 15 + random.nextInt(420);
+        } else if (roll < 8_900) {
             sku = "transcription.minutes";
-            quantity = 30 + random.nextInt(600);
-        } else if (roll < 920) {
+            quantity = 15 + random.nextInt(300);
+        } else if (roll < 9_500) {
             sku = "recording.encrypted.minutes";
-            quantity = 30 + random.nextInt(900);
-        } else if (roll < 990) {
+            quantity = 15 + random.nextInt(300);
+        } else if (roll < 9_975) {
             sku = "callerid.enhanced.lookup";
             quantity = 1;
-        } else if (roll < 998) {
+        } else if (roll < 9_995) {
             sku = "number.local.monthly";
             quantity = 1 + random.nextInt(3);
         } else {

@@ -1,0 +1,1 @@
+DELETE FROM settings_versions WHERE account_id = :accountId

@@ -1,0 +1,235 @@
+package dev.meterflow.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meterflow.api.BillingApi;
+import dev.meterflow.api.access.LoginPolicy;
+import dev.meterflow.api.access.Role;
+import dev.meterflow.api.db.Database;
+import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.readmodel.RecordProjector;
+import dev.meterflow.api.readmodel.Retention;
+import dev.meterflow.api.readmodel.TestRecords;
+import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11: the settings the page still lacked, over HTTP against a real broker and PostgreSQL: a payment
+ * method's role, the service address and tax exemption, the plan fee's direct charge, an agency's sub-accounts
+ * and the last tax charges; each refusal.
+ */
+class AccountSettingsIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedDatabase postgres;
+    private static Database database;
+    private static BillingApi api;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start(null);
+        List<EmbeddedKafka.TopicSpec> specs = new ArrayList<>();
+        RecordProjector.TOPICS.forEach(topic -> specs.add(new EmbeddedKafka.TopicSpec(topic.name(), 2,
+                topic.compacted())));
+        kafka.createTopics(specs);
+        postgres = EmbeddedDatabase.start(null);
+        database = postgres.open(8);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        api = BillingApi.start(new BillingApi.Options(props, "127.0.0.1", 0, new Retention(25), 500,
+                Duration.ofSeconds(20), new LoginPolicy(5, Duration.ofMinutes(15)), 1_000, Duration.ofHours(8)),
+                database, Clock.systemUTC());
+        base = "http://127.0.0.1:" + api.port();
+        seed();
+        var auth = api.authenticator();
+        auth.createUser("admin@shop.example", PASSWORD, Role.ACCOUNT_ADMIN, "shop");
+        auth.createUser("viewer@shop.example", PASSWORD, Role.BILLING_VIEWER, "shop");
+        auth.createUser("admin@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
+        auth.createUser("admin@sub-a.example", PASSWORD, Role.ACCOUNT_ADMIN, "sub-a");
+        await().atMost(Duration.ofMinutes(1)).until(() -> api.readModel().lag() == 0
+                && signedIn("admin@shop.example").get("/api/v1/accounts/shop/taxes").json().path("charges").size() == 1
+                && signedIn("admin@agency.example").get("/api/v1/accounts/agency/sub-accounts").json().size() == 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        database.close();
+        postgres.close();
+        kafka.close();
+    }
+
+    @Test
+    void shouldMoveThePrimaryRoleToAnotherCardAndRefuseAnUnknownRoleOrCard() {
+        ApiClient admin = signedIn("admin@shop.example");
+        String methods = "/api/v1/accounts/shop/settings/payment-methods/";
+
+        ApiClient.Response moved = admin.write("PUT", methods + "pm_card_mastercard/role", "{\"role\": \"PRIMARY\"}");
+
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        JsonNode cards = admin.get("/api/v1/accounts/shop/summary").json().path("paymentMethods");
+        assertThat(roleOf(cards, "pm_card_mastercard")).isEqualTo("PRIMARY");
+        assertThat(roleOf(cards, "pm_card_visa")).as("it gave the role up").isEqualTo("OTHER");
+        ApiClient.Response badRole = admin.write("PUT", methods + "pm_card_visa/role", "{\"role\": \"BOSS\"}");
+        assertThat(badRole.status()).isEqualTo(400);
+        assertThat(badRole.json().path("message").asText()).contains("PRIMARY, BACKUP or NONE");
+        assertThat(admin.write("PUT", methods + "pm_nope/role", "{\"role\": \"BACKUP\"}").error())
+                .isEqualTo("unknown_payment_method");
+        assertThat(signedIn("viewer@shop.example").write("PUT", methods + "pm_card_visa/role",
+                "{\"role\": \"PRIMARY\"}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldSaveTheServiceAddressAndRefuseAnIncompleteOne() {
+        ApiClient admin = signedIn("admin@shop.example");
+        String path = "/api/v1/accounts/shop/settings/service-address";
+
+        ApiClient.Response saved = admin.write("PUT", path, "{\"line1\": \"1 Main St\", \"city\": \"Austin\","
+                + " \"region\": \"TX\", \"postalCode\": \"78701\", \"country\": \"US\"}");
+
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/accounts/shop/summary").json().path("serviceAddress").path("line1").asText())
+                .isEqualTo("1 Main St");
+        assertThat(admin.write("PUT", path, "{\"line1\": \"1 Main St\", \"region\": \"TX\", \"postalCode\": \"1\","
+                + " \"country\": \"US\"}").json().path("message").asText()).isEqualTo("the service address needs city.");
+        assertThat(admin.write("PUT", path, "{\"line1\": \"1 Main St\", \"city\": \"Austin\", \"region\": \"TX\","
+                + " \"postalCode\": \"78701\", \"country\": \"USA\"}").json().path("message").asText())
+                .contains("two-letter ISO code");
+    }
+
+    @Test
+    void shouldTurnOnTheTaxExemptionWithItsNoteAndTheDirectPlanFee() {
+        ApiClient admin = signedIn("admin@shop.example");
+        String account = "/api/v1/accounts/shop";
+
+        assertThat(admin.write("PUT", account + "/settings/tax-exemption", "{\"taxExempt\": true}").status())
+                .isEqualTo(200);
+        assertThat(admin.write("PUT", account + "/settings/plan-fee", "{\"directCharge\": true}").status())
+                .isEqualTo(200);
+
+        JsonNode taxes = admin.get(account + "/taxes").json();
+        assertThat(taxes.path("taxExempt").asBoolean()).isTrue();
+        assertThat(taxes.path("exemptionNote").asText()).contains("exemption certificate");
+        assertThat(admin.get(account + "/summary").json().path("directChargePlanFee").asBoolean()).isTrue();
+        assertThat(admin.write("PUT", account + "/settings/tax-exemption", "{}").error()).isEqualTo("malformed_body");
+        assertThat(admin.write("PUT", account + "/settings/plan-fee", "{\"directCharge\": \"yes\"}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void shouldListTheLastTaxChargesWithPeriodJurisdictionBaseAndRate() {
+        ApiClient admin = signedIn("admin@shop.example");
+
+        JsonNode charge = admin.get("/api/v1/accounts/shop/taxes").json().path("charges").get(0);
+
+        assertThat(charge.path("amount").asText()).isEqualTo("-$8.25");
+        assertThat(charge.path("period").asText()).isEqualTo("2026-10");
+        assertThat(charge.path("jurisdiction").asText()).isEqualTo("US-TX");
+        assertThat(charge.path("taxableBase").asText()).isEqualTo("$100.00");
+        assertThat(charge.path("rate").asText()).isEqualTo("8.25%");
+        assertThat(admin.get("/api/v1/accounts/shop/taxes?limit=0").error()).isEqualTo("bad_limit");
+        assertThat(signedIn("admin@sub-a.example").get("/api/v1/accounts/shop/taxes").error())
+                .isEqualTo("unknown_account");
+    }
+
+    @Test
+    void shouldListAnAgencysSubAccountsToItsAdminOnly() {
+        JsonNode subs = signedIn("admin@agency.example").get("/api/v1/accounts/agency/sub-accounts").json();
+        ApiClient subAdmin = signedIn("admin@sub-a.example");
+
+        assertThat(subs).extracting(node -> node.path("accountId").asText()).containsExactly("sub-a", "sub-b");
+        assertThat(subs.get(0).path("balance").asText()).isEqualTo("$12.00");
+        assertThat(subAdmin.get("/api/v1/accounts/agency/sub-accounts").error()).isEqualTo("unknown_account");
+        assertThat(subAdmin.get("/api/v1/accounts/sub-a/sub-accounts").json()).isEmpty();
+    }
+
+    /** Issue 14 §1: the read model's lag per partition, its batch write time and requests by route template. */
+    @Test
+    void shouldMeasureRequestsByRouteTemplateAndTheReadModelsLagPerPartition() {
+        assertThat(signedIn("admin@shop.example").get("/api/v1/accounts/shop/summary").status()).isEqualTo(200);
+
+        String metrics = api.scrapeMetrics();
+
+        assertThat(api.notReady()).as("caught up, the database answers").isEmpty();
+        assertThat(metrics).containsPattern("meterflow_api_requests_seconds_count\\{[^}]*method=\"GET\",[^}]*"
+                + "route=\"/api/v1/accounts/\\{accountId}/summary\",status=\"200\"}");
+        assertThat(metrics).as("no account id as a tag").doesNotContain("route=\"/api/v1/accounts/shop");
+        assertThat(metrics).containsPattern("meterflow_read_model_lag_records\\{[^}]*partition=\"1\",topic=\"ledger-entries\"}"
+                + " 0.0");
+        assertThat(metrics).containsPattern("meterflow_read_model_batch_write_seconds_count\\{[^}]*} [1-9]");
+    }
+
+    private static String roleOf(JsonNode cards, String paymentMethodId) {
+        for (JsonNode card : cards) {
+            if (card.path("paymentMethodId").asText().equals(paymentMethodId)) {
+                return card.path("role").asText();
+            }
+        }
+        return null;
+    }
+
+    private static void seed() {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            AccountSettings shop = TestRecords.settings("shop", NOW.minusSeconds(3600));
+            List<PaymentMethodRef> cards = new ArrayList<>(shop.getPaymentMethods());
+            cards.add(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_mastercard").setCustomerId("cus_shop")
+                    .setType(PaymentMethodType.CARD).setBrand("mastercard").setLast4("4444")
+                    .setRole(PaymentMethodRole.BACKUP).build());
+            shop.setPaymentMethods(cards);
+            send(producer, Topics.ACCOUNT_SETTINGS, "shop", shop);
+            send(producer, Topics.ACCOUNT_SETTINGS, "agency", TestRecords.settings("agency", NOW.minusSeconds(3600)));
+            for (String sub : List.of("sub-a", "sub-b")) {
+                AccountSettings settings = TestRecords.settings(sub, NOW.minusSeconds(3600));
+                settings.setParentAccountId("agency");
+                send(producer, Topics.ACCOUNT_SETTINGS, sub, settings);
+                send(producer, Topics.ACCOUNT_BALANCES, sub, TestRecords.balance(sub, 12_000_000, NOW));
+            }
+            LedgerEntry tax = LedgerEntry.newBuilder(TestRecords.usageEntry("shop", "tax-1", -8_250_000, 91_750_000,
+                            NOW.minusSeconds(60))).setEntryId("tax:shop:2026-10").setKind(LedgerEntryKind.TAX)
+                    .setSku(null).setQuantity(0).setSourceId("2026-10").setTaxPeriod("2026-10")
+                    .setTaxJurisdiction("US-TX").setTaxableBaseMicros(100_000_000L).setTaxRatePpm(82_500L).build();
+            send(producer, Topics.LEDGER_ENTRIES, "shop", tax);
+            producer.flush();
+        }
+    }
+
+    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
+                topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    private static ApiClient signedIn(String email) {
+        ApiClient client = new ApiClient(base);
+        assertThat(client.login(email, PASSWORD).status()).isEqualTo(200);
+        return client;
+    }
+}
