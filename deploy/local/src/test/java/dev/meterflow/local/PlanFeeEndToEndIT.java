@@ -84,7 +84,7 @@ class PlanFeeEndToEndIT {
                 .extracting(LedgerEntry::getKind, LedgerEntry::getAmountMicros, LedgerEntry::getBalanceAfterMicros,
                         LedgerEntry::getChargedAmountMicros, LedgerEntry::getPaymentMethodId)
                 .containsExactly(
-                        tuple(LedgerEntryKind.USAGE, -dollars(6), -dollars(6), null, null),
+                        tuple(LedgerEntryKind.USAGE, -dollars(6), -dollars(6), 0L, null),
                         tuple(LedgerEntryKind.PLAN_FEE_DIRECT, 0L, -dollars(6), PLAN_FEE_PRICE, "pm_card_visa")));
         RechargeRequest request = cluster.values(Topics.RECHARGE_REQUESTS, account).stream().filter(r ->
                 r.getReason() == RechargeReason.PLAN_FEE_DIRECT).findFirst().orElseThrow();

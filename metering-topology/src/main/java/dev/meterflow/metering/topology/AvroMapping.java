@@ -132,11 +132,11 @@ public final class AvroMapping {
                 .setSourceId(posting.sourceId())
                 .setOccurredAt(Instant.ofEpochMilli(posting.occurredAtMillis()))
                 .setPostedAt(Instant.ofEpochMilli(postedAtMillis))
-                .setChargedAmountMicros(posting.chargedAmountMicros())
+                .setChargedAmountMicros(posting.chargedAmountMicros() == null ? 0 : posting.chargedAmountMicros())
                 .setPaymentMethodId(posting.paymentMethodId())
                 .setTaxPeriod(posting.tax() == null ? null : posting.tax().period())
                 .setTaxJurisdiction(posting.tax() == null ? null : posting.tax().jurisdiction())
-                .setTaxableBaseMicros(posting.tax() == null ? null : posting.tax().taxableBaseMicros())
+                .setTaxableBaseMicros(posting.tax() == null ? 0 : posting.tax().taxableBaseMicros())
                 .setTaxRatePpm(posting.tax() == null ? null : posting.tax().ratePpm())
                 .build();
     }

@@ -203,7 +203,7 @@ class MonthlyTaxTopologyTest {
         metering.advanceWallClock(RUN_INTERVAL);
 
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxableBaseMicros)
-                .containsExactly(tuple("usage:late-beta-number", null),
+                .containsExactly(tuple("usage:late-beta-number", 0L),
                         tuple("tax:" + BETA + ":2025-03", MARCH_BASE + 3_000_000));
     }
 

@@ -243,7 +243,7 @@ public final class Reconciler {
 
     /** What the charge came to: a plan fee's entry changes no balance and names the fee it charged. */
     private static long creditedMicros(LedgerEntry credit) {
-        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT && credit.getChargedAmountMicros() != null
+        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT
                 ? credit.getChargedAmountMicros() : credit.getAmountMicros();
     }
 
