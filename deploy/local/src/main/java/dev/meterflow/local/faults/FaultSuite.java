@@ -536,6 +536,9 @@ public final class FaultSuite {
                         && forged.containsKey(difference.requestId())))
                 .toList();
         report.figure("reconcile differences (the re-sent request id's excluded)", unexpected.size());
+        // the poison on payment-results and recharge-requests: found in a dead letter queue, never a charge
+        report.figure("reconcile: undecodable results and requests found dead-lettered",
+                reconciliation.counts().undecodableDeadLettered());
         report.check("reconcile: ledger replay = balances, requests = results, receipts = the gateway's charges",
                 unexpected.isEmpty() && reconciliation.gatewayChecked(), unexpected.stream().limit(8)
                         .map(Difference::toString).toList() + (reconciliation.gatewayChecked() ? ""
