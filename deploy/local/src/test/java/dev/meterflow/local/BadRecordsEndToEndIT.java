@@ -146,6 +146,17 @@ class BadRecordsEndToEndIT {
 
     @Test
     @Order(5)
+    void shouldDeadLetterEveryKindOfBadRecordOnPaymentCommandsAndKeepBilling() {
+        Map<String, RecordMetadata> bad = sendEveryKind(Topics.PAYMENT_COMMANDS.name(), ACCOUNT, true);
+
+        assertBilledAfter("payment-commands");
+        assertDeadLettered(Topics.PAYMENT_COMMANDS.name(), bad);
+        // nothing was taken for a payment: no charge asked for
+        assertThat(cluster.values(Topics.RECHARGE_REQUESTS, ACCOUNT)).isEmpty();
+    }
+
+    @Test
+    @Order(6)
     void shouldParkEveryKindOfBadRecordOnRateCardsAndKeepThePreviousCard() {
         // under the plan's own key: had any of them replaced the card, the usage after them would not be priced
         Map<String, RecordMetadata> bad = sendEveryKind(Topics.RATE_CARDS.name(), PRO_PLAN, false);
@@ -155,7 +166,7 @@ class BadRecordsEndToEndIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldStartAgainOnARateCardTopicHoldingGarbageAndKeepBilling() throws IOException {
         // issue 16, item 1: a restart died within 3 s while rebuilding the global store from the bad records
         assertThat(metering.stop()).as("stopped on SIGTERM").isTrue();

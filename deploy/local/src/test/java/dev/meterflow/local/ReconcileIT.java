@@ -14,6 +14,7 @@ import com.stripe.StripeClient;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
 import dev.meterflow.gatewaysim.GatewaySimulator;
+import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.local.reconcile.ChargeSource;
 import dev.meterflow.local.reconcile.Check;
 import dev.meterflow.local.reconcile.Difference;
@@ -36,6 +37,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +154,29 @@ class ReconcileIT {
         assertThat(cli(withoutGateway)).isEqualTo(1);
         assertThat(withoutGateway.toString(StandardCharsets.UTF_8))
                 .contains("[skipped] receipts = the gateway's charges: no gateway given").contains("2 DIFFERENCES");
+    }
+
+    @Test
+    void shouldCountAnUndecodablePaymentResultThatMeteringDeadLetteredAndNotReportItAsADifference() {
+        // given garbage on payment-results, which the metering app dead-letters (issue 16)
+        RecordMetadata garbage = cluster.publishRaw(Topics.PAYMENT_RESULTS.name(), "acct-reconcile-garbage",
+                "\u0007garbage".getBytes(StandardCharsets.UTF_8));
+        DeadLetter.Location source = new DeadLetter.Location(garbage.topic(), garbage.partition(), garbage.offset());
+        await().atMost(WAIT).until(() -> cluster.records(Topics.METERING_DLQ.name(), IsolationLevel.READ_COMMITTED)
+                .stream().anyMatch(record -> source.equals(sourceOf(record))));
+
+        // when
+        ReconciliationReport report = Reconciliation.run(Reconciliation.Options.of(cluster.bootstrapServers())
+                .withGrace(Duration.ZERO));
+
+        // then it is counted as dead-lettered, never a result nor a difference
+        assertThat(report.counts().undecodableDeadLettered()).isPositive();
+        assertThat(report.differences()).noneMatch(difference -> difference.detail().contains(source.toString()));
+    }
+
+    private static DeadLetter.Location sourceOf(ConsumerRecord<byte[], byte[]> deadLetter) {
+        return DeadLetter.of(new DeadLetter.Location(deadLetter.topic(), deadLetter.partition(), deadLetter.offset()),
+                deadLetter.key(), deadLetter.value(), deadLetter.headers()).source();
     }
 
     /** A second successful PaymentIntent for a request, as a worker that lost its idempotency key would make. */

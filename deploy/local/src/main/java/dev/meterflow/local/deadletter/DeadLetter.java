@@ -18,7 +18,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public record DeadLetter(Location location, String reason, String detail, Location source, byte[] key,
                          byte[] value, Headers headers) {
 
-    /** {@code topic/partition/offset} of the record as first read (the recharge worker's DLQ). */
+    /**
+     * Where the record was first read: {@code topic/partition/offset} (the recharge worker's DLQ) or
+     * {@code topic-partition@offset} (the metering app's references and refused global records).
+     */
     public static final String SOURCE_HEADER = "meterflow.source";
     /** On a re-published record: the dead letter it was taken from. */
     public static final String REPUBLISHED_FROM_HEADER = "meterflow.republished-from";
@@ -83,6 +86,12 @@ public record DeadLetter(Location location, String reason, String detail, Locati
             String[] parts = meterflow.get().split("/");
             if (parts.length == 3) {
                 return location(parts[0], parts[1], parts[2]);
+            }
+            // the metering app names its source topic-partition@offset (a reference, a refused global record)
+            try {
+                return Location.parse(meterflow.get());
+            } catch (IllegalArgumentException e) {
+                // neither form: the Kafka Streams headers may still say
             }
         }
         Optional<String> topic = text(headers, STREAMS_PREFIX + "topic");

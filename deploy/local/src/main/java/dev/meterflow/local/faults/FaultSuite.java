@@ -6,7 +6,9 @@ import static dev.meterflow.local.faults.Pacing.pause;
 import dev.meterflow.embedded.EmbeddedKafkaMain;
 import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
+import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.local.faults.Workload.Account;
+import dev.meterflow.local.faults.Workload.Kind;
 import dev.meterflow.local.faults.Workload.Payer;
 import dev.meterflow.local.faults.Workload.Send;
 import dev.meterflow.local.reconcile.ChargeSource;
@@ -20,10 +22,10 @@ import dev.meterflow.local.stack.ConsumerLag;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.MeteringApp;
+import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeRequest;
-import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerApp;
 import java.io.IOException;
@@ -59,6 +61,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -137,6 +140,8 @@ public final class FaultSuite {
     private final List<ChildJvm> metering = new ArrayList<>();
     private final List<Send> delivered = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
+    /** Where each record but usage to debit or park landed, by its id: the dead letter queues name it so. */
+    private final Map<String, DeadLetter.Location> placed = new ConcurrentHashMap<>();
     private final Map<String, Long> forged = new LinkedHashMap<>();
     private ChildJvm broker;
     private ChildJvm worker;
@@ -178,14 +183,16 @@ public final class FaultSuite {
                 worker = workerProcess(gateway);
                 worker.start();
                 out.printf("gateway simulator %s; metering x2 and the worker started; %d accounts, %d cycles of %d "
-                        + "events%n", gateway.baseUrl(), options.accounts(), options.cycles(),
-                        options.eventsPerCycle());
+                        + "events; bad records on %s, the run's near-1 MB one on %s%n", gateway.baseUrl(),
+                        options.accounts(), options.cycles(), options.eventsPerCycle(), BadRecords.TOPICS,
+                        workload.nearLimitTopic());
                 cycles(admin, probe, producer, workload, gateway, report);
                 finale(admin, producer, workload, gateway, report);
                 stopApps(report);
                 transactions(probe, report);
                 new FaultVerifier(bootstrap, workload, MAX_SOFT_DECLINES_PER_DAY)
-                        .verify(List.copyOf(delivered), Set.copyOf(uncertain), forged, gateway.charges(), report);
+                        .verify(new FaultVerifier.Sent(List.copyOf(delivered), Map.copyOf(placed),
+                                Set.copyOf(uncertain)), forged, gateway.charges(), report);
                 reconcile(gateway, report);
                 scanForSecrets(report);
             }
@@ -215,7 +222,7 @@ public final class FaultSuite {
                 });
             }
             List<Send> sends = workload.cycle(options.eventsPerCycle());
-            UsageSender sender = new UsageSender(producer, sends, options.ratePerSecond(), delivered::add,
+            UsageSender sender = new UsageSender(producer, sends, options.ratePerSecond(), this::delivered,
                     failed -> uncertain.add(failed.eventId()));
             Thread sending = new Thread(sender, "fault-suite-sender");
             sending.start();
@@ -426,16 +433,12 @@ public final class FaultSuite {
     /** Sends a request id that succeeded again with another amount (one not reused yet): it must be refused. */
     private Optional<String> reuseARequestId() {
         Set<String> succeeded = new HashSet<>();
-        TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).forEach(record -> {
-            PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                    .deserialize(Topics.PAYMENT_RESULTS.name(), record.value());
+        FaultVerifier.decodable(bootstrap, Topics.PAYMENT_RESULTS).forEach(result -> {
             if (result.getStatus() == PaymentStatus.SUCCEEDED) {
                 succeeded.add(result.getRequestId());
             }
         });
-        Optional<RechargeRequest> original = TopicReader.readCommitted(bootstrap, Topics.RECHARGE_REQUESTS.name())
-                .stream().map(record -> Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
-                        .deserialize(Topics.RECHARGE_REQUESTS.name(), record.value()))
+        Optional<RechargeRequest> original = FaultVerifier.decodable(bootstrap, Topics.RECHARGE_REQUESTS).stream()
                 .filter(request -> succeeded.contains(request.getRequestId())
                         && !forged.containsKey(request.getRequestId()))
                 .max(Comparator.comparing(RechargeRequest::getRequestedAt));
@@ -444,8 +447,7 @@ public final class FaultSuite {
                     .setAmountCents(request.getAmountCents() + 100).build();
             forged.put(reused.getRequestId(), reused.getAmountCents());
             try (KafkaProducer<String, byte[]> producer = producer()) {
-                send(producer, Topics.RECHARGE_REQUESTS.name(), reused.getAccountId(), Topics.RECHARGE_REQUESTS
-                        .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused));
+                send(producer, reusedRequestId(reused));
             }
         });
         return original.map(RechargeRequest::getRequestId);
@@ -460,23 +462,17 @@ public final class FaultSuite {
         Instant now = Instant.now();
         for (Account account : workload.accounts()) {
             if (account.payer() == Payer.BOTH_DECLINE) {
-                send(producer, Topics.ACCOUNT_SETTINGS.name(), account.id(), Topics.ACCOUNT_SETTINGS.valueSerde()
-                        .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(),
-                                workload.settingsWithReplacementCard(account, now)));
+                send(producer, settings(workload.settingsWithReplacementCard(account, now), "new-card"));
             }
         }
         awaitCaughtUp(admin, gateway, CATCH_UP, report);
         Map<String, PaymentResult> succeeded = new HashMap<>();
-        TopicReader.readCommitted(bootstrap, Topics.PAYMENT_RESULTS.name()).forEach(record -> {
-            PaymentResult result = Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                    .deserialize(Topics.PAYMENT_RESULTS.name(), record.value());
+        FaultVerifier.decodable(bootstrap, Topics.PAYMENT_RESULTS).forEach(result -> {
             if (result.getStatus() == PaymentStatus.SUCCEEDED) {
                 succeeded.put(result.getRequestId(), result);
             }
         });
-        TopicReader.readCommitted(bootstrap, Topics.RECHARGE_REQUESTS.name()).stream()
-                .map(record -> Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
-                        .deserialize(Topics.RECHARGE_REQUESTS.name(), record.value()))
+        FaultVerifier.decodable(bootstrap, Topics.RECHARGE_REQUESTS).stream()
                 .filter(request -> succeeded.containsKey(request.getRequestId())
                         && !forged.containsKey(request.getRequestId()))
                 .min(Comparator.comparing(RechargeRequest::getRequestId))
@@ -484,8 +480,7 @@ public final class FaultSuite {
                     RechargeRequest reused = RechargeRequest.newBuilder(request)
                             .setAmountCents(request.getAmountCents() + 100).build();
                     forged.put(reused.getRequestId(), reused.getAmountCents());
-                    send(producer, Topics.RECHARGE_REQUESTS.name(), reused.getAccountId(), Topics.RECHARGE_REQUESTS
-                            .valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused));
+                    send(producer, reusedRequestId(reused));
                 });
         producer.flush();
         boolean settled = awaitCaughtUp(admin, gateway, options.settleTimeout(), report);
@@ -541,6 +536,9 @@ public final class FaultSuite {
                         && forged.containsKey(difference.requestId())))
                 .toList();
         report.figure("reconcile differences (the re-sent request id's excluded)", unexpected.size());
+        // the poison on payment-results and recharge-requests: found in a dead letter queue, never a charge
+        report.figure("reconcile: undecodable results and requests found dead-lettered",
+                reconciliation.counts().undecodableDeadLettered());
         report.check("reconcile: ledger replay = balances, requests = results, receipts = the gateway's charges",
                 unexpected.isEmpty() && reconciliation.gatewayChecked(), unexpected.stream().limit(8)
                         .map(Difference::toString).toList() + (reconciliation.gatewayChecked() ? ""
@@ -635,23 +633,46 @@ public final class FaultSuite {
 
     private void seed(KafkaProducer<String, byte[]> producer, Workload workload) {
         Instant now = Instant.now();
-        send(producer, Topics.RATE_CARDS.name(), Workload.RATE_PLAN, Topics.RATE_CARDS.valueSerde().serializer()
-                .serialize(Topics.RATE_CARDS.name(), Workload.rateCard(now)));
+        send(producer, new Send(Topics.RATE_CARDS.name(), Workload.RATE_PLAN, Topics.RATE_CARDS.valueSerde()
+                .serializer().serialize(Topics.RATE_CARDS.name(), Workload.rateCard(now)), "rate-card-seed",
+                Kind.APPLIED));
         for (Account account : workload.accounts()) {
-            send(producer, Topics.ACCOUNT_SETTINGS.name(), account.id(), Topics.ACCOUNT_SETTINGS.valueSerde()
-                    .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(), workload.settings(account, now)));
+            send(producer, settings(workload.settings(account, now), "seed"));
         }
         producer.flush();
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
+    private static Send settings(AccountSettings settings, String what) {
+        return new Send(Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(), Topics.ACCOUNT_SETTINGS.valueSerde()
+                .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(), settings), "settings-"
+                + settings.getAccountId() + "-" + what, Kind.APPLIED);
+    }
+
+    /** A request id that was charged, sent again with another amount: the worker must answer FAILED, not charge. */
+    private static Send reusedRequestId(RechargeRequest reused) {
+        return new Send(Topics.RECHARGE_REQUESTS.name(), reused.getAccountId(), Topics.RECHARGE_REQUESTS.valueSerde()
+                .serializer().serialize(Topics.RECHARGE_REQUESTS.name(), reused), "reused-" + reused.getRequestId(),
+                Kind.REFUSED);
+    }
+
+    /** Sends one record and waits for the broker's acknowledgement; it is then accounted for like the cycles'. */
+    private void send(KafkaProducer<String, byte[]> producer, Send send) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(5, TimeUnit.MINUTES);
+            delivered(send, producer.send(new ProducerRecord<>(send.topic(), send.key(), send.value()))
+                    .get(5, TimeUnit.MINUTES));
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot send to " + send.topic() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending to " + topic, e);
+            throw new IllegalStateException("interrupted while sending to " + send.topic(), e);
+        }
+    }
+
+    private void delivered(Send send, RecordMetadata metadata) {
+        delivered.add(send);
+        if (send.kind() != Kind.DEBIT && send.kind() != Kind.REDELIVERY) {
+            placed.put(send.eventId(), new DeadLetter.Location(metadata.topic(), metadata.partition(),
+                    metadata.offset()));
         }
     }
 

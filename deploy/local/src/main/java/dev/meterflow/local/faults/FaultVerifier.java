@@ -1,18 +1,25 @@
 package dev.meterflow.local.faults;
 
 import dev.meterflow.gatewaysim.Charge;
+import dev.meterflow.local.deadletter.DeadLetter;
+import dev.meterflow.local.deadletter.DeadLetter.Location;
+import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.faults.Workload.Account;
 import dev.meterflow.local.faults.Workload.Kind;
 import dev.meterflow.local.faults.Workload.Payer;
 import dev.meterflow.local.faults.Workload.Send;
+import dev.meterflow.metering.topology.MeteringTopology;
+import dev.meterflow.metering.topology.StoreNames;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
+import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
@@ -31,11 +38,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * Compares what came out, read with {@code read_committed} as any downstream consumer reads it, with what the
@@ -57,14 +67,23 @@ final class FaultVerifier {
     }
 
     /**
-     * @param delivered  every record the broker acknowledged, in send order
-     * @param uncertain  ids of records whose send failed: the broker may or may not have them (not in
-     *                   {@code delivered}; the debit checks accept either for them)
+     * What the suite wrote.
+     *
+     * @param delivered every record the broker acknowledged, in send order, on every topic
+     * @param placed    where each record landed, by its id, but for usage to debit (whose ids repeat)
+     * @param uncertain ids of records whose send failed: the broker may or may not have them (not in
+     *                  {@code delivered}; the debit checks accept either for them)
+     */
+    record Sent(List<Send> delivered, Map<String, Location> placed, Set<String> uncertain) {
+    }
+
+    /**
      * @param forged     request ids the suite re-sent with another amount (a reused request id)
      * @param charges    every charge attempt the gateway recorded
      */
-    void verify(List<Send> delivered, Set<String> uncertain, Map<String, Long> forged, List<Charge> charges,
-                FaultReport report) {
+    void verify(Sent sent, Map<String, Long> forged, List<Charge> charges, FaultReport report) {
+        List<Send> delivered = sent.delivered();
+        Set<String> uncertain = sent.uncertain();
         List<LedgerEntry> ledger = read(Topics.LEDGER_ENTRIES);
         List<RechargeRequest> requests = read(Topics.RECHARGE_REQUESTS);
         List<PaymentResult> results = read(Topics.PAYMENT_RESULTS);
@@ -77,7 +96,9 @@ final class FaultVerifier {
         List<ConsumerRecord<byte[], byte[]>> deadLettered = TopicReader.readCommitted(bootstrap,
                 Topics.METERING_DLQ.name());
 
-        usage(delivered, uncertain, ledger, parked, deadLettered, report);
+        Set<String> meteringReads = meteringReads();
+        usage(sent, meteringReads, ledger, parked, deadLettered, report);
+        inputs(sent, forged.keySet(), meteringReads, requests, results, report);
         balances(delivered, uncertain, charges, ledger, balances, report);
         rollups(delivered, report);
         recharges(requests, results, receipts, charges, forged, report);
@@ -86,13 +107,20 @@ final class FaultVerifier {
         pauses(statuses, notifications, results, balances, report);
     }
 
-    private void usage(List<Send> delivered, Set<String> uncertain, List<LedgerEntry> ledger,
-                       List<UsageEvent> parked, List<ConsumerRecord<byte[], byte[]>> deadLettered,
-                       FaultReport report) {
+    private void usage(Sent sent, Set<String> meteringReads, List<LedgerEntry> ledger, List<UsageEvent> parked,
+                       List<ConsumerRecord<byte[], byte[]>> deadLettered, FaultReport report) {
+        Set<String> uncertain = sent.uncertain();
+        List<Send> delivered = sent.delivered().stream()
+                .filter(send -> send.topic().equals(Topics.USAGE_EVENTS.name())).toList();
         Set<String> mustDebit = ids(delivered, Kind.DEBIT);
         mustDebit.addAll(ids(delivered, Kind.REDELIVERY));
         Set<String> mustPark = ids(delivered, Kind.UNPRICED);
-        long poison = delivered.stream().filter(send -> send.kind() == Kind.POISON).count();
+        // poison on every topic metering reads goes to metering-dlq; the worker's and unread topics' are
+        // accounted for per topic (inputs)
+        long poison = sent.delivered().stream().filter(send -> send.kind() == Kind.POISON
+                && meteringReads.contains(send.topic())).count();
+        Set<Location> usagePoison = delivered.stream().filter(send -> send.kind() == Kind.POISON)
+                .map(send -> sent.placed().get(send.eventId())).collect(Collectors.toSet());
         // records of an event id after its first: re-deliveries, or an original that arrived after its re-delivery
         long redeliveries = delivered.stream().filter(FaultVerifier::debits).count() - mustDebit.size();
         Map<String, Long> debited = ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
@@ -110,15 +138,17 @@ final class FaultVerifier {
                 .map(record -> record.partition() + "@" + record.offset()).toList();
         // every instance parks a refused rate card when it reads it, and again when it rebuilds the store: one
         // record in is one source offset, however many dead letters name it
-        long deadLetteredRecords = deadLettered.stream().map(FaultVerifier::source).distinct().count();
+        Set<Location> sources = deadLettered.stream().map(FaultVerifier::source).collect(Collectors.toSet());
+        long deadLetteredRecords = sources.size();
+        long usageDeadLettered = sources.stream().filter(usagePoison::contains).count();
 
-        report.figure("records in (usage, and poison on settings and rate cards)", delivered.size());
+        report.figure("usage-events records in", delivered.size());
         report.figure("distinct events to debit", mustDebit.size());
         report.figure("re-deliveries (same event id, other offset)", redeliveries);
         report.figure("debited", debited.size());
         report.figure("parked (usage-unpriced)", parkedIds.size());
         report.figure("dead-lettered (metering-dlq, distinct records)", deadLetteredRecords);
-        report.figure("poison records sent", poison);
+        report.figure("poison records sent to topics metering reads", poison);
         report.figure("sends not acknowledged (uncertain)", uncertain.size());
         report.figure("lost", lost.size() + notParked.size());
         report.figure("doubled", doubled.size() + parkedTwice);
@@ -130,10 +160,12 @@ final class FaultVerifier {
         report.check("every poison record dead-lettered with error headers", deadLetteredRecords == poison
                 && withoutHeaders.isEmpty(), "dead-lettered " + deadLetteredRecords + " of " + poison
                 + " poison records; without error headers: " + first(withoutHeaders));
-        long accounted = debited.size() + redeliveries + parkedIds.size() + deadLetteredRecords;
-        report.check("debited + duplicates dropped + parked + dead-lettered = records in", uncertain.isEmpty()
-                ? accounted == delivered.size() : accounted >= delivered.size(), accounted + " accounted for, "
-                + delivered.size() + " acknowledged in, " + uncertain.size() + " uncertain");
+        long accounted = debited.size() + redeliveries + parkedIds.size() + usageDeadLettered;
+        report.check("records in = accounted for, usage-events: " + delivered.size() + " sent = " + debited.size()
+                + " debited + " + redeliveries + " duplicates dropped + " + parkedIds.size() + " parked + "
+                + usageDeadLettered + " dead-lettered", uncertain.isEmpty() ? accounted == delivered.size()
+                : accounted >= delivered.size(), accounted + " accounted for, " + delivered.size()
+                + " acknowledged in, " + uncertain.size() + " uncertain");
     }
 
     private void balances(List<Send> delivered, Set<String> uncertain, List<Charge> charges, List<LedgerEntry> ledger,
@@ -335,7 +367,8 @@ final class FaultVerifier {
         }
         report.figure("soft declines at the gateway", softDeclines);
         report.figure("cards passed over at their soft-decline limit", passedOver);
-        report.check("a hard-declined card is never charged again", hardRetried.isEmpty(), first(hardRetried));
+        report.check("a hard-declined card is never charged again under the same last 4", hardRetried.isEmpty(),
+                first(hardRetried));
         report.check("soft declines per card within " + maxSoftDeclinesPerDay + " a day", softOverLimit.isEmpty(),
                 first(softOverLimit));
         report.check("the backup card is untouched while the primary works (also when it timed out)",
@@ -403,17 +436,96 @@ final class FaultVerifier {
     }
 
     private <V> List<V> read(Topic<String, V> topic) {
-        return TopicReader.readCommitted(bootstrap, topic.name()).stream()
-                .filter(record -> record.value() != null)
-                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value()))
-                .toList();
+        return decodable(bootstrap, topic);
     }
 
-    /** Where a dead letter's record came from: {@code topic-partition@offset}. */
-    private static String source(ConsumerRecord<byte[], byte[]> deadLetter) {
-        String source = header(deadLetter, "meterflow.source");
-        return source != null ? source : header(deadLetter, "__streams.errors.topic") + "-"
-                + header(deadLetter, "__streams.errors.partition") + "@" + header(deadLetter, "__streams.errors.offset");
+    /**
+     * The committed records of a topic that decode as its type. The suite writes poison to the topics it reads
+     * back (payment-results, recharge-requests): those are dead-lettered by the app that reads the topic, and
+     * accounted for there ({@link InputAccounting}), never taken for a result or a request.
+     */
+    static <V> List<V> decodable(String bootstrap, Topic<String, V> topic) {
+        List<V> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readCommitted(bootstrap, topic.name())) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                values.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
+            } catch (SerializationException e) {
+                // poison: see above
+            }
+        }
+        return values;
+    }
+
+    /** Issue 16: every record of the suite's on the other topics, where its kind says it must be. */
+    private void inputs(Sent sent, Set<String> forged, Set<String> meteringReads, List<RechargeRequest> requests,
+                        List<PaymentResult> results, FaultReport report) {
+        InputAccounting.Evidence evidence = new InputAccounting.Evidence(deadLetteredSources(), meteringReads,
+                decodable(bootstrap, Topics.PAYMENT_COMMANDS_REJECTED).stream().map(PaymentCommand::getCommandId)
+                        .collect(Collectors.toSet()),
+                requests.stream().map(RechargeRequest::getRequestId).collect(Collectors.toSet()),
+                results.stream().collect(Collectors.groupingBy(PaymentResult::getRequestId)), storedSettings(),
+                TopicReader.readCommitted(bootstrap, Topics.ACCOUNT_SETTINGS_REJECTED.name()).size());
+        List<InputAccounting.TopicFigures> topics = InputAccounting.account(sent.delivered(), sent.placed(), forged,
+                evidence);
+        long poison = sent.delivered().stream().filter(send -> send.kind() == Kind.POISON).count();
+        report.figure("poison records sent (every topic either app reads)", poison);
+        report.figure("poison not read (on a topic no app reads yet)", topics.stream()
+                .mapToLong(InputAccounting.TopicFigures::notRead).sum());
+        report.figure("valid records refused (payment-commands-rejected, FAILED results)", topics.stream()
+                .mapToLong(InputAccounting.TopicFigures::refused).sum());
+        topics.forEach(topic -> report.check(topic.line(), topic.ok(), first(topic.misplaced())));
+    }
+
+    /** Every record the two dead letter queues hold, by its source, with the queue that holds it. */
+    private Map<Location, String> deadLetteredSources() {
+        Map<Location, String> sources = new HashMap<>();
+        for (String queue : DeadLetters.QUEUES) {
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readCommitted(bootstrap, queue)) {
+                Location source = source(record);
+                if (source != null) {
+                    sources.put(source, queue);
+                }
+            }
+        }
+        return sources;
+    }
+
+    /** The settings the metering app's store holds per account, read from its changelog. */
+    private Map<String, AccountSettings> storedSettings() {
+        String changelog = FaultSuite.APPLICATION_ID + "-" + StoreNames.ACCOUNT_SETTINGS + "-changelog";
+        Map<String, AccountSettings> stored = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readCommitted(bootstrap, changelog)) {
+            String account = new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                stored.remove(account);
+            } else {
+                stored.put(account, Topics.ACCOUNT_SETTINGS.valueSerde().deserializer()
+                        .deserialize(Topics.ACCOUNT_SETTINGS.name(), record.value()));
+            }
+        }
+        return stored;
+    }
+
+    /** The topics the metering app reads, global stores included, from its topology: tax-rates once it does. */
+    static Set<String> meteringReads() {
+        TopologyDescription topology = MeteringTopology.build(new Properties()).describe();
+        Set<String> topics = new HashSet<>();
+        topology.globalStores().forEach(store -> topics.addAll(store.source().topicSet()));
+        topology.subtopologies().forEach(subtopology -> subtopology.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                topics.addAll(source.topicSet());
+            }
+        }));
+        return topics;
+    }
+
+    /** Where a dead letter's record came from. */
+    private static Location source(ConsumerRecord<byte[], byte[]> deadLetter) {
+        return DeadLetter.of(new Location(deadLetter.topic(), deadLetter.partition(), deadLetter.offset()),
+                deadLetter.key(), deadLetter.value(), deadLetter.headers()).source();
     }
 
     /** A usage event that must be debited once, whichever of its copies arrives first. */

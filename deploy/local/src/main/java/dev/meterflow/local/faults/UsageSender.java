@@ -6,25 +6,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Sends a cycle's records to {@code usage-events} at a fixed rate while faults are injected; each record is
- * reported delivered once the broker acknowledged it, or failed (the broker may or may not have it).
+ * Sends a cycle's records, each to its topic, at a fixed rate while faults are injected; each record is reported
+ * delivered, with where it landed, once the broker acknowledged it, or failed (the broker may or may not have it).
  */
 final class UsageSender implements Runnable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final List<Send> sends;
     private final int ratePerSecond;
-    private final Consumer<Send> onDelivered;
+    private final BiConsumer<Send, RecordMetadata> onDelivered;
     private final Consumer<Send> onFailed;
     private final AtomicInteger sent = new AtomicInteger();
 
     UsageSender(KafkaProducer<String, byte[]> producer, List<Send> sends, int ratePerSecond,
-                Consumer<Send> onDelivered, Consumer<Send> onFailed) {
+                BiConsumer<Send, RecordMetadata> onDelivered, Consumer<Send> onFailed) {
         this.producer = producer;
         this.sends = sends;
         this.ratePerSecond = ratePerSecond;
@@ -50,7 +52,7 @@ final class UsageSender implements Runnable {
             producer.send(new ProducerRecord<>(send.topic(), send.key(), send.value()),
                     (metadata, error) -> {
                         if (error == null) {
-                            onDelivered.accept(send);
+                            onDelivered.accept(send, metadata);
                         } else {
                             onFailed.accept(send);
                         }

@@ -15,7 +15,6 @@ import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,7 +82,7 @@ final class Workload {
         }
     }
 
-    /** One record to send: a usage event on {@code usage-events}, or raw bytes (poison) on any topic metering reads. */
+    /** One record to send: a usage event on {@code usage-events}, or any record on any topic either app reads. */
     record Send(String topic, String key, byte[] value, String eventId, Kind kind) {
 
         Send(String key, byte[] value, String eventId, Kind kind) {
@@ -91,12 +90,18 @@ final class Workload {
         }
     }
 
-    /** What a sent record must become. */
-    enum Kind { DEBIT, REDELIVERY, UNPRICED, POISON }
+    /**
+     * What a sent record must become: usage debited once (its re-deliveries dropped as duplicates) or parked;
+     * poison dead-lettered by the app that reads its topic; a valid record refused with a reason; settings or a
+     * rate card applied.
+     */
+    enum Kind { DEBIT, REDELIVERY, UNPRICED, POISON, REFUSED, APPLIED }
 
     private final Random random;
     private final List<Account> accounts;
     private final Instant base;
+    private final BadRecords badRecords;
+    private final String nearLimitTopic;
     private final List<UsageEvent> debitable = new ArrayList<>();
     private int sequence;
 
@@ -104,6 +109,13 @@ final class Workload {
         this.random = new Random(seed);
         this.base = base;
         this.accounts = accounts(accountCount);
+        this.badRecords = new BadRecords(random, base);
+        this.nearLimitTopic = BadRecords.nearLimitTopic(seed);
+    }
+
+    /** The topic that gets the run's one record just under 1 MB. */
+    String nearLimitTopic() {
+        return nearLimitTopic;
     }
 
     List<Account> accounts() {
@@ -158,7 +170,8 @@ final class Workload {
 
     /**
      * One cycle's records, in the order to send them: fresh usage (a few events late by hours), re-deliveries of
-     * events sent in this or an earlier cycle, usage that cannot be priced and poison, shuffled together.
+     * events sent in this or an earlier cycle, usage that cannot be priced, poison and refused records on every
+     * topic either app reads, shuffled together.
      */
     List<Send> cycle(int events) {
         List<Send> sends = new ArrayList<>();
@@ -182,47 +195,10 @@ final class Workload {
         return sends;
     }
 
-    /**
-     * One of each kind of poison on usage-events: random bytes, truncated Avro, an unknown schema fingerprint, a null
-     * value; and random bytes and a value of another type on account-settings and rate-cards (issue 16). Rate-card
-     * poison goes under the plan's own key, so a refused card that replaced the good one would leave every later
-     * event unpriced. Not on payment-results: reconcile reads that topic and rightly reports an undecodable record
-     * there as a difference (BadRecordsEndToEndIT covers it).
-     */
+    /** One cycle's bad records ({@link BadRecords}), under the key of an account picked at random. */
     private List<Send> poison() {
-        List<Send> poison = new ArrayList<>(usagePoison());
         Account account = accounts.get(random.nextInt(accounts.size()));
-        byte[] usage = encode(usage(account));
-        String id = "poison-" + (++sequence);
-        poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), randomBytes(), id + "-settings-random",
-                Kind.POISON));
-        poison.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), usage, id + "-settings-type", Kind.POISON));
-        poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, randomBytes(), id + "-card-random", Kind.POISON));
-        poison.add(new Send(Topics.RATE_CARDS.name(), RATE_PLAN, usage, id + "-card-type", Kind.POISON));
-        return poison;
-    }
-
-    private byte[] randomBytes() {
-        byte[] bytes = new byte[16 + random.nextInt(64)];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    private List<Send> usagePoison() {
-        Account account = accounts.get(random.nextInt(accounts.size()));
-        byte[] randomBytes = new byte[16 + random.nextInt(64)];
-        random.nextBytes(randomBytes);
-        byte[] valid = encode(usage(account));
-        byte[] truncated = Arrays.copyOf(valid, valid.length / 2);
-        byte[] unknownFingerprint = valid.clone();
-        for (int i = 2; i < 10; i++) {
-            unknownFingerprint[i] = (byte) random.nextInt(256);
-        }
-        String id = "poison-" + (++sequence);
-        return List.of(new Send(account.id(), randomBytes, id + "-random", Kind.POISON),
-                new Send(account.id(), truncated, id + "-truncated", Kind.POISON),
-                new Send(account.id(), unknownFingerprint, id + "-fingerprint", Kind.POISON),
-                new Send(account.id(), null, id + "-null", Kind.POISON));
+        return badRecords.cycle(account, encode(usage(account)), nearLimitTopic);
     }
 
     private UsageEvent usage(Account account) {

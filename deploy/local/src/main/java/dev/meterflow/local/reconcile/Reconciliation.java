@@ -1,5 +1,6 @@
 package dev.meterflow.local.reconcile;
 
+import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -112,15 +114,16 @@ public final class Reconciliation {
             List<PaymentResult> results = reader.read(Topics.PAYMENT_RESULTS, Check.RESULTS);
             List<Receipt> receipts = reader.read(Topics.RECEIPTS, Check.RECEIPTS);
             List<BillingNotification> notifications = reader.read(Topics.BILLING_NOTIFICATIONS, Check.RECEIPTS);
+            Set<DeadLetter.Location> deadLettered = UsageReading.deadLettered(consumer);
             UsageAccounting.Input usage = new UsageAccounting.Input(usageIn, UsageReading.debited(ledger),
                     UsageReading.parked(reader.read(Topics.USAGE_UNPRICED, Check.USAGE)),
-                    UsageReading.deadLettered(consumer), processedUpTo);
+                    UsageReading.usagePositions(deadLettered), processedUpTo);
             // the gateway last: a charge made after the topics were read belongs to a request not read, and is
             // young enough to be open
             List<GatewayCharge> charges = options.gateway() == null ? null
                     : options.gateway().successfulCharges(options.since());
             return new ReconciliationInput(ledger, balances, requests, results, receipts, notifications, charges,
-                    undecodable, usage);
+                    undecodable, usage, deadLettered);
         }
     }
 
@@ -135,15 +138,15 @@ public final class Reconciliation {
                 try {
                     values.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
                 } catch (RuntimeException e) {
-                    undecodable.add(new ReconciliationInput.Undecodable(check, location(record), e.getMessage()));
+                    undecodable.add(new ReconciliationInput.Undecodable(check, new DeadLetter.Location(
+                            record.topic(), record.partition(), record.offset()), key(record), e.getMessage()));
                 }
             });
             return values;
         }
 
-        private static String location(ConsumerRecord<byte[], byte[]> record) {
-            String key = record.key() == null ? "null" : new String(record.key(), StandardCharsets.UTF_8);
-            return record.topic() + "-" + record.partition() + "@" + record.offset() + " key '" + key + "'";
+        private static String key(ConsumerRecord<byte[], byte[]> record) {
+            return record.key() == null ? "null" : new String(record.key(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.meterflow.local.reconcile;
 
+import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
@@ -7,6 +8,7 @@ import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the reconciliation compares, as read: each list in topic order (per partition, so per account).
@@ -16,12 +18,14 @@ import java.util.List;
  * @param charges       the gateway's successful charges, or {@code null} when no gateway was given
  * @param undecodable   records that could not be decoded, as {@code topic-partition@offset: reason}
  * @param usage         the usage inputs and their fates, or {@code null} to skip {@link Check#USAGE}
+ * @param deadLettered  every record {@code metering-dlq} and {@code recharge-requests-dlq} hold, by the source
+ *                      their headers name: an undecodable record found there is accounted for, not a difference
  */
 public record ReconciliationInput(List<LedgerEntry> ledgerEntries, List<AccountBalance> balances,
                                   List<RechargeRequest> requests, List<PaymentResult> results,
                                   List<Receipt> receipts, List<BillingNotification> notifications,
                                   List<GatewayCharge> charges, List<Undecodable> undecodable,
-                                  UsageAccounting.Input usage) {
+                                  UsageAccounting.Input usage, Set<DeadLetter.Location> deadLettered) {
 
     public ReconciliationInput {
         ledgerEntries = List.copyOf(ledgerEntries);
@@ -32,9 +36,18 @@ public record ReconciliationInput(List<LedgerEntry> ledgerEntries, List<AccountB
         notifications = List.copyOf(notifications);
         charges = charges == null ? null : List.copyOf(charges);
         undecodable = List.copyOf(undecodable);
+        deadLettered = Set.copyOf(deadLettered);
     }
 
-    /** A record of a compared topic that is not a record of its type: a difference in itself. */
-    public record Undecodable(Check check, String location, String reason) {
+    /**
+     * A record of a compared topic that is not a record of its type: a difference, unless a dead letter queue
+     * holds it (the app that reads the topic refused it, so it was never taken for a payment or a request).
+     */
+    public record Undecodable(Check check, DeadLetter.Location source, String key, String reason) {
+
+        /** {@code topic-partition@offset key 'k'}. */
+        public String location() {
+            return source + " key '" + key + "'";
+        }
     }
 }

@@ -39,9 +39,12 @@ public record ReconciliationReport(List<Difference> differences, List<OpenItem> 
      * @param receiptNotices   RECHARGE_RECEIPT notifications compared
      * @param charges          successful gateway charges with a requestId compared (0 without a gateway)
      * @param foreignCharges   successful gateway charges without a requestId (not Meterflow's), left out
+     * @param undecodableDeadLettered undecodable records of the compared topics that a dead letter queue holds,
+     *                                accounted for and left out of the comparison
      */
     public record Counts(long accounts, long ledgerEntries, long requests, long results, long succeeded,
-                         long credits, long receipts, long receiptNotices, long charges, long foreignCharges) {
+                         long credits, long receipts, long receiptNotices, long charges, long foreignCharges,
+                         long undecodableDeadLettered) {
     }
 
     public boolean ok() {
@@ -71,6 +74,10 @@ public record ReconciliationReport(List<Difference> differences, List<OpenItem> 
                     : ""));
         } else {
             out.printf("  [skipped] %s: no gateway given (--gateway-base-url)%n", Check.CHARGES.title());
+        }
+        if (counts.undecodableDeadLettered() > 0) {
+            out.printf("  undecodable records on the compared topics: %d, each in a dead letter queue (not compared)%n",
+                    counts.undecodableDeadLettered());
         }
         differences.forEach(difference -> out.println("DIFF " + difference));
         open.forEach(item -> out.println("OPEN " + item));

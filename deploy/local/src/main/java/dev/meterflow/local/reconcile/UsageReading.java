@@ -1,6 +1,7 @@
 package dev.meterflow.local.reconcile;
 
 import dev.meterflow.local.deadletter.DeadLetter;
+import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.reconcile.UsageAccounting.EventKey;
 import dev.meterflow.local.reconcile.UsageAccounting.InputRecord;
 import dev.meterflow.local.reconcile.UsageAccounting.Position;
@@ -72,16 +73,29 @@ final class UsageReading {
         return parked;
     }
 
-    /** The usage-events records {@code metering-dlq} holds, by the source its headers name. */
-    static Set<Position> deadLettered(KafkaConsumer<byte[], byte[]> consumer) {
+    /**
+     * Every record {@code metering-dlq} and {@code recharge-requests-dlq} hold, by the source their headers name
+     * (a dead letter without one names nothing, so accounts for nothing).
+     */
+    static Set<DeadLetter.Location> deadLettered(KafkaConsumer<byte[], byte[]> consumer) {
+        Set<DeadLetter.Location> sources = new HashSet<>();
+        for (String queue : DeadLetters.QUEUES) {
+            TopicReader.readToEnd(consumer, queue, record -> {
+                DeadLetter.Location source = DeadLetter.of(new DeadLetter.Location(record.topic(),
+                        record.partition(), record.offset()), record.key(), record.value(), record.headers()).source();
+                if (source != null) {
+                    sources.add(source);
+                }
+            });
+        }
+        return sources;
+    }
+
+    /** The usage-events records among the dead-lettered ones. */
+    static Set<Position> usagePositions(Set<DeadLetter.Location> deadLettered) {
         Set<Position> positions = new HashSet<>();
-        TopicReader.readToEnd(consumer, Topics.METERING_DLQ.name(), record -> {
-            DeadLetter.Location source = DeadLetter.of(new DeadLetter.Location(record.topic(), record.partition(),
-                    record.offset()), record.key(), record.value(), record.headers()).source();
-            if (source != null && source.topic().equals(Topics.USAGE_EVENTS.name())) {
-                positions.add(new Position(source.partition(), source.offset()));
-            }
-        });
+        deadLettered.stream().filter(source -> source.topic().equals(Topics.USAGE_EVENTS.name()))
+                .forEach(source -> positions.add(new Position(source.partition(), source.offset())));
         return positions;
     }
 

@@ -40,6 +40,17 @@ class DeadLetterTest {
     }
 
     @Test
+    void shouldReadTheSourceOfAReferenceThatCarriesOnlyTheMeteringAppsHeader() {
+        // issue 16: reconcile finds an undecodable payment result in metering-dlq by this source
+        RecordHeaders headers = headers("meterflow.reason", "UNDECODABLE", "meterflow.copy", "reference",
+                "meterflow.source", "payment-results-2@41");
+
+        DeadLetter letter = DeadLetter.of(new Location("metering-dlq", 0, 9), null, null, headers);
+
+        assertThat(letter.source()).isEqualTo(new Location("payment-results", 2, 41));
+    }
+
+    @Test
     void shouldRepublishWithTheOriginalHeadersAndWhereItCameFromButNotTheDiagnosis() {
         DeadLetter letter = DeadLetter.of(new Location("metering-dlq", 0, 17), bytes("a1"), bytes("x"),
                 headers("__streams.errors.exception", "E", "__streams.errors.topic", "usage-events",

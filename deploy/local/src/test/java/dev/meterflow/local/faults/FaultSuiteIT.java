@@ -45,7 +45,11 @@ class FaultSuiteIT {
         assertThat(report.figure("debited")).isGreaterThan(1_000);
         assertThat(report.figure("re-deliveries (same event id, other offset)")).isPositive();
         assertThat(report.figure("dead-lettered (metering-dlq, distinct records)"))
-                .isEqualTo(report.figure("poison records sent")).isPositive();
+                .isEqualTo(report.figure("poison records sent to topics metering reads")).isPositive();
+        // issue 16: bad records on every topic either app reads, and valid ones refused, each accounted for
+        assertThat(report.checks()).extracting(FaultReport.Check::name).filteredOn(name -> name.startsWith(
+                "records in = accounted for, ")).hasSize(BadRecords.TOPICS.size());
+        assertThat(report.figure("valid records refused (payment-commands-rejected, FAILED results)")).isPositive();
         assertThat(report.figure("parked (usage-unpriced)")).isPositive();
         assertThat(report.figure("gateway charges succeeded")).isPositive();
         assertThat(report.figure("soft declines at the gateway")).isPositive();

@@ -50,20 +50,49 @@ class WorkloadTest {
 
         // then
         Map<Kind, Long> kinds = cycle.stream().collect(Collectors.groupingBy(Send::kind, Collectors.counting()));
+        // poison: 6 kinds on usage-events, 3 on each compacted topic (no tombstone), 4 on each other, the near-1 MB
         assertThat(kinds).containsEntry(Kind.DEBIT, 200L).containsEntry(Kind.REDELIVERY, 10L)
-                .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 8L);
+                .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 6L + 3 * 3 + 3 * 4 + 1)
+                .containsEntry(Kind.REFUSED, 4L);
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::value)
                 .containsNull();
-        // issue 16: poison on the topics the metering app reads, never a tombstone on a compacted one
+        // issue 16: poison on every topic either app reads, never a tombstone on a compacted one
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::topic)
-                .contains(Topics.USAGE_EVENTS.name(), Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name());
+                .containsAll(BadRecords.TOPICS);
         assertThat(cycle).filteredOn(send -> send.value() == null).extracting(Send::topic)
-                .doesNotContain(Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name());
+                .doesNotContain(Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name(), Topics.TAX_RATES.name());
+        // and valid records that must be refused: payment commands and recharge requests
+        assertThat(cycle).filteredOn(send -> send.kind() == Kind.REFUSED).extracting(Send::topic)
+                .containsOnly(Topics.PAYMENT_COMMANDS.name(), Topics.RECHARGE_REQUESTS.name());
         // and a re-delivery is the same event as one sent before, byte for byte
         Map<String, Send> debits = cycle.stream().filter(send -> send.kind() == Kind.DEBIT)
                 .collect(Collectors.toMap(Send::eventId, Function.identity()));
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.REDELIVERY)
                 .allSatisfy(again -> assertThat(again.value()).isEqualTo(debits.get(again.eventId()).value()));
+    }
+
+    @Test
+    void shouldSendOneRecordJustUnderOneMegabytePerRunOnTheTopicTheSeedPicks() {
+        // given
+        Workload workload = new Workload(14, 9L, BASE);
+
+        // when two cycles are made
+        List<Send> first = workload.cycle(50);
+        List<Send> second = workload.cycle(50);
+
+        // then only the first has it, on the seed's topic
+        assertThat(first).filteredOn(send -> send.value() != null && send.value().length == BadRecords.NEAR_LIMIT)
+                .singleElement().satisfies(send -> assertThat(send.topic()).isEqualTo(workload.nearLimitTopic()));
+        assertThat(second).noneMatch(send -> send.value() != null && send.value().length > 100_000);
+        assertThat(workload.nearLimitTopic()).isEqualTo(BadRecords.TOPICS.get(9 % BadRecords.TOPICS.size()));
+    }
+
+    @Test
+    void shouldReadEveryTopicTheWorkloadPoisonsButTheWorkersAndTaxRatesInTheMeteringTopology() {
+        // the accounting expects poison in metering-dlq exactly for the topics the topology reads
+        assertThat(FaultVerifier.meteringReads()).contains(Topics.USAGE_EVENTS.name(),
+                Topics.ACCOUNT_SETTINGS.name(), Topics.RATE_CARDS.name(), Topics.PAYMENT_RESULTS.name(),
+                Topics.PAYMENT_COMMANDS.name()).doesNotContain(Topics.RECHARGE_REQUESTS.name());
     }
 
     @Test

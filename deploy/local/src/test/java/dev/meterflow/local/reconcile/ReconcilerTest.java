@@ -3,6 +3,7 @@ package dev.meterflow.local.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.meterflow.local.deadletter.DeadLetter.Location;
 import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
@@ -20,8 +21,10 @@ import dev.meterflow.schemas.RechargeRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReconcilerTest {
@@ -46,7 +49,7 @@ class ReconcilerTest {
         assertThat(report.open()).isEmpty();
         assertThat(report.ok()).isTrue();
         assertThat(report.gatewayChecked()).isTrue();
-        assertThat(report.counts()).isEqualTo(new ReconciliationReport.Counts(1, 2, 2, 2, 1, 1, 1, 1, 1, 1));
+        assertThat(report.counts()).isEqualTo(new ReconciliationReport.Counts(1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0));
     }
 
     @Test
@@ -72,6 +75,23 @@ class ReconcilerTest {
     }
 
     // ---- ledger replay = balances --------------------------------------------------------------------------
+
+    @Test
+    void shouldAccountAnUndecodablePaymentResultInTheDeadLetterQueueAsDeadLetteredNeverAsACharge() {
+        // issue 16: a garbage record on payment-results, which metering dead-lettered, and one nobody did
+        story.rechargeSucceeded("a1", "rr-a1-1", 5_000);
+        story.undecodable(new Location("payment-results", 0, 7), true);
+        story.undecodable(new Location("payment-results", 1, 3), false);
+
+        ReconciliationReport report = story.compare();
+
+        assertThat(report.counts().undecodableDeadLettered()).isEqualTo(1);
+        assertThat(report.counts().results()).isEqualTo(1);
+        assertThat(report.differences()).singleElement().satisfies(difference -> {
+            assertThat(difference.check()).isEqualTo(Check.RESULTS);
+            assertThat(difference.detail()).contains("payment-results-1@3", "in no dead letter queue");
+        });
+    }
 
     @Test
     void shouldReportABalanceThatIsNotTheSumOfItsLedgerEntries() {
@@ -276,7 +296,16 @@ class ReconcilerTest {
         final List<Receipt> receipts = new ArrayList<>();
         final List<BillingNotification> notices = new ArrayList<>();
         final List<GatewayCharge> charges = new ArrayList<>();
+        final List<ReconciliationInput.Undecodable> undecodable = new ArrayList<>();
+        final Set<Location> deadLettered = new HashSet<>();
         boolean withoutGateway;
+
+        void undecodable(Location source, boolean inADeadLetterQueue) {
+            undecodable.add(new ReconciliationInput.Undecodable(Check.RESULTS, source, "a1", "cannot decode"));
+            if (inADeadLetterQueue) {
+                deadLettered.add(source);
+            }
+        }
 
         void rechargeSucceeded(String account, String requestId, long cents) {
             request(account, requestId, cents, LONG_AGO);
@@ -351,7 +380,7 @@ class ReconcilerTest {
 
         ReconciliationReport compare(Instant since) {
             return Reconciler.compare(new ReconciliationInput(entries, balances, requests, results, receipts, notices,
-                    withoutGateway ? null : charges, List.of(), null), NOW, GRACE, since);
+                    withoutGateway ? null : charges, undecodable, null, deadLettered), NOW, GRACE, since);
         }
     }
 
