@@ -1,6 +1,7 @@
 package dev.meterflow.metering.tax;
 
 import java.time.YearMonth;
+import java.util.Optional;
 
 /**
  * One line of a monthly tax run: an account's taxable usage of one month, taxed in the run of {@code runPeriod}.
@@ -10,13 +11,25 @@ import java.time.YearMonth;
  * @param period     the month (UTC, by the events' {@code occurredAt}) the usage belongs to
  * @param runPeriod  the month whose run taxes it (the run happens on the 1st of the month after)
  * @param baseMicros the taxable usage debited, at least 0
+ * @param agency     present when the account is a sub-account whose usage its agency paid
  */
-public record TaxLine(String accountId, YearMonth period, YearMonth runPeriod, long baseMicros) {
+public record TaxLine(String accountId, YearMonth period, YearMonth runPeriod, long baseMicros,
+                      Optional<BilledToAgency> agency) {
 
     public TaxLine {
         if (period.isAfter(runPeriod)) {
             throw new IllegalArgumentException("usage of " + period + " cannot be taxed in the run of " + runPeriod);
         }
+    }
+
+    /** A line of usage the account paid itself. */
+    public TaxLine(String accountId, YearMonth period, YearMonth runPeriod, long baseMicros) {
+        this(accountId, period, runPeriod, baseMicros, Optional.empty());
+    }
+
+    /** The account whose balance the tax is debited from: the agency of a sub-account, or the account itself. */
+    public String payerId() {
+        return agency.map(BilledToAgency::agencyId).orElse(accountId);
     }
 
     public boolean late() {

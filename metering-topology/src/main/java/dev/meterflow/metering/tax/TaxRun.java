@@ -12,6 +12,18 @@ public final class TaxRun {
     }
 
     /**
+     * The profile a line is taxed by: a sub-account's line debited from its agency is taxed by the sub-account's own
+     * address and exemption, as they travelled with its usage; any other line by the account's settings now.
+     *
+     * @param payerProfile the profile of the account that pays ({@link TaxLine#payerId()}), empty when its settings
+     *                     were deleted: a line nobody can be debited for is not taxed
+     */
+    public static Optional<TaxProfile> profileFor(TaxLine line, Optional<TaxProfile> payerProfile) {
+        return line.agency().isEmpty() ? payerProfile
+                : payerProfile.map(agencyProfile -> line.agency().get().profile());
+    }
+
+    /**
      * @param profile the account's tax profile at run time, empty when its settings were deleted
      * @param rates   the rate in ppm of a jurisdiction, empty when {@code tax-rates} has none
      */

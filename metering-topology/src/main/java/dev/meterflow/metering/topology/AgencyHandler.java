@@ -7,6 +7,7 @@ import dev.meterflow.metering.pricing.RatePlan;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.pricing.UsagePricer;
 import dev.meterflow.metering.state.AgencyRecord;
+import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
@@ -66,7 +67,17 @@ final class AgencyHandler {
         BillingSettings agency = accounts.settings(agencyId);
         // parked, if it must be, as it came: keyed by the sub-account, so replay-unpriced sends it back there
         debit.debit(record.withKey(routed.getSubAccountId()).withValue((Object) event), event, agencyId, agency,
-                UsagePricer.priceForAgency(agencyId, usage, routed.getRatePlanId(), agency, this::ratePlan));
+                UsagePricer.priceForAgency(agencyId, usage, routed.getRatePlanId(), agency, this::ratePlan),
+                Optional.of(taxProfile(routed)));
+    }
+
+    /**
+     * The sub-account's tax profile as it was when its usage was routed. A record written before the profile
+     * travelled has none: its usage is indexed without a jurisdiction, so the run reports it (NO_ADDRESS) for
+     * someone to bill rather than guess.
+     */
+    private static TaxProfile taxProfile(AgencyRecord routed) {
+        return new TaxProfile(Optional.ofNullable(routed.getTaxJurisdiction()), routed.getTaxExempt());
     }
 
     private void joined(Record<String, Object> record, String subAccountId) {

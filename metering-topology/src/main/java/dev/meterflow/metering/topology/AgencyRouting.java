@@ -3,6 +3,7 @@ package dev.meterflow.metering.topology;
 import dev.meterflow.metering.agency.Payer;
 import dev.meterflow.metering.state.AgencyRecord;
 import dev.meterflow.metering.state.AgencyRecordKind;
+import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
 import java.nio.ByteBuffer;
@@ -30,9 +31,12 @@ final class AgencyRouting {
 
     /**
      * The event goes as it was read, with the sub-account's rate plan: it is deduplicated, priced and debited on
-     * the agency's partition, where the balance is, so the eventId is marked once, on the side that debits.
+     * the agency's partition, where the balance is, so the eventId is marked once, on the side that debits. The
+     * sub-account's tax profile goes with it: its address decides the tax the agency pays on it, and its settings
+     * are only here.
      */
-    void routeUsage(Record<String, Object> record, UsageEvent event, String agencyId, String ratePlanId) {
+    void routeUsage(Record<String, Object> record, UsageEvent event, String agencyId, String ratePlanId,
+                    TaxProfile taxProfile) {
         byte[] bytes = Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(), event);
         AgencyRecord routed = AgencyRecord.newBuilder()
                 .setKind(AgencyRecordKind.USAGE)
@@ -40,6 +44,8 @@ final class AgencyRouting {
                 .setSubAccountId(record.key())
                 .setRatePlanId(ratePlanId)
                 .setUsageEvent(ByteBuffer.wrap(bytes))
+                .setTaxJurisdiction(taxProfile.jurisdiction().orElse(null))
+                .setTaxExempt(taxProfile.exempt())
                 .build();
         context.forward(record.withKey(agencyId).withValue((Object) routed), MeteringTopology.AGENCY_SINK);
         metrics.routedToAgency();

@@ -108,7 +108,7 @@ public final class MeteringTopology {
                 Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
                 BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TAXABLE_USAGE),
-                Serdes.String(), Serdes.Long()), BILLING_PROCESSOR);
+                Serdes.String(), new TaxableBaseSerde()), BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),

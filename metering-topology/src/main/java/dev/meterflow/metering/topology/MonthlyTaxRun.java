@@ -9,6 +9,7 @@ import dev.meterflow.metering.tax.TaxLine;
 import dev.meterflow.metering.tax.TaxOutcome;
 import dev.meterflow.metering.tax.TaxOutcome.NotTaxed;
 import dev.meterflow.metering.tax.TaxOutcome.Reason;
+import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.metering.tax.TaxRun;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.TaxRate;
@@ -107,11 +108,13 @@ final class MonthlyTaxRun {
                     DeadLetters.boundedKey(line.accountId()), DeadLetters.boundedKey(line.entryId()));
             return;
         }
-        AccountSettings settings = accounts.settingsRecord(line.accountId());
-        TaxOutcome outcome = TaxRun.assess(line, Optional.ofNullable(settings).map(AvroMapping::taxProfile),
+        // a sub-account's line is debited from its agency, whose settings are the billing settings
+        AccountSettings payer = accounts.settingsRecord(line.payerId());
+        Optional<TaxProfile> profile = TaxRun.profileFor(line, Optional.ofNullable(payer).map(AvroMapping::taxProfile));
+        TaxOutcome outcome = TaxRun.assess(line, profile,
                 jurisdiction -> Optional.ofNullable(taxRates.get(jurisdiction)).map(TaxRate::getRatePpm));
         if (outcome instanceof TaxOutcome.Taxed taxed) {
-            debit(taxed, accounts.settings(line.accountId()), now);
+            debit(taxed, accounts.settings(line.payerId()), now);
             dedup.remember(dedupKey, line.entryId());
         } else {
             notTaxed((NotTaxed) outcome);
@@ -120,7 +123,7 @@ final class MonthlyTaxRun {
 
     private void debit(TaxOutcome.Taxed taxed, BillingSettings settings, long now) {
         TaxLine line = taxed.line();
-        AccountState stored = accounts.stored(line.accountId());
+        AccountState stored = accounts.stored(line.payerId());
         AccountState state = stored == null ? AccountState.opening() : stored;
         long dueAt = line.runPeriod().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Decision decision;
@@ -131,19 +134,21 @@ final class MonthlyTaxRun {
                     + " micros from balance " + state.balanceMicros() + " overflows"));
             return;
         }
-        writer.apply(line.accountId(), now, stored, decision);
+        writer.apply(line.payerId(), now, stored, decision);
         metrics.taxCharged();
-        log.info("tax debited account='{}' entryId='{}' period='{}' jurisdiction='{}' taxableBaseMicros={}"
-                        + " ratePpm={} taxMicros={}", DeadLetters.boundedKey(line.accountId()), line.entryId(),
-                line.period(), taxed.jurisdiction(), line.baseMicros(), taxed.ratePpm(), taxed.taxMicros());
+        log.info("tax debited account='{}' payer='{}' entryId='{}' period='{}' jurisdiction='{}' taxableBaseMicros={}"
+                        + " ratePpm={} taxMicros={}", DeadLetters.boundedKey(line.accountId()),
+                DeadLetters.boundedKey(line.payerId()), line.entryId(), line.period(), taxed.jurisdiction(),
+                line.baseMicros(), taxed.ratePpm(), taxed.taxMicros());
     }
 
     /** One line per account and month: each index line is assessed once, then removed. */
     private void notTaxed(NotTaxed outcome) {
         metrics.taxNotCharged(outcome.reason().name());
-        String message = "tax not charged reason={} account='{}' period='{}' taxableBaseMicros={}: {}";
+        String message = "tax not charged reason={} account='{}' payer='{}' period='{}' taxableBaseMicros={}: {}";
         Object[] values = {outcome.reason(), DeadLetters.boundedKey(outcome.line().accountId()),
-                outcome.line().period(), outcome.line().baseMicros(), outcome.detail()};
+                DeadLetters.boundedKey(outcome.line().payerId()), outcome.line().period(),
+                outcome.line().baseMicros(), outcome.detail()};
         if (outcome.reason() == Reason.EXEMPT || outcome.reason() == Reason.ROUNDS_TO_ZERO) {
             log.info(message, values);
         } else {

@@ -3,6 +3,7 @@ package dev.meterflow.metering.topology;
 import dev.meterflow.metering.errors.DeadLetters;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.RatePlan;
+import dev.meterflow.metering.tax.BilledToAgency;
 import dev.meterflow.metering.tax.TaxLine;
 import dev.meterflow.metering.tax.TaxOutcome;
 import java.time.Instant;
@@ -29,14 +30,17 @@ import org.slf4j.LoggerFactory;
  */
 final class TaxableUsageIndex {
 
-    /** Sorts after every month (digits): the last month whose run has begun, as {@code YearMonth} months since 0. */
+    /**
+     * Sorts after every month (digits): the last month whose run has begun, as {@code YearMonth} months since 0, kept
+     * as a bare long like the base of a line an account paid itself.
+     */
     private static final String CLOSED_THROUGH = "~closed-through";
     private static final int MONTH_LENGTH = "yyyy-MM".length();
     private static final int MIN_YEAR = 1000;
     private static final int MAX_YEAR = 9999;
     private static final Logger log = LoggerFactory.getLogger(TaxableUsageIndex.class);
 
-    private final KeyValueStore<String, Long> store;
+    private final KeyValueStore<String, TaxableBase> store;
     private final MeteringMetrics metrics;
 
     TaxableUsageIndex(ProcessorContext<String, Object> context, MeteringMetrics metrics) {
@@ -47,8 +51,12 @@ final class TaxableUsageIndex {
     /**
      * Adds a debited event to its month's line when its sku is taxable. Usage of a month whose run has begun goes
      * to that month's line while it is not taxed yet, and otherwise to a late line of the next run.
+     *
+     * @param agency present when the usage is a sub-account's debited from its agency: the line stays keyed by the
+     *               sub-account and keeps the agency and the profile of its latest usage
      */
-    void add(PricingOutcome.Priced priced, Function<String, Optional<RatePlan>> ratePlans) {
+    void add(PricingOutcome.Priced priced, Function<String, Optional<RatePlan>> ratePlans,
+             Optional<BilledToAgency> agency) {
         boolean taxable = ratePlans.apply(priced.ratePlanId())
                 .map(plan -> plan.taxable(priced.usage().sku())).orElse(false);
         if (!taxable || priced.amountMicros() <= 0) {
@@ -69,14 +77,15 @@ final class TaxableUsageIndex {
         if (closed.isPresent() && !month.isAfter(closed.get()) && store.get(key) == null) {
             key = key(closed.get().plusMonths(1), month, accountId);
         }
-        Long base = store.get(key);
-        store.put(key, Math.addExact(base == null ? 0 : base, priced.amountMicros()));
+        TaxableBase base = store.get(key);
+        long micros = Math.addExact(base == null ? 0 : base.micros(), priced.amountMicros());
+        store.put(key, new TaxableBase(micros, agency));
     }
 
     /** The last month whose run has begun, if any run has. */
     Optional<YearMonth> closedThrough() {
-        Long months = store.get(CLOSED_THROUGH);
-        return months == null ? Optional.empty() : Optional.of(YearMonth.of(0, 1).plusMonths(months));
+        TaxableBase months = store.get(CLOSED_THROUGH);
+        return months == null ? Optional.empty() : Optional.of(YearMonth.of(0, 1).plusMonths(months.micros()));
     }
 
     /** Begins the runs of every month up to {@code month}; {@code true} if that closed a month not closed before. */
@@ -85,7 +94,7 @@ final class TaxableUsageIndex {
         if (closed.isPresent() && !month.isAfter(closed.get())) {
             return false;
         }
-        store.put(CLOSED_THROUGH, month.getYear() * 12L + month.getMonthValue() - 1);
+        store.put(CLOSED_THROUGH, TaxableBase.of(month.getYear() * 12L + month.getMonthValue() - 1));
         return true;
     }
 
@@ -96,9 +105,9 @@ final class TaxableUsageIndex {
         if (closed.isEmpty()) {
             return lines;
         }
-        try (KeyValueIterator<String, Long> entries = store.all()) {
+        try (KeyValueIterator<String, TaxableBase> entries = store.all()) {
             while (entries.hasNext() && lines.size() < max) {
-                KeyValue<String, Long> entry = entries.next();
+                KeyValue<String, TaxableBase> entry = entries.next();
                 if (entry.key.equals(CLOSED_THROUGH)) {
                     break;
                 }
@@ -120,9 +129,9 @@ final class TaxableUsageIndex {
         return runPeriod + "|" + period + "|" + accountId;
     }
 
-    private static TaxLine line(String key, long baseMicros) {
+    private static TaxLine line(String key, TaxableBase base) {
         YearMonth runPeriod = YearMonth.parse(key.substring(0, MONTH_LENGTH));
         YearMonth period = YearMonth.parse(key.substring(MONTH_LENGTH + 1, 2 * MONTH_LENGTH + 1));
-        return new TaxLine(key.substring(2 * MONTH_LENGTH + 2), period, runPeriod, baseMicros);
+        return new TaxLine(key.substring(2 * MONTH_LENGTH + 2), period, runPeriod, base.micros(), base.agency());
     }
 }

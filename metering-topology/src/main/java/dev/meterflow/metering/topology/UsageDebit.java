@@ -10,6 +10,8 @@ import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.UnpricedReason;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.pricing.UsagePricer;
+import dev.meterflow.metering.tax.BilledToAgency;
+import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.UsageEvent;
@@ -81,11 +83,13 @@ final class UsageDebit {
     /**
      * Debits the priced event from {@code payerId}, or parks it.
      *
-     * @param record the record to park, keyed by the account that used the service
-     * @param payer  the billing settings of {@code payerId}
+     * @param record            the record to park, keyed by the account that used the service
+     * @param payer             the billing settings of {@code payerId}
+     * @param subAccountProfile a sub-account's tax profile, as it travelled with its usage to its agency; empty when
+     *                          the account pays itself
      */
     void debit(Record<String, Object> record, UsageEvent event, String payerId, BillingSettings payer,
-               PricingOutcome pricing) {
+               PricingOutcome pricing, Optional<TaxProfile> subAccountProfile) {
         PricingOutcome outcome = UsagePricer.capped(pricing, limits.maxUsageAmountMicros());
         if (outcome instanceof PricingOutcome.Unpriced unpriced) {
             park(record, event, unpriced.reason(), unpriced.detail());
@@ -109,10 +113,8 @@ final class UsageDebit {
             return;
         }
         rollUp(record, priced);
-        if (payerId.equals(priced.usage().accountId())) {
-            // a sub-account's usage is not taxed yet: its address and exemption live in its own task's settings
-            taxableUsage.add(priced, id -> ratePlans.get(id, rateCards::get));
-        }
+        taxableUsage.add(priced, id -> ratePlans.get(id, rateCards::get),
+                subAccountProfile.map(profile -> new BilledToAgency(payerId, profile)));
         writer.apply(payerId, record.timestamp(), state, decision);
         // last: an event is only marked debited once everything it changes has been written
         dedup.remember(dedupKey(priced.usage()), "usage:" + event.getEventId());

@@ -44,14 +44,15 @@ final class UsageHandler {
         BillingSettings settings = accounts.settings(record.key());
         String agency = Payer.agencyOf(settings);
         if (agency != null) {
-            agencies.routeUsage(record, event, agency, settings.ratePlanId());
+            agencies.routeUsage(record, event, agency, settings.ratePlanId(),
+                    AvroMapping.taxProfile(accounts.settingsRecord(record.key())));
             return;
         }
         if (debit.duplicate(usage)) {
             return;
         }
         debit.debit(record, event, record.key(), settings,
-                UsagePricer.price(record.key(), usage, settings, this::ratePlan));
+                UsagePricer.price(record.key(), usage, settings, this::ratePlan), Optional.empty());
     }
 
     private Optional<RatePlan> ratePlan(String ratePlanId) {

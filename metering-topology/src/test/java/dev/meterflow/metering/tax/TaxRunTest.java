@@ -54,6 +54,38 @@ class TaxRunTest {
     }
 
     @Test
+    void shouldTaxASubAccountsLineByTheProfileItsUsageCameWithAndChargeItsAgency() {
+        TaxLine billedToAgency = new TaxLine("acct-sub", OCTOBER, OCTOBER, 100_000_000,
+                Optional.of(new BilledToAgency("acct-agency", TaxProfile.of("US", "CA", false))));
+
+        Optional<TaxProfile> profile = TaxRun.profileFor(billedToAgency, Optional.of(TaxProfile.of("US", "TX", false)));
+
+        assertThat(profile).contains(TaxProfile.of("US", "CA", false));
+        assertThat(TaxRun.assess(billedToAgency, profile, RATES))
+                .isEqualTo(new TaxOutcome.Taxed(billedToAgency, "US-CA", 72_500, 7_250_000));
+        assertThat(billedToAgency.payerId()).isEqualTo("acct-agency");
+        assertThat(billedToAgency.entryId()).isEqualTo("tax:acct-sub:2026-10");
+    }
+
+    @Test
+    void shouldTaxAnAccountsOwnLineByItsOwnProfile() {
+        assertThat(TaxRun.profileFor(LINE, Optional.of(TaxProfile.of("US", "TX", false))))
+                .contains(TaxProfile.of("US", "TX", false));
+        assertThat(LINE.payerId()).isEqualTo("acct-1");
+    }
+
+    @Test
+    void shouldNotTaxASubAccountsLineExemptWhenItsUsageWasRoutedNorOneWhoseAgencyHasNoSettings() {
+        TaxLine exempt = new TaxLine("acct-sub", OCTOBER, OCTOBER, 100_000_000,
+                Optional.of(new BilledToAgency("acct-agency", TaxProfile.of("US", "CA", true))));
+
+        assertThat(TaxRun.assess(exempt, TaxRun.profileFor(exempt, Optional.of(TaxProfile.of("US", "TX", false))),
+                RATES)).extracting(outcome -> ((NotTaxed) outcome).reason()).isEqualTo(Reason.EXEMPT);
+        assertThat(TaxRun.assess(exempt, TaxRun.profileFor(exempt, Optional.empty()), RATES))
+                .extracting(outcome -> ((NotTaxed) outcome).reason()).isEqualTo(Reason.NO_SETTINGS);
+    }
+
+    @Test
     void shouldNameALateLineByTheMonthItBelongsToAndTheRunThatTakesIt() {
         assertThat(LINE.entryId()).isEqualTo("tax:acct-1:2026-10");
         assertThat(LINE.late()).isFalse();

@@ -78,8 +78,10 @@ class LedgerInvariantsProperties {
 
     /** Twelve days before a month turns, so that scenarios see the monthly tax run. */
     private static final Instant START = Instant.parse("2025-03-20T00:00:00Z");
-    /** 7.25 %: every scenario account is served in California. */
+    /** 7.25 %: every scenario account but the sub-account is served in California. */
     private static final long CALIFORNIA_PPM = 72_500;
+    /** 6.85 %: the sub-account is served in Nevada, so its tax shows which address decided it. */
+    private static final long NEVADA_PPM = 68_500;
     /** Every action takes a second of record and wall-clock time, so timestamps always move forward. */
     private static final Duration ACTION_TIME = Duration.ofSeconds(1);
     /** Stays inside the contract's 35-day dedup horizon, so every replay must be recognised. */
@@ -89,7 +91,7 @@ class LedgerInvariantsProperties {
     private static final Map<String, Price> PRICES = prices();
     private static final List<String> SKUS = List.copyOf(PRICES.keySet());
     private static final Set<String> REFUSED_BRANDS = Set.of("paypal", "diners");
-    /** Issue 10, section 5: billed to account 0, its agency; on a rate plan of its own. */
+    /** Issue 10, section 5: billed to account 0, its agency; on a rate plan of its own; served in Nevada. */
     private static final String SUB_ACCOUNT = "acct-sub";
     private static final String SUB_ACCOUNT_RATE_PLAN = "sub-accounts-2025";
 
@@ -143,6 +145,9 @@ class LedgerInvariantsProperties {
                 .collect(bucket(requestsAfter(unsuccessful, driver)));
         Statistics.label("tax lines").collect(bucket(driver.ledgerEntries().stream()
                 .filter(entry -> entry.value().getKind() == LedgerEntryKind.TAX).count()));
+        Statistics.label("sub-account tax lines").collect(bucket(driver.ledgerEntries().stream()
+                .filter(entry -> entry.value().getKind() == LedgerEntryKind.TAX)
+                .filter(entry -> entry.value().getSourceAccountId().equals(SUB_ACCOUNT)).count()));
         Statistics.label("status changes").collect(bucket(driver.statuses().size()));
         Statistics.label("usage replays").collect(bucket(driver.sentUsage().size()
                 - driver.sentUsage().stream().map(sent -> sent.value().getEventId()).distinct().count()));
@@ -249,28 +254,34 @@ class LedgerInvariantsProperties {
 
     /**
      * Issue 10, §4: once a month has turned, each account with taxable usage in it has one TAX entry of
-     * round-half-up(base × rate) (none when that is $0.00), the base being its usage debits of the month. Not in
-     * the base, as documented: a sub-account's usage debited from its agency, and a plan fee debited because its
-     * direct charge failed (a debit caused by a payment result).
+     * round-half-up(base × rate of its own jurisdiction) (none when that is $0.00), the base being its usage debits
+     * of the month, debited from the account that paid them: a sub-account's line is its own, at its own address's
+     * rate, debited from its agency. Not in the base, as documented: a plan fee debited because its direct charge
+     * failed (a debit caused by a payment result).
      */
     private static void assertEveryMonthOfTaxableUsageTaxedOnceAtTheRate(ScenarioDriver driver) {
         List<LedgerEntry> taxes = driver.ledgerEntries().stream().map(Emitted::value)
                 .filter(entry -> entry.getKind() == LedgerEntryKind.TAX).toList();
         assertThat(taxes).extracting(LedgerEntry::getEntryId).as("TAX entry ids").doesNotHaveDuplicates();
         Map<String, Long> bases = new HashMap<>();
+        Map<String, String> payers = new HashMap<>();
+        Map<String, Long> rates = new HashMap<>();
         YearMonth current = YearMonth.from(driver.now().atZone(ZoneOffset.UTC));
         Set<Integer> resultSteps = driver.sentResults().stream().map(Sent::step).collect(Collectors.toSet());
         for (Emitted<LedgerEntry> debit : driver.ledgerEntries()) {
             LedgerEntry usage = debit.value();
             YearMonth month = YearMonth.from(usage.getOccurredAt().atZone(ZoneOffset.UTC));
             if (usage.getKind() == LedgerEntryKind.USAGE && month.isBefore(current)
-                    && usage.getAccountId().equals(usage.getSourceAccountId()) && !resultSteps.contains(debit.step())) {
-                bases.merge("tax:" + usage.getAccountId() + ":" + month, -usage.getAmountMicros(), Math::addExact);
+                    && !resultSteps.contains(debit.step())) {
+                String entryId = "tax:" + usage.getSourceAccountId() + ":" + month;
+                bases.merge(entryId, -usage.getAmountMicros(), Math::addExact);
+                payers.put(entryId, usage.getAccountId());
+                rates.put(entryId, usage.getSourceAccountId().equals(SUB_ACCOUNT) ? NEVADA_PPM : CALIFORNIA_PPM);
             }
         }
         Map<String, Long> expected = new HashMap<>();
         bases.forEach((entryId, base) -> {
-            long tax = TaxCalculator.taxMicros(base, CALIFORNIA_PPM);
+            long tax = TaxCalculator.taxMicros(base, rates.get(entryId));
             if (tax > 0) {
                 expected.put(entryId, -tax);
             }
@@ -280,8 +291,10 @@ class LedgerInvariantsProperties {
         for (LedgerEntry tax : taxes) {
             assertThat(tax.getTaxableBaseMicros()).as("base of %s", tax.getEntryId())
                     .isEqualTo(bases.get(tax.getEntryId()));
-            assertThat(tax.getTaxRatePpm()).isEqualTo(CALIFORNIA_PPM);
-            assertThat(tax.getTaxJurisdiction()).isEqualTo("US-CA");
+            assertThat(tax.getTaxRatePpm()).as("rate of %s", tax.getEntryId()).isEqualTo(rates.get(tax.getEntryId()));
+            assertThat(tax.getTaxJurisdiction())
+                    .isEqualTo(rates.get(tax.getEntryId()) == NEVADA_PPM ? "US-NV" : "US-CA");
+            assertThat(tax.getAccountId()).as("payer of %s", tax.getEntryId()).isEqualTo(payers.get(tax.getEntryId()));
         }
     }
 
@@ -473,12 +486,17 @@ class LedgerInvariantsProperties {
             driver.publishRateCard(subAccountRateCard(driver.now()));
             driver.publishTaxRate(TaxRate.newBuilder().setJurisdiction("US-CA").setRatePpm(CALIFORNIA_PPM)
                     .setName("California").build());
+            driver.publishTaxRate(TaxRate.newBuilder().setJurisdiction("US-NV").setRatePpm(NEVADA_PPM)
+                    .setName("Nevada").build());
             for (int i = 0; i < scenario.openingSettings().size(); i++) {
                 driver.publishSettings(settings(scenario.accountId(i), scenario.openingSettings().get(i)));
             }
             // its own auto-recharge settings are never applied: the agency's balance pays
             driver.publishSettings(AccountSettings.newBuilder(settings(SUB_ACCOUNT, scenario.openingSettings().get(0)))
-                    .setParentAccountId(scenario.accountId(0)).setRatePlanId(SUB_ACCOUNT_RATE_PLAN).build());
+                    .setParentAccountId(scenario.accountId(0)).setRatePlanId(SUB_ACCOUNT_RATE_PLAN)
+                    .setServiceAddress(ServiceAddress.newBuilder().setLine1("1 Fremont St").setCity("Las Vegas")
+                            .setRegion("NV").setPostalCode("89101").setCountry("US").build())
+                    .build());
             for (BillingAction action : scenario.actions()) {
                 driver.advance(ACTION_TIME);
                 perform(action);

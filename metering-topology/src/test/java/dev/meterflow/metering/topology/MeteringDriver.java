@@ -220,7 +220,7 @@ final class MeteringDriver implements AutoCloseable {
     }
 
     /** The tax run's index ({@code taxable-usage-store}), to stage what a replay could leave there. */
-    KeyValueStore<String, Long> taxableUsageStore() {
+    KeyValueStore<String, TaxableBase> taxableUsageStore() {
         return driver.getKeyValueStore(StoreNames.TAXABLE_USAGE);
     }
 

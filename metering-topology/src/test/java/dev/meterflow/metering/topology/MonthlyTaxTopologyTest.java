@@ -251,7 +251,7 @@ class MonthlyTaxTopologyTest {
         metering.forgetOutputs();
 
         // as a replay that rebuilt the index line after its tax was posted would leave it
-        metering.taxableUsageStore().put("2025-03|2025-03|" + ACME, MARCH_BASE);
+        metering.taxableUsageStore().put("2025-03|2025-03|" + ACME, TaxableBase.of(MARCH_BASE));
         metering.advanceWallClock(RUN_INTERVAL);
 
         assertThat(metering.ledgerEntries()).isEmpty();
