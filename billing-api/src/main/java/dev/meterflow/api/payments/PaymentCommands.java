@@ -89,20 +89,6 @@ public final class PaymentCommands {
                 : "Not charged: " + PaymentQueries.PaymentItem.of(payment).failureReason();
     }
 
-    /**
-     * The recharge request id the pipeline gives the account's command {@code commandId}: the metering
-     * topology's {@code MakePayment.requestIdOf}, which this module cannot depend on; PaymentCommandsTest pins
-     * the two to one example.
-     */
-    public static String requestIdOf(String accountId, String commandId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(commandId.getBytes(StandardCharsets.UTF_8));
-            return "pay-" + accountId + "-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
-
     /** 128 bits of SHA-256: two keys of one account never share a command by accident. */
     static String commandId(String accountId, String idempotencyKey) {
         try {

@@ -59,11 +59,11 @@ public final class PaymentQueries {
 
     /**
      * The result of the account's payment command {@code commandId} once the read model has it: the pipeline
-     * charges it under the request id {@link PaymentCommands#requestIdOf} derives.
+     * charges it under the request id {@link PaymentRequestIds#of} derives.
      */
     public java.util.Optional<PaymentItem> outcome(Principal user, String accountId, String commandId) {
         access.toRead(user, accountId);
-        String requestId = PaymentCommands.requestIdOf(accountId, commandId);
+        String requestId = PaymentRequestIds.of(accountId, commandId);
         return jdbi.withExtension(PaymentDao.class, dao -> dao.findPayment(accountId, requestId))
                 .map(PaymentItem::of);
     }
