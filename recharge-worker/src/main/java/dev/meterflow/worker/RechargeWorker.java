@@ -15,8 +15,10 @@ import dev.meterflow.worker.recharge.Step;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -39,6 +42,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -62,9 +67,15 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RechargeWorker.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** At most this many fenced producers replaced within {@link #FENCED_WINDOW}; more means a live twin. */
+    private static final int MAX_FENCED = 3;
+    private static final Duration FENCED_WINDOW = Duration.ofMinutes(10);
 
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
+    /** Replaced by {@link #newProducer} when the transaction coordinator fenced it (see {@link #replaceFenced}). */
+    private volatile Producer<String, byte[]> producer;
+    private final Supplier<Producer<String, byte[]>> newProducer;
+    private final Deque<Long> fencedAt = new ArrayDeque<>();
     private final RechargeProcessor processor;
     private final RequestCheck requestCheck;
     private final KafkaAttemptStore attempts;
@@ -101,8 +112,24 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
                           Runnable onAssignment, int maxInFlight,
                           Duration reconcileInterval, Duration settlementPollInterval, Duration shutdownTimeout,
                           Clock clock) {
+        this(consumer, producer, null, processor, requestCheck, attempts, onAssignment, maxInFlight,
+                reconcileInterval, settlementPollInterval, shutdownTimeout, clock);
+    }
+
+    /**
+     * @param newProducer makes a transactional producer with the same {@code transactional.id}, its
+     *                    {@code initTransactions} done, to replace one the transaction coordinator fenced;
+     *                    {@code null}: a fenced producer stops the worker
+     */
+    public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+                          Supplier<Producer<String, byte[]>> newProducer,
+                          RechargeProcessor processor, RequestCheck requestCheck, KafkaAttemptStore attempts,
+                          Runnable onAssignment, int maxInFlight,
+                          Duration reconcileInterval, Duration settlementPollInterval, Duration shutdownTimeout,
+                          Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
+        this.newProducer = newProducer;
         this.processor = processor;
         this.requestCheck = requestCheck;
         this.attempts = attempts;
@@ -477,6 +504,13 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             rewindAfterRefusedCommit(e);
             toRelease.forEach(committed -> committed.complete(null));
             return;
+        } catch (KafkaException e) {
+            if (!fenced(e)) {
+                throw e;
+            }
+            replaceFenced(e);
+            toRelease.forEach(committed -> committed.complete(null));
+            return;
         }
         long now = clock.millis();
         parkedNow.forEach(parked -> {
@@ -591,6 +625,14 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         log.warn("the group coordinator refused the commit ({}); aborting it and reading the uncommitted requests "
                 + "again from the committed offsets", refusal.getMessage());
         producer.abortTransaction();
+        rewindToCommittedOffsets("the group coordinator refused this member's offsets");
+    }
+
+    /**
+     * Forgets what is in flight and reads the assigned partitions again from their committed offsets: what the
+     * aborted transaction held is done again from the attempt log, with the same idempotency keys.
+     */
+    private void rewindToCommittedOffsets(String why) {
         Set<TopicPartition> assigned = consumer.assignment();
         forget(List.copyOf(progress.keySet()));
         Map<TopicPartition, OffsetAndMetadata> committed;
@@ -614,7 +656,42 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             consumer.seekToBeginning(fromTheStart); // an empty collection would mean every assigned partition
         }
         // rejoin now rather than at the next heartbeat: until then every commit would be refused again
-        consumer.enforceRebalance("the group coordinator refused this member's offsets");
+        consumer.enforceRebalance(why);
+    }
+
+    /**
+     * The transaction coordinator fenced this worker's producer. After a broker outage longer than
+     * {@code transaction.timeout.ms} it aborts the transaction that was open (its epoch bumped), and the producer's
+     * next call fails with {@code ProducerFencedException} or {@code InvalidProducerEpochException}: fatal for that
+     * producer, not for the worker. A new producer with the same {@code transactional.id} takes over
+     * ({@code initTransactions} aborts whatever was left open), and the partitions are read again from their
+     * committed offsets, as after a refused commit, so nothing is published twice or lost. A worker fenced again
+     * and again has a live twin with its {@code transactional.id}: it stops rather than take turns fencing it.
+     */
+    private void replaceFenced(KafkaException fencing) {
+        long now = clock.millis();
+        fencedAt.addLast(now);
+        while (!fencedAt.isEmpty() && fencedAt.peekFirst() < now - FENCED_WINDOW.toMillis()) {
+            fencedAt.removeFirst();
+        }
+        if (newProducer == null || fencedAt.size() > MAX_FENCED) {
+            throw new IllegalStateException("the producer was fenced " + fencedAt.size() + " times within "
+                    + FENCED_WINDOW + ": is another worker running with this transactional.id?", fencing);
+        }
+        log.warn("the transaction coordinator fenced this worker's producer ({}); replacing it and reading the "
+                + "uncommitted requests again from the committed offsets", fencing.getMessage());
+        producer.close(Duration.ZERO);
+        producer = newProducer.get();
+        rewindToCommittedOffsets("the producer was fenced and replaced");
+    }
+
+    private static boolean fenced(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Keeps what each committed offset's metadata says finished behind it, to skip those requests. */

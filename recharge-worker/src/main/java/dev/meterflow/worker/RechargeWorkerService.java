@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -86,6 +88,18 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        // a fenced producer is replaced by one with the same transactional.id (RechargeWorker.replaceFenced)
+        Supplier<Producer<String, byte[]>> newProducer = () -> {
+            KafkaProducer<String, byte[]> replacement =
+                    new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+            try {
+                replacement.initTransactions();
+            } catch (RuntimeException e) {
+                replacement.close(Duration.ZERO);
+                throw e;
+            }
+            return replacement;
+        };
         // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks
         // among it) is aborted now, instead of hiding the attempts written after it until it times out
         KafkaAttemptStore attempts;
@@ -113,7 +127,7 @@ public final class RechargeWorkerService implements AutoCloseable {
                 new KafkaClientMetrics(consumer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH),
                 new KafkaClientMetrics(producer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH));
         clientMetrics.forEach(binder -> binder.bindTo(registry));
-        RechargeWorker worker = new RechargeWorker(consumer, producer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
+        RechargeWorker worker = new RechargeWorker(consumer, producer, newProducer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
                 config.reconcileInterval(), config.achPollInterval(), config.shutdownTimeout(), Clock.systemUTC());
         worker.monitor(monitor);
         RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics, metricsScheduler);

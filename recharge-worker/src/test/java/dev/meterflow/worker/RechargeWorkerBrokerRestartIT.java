@@ -150,6 +150,35 @@ class RechargeWorkerBrokerRestartIT {
         assertChargedAndAnsweredOnceEach(requestIds);
     }
 
+    /**
+     * A broker away for longer than {@code transaction.timeout.ms} comes back and aborts the transaction the worker
+     * had open, bumping the producer's epoch: the worker's producer is fenced. The fault suite saw the worker exit so
+     * after a slow broker restart on a loaded machine. Here another producer with the worker's
+     * {@code transactional.id} bumps the epoch the same way; the worker must replace its producer and go on.
+     */
+    @Test
+    void shouldKeepChargingOnceEachAfterItsProducerIsFenced() {
+        worker = startWorker(Duration.ofSeconds(30), Duration.ofSeconds(3));
+        List<String> requestIds = new ArrayList<>();
+        List<String> before = send("before-fence", 1);
+        requestIds.addAll(before);
+        awaitResults(before);
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, WorkerConfig.TRANSACTIONAL_ID.defaultValue());
+        try (KafkaProducer<byte[], byte[]> usurper =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            usurper.initTransactions();
+        }
+
+        List<String> after = send("after-fence", 3);
+        requestIds.addAll(after);
+        awaitResults(requestIds);
+
+        assertChargedAndAnsweredOnceEach(requestIds);
+    }
+
     /** One committed payment result and one successful charge per request, and the worker still running. */
     private void assertChargedAndAnsweredOnceEach(List<String> requestIds) {
         Map<String, Long> resultsPerRequest = results().stream()
