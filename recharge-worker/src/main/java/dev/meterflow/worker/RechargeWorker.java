@@ -674,7 +674,10 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         while (!fencedAt.isEmpty() && fencedAt.peekFirst() < now - FENCED_WINDOW.toMillis()) {
             fencedAt.removeFirst();
         }
-        if (newProducer == null || fencedAt.size() > MAX_FENCED) {
+        if (newProducer == null) {
+            throw new IllegalStateException("the producer was fenced and this worker has none to replace it", fencing);
+        }
+        if (fencedAt.size() > MAX_FENCED) {
             throw new IllegalStateException("the producer was fenced " + fencedAt.size() + " times within "
                     + FENCED_WINDOW + ": is another worker running with this transactional.id?", fencing);
         }

@@ -1,9 +1,6 @@
 package dev.meterflow.metering.payments;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.meterflow.topics.RequestIds;
 
 /**
  * A Make a Payment command, as the billing rules see it.
@@ -24,11 +21,6 @@ public record MakePayment(String commandId, String accountId, long amountCents, 
 
     /** The request id of the account's payment command {@code commandId} (see {@link #requestId()}). */
     public static String requestIdOf(String accountId, String commandId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(commandId.getBytes(StandardCharsets.UTF_8));
-            return "pay-" + accountId + "-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return RequestIds.payment(accountId, commandId);
     }
 }

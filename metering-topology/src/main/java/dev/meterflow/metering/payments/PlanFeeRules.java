@@ -5,10 +5,7 @@ import dev.meterflow.metering.ledger.PaymentMethod;
 import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.recharge.RechargePolicy;
 import dev.meterflow.money.Money;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.meterflow.topics.RequestIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,11 +66,6 @@ public final class PlanFeeRules {
      * the worker accepts, with the account id so that two accounts' events never share a request.
      */
     public static String requestIdOf(String accountId, String eventId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
-            return "fee-" + accountId + "-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return RequestIds.planFee(accountId, eventId);
     }
 }
