@@ -8,6 +8,7 @@ import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
@@ -137,6 +138,10 @@ public final class LocalStack {
         producer.send(new ProducerRecord<>(Topics.RATE_CARDS.name(), SeedData.RATE_PLAN,
                 Topics.RATE_CARDS.valueSerde().serializer().serialize(Topics.RATE_CARDS.name(),
                         SeedData.rateCard(now))));
+        for (TaxRate rate : SeedData.taxRates()) {
+            producer.send(new ProducerRecord<>(Topics.TAX_RATES.name(), rate.getJurisdiction(),
+                    Topics.TAX_RATES.valueSerde().serializer().serialize(Topics.TAX_RATES.name(), rate)));
+        }
         for (AccountSettings settings : SeedData.accounts(accounts, now)) {
             producer.send(new ProducerRecord<>(Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(),
                     Topics.ACCOUNT_SETTINGS.valueSerde().serializer().serialize(Topics.ACCOUNT_SETTINGS.name(),

@@ -12,6 +12,7 @@ import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.ServiceAddress;
+import dev.meterflow.schemas.TaxRate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,30 @@ public final class SeedData {
         prices.put("software.monthly", price(45_000_000, 1, PriceCategory.SOFTWARE_FEE));
         return RateCard.newBuilder().setRatePlanId(RATE_PLAN).setCurrency("USD").setPrices(prices)
                 .setUpdatedAt(now).build();
+    }
+
+    /**
+     * Sales tax of the seeded accounts' jurisdictions, so that the monthly tax run on the 1st taxes every seeded
+     * account with a service address (rates as published for 2026; the local stack's, not advice).
+     */
+    public static List<TaxRate> taxRates() {
+        return List.of(taxRate("US-TX", 82_500, "Texas state and local sales tax"),
+                taxRate("US-CA", 72_500, "California state sales tax"),
+                taxRate("US-NY", 88_750, "New York City sales tax"));
+    }
+
+    /** Where account {@code index} is served: most in Austin, some in Los Angeles and New York; one exempt. */
+    static ServiceAddress serviceAddress(int index) {
+        return switch (index % 10) {
+            case 4 -> address("350 S Grand Ave", "Los Angeles", "CA", "90071");
+            case 8 -> address("1 Liberty Plaza", "New York", "NY", "10006");
+            default -> address("500 W 2nd St", "Austin", "TX", "78701");
+        };
+    }
+
+    /** Account {@code index} is a tax-exempt non-profit: one in twenty-five. */
+    static boolean taxExempt(int index) {
+        return index % 25 == 6;
     }
 
     /** What kind of payer an account is, by its index: most pay, some need the backup, a few cannot pay. */
@@ -91,7 +116,8 @@ public final class SeedData {
     public static List<AccountSettings> accounts(int count, Instant now) {
         List<AccountSettings> accounts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            accounts.add(settings(accountId(i), payer(i), now));
+            accounts.add(AccountSettings.newBuilder(settings(accountId(i), payer(i), now))
+                    .setServiceAddress(serviceAddress(i)).setTaxExempt(taxExempt(i)).build());
         }
         return accounts;
     }
@@ -129,6 +155,15 @@ public final class SeedData {
                 .setTaxExempt(false)
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    private static TaxRate taxRate(String jurisdiction, long ratePpm, String name) {
+        return TaxRate.newBuilder().setJurisdiction(jurisdiction).setRatePpm(ratePpm).setName(name).build();
+    }
+
+    private static ServiceAddress address(String line1, String city, String region, String postalCode) {
+        return ServiceAddress.newBuilder().setLine1(line1).setCity(city).setRegion(region).setPostalCode(postalCode)
+                .setCountry("US").build();
     }
 
     private static Price price(long unitPriceMicros, long unitSize, PriceCategory category) {
