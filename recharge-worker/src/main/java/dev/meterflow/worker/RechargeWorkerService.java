@@ -113,6 +113,7 @@ public final class RechargeWorkerService implements AutoCloseable {
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         WorkerMonitor monitor = new WorkerMonitor(registry, Clock.systemUTC());
+        monitor.attemptLogBlocked(attempts::writeBlockedReason);
         RechargeProcessor processor = new RechargeProcessor(new MeteredGateway(gateway, registry), attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
         // the same limit the producer applies to what the worker publishes
