@@ -230,7 +230,8 @@ class RechargeWorkerBrokerRestartIT {
                 .until(() -> simulator.successfulChargesByRequestId().keySet().containsAll(during));
         await("the worker waiting to record the gateway's answer, not ready").atMost(WAIT)
                 .failFast("the recharge worker stopped", () -> !workerLoopRunning())
-                .until(() -> worker.notReadyReason().orElse("").contains("attempt-log write(s) waiting for the broker"));
+                .until(() -> worker.notReadyReason().orElse("")
+                        .contains("attempt-log write(s) waiting for the broker"));
         await("the broker away for " + LONG_OUTAGE + ", the worker waiting all along").atMost(LONG_OUTAGE.plus(WAIT))
                 .failFast("the recharge worker stopped", () -> !workerLoopRunning())
                 .until(() -> Duration.ofNanos(System.nanoTime() - brokerStopped).compareTo(LONG_OUTAGE) >= 0

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The attempt log on a compacted Kafka topic keyed by request id. Every write of an attempt waits for the broker's
  * acknowledgement (acks=all, idempotent producer) before returning, for as long as the broker is away, so an attempt
- * is on record before the gateway is called. A request's completion mark is written by the worker's transactional producer, in the
- * transaction that publishes its outputs ({@link #completionRecord}), so the log is read {@code read_committed}:
- * an aborted transaction's mark is never seen. At start-up the whole topic is read back into memory.
+ * is on record before the gateway is called. A request's completion mark is written by the worker's transactional
+ * producer, in the transaction that publishes its outputs ({@link #completionRecord}), so the log is read
+ * {@code read_committed}: an aborted transaction's mark is never seen. At start-up the whole topic is read back into
+ * memory.
  */
 public final class KafkaAttemptStore extends InMemoryAttemptStore implements AutoCloseable {
 
@@ -92,7 +93,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         return store;
     }
 
-    /** Returns once the entry is acknowledged, waiting through a broker outage of any length ({@link PatientWriter}). */
+    /** Returns once the entry is acknowledged, waiting out a broker outage of any length ({@link PatientWriter}). */
     @Override
     public void record(AttemptLogEntry entry) {
         byte[] value = serde.serialize(topic, toRecord(entry));

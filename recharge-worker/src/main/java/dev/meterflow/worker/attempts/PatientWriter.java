@@ -98,7 +98,8 @@ final class PatientWriter {
     /** Why the attempt log cannot be written now, empty when no write has waited longer than the report interval. */
     Optional<String> blockedReason() {
         Instant reportedBefore = clock.instant().minus(reportEvery);
-        List<Instant> late = waiting.values().stream().filter(began -> began.isBefore(reportedBefore)).sorted().toList();
+        List<Instant> late =
+                waiting.values().stream().filter(began -> began.isBefore(reportedBefore)).sorted().toList();
         return late.isEmpty() ? Optional.empty() : Optional.of(late.size()
                 + " attempt-log write(s) waiting for the broker, the oldest since " + late.get(0));
     }
