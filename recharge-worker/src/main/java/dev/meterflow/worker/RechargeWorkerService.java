@@ -45,16 +45,19 @@ public final class RechargeWorkerService implements AutoCloseable {
     private final KafkaAttemptStore attempts;
     private final WorkerMonitor monitor;
     private final List<KafkaClientMetrics> clientMetrics;
+    private final ProducerMetrics producerMetrics;
     private final ScheduledExecutorService metricsScheduler;
     private final Thread loop;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private RechargeWorkerService(RechargeWorker worker, KafkaAttemptStore attempts, WorkerMonitor monitor,
-                                  List<KafkaClientMetrics> clientMetrics, ScheduledExecutorService metricsScheduler) {
+                                  List<KafkaClientMetrics> clientMetrics, ProducerMetrics producerMetrics,
+                                  ScheduledExecutorService metricsScheduler) {
         this.worker = worker;
         this.attempts = attempts;
         this.monitor = monitor;
         this.clientMetrics = clientMetrics;
+        this.producerMetrics = producerMetrics;
         this.metricsScheduler = metricsScheduler;
         this.loop = new Thread(() -> {
             try {
@@ -88,7 +91,9 @@ public final class RechargeWorkerService implements AutoCloseable {
         producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-        // a fenced producer is replaced by one with the same transactional.id (RechargeWorker.replaceFenced)
+        ProducerMetrics producerMetrics = new ProducerMetrics(registry, AppMetrics.KAFKA_METRICS_REFRESH);
+        // a fenced producer is replaced by one with the same transactional.id (RechargeWorker.replaceFenced), and
+        // its metrics with it
         Supplier<Producer<String, byte[]>> newProducer = () -> {
             KafkaProducer<String, byte[]> replacement =
                     new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
@@ -98,6 +103,7 @@ public final class RechargeWorkerService implements AutoCloseable {
                 replacement.close(Duration.ZERO);
                 throw e;
             }
+            producerMetrics.bind(replacement);
             return replacement;
         };
         // before the attempt log is read: a transaction a crashed predecessor left open (its completion marks
@@ -113,6 +119,7 @@ public final class RechargeWorkerService implements AutoCloseable {
 
         AttemptPlan plan = new AttemptPlan(config.unknownMaxTries(), config.softDeclineLimits());
         WorkerMonitor monitor = new WorkerMonitor(registry, Clock.systemUTC());
+        monitor.attemptLogBlocked(attempts::writeBlockedReason);
         RechargeProcessor processor = new RechargeProcessor(new MeteredGateway(gateway, registry), attempts, plan,
                 new RateLimiter(config.gatewayRateLimit()), config.unknownRetryBackoff(), 5, Clock.systemUTC());
         // the same limit the producer applies to what the worker publishes
@@ -124,13 +131,14 @@ public final class RechargeWorkerService implements AutoCloseable {
                 new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         ScheduledExecutorService metricsScheduler = AppMetrics.kafkaMetricsScheduler();
         List<KafkaClientMetrics> clientMetrics = List.of(
-                new KafkaClientMetrics(consumer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH),
-                new KafkaClientMetrics(producer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH));
+                new KafkaClientMetrics(consumer, List.of(), metricsScheduler, AppMetrics.KAFKA_METRICS_REFRESH));
         clientMetrics.forEach(binder -> binder.bindTo(registry));
+        producerMetrics.bind(producer);
         RechargeWorker worker = new RechargeWorker(consumer, producer, newProducer, processor, check, attempts, attempts::catchUp, config.maxInFlight(),
                 config.reconcileInterval(), config.achPollInterval(), config.shutdownTimeout(), Clock.systemUTC());
         worker.monitor(monitor);
-        RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics, metricsScheduler);
+        RechargeWorkerService service = new RechargeWorkerService(worker, attempts, monitor, clientMetrics, producerMetrics,
+                metricsScheduler);
         log.info("starting recharge worker group.id='{}' transactional.id='{}' gateway='{}' rateLimit={}/s",
                 config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.TRANSACTIONAL_ID),
                 config.get(WorkerConfig.GATEWAY_BASE_URL), config.gatewayRateLimit());
@@ -163,6 +171,7 @@ public final class RechargeWorkerService implements AutoCloseable {
         worker.close();
         attempts.close();
         clientMetrics.forEach(KafkaClientMetrics::close);
+        producerMetrics.close();
         metricsScheduler.shutdownNow();
     }
 
@@ -171,6 +180,7 @@ public final class RechargeWorkerService implements AutoCloseable {
         worker.halt();
         attempts.close();
         clientMetrics.forEach(KafkaClientMetrics::close);
+        producerMetrics.close();
         metricsScheduler.shutdownNow();
     }
 }

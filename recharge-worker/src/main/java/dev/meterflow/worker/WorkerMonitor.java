@@ -26,6 +26,7 @@ public final class WorkerMonitor {
     private final Map<Pending, Instant> pending = new ConcurrentHashMap<>();
     private volatile boolean joined;
     private volatile boolean stopped;
+    private volatile Supplier<Optional<String>> attemptLogBlocked = Optional::empty;
 
     public WorkerMonitor(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -62,6 +63,10 @@ public final class WorkerMonitor {
         if (stopped) {
             return Optional.of("stopped");
         }
+        Optional<String> blocked = attemptLogBlocked.get();
+        if (blocked.isPresent()) {
+            return blocked;
+        }
         if (!joined) {
             return Optional.of("not in the consumer group yet, or its attempt log not read up to date");
         }
@@ -88,6 +93,14 @@ public final class WorkerMonitor {
     void outcome(String outcome) {
         Counter.builder("meterflow.recharge.outcomes").tag("outcome", outcome)
                 .description("Recharge requests finished, by outcome").register(registry).increment();
+    }
+
+    /**
+     * Where to ask whether the attempt log cannot be written now (the broker away): requests wait for it, and the
+     * worker is not ready meanwhile.
+     */
+    void attemptLogBlocked(Supplier<Optional<String>> reason) {
+        this.attemptLogBlocked = reason;
     }
 
     /** Reports how many parked requests (bank debits processing, issue 10 §2) this worker polls. */

@@ -16,6 +16,9 @@ import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.config.WorkerConfig;
 import dev.meterflow.worker.gateway.stripe.StripeGateway;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +55,12 @@ class RechargeWorkerBrokerRestartIT {
      * is made, longer than the session timeout.
      */
     private static final Duration GATEWAY_LATENCY = SESSION_TIMEOUT.plusSeconds(2);
+    /**
+     * How long the broker stays away while the worker records a gateway answer: longer than the attempt-log write
+     * used to wait before it stopped the worker, 30 s for the acknowledgement or, after a clean broker shutdown (the
+     * producer then has no metadata for the topic), the producer's 60 s {@code max.block.ms} inside the send.
+     */
+    private static final Duration LONG_OUTAGE = Duration.ofSeconds(75);
     /** The consumer loop thread of {@link RechargeWorkerService}: alive until the worker stops, cleanly or not. */
     private static final String WORKER_LOOP_THREAD = "recharge-worker-loop";
 
@@ -154,11 +163,13 @@ class RechargeWorkerBrokerRestartIT {
      * A broker away for longer than {@code transaction.timeout.ms} comes back and aborts the transaction the worker
      * had open, bumping the producer's epoch: the worker's producer is fenced. The fault suite saw the worker exit so
      * after a slow broker restart on a loaded machine. Here another producer with the worker's
-     * {@code transactional.id} bumps the epoch the same way; the worker must replace its producer and go on.
+     * {@code transactional.id} bumps the epoch the same way; the worker must replace its producer and go on, and its
+     * producer metrics must follow the replacement (they used to keep reading the closed producer).
      */
     @Test
     void shouldKeepChargingOnceEachAfterItsProducerIsFenced() {
-        worker = startWorker(Duration.ofSeconds(30), Duration.ofSeconds(3));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        worker = startWorker(Duration.ofSeconds(30), Duration.ofSeconds(3), registry);
         List<String> requestIds = new ArrayList<>();
         List<String> before = send("before-fence", 1);
         requestIds.addAll(before);
@@ -175,8 +186,66 @@ class RechargeWorkerBrokerRestartIT {
         List<String> after = send("after-fence", 3);
         requestIds.addAll(after);
         awaitResults(requestIds);
+        double sentByTheReplacement = recordsSentByTheWorkersProducer(registry);
+        List<String> later = send("after-replacement", 2);
+        requestIds.addAll(later);
+        awaitResults(requestIds);
 
         assertChargedAndAnsweredOnceEach(requestIds);
+        await("the producer metric moving with the replacement's sends").atMost(WAIT)
+                .until(() -> recordsSentByTheWorkersProducer(registry) > sentByTheReplacement);
+    }
+
+    /** {@code kafka_producer_record_send_total} of the worker's transactional producer, by its client id. */
+    private static double recordsSentByTheWorkersProducer(MeterRegistry registry) {
+        String clientId = "producer-" + WorkerConfig.TRANSACTIONAL_ID.defaultValue();
+        List<Meter> meters =
+                List.copyOf(registry.find("kafka.producer.record.send.total").tag("client.id", clientId).meters());
+        assertThat(meters).as("the send counter of client %s", clientId).hasSize(1);
+        return meters.get(0).measure().iterator().next().getValue();
+    }
+
+    /**
+     * RELIABILITY.md, "The recharge worker exits when the broker stays away longer than 30 s while it records an
+     * attempt": the gateway answers a charge while the broker is away, and the worker must record that answer before
+     * it can publish the result. It waits, not ready, for as long as the broker is away (here longer than the write
+     * timeout that used to stop it), then publishes one result for the one charge and carries on, ready again.
+     */
+    @Test
+    void shouldWaitOutALongBrokerOutageWhileRecordingAnAttempt() {
+        worker = startWorker(SESSION_TIMEOUT, Duration.ofMillis(1_500));
+        List<String> requestIds = new ArrayList<>();
+        List<String> before = send("before-outage", 1);
+        requestIds.addAll(before);
+        awaitResults(before);
+
+        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(3)).build());
+        List<String> during = send("outage", 1);
+        requestIds.addAll(during);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        long brokerStopped = System.nanoTime();
+        kafka.close();
+        kafka = null;
+        await("the charge made while the broker is away").atMost(WAIT)
+                .until(() -> simulator.successfulChargesByRequestId().keySet().containsAll(during));
+        await("the worker waiting to record the gateway's answer, not ready").atMost(WAIT)
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning())
+                .until(() -> worker.notReadyReason().orElse("")
+                        .contains("attempt-log write(s) waiting for the broker"));
+        await("the broker away for " + LONG_OUTAGE + ", the worker waiting all along").atMost(LONG_OUTAGE.plus(WAIT))
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning())
+                .until(() -> Duration.ofNanos(System.nanoTime() - brokerStopped).compareTo(LONG_OUTAGE) >= 0
+                        && worker.notReadyReason().isPresent());
+        kafka = EmbeddedKafka.start(dataDir);
+        simulator.updateSettings(SimulatorSettings.defaults());
+
+        awaitResults(during);
+        List<String> after = send("after-outage", 2);
+        requestIds.addAll(after);
+        awaitResults(requestIds);
+
+        assertChargedAndAnsweredOnceEach(requestIds);
+        await("the worker ready again").atMost(WAIT).untilAsserted(() -> assertThat(worker.notReadyReason()).isEmpty());
     }
 
     /** One committed payment result and one successful charge per request, and the worker still running. */
@@ -205,6 +274,11 @@ class RechargeWorkerBrokerRestartIT {
     }
 
     private RechargeWorkerService startWorker(Duration sessionTimeout, Duration heartbeatInterval) {
+        return startWorker(sessionTimeout, heartbeatInterval, new SimpleMeterRegistry());
+    }
+
+    private RechargeWorkerService startWorker(Duration sessionTimeout, Duration heartbeatInterval,
+                                              MeterRegistry registry) {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
         props.setProperty("session.timeout.ms", Long.toString(sessionTimeout.toMillis()));
@@ -217,7 +291,7 @@ class RechargeWorkerBrokerRestartIT {
         props.setProperty("meterflow.shutdown-timeout", "PT5S");
         WorkerConfig config = WorkerConfig.from(props);
         return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
-                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
+                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)), registry);
     }
 
     /** Sends {@code count} requests, each for an account of its own; returns their request ids. */

@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,21 @@ class WorkerMonitorTest {
         monitor.joined();
         monitor.stopped();
         assertThat(monitor.notReadyReason()).hasValue("stopped");
+    }
+
+    @Test
+    void shouldNotBeReadyWhileTheAttemptLogCannotBeWritten() {
+        AtomicReference<Optional<String>> blocked = new AtomicReference<>(Optional.empty());
+        monitor.attemptLogBlocked(blocked::get);
+        monitor.joined();
+
+        blocked.set(Optional.of("1 attempt-log write(s) waiting for the broker, the oldest since 10:00"));
+        assertThat(monitor.notReadyReason()).hasValue("1 attempt-log write(s) waiting for the broker, the oldest "
+                + "since 10:00");
+        assertThat(registry.get("meterflow.recharge.ready").gauge().value()).isZero();
+
+        blocked.set(Optional.empty());
+        assertThat(monitor.notReadyReason()).isEmpty();
     }
 
     @Test

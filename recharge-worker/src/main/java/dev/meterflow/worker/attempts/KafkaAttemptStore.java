@@ -7,11 +7,13 @@ import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.worker.state.AttemptRecord;
 import dev.meterflow.worker.state.RechargeAttemptLog;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +41,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The attempt log on a compacted Kafka topic keyed by request id. Every write of an attempt waits for the broker's
- * acknowledgement (acks=all, idempotent producer) before returning, so an attempt is on record before the
- * gateway is called. A request's completion mark is written by the worker's transactional producer, in the
- * transaction that publishes its outputs ({@link #completionRecord}), so the log is read {@code read_committed}:
- * an aborted transaction's mark is never seen. At start-up the whole topic is read back into memory.
+ * acknowledgement (acks=all, idempotent producer) before returning, for as long as the broker is away, so an attempt
+ * is on record before the gateway is called. A request's completion mark is written by the worker's transactional
+ * producer, in the transaction that publishes its outputs ({@link #completionRecord}), so the log is read
+ * {@code read_committed}: an aborted transaction's mark is never seen. At start-up the whole topic is read back into
+ * memory.
  */
 public final class KafkaAttemptStore extends InMemoryAttemptStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAttemptStore.class);
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the broker may take to answer a listing of the log's end offsets. */
+    private static final Duration LIST_OFFSETS_TIMEOUT = Duration.ofSeconds(30);
+    /** A write waiting longer than this is reported (one WARN line per interval) and makes the worker not ready. */
+    private static final Duration WRITE_WAIT_REPORT = Duration.ofSeconds(10);
     /**
      * How long a read of the log waits for a transaction open on it to end: far above the workers' transaction
      * timeout (seconds), after which the broker aborts it.
@@ -56,6 +62,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
+    private final PatientWriter writer;
     private KafkaConsumer<String, byte[]> reader;
     private Admin admin;
     /** Reads the released versions of the log's record too, so an upgraded worker reads what its predecessor wrote. */
@@ -65,6 +72,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     private KafkaAttemptStore(String topic, KafkaProducer<String, byte[]> producer) {
         this.topic = topic;
         this.producer = producer;
+        this.writer = new PatientWriter(producer, WRITE_WAIT_REPORT, Clock.systemUTC());
     }
 
     /**
@@ -77,26 +85,30 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "recharge-attempt-log");
+        // a send waits this long for metadata, then PatientWriter reports and sends again
+        producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_WAIT_REPORT.toMillis());
         KafkaAttemptStore store = new KafkaAttemptStore(topic,
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
         store.load(clientConfig);
         return store;
     }
 
+    /** Returns once the entry is acknowledged, waiting out a broker outage of any length ({@link PatientWriter}). */
     @Override
     public void record(AttemptLogEntry entry) {
         byte[] value = serde.serialize(topic, toRecord(entry));
-        try {
-            producer.send(new ProducerRecord<>(topic, entry.requestId(), value))
-                    .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording an attempt of " + entry.requestId(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot record an attempt of request '" + entry.requestId()
-                    + "' on " + topic + ": " + e.getMessage(), e);
-        }
+        Attempt last = entry.attempts().isEmpty() ? null : entry.attempts().get(entry.attempts().size() - 1);
+        writer.write(new ProducerRecord<>(topic, entry.requestId(), value),
+                last != null && last.outcome() != null ? "after the gateway answered" : "before the gateway call");
         remember(entry);
+    }
+
+    /**
+     * Why the attempt log cannot be written now (a write has waited for the broker longer than
+     * {@link #WRITE_WAIT_REPORT}), empty when it can: the worker is not ready meanwhile.
+     */
+    public Optional<String> writeBlockedReason() {
+        return writer.blockedReason();
     }
 
     /**
@@ -188,7 +200,7 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         try {
             Map<TopicPartition, Long> end = new HashMap<>();
             admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
-                    .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(LIST_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((partition, info) -> end.put(partition, info.offset()));
             return end;
         } catch (InterruptedException e) {

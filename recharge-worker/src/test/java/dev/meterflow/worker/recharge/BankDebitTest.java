@@ -136,6 +136,48 @@ class BankDebitTest {
         });
     }
 
+    /** A parked debit whose intent was canceled used to be polled for ever (answered UNKNOWN at every poll). */
+    @Test
+    void shouldEndADebitWhoseIntentWasCanceledAndFailWhenNoMethodIsLeft() throws InterruptedException {
+        RechargeRequest bankOnly = aRechargeRequest().oneTimePayment().payingWith(aBankAccount(BANK).primary())
+                .build();
+        GatewayAnswer canceled = new GatewayAnswer(GatewayAnswer.Kind.ERROR, "canceled", INTENT, null,
+                "the payment intent is canceled: nothing was charged");
+        gateway.on(BANK, processing(INTENT)).settles(INTENT, canceled);
+        processor.process(bankOnly);
+
+        Result settled = processor.settle(bankOnly);
+
+        assertThat(settled).isInstanceOfSatisfying(Result.Finished.class, finished -> {
+            assertThat(finished.finish().status()).isEqualTo(Step.Status.FAILED);
+            assertThat(finished.finish().attempts()).singleElement().satisfies(attempt -> {
+                assertThat(attempt.outcome()).isEqualTo(Attempt.Outcome.ERROR);
+                assertThat(attempt.declineCode()).isEqualTo("canceled");
+            });
+        });
+        RechargeOutputs outputs = RechargeOutputs.of(bankOnly, ((Result.Finished) settled).finish(), 0);
+        assertThat(outputs.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.PAYMENT_DECLINED);
+            assertThat(notice.getAttributes()).containsEntry("declineCodes", "canceled");
+        });
+        assertThat(gateway.calls()).hasSize(1);
+    }
+
+    @Test
+    void shouldChargeTheBackupOnceTheDebitsIntentWasCanceled() throws InterruptedException {
+        GatewayAnswer canceled = new GatewayAnswer(GatewayAnswer.Kind.ERROR, "canceled", INTENT, null,
+                "the payment intent is canceled: nothing was charged");
+        gateway.on(BANK, processing(INTENT)).settles(INTENT, canceled).on(VISA, ScriptedGateway.succeeds("ch_visa"));
+        processor.process(payment);
+
+        Result settled = processor.settle(payment);
+
+        assertThat(settled).isInstanceOfSatisfying(Result.Finished.class, finished -> {
+            assertThat(finished.finish().status()).isEqualTo(Step.Status.SUCCEEDED);
+            assertThat(finished.finish().paymentMethodId()).isEqualTo(VISA);
+        });
+    }
+
     @Test
     void shouldAskTheGatewayAfterACrashBetweenTheProcessingAnswerAndTheParking() throws InterruptedException {
         // given the processing answer on record, the request not parked: the worker died before its transaction

@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>PaymentIntent {@code succeeded} → SUCCEEDED; {@code processing} → PROCESSING (a bank debit: it settles in
  *       days, {@link #retrieve} tells when, a returned one with the bank's return code as its decline code);
- *       {@code requires_action} → DECLINED_HARD {@code authentication_required} (the customer must be there).</li>
+ *       {@code requires_action} → DECLINED_HARD {@code authentication_required} (the customer must be there);
+ *       {@code canceled}, {@code requires_confirmation}, and {@code requires_payment_method} without a payment error
+ *       → ERROR with the status as its code: nothing was charged and nothing will be, so a parked bank debit found so
+ *       is ended instead of polled for ever; {@code requires_capture} → UNKNOWN (it ends by itself, captured or
+ *       canceled at expiry).</li>
  *   <li>{@code CardException} (HTTP 402) → the decline code, hard or soft per {@link DeclineClassifier}.</li>
  *   <li>{@code RateLimitException} (429) → RATE_LIMITED: not processed, ask again later.</li>
  *   <li>{@code ApiConnectionException} (timeout, reset), any 5xx, a 409 (the same key still in flight, for
@@ -165,16 +169,29 @@ public final class StripeGateway implements PaymentGateway {
             case "processing" -> GatewayAnswer.processing(intent.getId());
             case "requires_action" -> new GatewayAnswer(GatewayAnswer.Kind.DECLINED_HARD, "authentication_required",
                     intent.getId(), null, "the issuer requires the customer to authenticate");
+            case "canceled", "requires_confirmation", "requires_payment_method" -> ended(intent);
             default -> new GatewayAnswer(GatewayAnswer.Kind.UNKNOWN, null, intent.getId(), null,
                     "payment intent is " + intent.getStatus());
         };
     }
 
     /**
+     * An intent that can no longer succeed by itself and has no payment error to say why: an ERROR (nothing charged)
+     * whose code is its status, with Stripe's cancellation reason when it gives one.
+     */
+    private static GatewayAnswer ended(PaymentIntent intent) {
+        String reason = intent.getCancellationReason() == null ? "" : " (" + intent.getCancellationReason() + ")";
+        log.warn("payment intent ended without a charge paymentIntent='{}' status={}{}", intent.getId(),
+                intent.getStatus(), reason);
+        return new GatewayAnswer(GatewayAnswer.Kind.ERROR, intent.getStatus(), intent.getId(), null,
+                "the payment intent is " + intent.getStatus() + reason + ": nothing was charged");
+    }
+
+    /**
      * A payment intent found by a look-up or retrieved: succeeded, declined (its last error; for a returned bank
      * debit the bank's return code, from the expanded charge), or still open.
      */
-    private static GatewayAnswer classifyFound(PaymentIntent intent) {
+    static GatewayAnswer classifyFound(PaymentIntent intent) {
         StripeError lastError = intent.getLastPaymentError();
         if ("requires_payment_method".equals(intent.getStatus()) && lastError != null) {
             String code = isBankDebit(intent)
