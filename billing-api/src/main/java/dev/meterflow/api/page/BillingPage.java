@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Billing Settings page at {@code /billing}: server-rendered, every form a plain POST answered by a redirect
  * (or, refused, by the page again with the problems next to the fields), htmx only making it faster. Signed in
- * by the API's session cookie; every form carries the session's CSRF token as the field {@code csrfToken}.
+ * by the API's session cookie; every form carries the session's CSRF token as the field {@code csrfToken}, and the
+ * sign-in form, before there is a session, a token of its own ({@link SignInTokens}).
  */
 public final class BillingPage {
 

@@ -207,6 +207,20 @@ class BillingPageIT {
     }
 
     @Test
+    void shouldRefuseASignInThroughTheApiThatAFormOnAnotherSiteCouldSend() {
+        PageBrowser browser = new PageBrowser(stack.baseUrl());
+        String json = "{\"email\": \"admin@acme.example\", \"password\": \"" + PASSWORD + "\"}";
+
+        PageBrowser.Page textPlain = browser.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
+                + "/api/v1/session")).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+
+        assertThat(textPlain.status()).isEqualTo(415);
+        assertThat(textPlain.body()).contains("Content-Type: application/json");
+        assertThat(browser.get(ACME).status()).as("not signed in").isEqualTo(303);
+    }
+
+    @Test
     void shouldRefuseTheNewFormsWithoutTheirCsrfToken() {
         PageBrowser admin = signedIn("admin@acme.example");
 
