@@ -16,7 +16,6 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,13 +35,6 @@ public final class PageForms {
             "billing-emails", "Billing emails saved.",
             "service-address", "Service address saved.",
             "tax-exemption", "Tax exemption saved.");
-    /** The service address's fields with what to say when one is left empty. */
-    private static final Map<String, String> ADDRESS_FIELDS = orderedMap(
-            "line1", "Enter the street address.",
-            "city", "Enter the city.",
-            "region", "Enter the state or region, such as CA.",
-            "postalCode", "Enter the ZIP or postal code.",
-            "country", "Enter the country, such as US.");
     private static final String STILL_APPLYING = " It is still being applied: reload in a few seconds.";
 
     private final AccountAccess accounts;
@@ -216,23 +208,15 @@ public final class PageForms {
 
     private Result serviceAddress(Principal user, String accountId, Context ctx) {
         Form form = Form.of("service-address", fields(ctx, "line1", "city", "region", "postalCode", "country"));
-        Map<String, String> typed = new LinkedHashMap<>();
-        form.values().forEach((field, value) -> typed.put(field, value.strip()));
-        typed.put("country", typed.get("country").toUpperCase(Locale.ROOT));
-        for (var missing : ADDRESS_FIELDS.entrySet()) {
-            if (typed.get(missing.getKey()).isEmpty()) {
-                form = form.withError(missing.getKey(), missing.getValue());
-            }
-        }
-        if (!typed.get("country").isEmpty() && !typed.get("country").matches("[A-Z]{2}")) {
-            form = form.withError("country", "Enter the country as its two-letter code, such as US.");
+        AddressInput input = AddressInput.of(form.values());
+        for (var problem : input.problems().entrySet()) {
+            form = form.withError(problem.getKey(), problem.getValue());
         }
         if (form.hasErrors()) {
             return Result.refused(form);
         }
-        var address = new SettingsCommands.ServiceAddressChange(typed.get("line1"), typed.get("city"),
-                typed.get("region"), typed.get("postalCode"), typed.get("country"));
-        return saved(form, "service-address", () -> settings.updateServiceAddress(user, accountId, address));
+        return saved(form, "service-address", () -> settings.updateServiceAddress(user, accountId,
+                input.address()));
     }
 
     private Result taxExemption(Principal user, String accountId, Context ctx) {
@@ -320,14 +304,6 @@ public final class PageForms {
             return methods.get(0).path("customerId").asText();
         }
         return "cus_" + accountId;
-    }
-
-    private static Map<String, String> orderedMap(String... keysAndValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 
     private static Map<String, String> fields(Context ctx, String... names) {
