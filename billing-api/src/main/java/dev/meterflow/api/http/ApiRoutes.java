@@ -159,6 +159,12 @@ public final class ApiRoutes {
     }
 
     private static void login(Context ctx, Authenticator authenticator) {
+        // a form on another site can post JSON-looking text/plain, but not application/json: without this, it
+        // could sign a browser in to the attacker's account past the sign-in form's CSRF token
+        if (!String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
+            throw new ApiException(415, "json_only", "Sign in with a JSON body and the header Content-Type:"
+                    + " application/json.");
+        }
         LoginBody body = ctx.bodyAsClass(LoginBody.class);
         if (body.email() == null || body.password() == null) {
             throw ApiException.badRequest("malformed_body", "Send {\"email\": ..., \"password\": ...}.");

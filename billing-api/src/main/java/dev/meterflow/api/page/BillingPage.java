@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Billing Settings page at {@code /billing}: server-rendered, every form a plain POST answered by a redirect
  * (or, refused, by the page again with the problems next to the fields), htmx only making it faster. Signed in
- * by the API's session cookie; every form carries the session's CSRF token as the field {@code csrfToken}.
+ * by the API's session cookie; every form carries the session's CSRF token as the field {@code csrfToken}, and the
+ * sign-in form, before there is a session, a token of its own ({@link SignInTokens}).
  */
 public final class BillingPage {
 
@@ -37,22 +38,24 @@ public final class BillingPage {
     private final Authenticator authenticator;
     private final PageViews views;
     private final PageForms forms;
+    private final SignInTokens signInTokens;
     private final Templates templates = new Templates();
 
-    BillingPage(Authenticator authenticator, PageViews views, PageForms forms) {
+    BillingPage(Authenticator authenticator, PageViews views, PageForms forms, SignInTokens signInTokens) {
         this.authenticator = authenticator;
         this.views = views;
         this.forms = forms;
+        this.signInTokens = signInTokens;
     }
 
     /** The page over the services the JSON routes call. */
     public static BillingPage create(ApiRoutes.Services services, AdviceQueries advice, StatementRequests statements,
                                      Clock clock) {
         PageViews views = new PageViews(services.accounts(), services.payments(), services.billingLog(), advice,
-                statements, clock);
+                statements, services.taxes(), services.subAccounts(), clock);
         PageForms forms = new PageForms(services.accounts(), services.settings(), services.paymentCommands(),
                 statements);
-        return new BillingPage(services.authenticator(), views, forms);
+        return new BillingPage(services.authenticator(), views, forms, SignInTokens.withRandomKey());
     }
 
     /** Adds the page's routes and htmx (served from its webjar under {@code /webjars}). */
@@ -67,6 +70,8 @@ public final class BillingPage {
                 forms.notice(ctx.queryParam("saved")), Form.NONE)));
         add(config, HandlerType.GET, ACCOUNT + "/live", ctx -> signedIn(ctx).ifPresent(user ->
                 templates.render(ctx, 200, "live.jte", Map.of("live", views.live(user, ctx.pathParam("accountId"))))));
+        add(config, HandlerType.GET, ACCOUNT + "/sub-accounts", ctx -> signedIn(ctx).ifPresent(user ->
+                subAccountsFragment(ctx, views.subAccounts(user, ctx.pathParam("accountId")))));
         forms.actions().forEach((path, action) -> add(config, HandlerType.POST, ACCOUNT + path,
                 ctx -> post(ctx, action)));
     }
@@ -83,6 +88,15 @@ public final class BillingPage {
                         + " minute.");
             }
         }));
+    }
+
+    /** The agency's live list; 204 (htmx keeps what it shows) for anyone but its agency admin. */
+    private void subAccountsFragment(Context ctx, BillingView.SubAccountList list) {
+        if (list == null) {
+            ctx.status(HttpStatus.NO_CONTENT);
+            return;
+        }
+        templates.render(ctx, 200, "section/subAccounts.jte", Map.of("list", list));
     }
 
     private void page(Context ctx, Principal user, int status, String notice, Form form) {
@@ -124,6 +138,12 @@ public final class BillingPage {
     private void signIn(Context ctx) {
         String email = Optional.ofNullable(ctx.formParam("email")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
+        if (!signInTokens.matches(ctx.cookie(SignInTokens.COOKIE), ctx.formParam(ApiServer.CSRF_FIELD))) {
+            log.info("sign-in form refused without its CSRF token");
+            signInPage(ctx, 403, email, "This sign-in form did not come from this page, or it is from before the"
+                    + " server restarted. Enter your password again.");
+            return;
+        }
         if (email.isEmpty() || password.isEmpty()) {
             signInPage(ctx, 400, email, "Enter your email address and your password.");
             return;
@@ -147,11 +167,23 @@ public final class BillingPage {
         ctx.redirect(SIGN_IN + "?signedOut=true", HttpStatus.SEE_OTHER);
     }
 
+    /**
+     * The sign-in form with its CSRF token: the field signed for the browser's sign-in cookie, which is kept when
+     * it has one, so two open sign-in tabs both work.
+     */
     private void signInPage(Context ctx, int status, String email, String error) {
+        String cookie = ctx.cookie(SignInTokens.COOKIE);
+        if (!SignInTokens.wellFormed(cookie)) {
+            cookie = SignInTokens.newCookieValue();
+            boolean tls = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+            ctx.header("Set-Cookie", SignInTokens.COOKIE + "=" + cookie + "; Path=" + SIGN_IN
+                    + "; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : ""));
+        }
         Map<String, Object> params = new HashMap<>();
         params.put("email", email);
         params.put("error", error);
         params.put("signedOut", "true".equals(ctx.queryParam("signedOut")));
+        params.put("csrfToken", signInTokens.field(cookie));
         templates.render(ctx, status, "signin.jte", params);
     }
 

@@ -1,9 +1,11 @@
 package dev.meterflow.api.page;
 
+import dev.meterflow.api.accounts.SubAccounts;
 import dev.meterflow.api.advice.AdviceQueries.AdviceView;
 import dev.meterflow.api.billinglog.BillingLogDao.LogLine;
 import dev.meterflow.api.payments.PaymentQueries.PaymentItem;
 import dev.meterflow.api.payments.PaymentQueries.PendingPayment;
+import dev.meterflow.api.tax.TaxCharges.Taxes;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,8 @@ import java.util.Map;
 public record BillingView(Viewer viewer, Live live, List<Method> methods, List<TestCard> testCards,
                           AutoRecharge autoRecharge, AdviceView advice, String criticalBillingPhone,
                           PaymentOutcome payment, History history, BillingLog log, Statements statements,
+                          boolean directChargePlanFee, List<String> billingEmails, Address serviceAddress,
+                          Taxes taxes, Agency agency,
                           String notice, Form form) {
 
     /** Who is looking, and the token every form of theirs carries. */
@@ -56,5 +60,45 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
     }
 
     public record Statements(String from, String to, String email, List<Map<String, Object>> schedules) {
+    }
+
+    /** The service address as the form shows it; every field empty when there is none yet. */
+    public record Address(String line1, String city, String region, String postalCode, String country) {
+
+        /** The form's fields in order, with their labels and what browsers may fill them with. */
+        public static final List<Field> FIELDS = List.of(new Field("line1", "Street address", "address-line1"),
+                new Field("city", "City", "address-level2"),
+                new Field("region", "State or region (e.g. CA)", "address-level1"),
+                new Field("postalCode", "ZIP or postal code", "postal-code"),
+                new Field("country", "Country (two letters, e.g. US)", "country"));
+
+        public boolean isSet() {
+            return !country.isEmpty();
+        }
+
+        public String get(String field) {
+            return switch (field) {
+                case "line1" -> line1;
+                case "city" -> city;
+                case "region" -> region;
+                case "postalCode" -> postalCode;
+                case "country" -> country;
+                default -> throw new IllegalArgumentException("no address field '" + field + "'");
+            };
+        }
+
+        public record Field(String name, String label, String autocomplete) {
+        }
+    }
+
+    /**
+     * Agency billing: {@code billedTo} is the agency a sub-account's usage is debited from (null for any other
+     * account), {@code subAccounts} the agency's sub-accounts, shown to its agency admin only (else null).
+     */
+    public record Agency(String billedTo, SubAccountList subAccounts) {
+    }
+
+    /** The part of the agency's page that refreshes with the sub-accounts' status and balance. */
+    public record SubAccountList(String accountId, List<SubAccounts.SubAccount> accounts) {
     }
 }

@@ -61,6 +61,11 @@ public final class PageFormat {
         };
     }
 
+    /** What a debit (a negative ledger amount) took from the balance: -8,250,000 micros → "$8.25". */
+    public static String debited(long amountMicros) {
+        return dev.meterflow.money.Money.format(Math.negateExact(amountMicros));
+    }
+
     /** A new idempotency key for a form: a double submit of the same page is one payment. */
     public static String newKey() {
         return java.util.UUID.randomUUID().toString();

@@ -14,6 +14,7 @@ import dev.meterflow.api.settings.SettingsCommands.NewPaymentMethod;
 import dev.meterflow.api.statements.StatementPeriod;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,11 @@ public final class PageForms {
             "auto-recharge", "Auto recharge settings saved.",
             "phone", "Critical billing phone number saved.",
             "statement-sent", "The statement is on its way; it arrives by email in a minute or two.",
-            "schedule", "Recurring statement added.");
+            "schedule", "Recurring statement added.",
+            "plan-fee", "Plan fee payment saved.",
+            "billing-emails", "Billing emails saved.",
+            "service-address", "Service address saved.",
+            "tax-exemption", "Tax exemption saved.");
     private static final String STILL_APPLYING = " It is still being applied: reload in a few seconds.";
 
     private final AccountAccess accounts;
@@ -69,7 +74,12 @@ public final class PageForms {
         actions.put("/payment-methods/role", this::changeRole);
         actions.put("/auto-recharge", this::autoRecharge);
         actions.put("/critical-billing-phone", this::phone);
+        actions.put("/billing-emails", this::addBillingEmail);
+        actions.put("/billing-emails/remove", this::removeBillingEmail);
         actions.put("/payments", this::pay);
+        actions.put("/plan-fee", this::planFee);
+        actions.put("/service-address", this::serviceAddress);
+        actions.put("/tax-exemption", this::taxExemption);
         actions.put("/statements/send", this::sendStatement);
         actions.put("/statements/schedules", this::schedule);
         return actions;
@@ -165,6 +175,65 @@ public final class PageForms {
                 phone.isEmpty() ? null : phone));
     }
 
+    private Result addBillingEmail(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("billing-emails", fields(ctx, "email"));
+        String email = form.values().get("email").strip();
+        if (email.isEmpty()) {
+            return Result.refused(form.withError("email", "Enter the email address to add."));
+        }
+        List<String> emails = new ArrayList<>(billingEmails(user, accountId));
+        if (emails.stream().anyMatch(email::equalsIgnoreCase)) {
+            return Result.refused(form.withError("email", email + " already receives billing emails."));
+        }
+        emails.add(email);
+        return saved(form, "billing-emails", "email", () -> settings.updateBillingEmails(user, accountId, emails));
+    }
+
+    private Result removeBillingEmail(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("billing-emails", fields(ctx, "email"));
+        List<String> emails = new ArrayList<>(billingEmails(user, accountId));
+        if (!emails.remove(form.values().get("email"))) {
+            return Result.refused(form.withError("", form.values().get("email") + " no longer receives billing"
+                    + " emails; reload the page."));
+        }
+        return saved(Form.of("billing-emails", Map.of()), "billing-emails",
+                () -> settings.updateBillingEmails(user, accountId, emails));
+    }
+
+    private Result planFee(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("plan-fee", fields(ctx, "directCharge"));
+        return saved(form, "plan-fee", () -> settings.updateDirectChargePlanFee(user, accountId,
+                "on".equals(form.values().get("directCharge"))));
+    }
+
+    private Result serviceAddress(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("service-address", fields(ctx, "line1", "city", "region", "postalCode", "country"));
+        AddressInput input = AddressInput.of(form.values());
+        for (var problem : input.problems().entrySet()) {
+            form = form.withError(problem.getKey(), problem.getValue());
+        }
+        if (form.hasErrors()) {
+            return Result.refused(form);
+        }
+        return saved(form, "service-address", () -> settings.updateServiceAddress(user, accountId,
+                input.address()));
+    }
+
+    private Result taxExemption(Principal user, String accountId, Context ctx) {
+        Form form = Form.of("tax-exemption", fields(ctx, "taxExempt"));
+        return saved(form, "tax-exemption", () -> settings.updateTaxExemption(user, accountId,
+                "on".equals(form.values().get("taxExempt"))));
+    }
+
+    private List<String> billingEmails(Principal user, String accountId) {
+        var emails = AccountSummary.of(accounts.toRead(user, accountId)).billingEmails();
+        List<String> list = new ArrayList<>();
+        if (emails != null) {
+            emails.forEach(email -> list.add(email.asText()));
+        }
+        return list;
+    }
+
     private Result pay(Principal user, String accountId, Context ctx) {
         Form form = Form.of("make-a-payment", fields(ctx, "amount", "paymentMethodId", "paymentKey"));
         Optional<Long> cents = DollarInput.cents(form.values().get("amount"));
@@ -208,11 +277,16 @@ public final class PageForms {
     }
 
     private Result saved(Form form, String notice, java.util.function.Supplier<WriteOutcome> write) {
+        return saved(form, notice, "", write);
+    }
+
+    /** {@code field}: where a refusal of the service is shown ("" for the form as a whole). */
+    private Result saved(Form form, String notice, String field, java.util.function.Supplier<WriteOutcome> write) {
         try {
             WriteOutcome outcome = write.get();
             return Result.done("?saved=" + notice + (outcome.applied() ? "" : "-applying") + "#" + form.section());
         } catch (ApiException e) {
-            return refusal(form, e, "");
+            return refusal(form, e, field);
         }
     }
 

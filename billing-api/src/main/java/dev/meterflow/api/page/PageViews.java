@@ -3,8 +3,10 @@ package dev.meterflow.api.page;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meterflow.api.ApiException;
 import dev.meterflow.api.access.Principal;
+import dev.meterflow.api.access.Role;
 import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.accounts.AccountSummary;
+import dev.meterflow.api.accounts.SubAccounts;
 import dev.meterflow.api.advice.AdviceQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries;
 import dev.meterflow.api.billinglog.BillingLogQueries.LogPage;
@@ -14,6 +16,7 @@ import dev.meterflow.api.page.BillingView.Live;
 import dev.meterflow.api.page.BillingView.Method;
 import dev.meterflow.api.page.BillingView.PaymentOutcome;
 import dev.meterflow.api.payments.PaymentQueries;
+import dev.meterflow.api.tax.TaxCharges;
 import dev.meterflow.money.Money;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,21 +34,27 @@ final class PageViews {
 
     static final int HISTORY_PAGE = 10;
     static final int LOG_PAGE = 20;
+    /** A year of monthly tax charges. */
+    static final int TAX_CHARGES = 12;
 
     private final AccountAccess accounts;
     private final PaymentQueries payments;
     private final BillingLogQueries billingLog;
     private final AdviceQueries advice;
     private final StatementRequests statements;
+    private final TaxCharges taxes;
+    private final SubAccounts subAccounts;
     private final Clock clock;
 
     PageViews(AccountAccess accounts, PaymentQueries payments, BillingLogQueries billingLog, AdviceQueries advice,
-              StatementRequests statements, Clock clock) {
+              StatementRequests statements, TaxCharges taxes, SubAccounts subAccounts, Clock clock) {
         this.accounts = accounts;
         this.payments = payments;
         this.billingLog = billingLog;
         this.advice = advice;
         this.statements = statements;
+        this.taxes = taxes;
+        this.subAccounts = subAccounts;
         this.clock = clock;
     }
 
@@ -61,7 +70,39 @@ final class PageViews {
                 history(user, accountId, query.get("cursor")), log(user, accountId, query),
                 new BillingView.Statements(today.withDayOfMonth(1).minusMonths(1).toString(),
                         today.withDayOfMonth(1).minusDays(1).toString(), user.email(),
-                        statements.schedules(accountId)), notice, form);
+                        statements.schedules(accountId)), Boolean.TRUE.equals(summary.directChargePlanFee()),
+                texts(summary.billingEmails()), address(summary.serviceAddress()),
+                taxes.latest(user, accountId, TAX_CHARGES), agency(user, summary), notice, form);
+    }
+
+    /** The agency's sub-accounts with their status, for its agency admin; null for anyone else. */
+    BillingView.SubAccountList subAccounts(Principal user, String accountId) {
+        accounts.toRead(user, accountId);
+        if (user.role() != Role.AGENCY_ADMIN || !user.accountId().equals(accountId)) {
+            return null;
+        }
+        return new BillingView.SubAccountList(accountId, subAccounts.list(user, accountId));
+    }
+
+    private BillingView.Agency agency(Principal user, AccountSummary summary) {
+        return new BillingView.Agency(summary.parentAccountId(), subAccounts(user, summary.accountId()));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        if (array != null) {
+            array.forEach(item -> list.add(item.asText()));
+        }
+        return list;
+    }
+
+    private static BillingView.Address address(JsonNode address) {
+        if (address == null || address.isNull()) {
+            return new BillingView.Address("", "", "", "", "");
+        }
+        return new BillingView.Address(address.path("line1").asText(""), address.path("city").asText(""),
+                address.path("region").asText(""), address.path("postalCode").asText(""),
+                address.path("country").asText(""));
     }
 
     Live live(Principal user, String accountId) {

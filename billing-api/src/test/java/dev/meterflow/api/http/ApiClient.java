@@ -34,7 +34,7 @@ final class ApiClient {
 
     Response login(String email, String password) {
         Response response = send("POST", "/api/v1/session", "{\"email\":\"" + email + "\",\"password\":\""
-                + password + "\"}", List.of());
+                + password + "\"}", List.of("Content-Type", "application/json"));
         if (response.status() == 200) {
             csrfToken = response.json().path("csrfToken").asText();
         }

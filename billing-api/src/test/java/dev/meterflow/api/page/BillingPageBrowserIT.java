@@ -53,7 +53,8 @@ class BillingPageBrowserIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration PIPELINE = Duration.ofMinutes(2);
     private static final List<String> SECTIONS = List.of("live", "payment-methods", "auto-recharge",
-            "critical-billing-phone", "make-a-payment", "payment-history", "billing-logs", "printable-statements");
+            "critical-billing-phone", "billing-emails", "make-a-payment", "plan-fee", "payment-history",
+            "billing-logs", "service-address", "taxes-and-fees", "printable-statements");
 
     private static PageStack stack;
     private static WebDriver browser;
@@ -260,6 +261,59 @@ class BillingPageBrowserIT {
 
     @Test
     @Order(11)
+    void shouldKeepAServiceAddressAfterAReload() {
+        signIn("admin@acme.example");
+
+        type("address-line1", "500 Congress Ave");
+        type("address-city", "Austin");
+        type("address-region", "TX");
+        type("address-postalCode", "78701");
+        type("address-country", "us");
+        submit(By.cssSelector("#service-address-form button[type=submit]"));
+
+        assertThat(waitFor(By.id("notice")).getText()).startsWith("Service address saved.");
+        browser.get(stack.baseUrl() + "/billing/accounts/acme");
+        assertThat(waitFor(By.id("address-line1")).getAttribute("value")).isEqualTo("500 Congress Ave");
+        assertThat(browser.findElement(By.id("address-city")).getAttribute("value")).isEqualTo("Austin");
+        assertThat(browser.findElement(By.id("address-country")).getAttribute("value")).isEqualTo("US");
+    }
+
+    @Test
+    @Order(12)
+    void shouldOptInToChargingThePlanFeeToTheCard() {
+        signIn("admin@acme.example");
+        WebElement optIn = browser.findElement(By.id("direct-charge"));
+        assertThat(optIn.isSelected()).isFalse();
+
+        optIn.click();
+        submit(By.cssSelector("#plan-fee-form button[type=submit]"));
+
+        assertThat(waitFor(By.id("notice")).getText()).startsWith("Plan fee payment saved.");
+        browser.get(stack.baseUrl() + "/billing/accounts/acme");
+        assertThat(waitFor(By.id("direct-charge")).isSelected()).isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void shouldShowAnAgencyAdminItsSubAccountsPausedWithTheAgency() {
+        signIn("agent@agency.example");
+        new WebDriverWait(browser, PIPELINE).until(ExpectedConditions.textToBe(
+                By.cssSelector("#sub-account-agency-sub-2 .pill"), "Active"));
+        assertThat(browser.findElement(By.id("sub-accounts-table")).getText()).contains("agency-sub-1")
+                .doesNotContain("rival-sub");
+
+        stack.usage("agency", 5);
+
+        // no reload: the list refreshes by itself, like the balance
+        for (String sub : List.of("agency-sub-1", "agency-sub-2")) {
+            new WebDriverWait(browser, PIPELINE).until(ExpectedConditions.textToBe(
+                    By.cssSelector("#sub-account-" + sub + " .pill"), "Paused"));
+        }
+        assertThat(waitFor(By.id("paused-banner")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    @Order(20)
     void shouldTakeScreenshotsOfEverySectionWhenAsked() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("screenshots"), "screenshots only with -Dscreenshots=true");
         signIn("admin@acme.example");
@@ -272,6 +326,15 @@ class BillingPageBrowserIT {
             for (String section : SECTIONS) {
                 save(sectionShot(waitFor(By.id(section))), section + "-" + width);
             }
+        }
+        signIn("agent@agency.example");
+        // the agency's page is shorter than those windows, and a capture beyond the viewport of a short page
+        // lays it out again (the scrollbar goes): the section, smaller than a window, is shot as an element
+        for (var size : List.of(new Dimension(1280, 1000), new Dimension(390, 844))) {
+            browser.manage().window().setSize(size);
+            browser.get(stack.baseUrl() + "/billing/accounts/agency");
+            save(waitFor(By.id("sub-accounts")).getScreenshotAs(OutputType.BYTES), "sub-accounts-"
+                    + (size.getWidth() < 600 ? "phone" : "desktop"));
         }
         browser.manage().window().setSize(new Dimension(1280, 1000));
     }

@@ -20,6 +20,15 @@ import org.junit.jupiter.api.Test;
 class BillingPageIT {
 
     private static final String ACME = "/billing/accounts/acme";
+    private static final String AGENCY = "/billing/accounts/agency";
+    /** Issue 12's forms of the remaining sections, each with fields it would accept. */
+    private static final Map<String, Map<String, String>> NEW_FORMS = Map.of(
+            "/plan-fee", Map.of("directCharge", "on"),
+            "/billing-emails", Map.of("email", "forged@acme.example"),
+            "/billing-emails/remove", Map.of("email", "billing@acme.example"),
+            "/service-address", Map.of("line1", "1 Forged Way", "city", "Austin", "region", "TX",
+                    "postalCode", "78701", "country", "US"),
+            "/tax-exemption", Map.of("taxExempt", "on"));
 
     private static PageStack stack;
 
@@ -29,6 +38,8 @@ class BillingPageIT {
         PageBrowser admin = signedIn("admin@acme.example");
         await().atMost(Duration.ofMinutes(1)).until(() -> admin.get(ACME).status() == 200
                 && admin.get("/billing/accounts/other").status() != 200);
+        PageBrowser agent = signedIn("agent@agency.example");
+        await().atMost(Duration.ofMinutes(1)).until(() -> agent.get(AGENCY).body().contains("agency-sub-2"));
     }
 
     @AfterAll
@@ -51,8 +62,9 @@ class BillingPageIT {
         String body = signedIn("admin@acme.example").get(ACME).body();
 
         assertThat(body).containsSubsequence("Payment Methods", "Balance Auto Recharge Settings",
-                "Critical Billing Phone Number", "Make a Payment", "Account Payment History", "Billing Logs",
-                "Printable Statements");
+                "Critical Billing Phone Number", "Users who Receive Billing Emails", "Make a Payment",
+                "Opt-in Direct Charge for Plan Subscription", "Account Payment History", "Billing Logs",
+                "Service Address", "Taxes and Fees", "Printable Statements");
         assertThat(body).contains("Visa", "4242", "Primary", "a primary and a backup card");
     }
 
@@ -163,6 +175,174 @@ class BillingPageIT {
 
         assertThat(out.location()).isEqualTo("/billing/sign-in?signedOut=true");
         assertThat(admin.get(ACME).status()).isEqualTo(303);
+    }
+
+    @Test
+    void shouldRefuseASignInFormWithoutItsToken() {
+        PageBrowser browser = new PageBrowser(stack.baseUrl());
+
+        PageBrowser.Page forged = browser.post("/billing/sign-in", Map.of("email", "admin@acme.example",
+                "password", PASSWORD));
+
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body()).contains("This sign-in form did not come from this page")
+                .contains("value=\"admin@acme.example\"");
+        assertThat(browser.get(ACME).status()).as("not signed in").isEqualTo(303);
+    }
+
+    @Test
+    void shouldRefuseASignInFormCarryingAnotherBrowsersToken() {
+        PageBrowser attacker = new PageBrowser(stack.baseUrl());
+        PageBrowser victim = new PageBrowser(stack.baseUrl());
+        Map<String, String> attackersForm = attacker.withToken("/billing/sign-in", Map.of(
+                "email", "admin@acme.example", "password", PASSWORD));
+        victim.get("/billing/sign-in");
+
+        PageBrowser.Page forged = victim.post("/billing/sign-in", attackersForm);
+
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(victim.get(ACME).status()).isEqualTo(303);
+        assertThat(attacker.post("/billing/sign-in", attackersForm).status()).as("its own page's form")
+                .isEqualTo(303);
+    }
+
+    @Test
+    void shouldRefuseASignInThroughTheApiThatAFormOnAnotherSiteCouldSend() {
+        PageBrowser browser = new PageBrowser(stack.baseUrl());
+        String json = "{\"email\": \"admin@acme.example\", \"password\": \"" + PASSWORD + "\"}";
+
+        PageBrowser.Page textPlain = browser.send(HttpRequest.newBuilder(URI.create(stack.baseUrl()
+                + "/api/v1/session")).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+
+        assertThat(textPlain.status()).isEqualTo(415);
+        assertThat(textPlain.body()).contains("Content-Type: application/json");
+        assertThat(browser.get(ACME).status()).as("not signed in").isEqualTo(303);
+    }
+
+    @Test
+    void shouldRefuseTheNewFormsWithoutTheirCsrfToken() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        NEW_FORMS.forEach((path, fields) -> assertThat(admin.post(ACME + path, fields).status()).as(path)
+                .isEqualTo(403));
+
+        assertThat(admin.get(ACME).body()).doesNotContain("forged@acme.example", "1 Forged Way")
+                .contains("billing@acme.example");
+    }
+
+    @Test
+    void shouldRefuseAViewersWriteOnTheNewForms() {
+        PageBrowser viewer = signedIn("viewer@acme.example");
+
+        String page = viewer.get(ACME).body();
+        NEW_FORMS.forEach((path, fields) -> {
+            PageBrowser.Page write = viewer.post(ACME + path, viewer.withToken(ACME, fields));
+            assertThat(write.status()).as(path).isEqualTo(403);
+            assertThat(write.body()).as(path).contains("can view this account's billing but not change it");
+        });
+
+        assertThat(page).contains("billing@acme.example").doesNotContain("Save plan fee payment", "Add email",
+                "Save service address", "Save tax exemption");
+    }
+
+    @Test
+    void shouldAnswerTheNewFormsOfAnotherAccountAsNotFound() {
+        PageBrowser other = signedIn("admin@other.example");
+
+        NEW_FORMS.forEach((path, fields) -> assertThat(other.post(ACME + path, other.withToken(
+                "/billing/accounts/other", fields)).status()).as(path).isEqualTo(404));
+    }
+
+    @Test
+    void shouldShowTheAgencyAdminItsSubAccountsAndNoOthers() {
+        PageBrowser agent = signedIn("agent@agency.example");
+
+        String page = agent.get(AGENCY).body();
+        PageBrowser.Page fragment = agent.get(AGENCY + "/sub-accounts");
+        PageBrowser.Page sub = agent.get("/billing/accounts/agency-sub-1");
+
+        assertThat(page).contains("Agency Sub-accounts", "agency-sub-1", "agency-sub-2").doesNotContain("rival-sub");
+        assertThat(fragment.status()).isEqualTo(200);
+        assertThat(fragment.body()).contains("id=\"sub-accounts-live\"", "agency-sub-2").doesNotContain("rival");
+        assertThat(sub.status()).isEqualTo(200);
+        assertThat(sub.body()).contains("This is a sub-account of agency");
+    }
+
+    @Test
+    void shouldRefuseAnAgencyAdminASubAccountOfAnotherAgency() {
+        PageBrowser agent = signedIn("agent@agency.example");
+
+        PageBrowser.Page page = agent.get("/billing/accounts/rival-sub");
+        PageBrowser.Page fragment = agent.get("/billing/accounts/rival-sub/sub-accounts");
+        PageBrowser.Page agencyOfIt = agent.get("/billing/accounts/rival/sub-accounts");
+        PageBrowser.Page write = agent.post("/billing/accounts/rival-sub/plan-fee", agent.withToken(AGENCY,
+                Map.of("directCharge", "on")));
+
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(page.body()).contains("No account 'rival-sub' is visible to you.");
+        assertThat(fragment.status()).isEqualTo(404);
+        assertThat(agencyOfIt.status()).isEqualTo(404);
+        assertThat(write.status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldShowServiceAddressProblemsNextToTheirFieldsAndKeepWhatWasTyped() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/service-address", admin.withToken(ACME, Map.of(
+                "line1", "500 Congress Ave", "city", "", "region", "TX", "postalCode", "78701", "country", "USA")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("id=\"address-city-error\"", "Enter the city.")
+                .contains("id=\"address-country-error\"", "Enter the country as its two-letter code, such as US.")
+                .contains("value=\"500 Congress Ave\"", "value=\"USA\"")
+                .doesNotContain("id=\"address-region-error\"");
+    }
+
+    @Test
+    void shouldAddAndRemoveABillingEmail() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page added = admin.post(ACME + "/billing-emails", admin.withToken(ACME, Map.of(
+                "email", "books@acme.example")));
+        String withIt = admin.get(added.location().replace("#billing-emails", "")).body();
+        PageBrowser.Page removed = admin.post(ACME + "/billing-emails/remove", admin.withToken(ACME, Map.of(
+                "email", "books@acme.example")));
+        String without = admin.get(ACME).body();
+
+        assertThat(added.location()).isEqualTo(ACME + "?saved=billing-emails#billing-emails");
+        assertThat(withIt).contains("Billing emails saved.").contains("<span class=\"address\">books@acme.example");
+        assertThat(removed.location()).startsWith(ACME + "?saved=billing-emails");
+        assertThat(without).doesNotContain("<span class=\"address\">books@acme.example")
+                .contains("<span class=\"address\">billing@acme.example");
+    }
+
+    @Test
+    void shouldShowABillingEmailThePipelineWouldRefuseNextToItsField() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/billing-emails", admin.withToken(ACME, Map.of(
+                "email", "books at acme")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("id=\"billing-email-error\"", "'books at acme' is not an email address.")
+                .contains("value=\"books at acme\"");
+    }
+
+    @Test
+    void shouldShowTheLastTaxChargesWithTheTaxNote() {
+        stack.taxCharge("acme", "2026-10", "US-TX", 100_000_000, 82_500, 8_250_000);
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> admin.get(ACME).body().contains("US-TX"));
+
+        String page = admin.get(ACME).body();
+        assertThat(page).contains("Usage dates and times are in UTC. Taxes are charged on the 1st of the month for"
+                + " the prior month's usage.");
+        assertThat(page.replaceAll("\\s+", " ")).contains("<td>2026-10</td><td>US-TX</td><td>$100.00</td>"
+                + "<td>8.25%</td><td>$8.25</td>");
+        assertThat(page).contains("a valid exemption certificate is on file");
     }
 
     private static PageBrowser signedIn(String email) {

@@ -53,8 +53,9 @@ final class PageBrowser {
         }
     }
 
+    /** Opens the sign-in page, then posts its form with the CSRF token it carries. */
     Page signIn(String email, String password) {
-        return post("/billing/sign-in", Map.of("email", email, "password", password));
+        return post("/billing/sign-in", withToken("/billing/sign-in", Map.of("email", email, "password", password)));
     }
 
     /** The fields with the CSRF token of the page at {@code path}. */

@@ -17,6 +17,8 @@ import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
 import dev.meterflow.schemas.AutoRechargeMode;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
@@ -108,6 +110,24 @@ final class PageStack implements AutoCloseable {
         publish(Topics.ACCOUNT_SETTINGS, "acme", settings("acme", true));
         publish(Topics.ACCOUNT_SETTINGS, "bistro", settings("bistro", false));
         publish(Topics.ACCOUNT_SETTINGS, "other", settings("other", true));
+        startAgencies();
+    }
+
+    /**
+     * Two agencies, each with its agency admin: {@code agency} pays for {@code agency-sub-1} and {@code -2},
+     * {@code rival} for {@code rival-sub}. Neither recharges automatically, so usage can pause an agency.
+     */
+    private void startAgencies() {
+        api.authenticator().createUser("agent@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
+        api.authenticator().createUser("agent@rival.example", PASSWORD, Role.AGENCY_ADMIN, "rival");
+        publish(Topics.ACCOUNT_SETTINGS, "agency", settings("agency", false));
+        publish(Topics.ACCOUNT_SETTINGS, "rival", settings("rival", false));
+        for (String[] sub : new String[][] {{"agency-sub-1", "agency"}, {"agency-sub-2", "agency"},
+                {"rival-sub", "rival"}}) {
+            AccountSettings settings = settings(sub[0], false);
+            settings.setParentAccountId(sub[1]);
+            publish(Topics.ACCOUNT_SETTINGS, sub[0], settings);
+        }
     }
 
     private void startPipeline() {
@@ -159,6 +179,17 @@ final class PageStack implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
                 topic.valueSerde().serializer().serialize(topic.name(), value)));
         producer.flush();
+    }
+
+    /** A monthly sales tax debit as the metering topology writes it (LedgerEntry v2's tax fields). */
+    void taxCharge(String accountId, String month, String jurisdiction, long baseMicros, long ratePpm,
+                   long taxMicros) {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        publish(Topics.LEDGER_ENTRIES, accountId, LedgerEntry.newBuilder().setEntryId("tax:" + accountId + ":" + month)
+                .setAccountId(accountId).setSourceAccountId(accountId).setKind(LedgerEntryKind.TAX).setSku(null)
+                .setQuantity(0).setAmountMicros(-taxMicros).setBalanceAfterMicros(-taxMicros).setSourceId(month)
+                .setOccurredAt(at).setPostedAt(at).setTaxPeriod(month).setTaxJurisdiction(jurisdiction)
+                .setTaxableBaseMicros(baseMicros).setTaxRatePpm(ratePpm).build());
     }
 
     static AccountSettings settings(String accountId, boolean autoRecharge) {
