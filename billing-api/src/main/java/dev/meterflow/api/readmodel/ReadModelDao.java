@@ -7,6 +7,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
@@ -63,6 +64,9 @@ public interface ReadModelDao {
 
     @SqlBatch
     void insertTaxLine(@BindMethods List<TaxLineRow> rows);
+
+    @SqlBatch
+    void insertPlanFeeCharge(@BindMethods List<PlanFeeChargeRow> rows);
 
     @SqlBatch
     void upsertRefusal(@BindMethods List<RefusalRow> rows);

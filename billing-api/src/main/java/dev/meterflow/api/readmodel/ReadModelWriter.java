@@ -8,6 +8,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.Dated;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
@@ -46,7 +47,8 @@ final class ReadModelWriter {
         this.partitioned = Map.of(PaymentRow.class, tables.get("payments"), ReceiptRow.class, tables.get("receipts"),
                 DailyUsageRow.class, tables.get("daily_usage"),
                 ClosingBalanceRow.class, tables.get("daily_closing_balances"),
-                LedgerTotalRow.class, tables.get("daily_ledger_totals"));
+                LedgerTotalRow.class, tables.get("daily_ledger_totals"),
+                PlanFeeChargeRow.class, tables.get("plan_fee_charges"));
     }
 
     /** Writes the batch; returns how many rows were older than the retention and left out. */
@@ -83,18 +85,21 @@ final class ReadModelWriter {
         List<DailyUsageRow> usage = kept(handle, batch.rowsOf(DailyUsageRow.class), today);
         List<ClosingBalanceRow> closing = kept(handle, batch.rowsOf(ClosingBalanceRow.class), today);
         List<LedgerTotalRow> totals = kept(handle, batch.rowsOf(LedgerTotalRow.class), today);
+        List<PlanFeeChargeRow> planFees = kept(handle, batch.rowsOf(PlanFeeChargeRow.class), today);
         dao.insertPayment(payments);
         dao.insertReceipt(receipts);
         dao.upsertDailyUsage(usage);
         dao.upsertClosingBalance(closing);
         dao.addLedgerTotal(totals);
+        dao.insertPlanFeeCharge(planFees);
         dao.insertSkipped(batch.skipped());
         dao.upsertOffset(batch.offsets());
         return batch.rowsOf(PaymentRow.class).size() - payments.size()
                 + batch.rowsOf(ReceiptRow.class).size() - receipts.size()
                 + batch.rowsOf(DailyUsageRow.class).size() - usage.size()
                 + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size()
-                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size();
+                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size()
+                + batch.rowsOf(PlanFeeChargeRow.class).size() - planFees.size();
     }
 
     /** Each account's settings versions after its last tombstone; a tombstone forgets the versions before it. */
