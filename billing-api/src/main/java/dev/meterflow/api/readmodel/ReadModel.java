@@ -195,7 +195,8 @@ public final class ReadModel implements Runnable, AutoCloseable {
             return;
         }
         int dropped = writer.dropExpiredPartitions();
-        log.info("read model retention checked droppedPartitions={}", dropped);
+        int pruned = writer.pruneSettingsVersions();
+        log.info("read model retention checked droppedPartitions={} prunedSettingsVersions={}", dropped, pruned);
         nextRetentionCheck = now.plus(RETENTION_CHECK);
     }
 }

@@ -15,8 +15,10 @@ import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -66,6 +68,15 @@ final class ReadModelWriter {
         YearMonth oldestKept = retention.oldestKept(LocalDate.now(clock));
         return jdbi.inTransaction(handle -> partitioned.values().stream()
                 .mapToInt(table -> table.dropBefore(handle, oldestKept)).sum());
+    }
+
+    /**
+     * Deletes the settings versions the retention no longer keeps, but never the last accepted one before it: a
+     * refusal can only send an account back to a version it still has. Returns how many.
+     */
+    int pruneSettingsVersions() {
+        Instant before = retention.oldestKept(LocalDate.now(clock)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return jdbi.withExtension(ReadModelDao.class, dao -> dao.pruneSettingsVersions(before));
     }
 
     private int writeIn(Handle handle, Batch batch) {
