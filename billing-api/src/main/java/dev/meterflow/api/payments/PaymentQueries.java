@@ -71,17 +71,24 @@ public final class PaymentQueries {
     public record PaymentPage(List<PaymentItem> payments, String nextCursor, List<PendingPayment> requested) {
     }
 
-    /** One charge, decline or failure; {@code failureReason} in words for one that did not succeed. */
+    /**
+     * One charge, decline or failure; {@code failureReason} in words for one that did not succeed;
+     * {@code description} what it was for, the method that paid and what it did to the balance
+     * ({@link PaymentDescription}).
+     */
     public record PaymentItem(String requestId, Instant completedAt, String reason, String status, long amountCents,
                               String amount, String brand, String last4, String gatewayChargeId,
-                              String failureReason, boolean hasReceipt) {
+                              String failureReason, boolean hasReceipt, String paymentMethodId,
+                              String description) {
         static PaymentItem of(PaymentLine line) {
             List<String> codes = line.declineCodes().isEmpty() ? List.of()
                     : Arrays.asList(line.declineCodes().split(", "));
             return new PaymentItem(line.requestId(), line.completedAt(), line.reason(), line.status(),
                     line.amountCents(), Money.formatCents(line.amountCents()), line.brand(), line.last4(),
                     line.gatewayChargeId(), "SUCCEEDED".equals(line.status()) ? null
-                    : DeclineReasons.describe(line.status(), codes), line.receiptId() != null);
+                    : DeclineReasons.describe(line.status(), codes), line.receiptId() != null,
+                    line.paymentMethodId(), PaymentDescription.of(line.reason(), line.status(), line.amountCents(),
+                    line.brand(), line.last4(), line.paymentMethodId()));
         }
     }
 

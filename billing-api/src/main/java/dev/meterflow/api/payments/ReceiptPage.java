@@ -35,6 +35,7 @@ public final class ReceiptPage {
                 + "<h1>Payment receipt</h1>\n<dl>\n"
                 + item("Date", DATE.format(payment.chargedAt()))
                 + item("Amount", Money.formatCents(payment.amountCents()) + " " + payment.currency())
+                + item("For", PaymentDescription.purpose(payment.reason()))
                 + "<dt>Card</dt><dd>" + card + "</dd>\n"
                 + item("Charge", payment.gatewayChargeId())
                 + item("Receipt", payment.receiptId())

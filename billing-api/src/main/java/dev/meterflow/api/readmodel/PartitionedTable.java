@@ -31,7 +31,7 @@ final class PartitionedTable {
     static List<PartitionedTable> all() {
         return List.of(new PartitionedTable("payments", true), new PartitionedTable("receipts", true),
                 new PartitionedTable("daily_usage", false), new PartitionedTable("daily_closing_balances", false),
-                new PartitionedTable("daily_ledger_totals", false));
+                new PartitionedTable("daily_ledger_totals", false), new PartitionedTable("plan_fee_charges", false));
     }
 
     String name() {

@@ -11,6 +11,7 @@ import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
@@ -30,6 +31,7 @@ import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.UsageRollup;
+import dev.meterflow.topics.RequestIds;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -172,7 +174,8 @@ public final class Projection {
 
     /**
      * Per-event rows are not kept (the data team has {@code ledger-entries}): only the day's close, its totals per
-     * kind and SKU, and taxes.
+     * kind and SKU, taxes, and plan fees charged to a payment method (their entries move no balance, so the totals
+     * cannot show what was paid).
      */
     public static List<ReadModelRow> ledgerEntry(String key, LedgerEntry entry) {
         requireSameAccount(key, entry.getAccountId());
@@ -186,6 +189,12 @@ public final class Projection {
             rows.add(new TaxLineRow(entry.getEntryId(), key, entry.getAmountMicros(), entry.getOccurredAt(),
                     entry.getTaxPeriod(), entry.getTaxJurisdiction(), entry.getTaxableBaseMicros(),
                     entry.getTaxRatePpm()));
+        }
+        if (entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT) {
+            // the topology charged it under the request id it derives from the fee's usage event, the entry's source
+            rows.add(new PlanFeeChargeRow(key, posted, entry.getEntryId(), RequestIds.planFee(key, entry.getSourceId()),
+                    entry.getSku() == null ? "" : entry.getSku(), entry.getChargedAmountMicros(),
+                    entry.getPaymentMethodId(), entry.getPostedAt()));
         }
         return rows;
     }

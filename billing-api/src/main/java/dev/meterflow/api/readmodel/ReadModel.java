@@ -46,6 +46,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
     private final AtomicLong expired = new AtomicLong();
     private final AtomicBoolean caughtUpOnce = new AtomicBoolean();
     private final ReadModelMetrics metrics;
+    private final AutoCloseable consumerMeters;
     private Instant nextRetentionCheck = Instant.MIN;
 
     /**
@@ -71,6 +72,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
         this.writer = new ReadModelWriter(jdbi, retention, clock);
         this.clock = clock;
         this.metrics = metrics;
+        this.consumerMeters = metrics.bindConsumer(consumer);
     }
 
     @Override
@@ -93,6 +95,7 @@ public final class ReadModel implements Runnable, AutoCloseable {
                 throw e;
             }
         } finally {
+            closeConsumerMeters();
             consumer.close(Duration.ofSeconds(5));
             log.info("read model stopped");
         }
@@ -189,13 +192,22 @@ public final class ReadModel implements Runnable, AutoCloseable {
         return total;
     }
 
+    private void closeConsumerMeters() {
+        try {
+            consumerMeters.close();
+        } catch (Exception e) {
+            log.warn("read model consumer meters not unbound reason='{}'", e.toString());
+        }
+    }
+
     private void dropExpiredPartitionsWhenDue() {
         Instant now = Instant.now(clock);
         if (now.isBefore(nextRetentionCheck)) {
             return;
         }
         int dropped = writer.dropExpiredPartitions();
-        log.info("read model retention checked droppedPartitions={}", dropped);
+        int pruned = writer.pruneSettingsVersions();
+        log.info("read model retention checked droppedPartitions={} prunedSettingsVersions={}", dropped, pruned);
         nextRetentionCheck = now.plus(RETENTION_CHECK);
     }
 }

@@ -7,11 +7,13 @@ import dev.meterflow.api.readmodel.ReadModelRow.DailyUsageRow;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
+import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
@@ -20,6 +22,7 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The read model's writes, one batched statement per row kind; the SQL of each method is the file of the same
@@ -65,6 +68,9 @@ public interface ReadModelDao {
     void insertTaxLine(@BindMethods List<TaxLineRow> rows);
 
     @SqlBatch
+    void insertPlanFeeCharge(@BindMethods List<PlanFeeChargeRow> rows);
+
+    @SqlBatch
     void upsertRefusal(@BindMethods List<RefusalRow> rows);
 
     @SqlBatch
@@ -74,6 +80,14 @@ public interface ReadModelDao {
     void deleteSettingsVersions(@Bind("accountId") List<String> accountIds);
 
     /** Shows each account's latest settings version the pipeline did not refuse. */
+    /**
+     * Deletes the settings versions older than {@code before} that a later version, itself older than
+     * {@code before} and not refused, replaces: each account keeps every newer version and the last one accepted
+     * before it, the one it goes back to if a newer one is refused. Returns how many.
+     */
+    @SqlUpdate
+    int pruneSettingsVersions(@Bind("before") Instant before);
+
     @SqlBatch
     void showAcceptedSettings(@Bind("accountId") List<String> accountIds);
 

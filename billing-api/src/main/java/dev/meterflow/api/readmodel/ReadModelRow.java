@@ -76,6 +76,15 @@ public sealed interface ReadModelRow {
             implements ReadModelRow {
     }
 
+    /**
+     * A plan fee charged to a payment method (PLAN_FEE_DIRECT): its entry leaves the balance as it was, so this row
+     * keeps what was paid, with what, and the request that charged it.
+     */
+    record PlanFeeChargeRow(String accountId, LocalDate day, String entryId, String requestId, String sku,
+                            long chargedMicros, String paymentMethodId, Instant postedAt)
+            implements ReadModelRow, Dated {
+    }
+
     /** A row of a table partitioned by month: the day decides its partition and its retention. */
     interface Dated {
         LocalDate day();

@@ -8,14 +8,17 @@ import dev.meterflow.api.readmodel.ReadModelRow.Dated;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentCommandRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ReceiptRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
 import dev.meterflow.api.readmodel.ReadModelRow.StatusRow;
 import dev.meterflow.api.readmodel.ReadModelRow.TaxLineRow;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,7 +49,8 @@ final class ReadModelWriter {
         this.partitioned = Map.of(PaymentRow.class, tables.get("payments"), ReceiptRow.class, tables.get("receipts"),
                 DailyUsageRow.class, tables.get("daily_usage"),
                 ClosingBalanceRow.class, tables.get("daily_closing_balances"),
-                LedgerTotalRow.class, tables.get("daily_ledger_totals"));
+                LedgerTotalRow.class, tables.get("daily_ledger_totals"),
+                PlanFeeChargeRow.class, tables.get("plan_fee_charges"));
     }
 
     /** Writes the batch; returns how many rows were older than the retention and left out. */
@@ -66,6 +70,15 @@ final class ReadModelWriter {
                 .mapToInt(table -> table.dropBefore(handle, oldestKept)).sum());
     }
 
+    /**
+     * Deletes the settings versions the retention no longer keeps, but never the last accepted one before it: a
+     * refusal can only send an account back to a version it still has. Returns how many.
+     */
+    int pruneSettingsVersions() {
+        Instant before = retention.oldestKept(LocalDate.now(clock)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return jdbi.withExtension(ReadModelDao.class, dao -> dao.pruneSettingsVersions(before));
+    }
+
     private int writeIn(Handle handle, Batch batch) {
         LocalDate today = LocalDate.now(clock);
         ReadModelDao dao = handle.attach(ReadModelDao.class);
@@ -83,18 +96,21 @@ final class ReadModelWriter {
         List<DailyUsageRow> usage = kept(handle, batch.rowsOf(DailyUsageRow.class), today);
         List<ClosingBalanceRow> closing = kept(handle, batch.rowsOf(ClosingBalanceRow.class), today);
         List<LedgerTotalRow> totals = kept(handle, batch.rowsOf(LedgerTotalRow.class), today);
+        List<PlanFeeChargeRow> planFees = kept(handle, batch.rowsOf(PlanFeeChargeRow.class), today);
         dao.insertPayment(payments);
         dao.insertReceipt(receipts);
         dao.upsertDailyUsage(usage);
         dao.upsertClosingBalance(closing);
         dao.addLedgerTotal(totals);
+        dao.insertPlanFeeCharge(planFees);
         dao.insertSkipped(batch.skipped());
         dao.upsertOffset(batch.offsets());
         return batch.rowsOf(PaymentRow.class).size() - payments.size()
                 + batch.rowsOf(ReceiptRow.class).size() - receipts.size()
                 + batch.rowsOf(DailyUsageRow.class).size() - usage.size()
                 + batch.rowsOf(ClosingBalanceRow.class).size() - closing.size()
-                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size();
+                + batch.rowsOf(LedgerTotalRow.class).size() - totals.size()
+                + batch.rowsOf(PlanFeeChargeRow.class).size() - planFees.size();
     }
 
     /** Each account's settings versions after its last tombstone; a tombstone forgets the versions before it. */

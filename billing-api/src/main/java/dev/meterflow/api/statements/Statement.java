@@ -16,8 +16,12 @@ public record Statement(String accountId, StatementPeriod period, long openingBa
     public record Day(LocalDate day, List<Line> lines, long netMicros, long closingBalanceMicros) {
     }
 
-    /** One kind (and SKU for usage) of one day. */
-    public record Line(String kind, String sku, String description, long quantity, long amountMicros) {
+    /**
+     * One kind (and SKU for usage) of one day. {@code chargedMicros} is what a payment method paid for a plan fee
+     * charged directly (0 for every other kind): it is not part of {@code amountMicros}, which moves the balance.
+     */
+    public record Line(String kind, String sku, String description, long quantity, long amountMicros,
+                       long chargedMicros) {
     }
 
     /** One SKU's usage over the period. */
@@ -26,10 +30,11 @@ public record Statement(String accountId, StatementPeriod period, long openingBa
 
     /**
      * The period's movement per kind; {@code credits} are recharges and payments. They add up to the closing
-     * balance minus the opening balance.
+     * balance minus the opening balance; {@code planFeesChargedMicros}, the plan fees a payment method paid, is
+     * not movement of the balance and is not part of that sum.
      */
     public record Totals(long usageMicros, long taxMicros, long creditsMicros, long planFeesMicros,
-                         long adjustmentsMicros) {
+                         long adjustmentsMicros, long planFeesChargedMicros) {
 
         public long netMicros() {
             return usageMicros + taxMicros + creditsMicros + planFeesMicros + adjustmentsMicros;

@@ -4,35 +4,46 @@ import dev.meterflow.api.statements.Statement.Category;
 import dev.meterflow.api.statements.Statement.Day;
 import dev.meterflow.api.statements.Statement.Line;
 import dev.meterflow.api.statements.Statement.Totals;
+import dev.meterflow.money.Money;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Builds a statement, a pure function of the read model's rows: the opening balance, the period's ledger totals
- * per day, kind and SKU, and its card charges. The closing balance is the opening plus every line, so the lines
+ * per day, kind and SKU, the plan fees a payment method paid, and its card charges. The closing balance is the opening plus every line, so the lines
  * add up by construction; that it equals the ledger's balance is what the read model's totals guarantee.
  */
 public final class StatementBuilder {
 
+    private static final String PLAN_FEE = "PLAN_FEE_DIRECT";
+
     private StatementBuilder() {
     }
 
-    /** Totals outside the period are ignored; payments are listed in time order. */
+    /**
+     * Totals and plan fees outside the period are ignored; payments are listed in time order. A day's plan fee line
+     * says what its plan fees charged to a payment method paid, and with what: its amount, the balance's movement,
+     * stays 0.
+     */
     public static Statement build(String accountId, StatementPeriod period, long openingBalanceMicros,
-                                  List<LedgerTotal> totals, List<PaymentLine> payments) {
+                                  List<LedgerTotal> totals, List<PlanFeeCharge> planFees, List<PaymentLine> payments) {
         Map<LocalDate, List<LedgerTotal>> byDay = new TreeMap<>();
         totals.stream().filter(total -> period.contains(total.day()))
                 .forEach(total -> byDay.computeIfAbsent(total.day(), day -> new ArrayList<>()).add(total));
+        Map<LocalDate, List<PlanFeeCharge>> feesByDay = planFees.stream()
+                .collect(Collectors.groupingBy(PlanFeeCharge::day));
         List<Day> days = new ArrayList<>();
         long balance = openingBalanceMicros;
         for (var entry : byDay.entrySet()) {
+            List<PlanFeeCharge> fees = feesByDay.getOrDefault(entry.getKey(), List.of());
             List<Line> lines = entry.getValue().stream()
                     .sorted(Comparator.comparing(LedgerTotal::kind).thenComparing(LedgerTotal::sku))
-                    .map(StatementBuilder::line).toList();
+                    .map(total -> line(total, fees)).toList();
             long net = lines.stream().mapToLong(Line::amountMicros).reduce(0, Math::addExact);
             balance = Math.addExact(balance, net);
             days.add(new Day(entry.getKey(), lines, net, balance));
@@ -44,9 +55,23 @@ public final class StatementBuilder {
                 balance);
     }
 
-    private static Line line(LedgerTotal total) {
-        return new Line(total.kind(), total.sku(), describe(total.kind(), total.sku()), total.quantity(),
-                total.amountMicros());
+    private static Line line(LedgerTotal total, List<PlanFeeCharge> dayFees) {
+        if (!PLAN_FEE.equals(total.kind())) {
+            return new Line(total.kind(), total.sku(), describe(total.kind(), total.sku()), total.quantity(),
+                    total.amountMicros(), 0);
+        }
+        List<PlanFeeCharge> fees = dayFees.stream().filter(fee -> fee.sku().equals(total.sku())).toList();
+        long charged = fees.stream().mapToLong(PlanFeeCharge::chargedMicros).reduce(0, Math::addExact);
+        return new Line(total.kind(), total.sku(), planFee(fees), total.quantity(), total.amountMicros(), charged);
+    }
+
+    /** "Plan fee $45.00, paid by Visa ending 4242, not from the balance". */
+    static String planFee(List<PlanFeeCharge> fees) {
+        if (fees.isEmpty()) {
+            return "Plan fee, paid by a payment method, not from the balance";
+        }
+        return "Plan fee " + fees.stream().map(fee -> Money.format(fee.chargedMicros()) + ", paid by "
+                + fee.method()).collect(Collectors.joining("; ")) + ", not from the balance";
     }
 
     static String describe(String kind, String sku) {
@@ -55,7 +80,7 @@ public final class StatementBuilder {
             case "TAX" -> "Taxes";
             case "RECHARGE" -> "Automatic recharge";
             case "PAYMENT" -> "Payment";
-            case "PLAN_FEE_DIRECT" -> "Plan fee";
+            case PLAN_FEE -> "Plan fee";
             case "ADJUSTMENT" -> "Adjustment";
             default -> kind.toLowerCase(java.util.Locale.ROOT);
         };
@@ -79,16 +104,18 @@ public final class StatementBuilder {
         long credits = 0;
         long planFees = 0;
         long adjustments = 0;
+        long planFeesCharged = 0;
         for (Line line : days.stream().flatMap(day -> day.lines().stream()).toList()) {
             long amount = line.amountMicros();
             switch (line.kind()) {
                 case "USAGE" -> usage = Math.addExact(usage, amount);
                 case "TAX" -> tax = Math.addExact(tax, amount);
                 case "RECHARGE", "PAYMENT" -> credits = Math.addExact(credits, amount);
-                case "PLAN_FEE_DIRECT" -> planFees = Math.addExact(planFees, amount);
+                case PLAN_FEE -> planFees = Math.addExact(planFees, amount);
                 default -> adjustments = Math.addExact(adjustments, amount);
             }
+            planFeesCharged = Math.addExact(planFeesCharged, line.chargedMicros());
         }
-        return new Totals(usage, tax, credits, planFees, adjustments);
+        return new Totals(usage, tax, credits, planFees, adjustments, planFeesCharged);
     }
 }

@@ -78,6 +78,10 @@ public final class StatementHtml {
         row(html, "Taxes", totals.taxMicros());
         row(html, "Recharges and payments", totals.creditsMicros());
         row(html, "Plan fees", totals.planFeesMicros());
+        if (totals.planFeesChargedMicros() != 0) {
+            row(html, "Plan fees paid by card or bank account, not from the balance",
+                    totals.planFeesChargedMicros());
+        }
         row(html, "Adjustments", totals.adjustmentsMicros());
         html.append("</tbody></table>");
     }

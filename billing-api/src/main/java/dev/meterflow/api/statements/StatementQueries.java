@@ -35,7 +35,7 @@ public final class StatementQueries {
             long opening = OpeningBalance.of(closingBefore(handle, accountId, period.from()),
                     earliestKept(handle, accountId), balance);
             return StatementBuilder.build(accountId, period, opening, totals(handle, accountId, period),
-                    payments(handle, accountId, period));
+                    planFees(handle, accountId, period), payments(handle, accountId, period));
         });
     }
 
@@ -83,6 +83,28 @@ public final class StatementQueries {
                 .map((rs, ctx) -> new LedgerTotal(rs.getObject("day", LocalDate.class), rs.getString("kind"),
                         rs.getString("sku"), rs.getLong("amount_micros"), rs.getLong("quantity")))
                 .list();
+    }
+
+    /** The plan fees charged to a payment method, each with the card or bank account its receipt names. */
+    private static List<PlanFeeCharge> planFees(Handle handle, String accountId, StatementPeriod period) {
+        return handle.createQuery("""
+                        SELECT f.day, f.sku, f.charged_micros, f.payment_method_id, r.brand, r.last4
+                        FROM plan_fee_charges f LEFT JOIN receipts r
+                          ON r.request_id = f.request_id AND r.account_id = f.account_id
+                        WHERE f.account_id = :account AND f.day BETWEEN :from AND :to
+                        ORDER BY f.posted_at, f.entry_id""")
+                .bind("account", accountId).bind("from", period.from()).bind("to", period.to())
+                .map((rs, ctx) -> new PlanFeeCharge(rs.getObject("day", LocalDate.class), rs.getString("sku"),
+                        rs.getLong("charged_micros"), method(rs.getString("brand"), rs.getString("last4"), rs.getString("payment_method_id"))))
+                .list();
+    }
+
+    private static String method(String brand, String last4, String paymentMethodId) {
+        if (brand != null) {
+            String name = brand.isEmpty() ? "Card" : Character.toUpperCase(brand.charAt(0)) + brand.substring(1);
+            return name + " ending " + last4;
+        }
+        return paymentMethodId == null ? "a payment method" : paymentMethodId;
     }
 
     private static List<PaymentLine> payments(Handle handle, String accountId, StatementPeriod period) {

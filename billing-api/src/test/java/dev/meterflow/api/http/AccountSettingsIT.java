@@ -187,6 +187,15 @@ class AccountSettingsIT {
         assertThat(metrics).containsPattern("meterflow_read_model_batch_write_seconds_count\\{[^}]*} [1-9]");
     }
 
+    /** Issue 11: the read model's consumer has Kafka's own meters on /metrics, like the apps' clients. */
+    @Test
+    void shouldServeTheReadModelConsumersKafkaMeters() {
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(api.scrapeMetrics())
+                .containsPattern("kafka_consumer_fetch_manager_records_lag\\{[^}]*app=\"billing-api\"[^}]*"
+                        + "partition=\"1\",topic=\"ledger-entries\"}")
+                .containsPattern("kafka_consumer_fetch_manager_records_consumed_total\\{[^}]*app=\"billing-api\""));
+    }
+
     private static String roleOf(JsonNode cards, String paymentMethodId) {
         for (JsonNode card : cards) {
             if (card.path("paymentMethodId").asText().equals(paymentMethodId)) {

@@ -46,6 +46,8 @@ class BillingApiIT {
 
     private static final String PASSWORD = "correct horse battery";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private static final String FEE_EVENT = "evt-fee-2026-11";
+    private static final String FEE_REQUEST = dev.meterflow.topics.RequestIds.planFee("fees", FEE_EVENT);
 
     private static EmbeddedKafka kafka;
     private static EmbeddedDatabase postgres;
@@ -76,7 +78,8 @@ class BillingApiIT {
         auth.createUser("admin@other.example", PASSWORD, Role.ACCOUNT_ADMIN, "other");
         auth.createUser("admin@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
         auth.createUser("locked@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
-        await().atMost(Duration.ofMinutes(1)).until(() -> api.readModel().lag() == 0 && paymentsSeen() == 7);
+        auth.createUser("admin@fees.example", PASSWORD, Role.ACCOUNT_ADMIN, "fees");
+        await().atMost(Duration.ofMinutes(1)).until(() -> api.readModel().lag() == 0 && paymentsSeen() == 8);
     }
 
     @AfterAll
@@ -214,6 +217,44 @@ class BillingApiIT {
         ApiClient.Response declined = admin.get("/api/v1/accounts/acme/payments/rr-acme-4/receipt");
         assertThat(declined.status()).isEqualTo(404);
         assertThat(declined.json().path("message").asText()).contains("the charge was not made");
+    }
+
+    /** Issue 11: a plan fee charged directly shows what the card paid, and that the balance did not move. */
+    @Test
+    void shouldShowAPlanFeePaidByCardInTheHistoryAndOnItsReceipt() {
+        ApiClient admin = signedIn("admin@fees.example");
+
+        JsonNode fee = admin.get("/api/v1/accounts/fees/payments").json().path("payments").get(0);
+        ApiClient.Response receipt = admin.get("/api/v1/accounts/fees/payments/" + FEE_REQUEST + "/receipt");
+
+        assertThat(fee.path("reason").asText()).isEqualTo("PLAN_FEE_DIRECT");
+        assertThat(fee.path("amount").asText()).isEqualTo("$45.00");
+        assertThat(fee.path("paymentMethodId").asText()).isEqualTo("pm_card_visa");
+        assertThat(fee.path("description").asText())
+                .isEqualTo("Plan fee $45.00, paid by Visa ending 4242; the prepaid balance is unchanged");
+        assertThat(receipt.body()).contains("$45.00 USD", "Visa ending in 4242",
+                "Plan fee, charged directly: the prepaid balance is unchanged");
+    }
+
+    /** Issue 11: on the statement the plan fee is a line with what the card paid; the balance stays on the ledger. */
+    @Test
+    void shouldStateAPlanFeePaidByCardWithoutMovingTheBalance() {
+        ApiClient admin = signedIn("admin@fees.example");
+        java.time.LocalDate yesterday = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC).minusDays(1);
+        String path = "/api/v1/accounts/fees/statements?from=" + yesterday + "&to=" + yesterday;
+
+        JsonNode statement = admin.get(path).json();
+
+        JsonNode line = statement.path("days").get(0).path("lines").get(0);
+        assertThat(line.path("kind").asText()).isEqualTo("PLAN_FEE_DIRECT");
+        assertThat(line.path("amountMicros").asLong()).isZero();
+        assertThat(line.path("chargedMicros").asLong()).isEqualTo(45_000_000L);
+        assertThat(line.path("description").asText())
+                .isEqualTo("Plan fee $45.00, paid by Visa ending 4242, not from the balance");
+        assertThat(statement.path("totals").path("planFeesChargedMicros").asLong()).isEqualTo(45_000_000L);
+        assertThat(statement.path("closingBalanceMicros").asLong())
+                .isEqualTo(statement.path("openingBalanceMicros").asLong()).isEqualTo(20_000_000L);
+        assertThat(admin.get(path + "&format=csv").body()).contains("Plan fee $45.00, paid by Visa ending 4242");
     }
 
     /** Without the pipeline no result comes: the command is saved and shows as requested, PENDING. */
@@ -538,8 +579,28 @@ class BillingApiIT {
                 send(producer, Topics.PAYMENT_RESULTS, "other", result("other", "rr-other-" + i,
                         PaymentStatus.SUCCEEDED, 1_000, NOW.minusSeconds(100 * i)));
             }
+            seedPlanFee(producer);
             producer.flush();
         }
+    }
+
+    /** Account "fees" pays its $45.00 plan fee by card yesterday: a PLAN_FEE_DIRECT entry of 0, its result, receipt. */
+    private static void seedPlanFee(KafkaProducer<byte[], byte[]> producer) {
+        Instant at = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(14));
+        send(producer, Topics.ACCOUNT_SETTINGS, "fees", settings("fees", NOW.minusSeconds(7200)));
+        var fee = dev.meterflow.api.readmodel.TestRecords.usageEntry("fees", FEE_EVENT, 0, 20_000_000, at);
+        fee.setEntryId("usage:" + FEE_EVENT);
+        fee.setKind(dev.meterflow.schemas.LedgerEntryKind.PLAN_FEE_DIRECT);
+        fee.setSku("plan.fee.monthly");
+        fee.setQuantity(1);
+        fee.setChargedAmountMicros(45_000_000);
+        fee.setPaymentMethodId("pm_card_visa");
+        send(producer, Topics.LEDGER_ENTRIES, "fees", fee);
+        var result = result("fees", FEE_REQUEST, PaymentStatus.SUCCEEDED, 4_500, at.minusSeconds(1));
+        result.setReason(dev.meterflow.schemas.RechargeReason.PLAN_FEE_DIRECT);
+        send(producer, Topics.PAYMENT_RESULTS, "fees", result);
+        send(producer, Topics.RECEIPTS, "fees", receipt("fees", FEE_REQUEST, 4_500, at.minusSeconds(1)));
+        send(producer, Topics.ACCOUNT_BALANCES, "fees", balance("fees", 20_000_000, at));
     }
 
     /**

@@ -7,9 +7,12 @@ import dev.meterflow.api.readmodel.ReadModelRow.BillingLogRow;
 import dev.meterflow.api.readmodel.ReadModelRow.ClosingBalanceRow;
 import dev.meterflow.api.readmodel.ReadModelRow.LedgerTotalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.PaymentRow;
+import dev.meterflow.api.readmodel.ReadModelRow.PlanFeeChargeRow;
 import dev.meterflow.api.readmodel.ReadModelRow.RefusalRow;
 import dev.meterflow.api.readmodel.ReadModelRow.SettingsRow;
+import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.topics.RequestIds;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,22 @@ class ProjectionTest {
         assertThat(rows).containsExactly(new ClosingBalanceRow("a1", LocalDate.of(2026, 3, 31), 7_000_000, AT,
                 "usage:e1"), new LedgerTotalRow("a1", LocalDate.of(2026, 3, 31), "USAGE", "call.minutes.local",
                 -12_000, 60));
+    }
+
+    /** Issue 11: a plan fee charged directly moves no balance; what the card paid is kept for statements. */
+    @Test
+    void shouldKeepWhatAPlanFeeChargedDirectlyPaidWithItsMethodAndRequest() {
+        var fee = TestRecords.usageEntry("a1", "fee-event", 0, 7_000_000, AT);
+        fee.setKind(LedgerEntryKind.PLAN_FEE_DIRECT);
+        fee.setSku("plan.fee.monthly");
+        fee.setChargedAmountMicros(45_000_000);
+        fee.setPaymentMethodId("pm_card_visa");
+
+        var rows = Projection.ledgerEntry("a1", fee);
+
+        assertThat(rows).contains(new LedgerTotalRow("a1", LocalDate.of(2026, 3, 31), "PLAN_FEE_DIRECT",
+                "plan.fee.monthly", 0, 60), new PlanFeeChargeRow("a1", LocalDate.of(2026, 3, 31), "usage:fee-event",
+                RequestIds.planFee("a1", "fee-event"), "plan.fee.monthly", 45_000_000, "pm_card_visa", AT));
     }
 
     @Test

@@ -134,6 +134,51 @@ class ReadModelIT {
         }
     }
 
+    /**
+     * Issue 11: settings_versions was never pruned. Versions older than the retention go, but each account keeps the
+     * last one accepted before it: a refusal of a newer version still sends the account back to it.
+     */
+    @Test
+    void shouldPruneSettingsVersionsOlderThanTheRetentionButKeepTheLastAcceptedOne() {
+        try (Database pruneDb = postgres.create("prune", 2)) {
+            Jdbi jdbi = pruneDb.jdbi();
+            Instant first = Instant.parse("2023-01-01T00:00:00Z");
+            Instant accepted = Instant.parse("2023-06-01T00:00:00Z");
+            Instant refused = Instant.parse("2023-09-01T00:00:00Z");
+            Instant recent = Instant.parse("2025-12-01T00:00:00Z");
+            Batch batch = new Batch();
+            for (Instant at : List.of(first, accepted, refused, recent)) {
+                batch.add(Projection.settings("acct-1", settings("acct-1", at), null));
+            }
+            batch.add(Projection.settingsRefused("acct-1", settings("acct-1", refused), "THRESHOLD_ABOVE_TARGET",
+                    "Refused", null));
+            batch.add(Projection.settings("acct-2", settings("acct-2", first), null));
+            batch.consumed("account-settings", 0, 5);
+            // a 24-month retention keeps January 2024 and later in January 2026
+            ReadModelWriter writer = new ReadModelWriter(jdbi, new Retention(24),
+                    Clock.fixed(Instant.parse("2026-01-15T00:00:00Z"), ZoneOffset.UTC));
+            writer.write(batch);
+
+            assertThat(writer.pruneSettingsVersions()).isEqualTo(1);
+            assertThat(versions(jdbi, "acct-1")).containsExactly(accepted, refused, recent);
+            assertThat(versions(jdbi, "acct-2")).as("an account's only version stays").containsExactly(first);
+
+            Batch refusal = new Batch();
+            refusal.add(Projection.settingsRefused("acct-1", settings("acct-1", recent), "THRESHOLD_ABOVE_TARGET",
+                    "Refused", null));
+            refusal.consumed("account-settings-rejected", 0, 0);
+            writer.write(refusal);
+            Instant shown = jdbi.withHandle(h -> h.createQuery("SELECT settings_updated_at FROM accounts"
+                    + " WHERE account_id = 'acct-1'").mapTo(Instant.class).one());
+            assertThat(shown).as("back to the last accepted version").isEqualTo(accepted);
+        }
+    }
+
+    private static List<Instant> versions(Jdbi jdbi, String account) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT updated_at FROM settings_versions WHERE account_id = :a"
+                + " ORDER BY updated_at").bind("a", account).mapTo(Instant.class).list());
+    }
+
     private static List<String> partitions(Jdbi jdbi) {
         return jdbi.withHandle(h -> h.createQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c"
                 + " ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'daily_usage'")

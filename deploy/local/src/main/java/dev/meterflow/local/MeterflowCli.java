@@ -3,6 +3,7 @@ package dev.meterflow.local;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.local.bench.Bench;
+import dev.meterflow.local.bench.ReadBenchCommand;
 import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.faults.FaultsCommand;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Option;
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
                 MeterflowCli.Replay.class, MeterflowCli.DeadLettersCommand.class, MeterflowCli.Reconcile.class,
                 MeterflowCli.ScanSecrets.class,
-                FaultsCommand.class})
+                FaultsCommand.class, ReadBenchCommand.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {

@@ -10,6 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterflow.api.BillingApi;
+import dev.meterflow.api.access.LoginPolicy;
+import dev.meterflow.api.access.Role;
+import dev.meterflow.api.db.Database;
+import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.embedded.EmbeddedKafka.ScramUser;
 import dev.meterflow.gatewaysim.GatewaySimulator;
@@ -27,8 +34,14 @@ import dev.meterflow.worker.RechargeWorkerService;
 import dev.meterflow.worker.config.WorkerConfig;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +85,7 @@ class SecureClusterIT {
     private static final ScramUser METERING = new ScramUser("meterflow-metering", secret());
     private static final ScramUser WORKER = new ScramUser("meterflow-worker", secret());
     private static final ScramUser OPS = new ScramUser("meterflow-ops", secret());
+    private static final ScramUser API = new ScramUser("meterflow-api", secret());
 
     @TempDir
     static Path dir;
@@ -90,7 +104,7 @@ class SecureClusterIT {
         tls = SelfSignedTls.generate(Files.createDirectories(dir.resolve("tls")), secret());
         secretsFile = writeSecrets(Files.createDirectories(dir.resolve("secrets")));
         kafka = EmbeddedKafka.builder()
-                .saslSsl(tls.keyStore(), tls.password(), List.of(METERING, WORKER, OPS))
+                .saslSsl(tls.keyStore(), tls.password(), List.of(METERING, WORKER, OPS, API))
                 .authorizer(true)
                 .start();
         createDocumentedAcls();
@@ -211,6 +225,38 @@ class SecureClusterIT {
                 .hasRootCauseInstanceOf(TimeoutException.class);
     }
 
+    /**
+     * Issue 11: the billing API as {@code meterflow-api} with SECURITY.md's ACLs: its read model reads every topic it
+     * projects, and a settings change made over HTTP is written to {@code account-settings} and answered
+     * {@code applied} once the metering app's group (Describe) has committed past it.
+     */
+    @Test
+    void shouldRunTheBillingApiWithItsDocumentedAcls() throws Exception {
+        String account = "acct-api";
+        cluster.publish(Topics.ACCOUNT_SETTINGS, account,
+                settingsFor(account).topUpTo(dollars(50)).whenBelow(dollars(15)).paymentMethods(aVisaCard()).build());
+        try (EmbeddedDatabase postgres = EmbeddedDatabase.start(null);
+             Database database = postgres.open(4);
+             BillingApi api = BillingApi.start(new BillingApi.Options(clientSettings(API, "api.password"),
+                     "127.0.0.1", 0, new Retention(25), 500, Duration.ofSeconds(40),
+                     new LoginPolicy(5, Duration.ofMinutes(15)), 100, Duration.ofHours(1), METERING_APPLICATION_ID),
+                     database, Clock.systemUTC())) {
+            await("the billing API's read model caught up on the secured listener").atMost(WAIT)
+                    .failFast("the read model stopped", () -> api.readModelRun().isDone())
+                    .until(() -> api.notReady().isEmpty() && shows(database, account));
+            String password = secret();
+            api.authenticator().createUser("admin@acct-api.example", password, Role.ACCOUNT_ADMIN, account);
+
+            HttpResponse<String> saved = changeThreshold(api.port(), "admin@acct-api.example", password, account);
+
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(saved.body()).contains("applied");
+            assertThat(cluster.values(Topics.ACCOUNT_SETTINGS, account)).last()
+                    .satisfies(settings -> assertThat(settings.getAutoRecharge().getThresholdMicros())
+                            .isEqualTo(dollars(20)));
+        }
+    }
+
     @Test
     void shouldNotLetTheWorkerReadWhatOnlyTheMeteringTopologyReads() {
         Map<String, Object> workerClient = WorkerConfig.from(clientSettings(WORKER, "worker.password"))
@@ -257,6 +303,7 @@ class SecureClusterIT {
         secrets.setProperty("metering.password", METERING.password());
         secrets.setProperty("worker.password", WORKER.password());
         secrets.setProperty("ops.password", OPS.password());
+        secrets.setProperty("api.password", API.password());
         secrets.setProperty("truststore.password", tls.password());
         return writeProperties(secretsDir.resolve("kafka.properties"), secrets);
     }
@@ -303,6 +350,32 @@ class SecureClusterIT {
                 .atMost(WAIT)
                 .failFast("the metering topology stopped", () -> metering.state() == KafkaStreams.State.ERROR
                         || metering.state() == KafkaStreams.State.PENDING_ERROR);
+    }
+
+    // ---- the billing API ------------------------------------------------------------------------------------
+
+    private static boolean shows(Database database, String account) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT count(*) FROM accounts"
+                + " WHERE account_id = :account AND settings_updated_at IS NOT NULL").bind("account", account)
+                .mapTo(Long.class).one()) == 1;
+    }
+
+    /** Signs in and sets the threshold to $20 (target $50), as the Billing Settings page's script would. */
+    private static HttpResponse<String> changeThreshold(int port, String email, String password, String account)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String base = "http://127.0.0.1:" + port + "/api/v1";
+        HttpResponse<String> session = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+        String csrf = new ObjectMapper().readTree(session.body()).path("csrfToken").asText();
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/accounts/" + account + "/settings/auto-recharge"))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"enabled\": true, \"mode\": \"TOP_UP_TO_TARGET\","
+                        + " \"thresholdCents\": 2000, \"targetCents\": 5000, \"amountCents\": 0}")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- reading -------------------------------------------------------------------------------------------
