@@ -3,49 +3,31 @@ package dev.meterflow.api;
 import dev.meterflow.api.config.ApiConfig;
 import dev.meterflow.api.db.Database;
 import dev.meterflow.api.db.EmbeddedDatabase;
-import dev.meterflow.config.AppConfig;
+import dev.meterflow.config.AppCommandLine;
+import dev.meterflow.config.ConfigOptions;
 import dev.meterflow.health.HealthServer;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** Runs the read model and the HTTP API until SIGTERM (or Ctrl-C), or until the read model stops on an error. */
-@Command(name = "billing-api", mixinStandardHelpOptions = true,
+@Command(name = "billing-api", mixinStandardHelpOptions = true, versionProvider = AppCommandLine.Version.class,
         description = {"The read side of Meterflow: a PostgreSQL read model fed from the topics, and the HTTP API.",
                 "", "Configuration: defaults, then --config FILE, then environment variables, then the options."})
 public final class BillingApiApp implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with configuration keys.")
-    Path configFile;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Overrides bootstrap.servers.")
-    String bootstrapServers;
+    @Mixin
+    ConfigOptions configOptions;
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new BillingApiApp()).setUsageHelpWidth(100);
-        commandLine.getCommandSpec().usageMessage().footer(AppConfig.describe(ApiConfig.KEYS));
-        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            if (exception instanceof AppConfig.ConfigException) {
-                cmd.getErr().println("configuration error: " + exception.getMessage());
-                return 2;
-            }
-            throw exception;
-        });
-        System.exit(commandLine.execute(args));
+        System.exit(AppCommandLine.execute(new BillingApiApp(), ApiConfig.KEYS, args));
     }
 
     @Override
     public Integer call() {
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        if (bootstrapServers != null) {
-            environment.put(AppConfig.environmentName(ApiConfig.BOOTSTRAP_SERVERS.name()), bootstrapServers);
-        }
-        ApiConfig config = ApiConfig.load(configFile, environment);
+        ApiConfig config = ApiConfig.load(configOptions.file(), configOptions.environment());
         BillingApi.Options options = config.options();
         EmbeddedDatabase embedded = config.embeddedDatabase()
                 ? EmbeddedDatabase.start(Path.of(config.get(ApiConfig.DB_EMBEDDED_DIR))) : null;

@@ -1,7 +1,7 @@
 package dev.meterflow.metering;
 
-import dev.meterflow.config.AppConfig;
-import dev.meterflow.config.MeterflowVersion;
+import dev.meterflow.config.AppCommandLine;
+import dev.meterflow.config.ConfigOptions;
 import dev.meterflow.health.AppMetrics;
 import dev.meterflow.health.HealthServer;
 import dev.meterflow.metering.config.MeteringConfig;
@@ -9,18 +9,17 @@ import dev.meterflow.metering.replay.ReplayUnpricedCommand;
 import dev.meterflow.metering.topology.MeteringTopology;
 import dev.meterflow.startup.ShutdownSignal;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** Runs the metering topology until SIGTERM (or Ctrl-C), then closes it cleanly. */
-@Command(name = "metering-topology", mixinStandardHelpOptions = true, versionProvider = MeteringApp.Version.class,
+@Command(name = "metering-topology", mixinStandardHelpOptions = true, versionProvider = AppCommandLine.Version.class,
         description = {"Prices usage and keeps every account's balance, exactly once; asks for recharges; "
                 + "pauses and resumes accounts.", "",
                 "Configuration: defaults, then --config FILE, then environment variables, then the options "
@@ -36,13 +35,8 @@ public final class MeteringApp implements Callable<Integer> {
      */
     public static final int EXIT_STUCK = 75;
 
-    @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT,
-            paramLabel = "FILE", description = "Properties file with configuration keys.")
-    Path configFile;
-
-    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT,
-            paramLabel = "HOSTS", description = "Overrides bootstrap.servers.")
-    String bootstrapServers;
+    @Mixin
+    ConfigOptions configOptions;
 
     @Option(names = "--state-dir", scope = ScopeType.INHERIT,
             paramLabel = "DIR", description = "Overrides state.dir.")
@@ -53,17 +47,7 @@ public final class MeteringApp implements Callable<Integer> {
     String applicationId;
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new MeteringApp()).setUsageHelpWidth(100);
-        commandLine.getCommandSpec().usageMessage().footer(AppConfig.describe(MeteringConfig.KEYS));
-        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            if (exception instanceof AppConfig.ConfigException
-                    || exception instanceof org.apache.kafka.common.config.ConfigException) {
-                cmd.getErr().println("configuration error: " + exception.getMessage());
-                return 2;
-            }
-            throw exception;
-        });
-        System.exit(commandLine.execute(args));
+        System.exit(AppCommandLine.execute(new MeteringApp(), MeteringConfig.KEYS, args));
     }
 
     @Override
@@ -90,25 +74,10 @@ public final class MeteringApp implements Callable<Integer> {
     }
 
     public MeteringConfig config() {
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        putIfSet(environment, MeteringConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        putIfSet(environment, MeteringConfig.STATE_DIR, stateDir);
-        putIfSet(environment, MeteringConfig.APPLICATION_ID, applicationId);
-        return MeteringConfig.load(configFile, environment);
-    }
-
-    private static void putIfSet(Map<String, String> environment, AppConfig.Key key, String value) {
-        if (value != null) {
-            environment.put(AppConfig.environmentName(key.name()), value);
-        }
-    }
-
-    /** {@code --version}: the Maven project version the jar was built from. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"metering-topology " + MeterflowVersion.get()};
-        }
+        Map<String, String> environment = configOptions.environment();
+        ConfigOptions.override(environment, MeteringConfig.STATE_DIR, stateDir);
+        ConfigOptions.override(environment, MeteringConfig.APPLICATION_ID, applicationId);
+        return MeteringConfig.load(configOptions.file(), environment);
     }
 
     /** Prints the topology (sub-topologies, stores, topics) without connecting to Kafka. */

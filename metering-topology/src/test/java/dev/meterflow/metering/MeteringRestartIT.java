@@ -1,5 +1,7 @@
 package dev.meterflow.metering;
 
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,11 +11,6 @@ import dev.meterflow.health.HealthServer;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
-import dev.meterflow.schemas.AutoRecharge;
-import dev.meterflow.schemas.AutoRechargeMode;
-import dev.meterflow.schemas.PaymentMethodRef;
-import dev.meterflow.schemas.PaymentMethodRole;
-import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
@@ -30,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongPredicate;
@@ -159,19 +155,11 @@ class MeteringRestartIT {
     }
 
     private static AccountSettings settings(String account) {
-        return AccountSettings.newBuilder().setAccountId(account).setRatePlanId("standard")
-                .setAutoRecharge(AutoRecharge.newBuilder().setEnabled(false).setMode(AutoRechargeMode.TOP_UP_TO_TARGET)
-                        .setThresholdMicros(0).setTargetMicros(50_000_000).setAmountMicros(0).build())
-                .setPaymentMethods(List.of(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_visa")
-                        .setCustomerId("cus_" + account).setType(PaymentMethodType.CARD).setBrand("visa")
-                        .setLast4("4242").setRole(PaymentMethodRole.PRIMARY).build()))
-                .setBillingEmails(List.of("billing@" + account + ".example"))
-                .setDirectChargePlanFee(false).setTaxExempt(false).setUpdatedAt(T0)
-                .build();
+        return settingsFor(account).onRatePlan("standard").whenBelow(0).withoutServiceAddress()
+                .ofCustomer("cus_" + account).billingEmails("billing@" + account + ".example").at(T0).build();
     }
 
     private static UsageEvent usage(String eventId, String account) {
-        return UsageEvent.newBuilder().setEventId(eventId).setAccountId(account).setSku("call.minutes.local")
-                .setQuantity(60).setOccurredAt(T0).build();
+        return aUsageEvent().withEventId(eventId).forAccount(account).minutes(1).at(T0).build();
     }
 }

@@ -1,5 +1,8 @@
 package dev.meterflow.metering;
 
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,14 +15,10 @@ import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.AttemptOutcome;
-import dev.meterflow.schemas.AutoRecharge;
-import dev.meterflow.schemas.AutoRechargeMode;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentAttempt;
 import dev.meterflow.schemas.PaymentMethodRef;
-import dev.meterflow.schemas.PaymentMethodRole;
-import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Price;
@@ -28,6 +27,7 @@ import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.testdata.AccountSettingsBuilder;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
@@ -221,25 +221,13 @@ class MeteringTopologyIT {
     }
 
     private static AccountSettings settings(String account, boolean autoRecharge) {
-        return AccountSettings.newBuilder()
-                .setAccountId(account)
-                .setRatePlanId("standard")
-                .setAutoRecharge(AutoRecharge.newBuilder().setEnabled(autoRecharge)
-                        .setMode(AutoRechargeMode.TOP_UP_TO_TARGET).setThresholdMicros(autoRecharge ? 15_000_000 : 0)
-                        .setTargetMicros(50_000_000).setAmountMicros(0).build())
-                .setPaymentMethods(List.of(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_visa")
-                        .setCustomerId("cus_" + account).setType(PaymentMethodType.CARD).setBrand("visa")
-                        .setLast4("4242").setRole(PaymentMethodRole.PRIMARY).build()))
-                .setBillingEmails(List.of("billing@" + account + ".example"))
-                .setDirectChargePlanFee(false)
-                .setTaxExempt(false)
-                .setUpdatedAt(T0)
-                .build();
+        AccountSettingsBuilder settings = settingsFor(account).onRatePlan("standard").withoutServiceAddress()
+                .ofCustomer("cus_" + account).billingEmails("billing@" + account + ".example").at(T0);
+        return (autoRecharge ? settings.topUpTo(dollars(50)).whenBelow(dollars(15)) : settings.whenBelow(0)).build();
     }
 
     private static UsageEvent usage(String eventId, String account, long seconds) {
-        return UsageEvent.newBuilder().setEventId(eventId).setAccountId(account).setSku("call.minutes.local")
-                .setQuantity(seconds).setOccurredAt(T0).build();
+        return aUsageEvent().withEventId(eventId).forAccount(account).seconds(seconds).at(T0).build();
     }
 
     private static PaymentResult succeeded(RechargeRequest request) {

@@ -1,8 +1,8 @@
 package dev.meterflow.worker;
 
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aMastercard;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

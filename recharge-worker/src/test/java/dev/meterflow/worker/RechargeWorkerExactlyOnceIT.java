@@ -1,8 +1,8 @@
 package dev.meterflow.worker;
 
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.anAmexCard;
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.anAmexCard;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +23,7 @@ import dev.meterflow.worker.config.WorkerConfig;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import dev.meterflow.worker.recharge.Attempt;
-import dev.meterflow.worker.testdata.TestData;
+import dev.meterflow.testdata.TestData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

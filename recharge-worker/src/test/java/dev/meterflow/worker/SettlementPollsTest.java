@@ -1,6 +1,6 @@
 package dev.meterflow.worker;
 
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.schemas.RechargeRequest;

@@ -1,7 +1,7 @@
 package dev.meterflow.local;
 
+import dev.meterflow.config.AppCommandLine;
 import dev.meterflow.config.AppConfig;
-import dev.meterflow.config.MeterflowVersion;
 import dev.meterflow.local.bench.Bench;
 import dev.meterflow.local.bench.ReadBenchCommand;
 import dev.meterflow.local.deadletter.DeadLetter;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code meterflow}: the local stack and the operator's commands. */
-@Command(name = "meterflow", mixinStandardHelpOptions = true, versionProvider = MeterflowCli.Version.class,
+@Command(name = "meterflow", mixinStandardHelpOptions = true, versionProvider = AppCommandLine.Version.class,
         description = {"Meterflow's tooling: run the whole pipeline locally, provision topics, replay parked usage, "
                 + "reconcile the money, scan for leaked secrets. Options follow the sub-command.",
                 "Exit code: 0 ok, 1 a check failed or drift found, 2 usage or configuration error, 3 could not run."},
@@ -75,14 +75,6 @@ public final class MeterflowCli {
             throw exception;
         });
         return commandLine;
-    }
-
-    /** {@code --version}: the Maven project version the jar was built from. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"meterflow " + MeterflowVersion.get()};
-        }
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */

@@ -125,7 +125,7 @@ class BadRechargeRequestsEndToEndIT {
         byte[] nearLimit = new byte[NEAR_LIMIT];
         new Random(16).nextBytes(nearLimit);
         byte[] otherType = Topics.USAGE_EVENTS.valueSerde().serializer().serialize(Topics.USAGE_EVENTS.name(),
-                UsageEventBuilder.aUsageEvent().withEventId("not-a-request").forAccount(ACCOUNT).build());
+                LiveRecords.aUsageEvent().withEventId("not-a-request").forAccount(ACCOUNT).build());
         Map<String, RecordMetadata> sent = new LinkedHashMap<>();
         String topic = Topics.RECHARGE_REQUESTS.name();
         byte[] garbage = "\u0007garbage".getBytes(StandardCharsets.UTF_8);

@@ -1,10 +1,10 @@
 package dev.meterflow.local;
 
-import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.local.TestData.LOCAL_MINUTES;
-import static dev.meterflow.local.TestData.LOCAL_MINUTE_PRICE;
-import static dev.meterflow.local.TestData.PRO_PLAN;
-import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.local.LiveRecords.settingsFor;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
+import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +13,7 @@ import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;

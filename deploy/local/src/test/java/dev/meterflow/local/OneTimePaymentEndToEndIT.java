@@ -1,11 +1,11 @@
 package dev.meterflow.local;
 
-import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.local.PaymentMethodBuilder.aCardWithInsufficientFunds;
-import static dev.meterflow.local.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.local.TestData.LOCAL_NUMBER;
-import static dev.meterflow.local.TestData.dollars;
-import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.local.LiveRecords.settingsFor;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aCardWithInsufficientFunds;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;

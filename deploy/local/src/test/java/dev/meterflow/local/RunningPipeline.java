@@ -1,10 +1,11 @@
 package dev.meterflow.local;
 
-import static dev.meterflow.local.TestData.PRO_PLAN;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
 
 import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.metering.MeteringService;
+import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
 import java.nio.file.Path;

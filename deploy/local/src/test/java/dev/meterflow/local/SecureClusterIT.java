@@ -1,11 +1,11 @@
 package dev.meterflow.local;
 
-import static dev.meterflow.local.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.local.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.local.TestData.LOCAL_NUMBER;
-import static dev.meterflow.local.TestData.PRO_PLAN;
-import static dev.meterflow.local.TestData.dollars;
-import static dev.meterflow.local.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.local.LiveRecords.settingsFor;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +29,7 @@ import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
 import dev.meterflow.worker.config.WorkerConfig;

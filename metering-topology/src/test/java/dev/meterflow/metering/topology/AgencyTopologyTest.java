@@ -1,13 +1,13 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aMastercard;
-import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
-import static dev.meterflow.metering.topology.RateCardBuilder.aRateCard;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.dollars;
-import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.testdata.PaymentResultBuilder.aPaymentResult;
+import static dev.meterflow.testdata.RateCardBuilder.aRateCard;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -22,6 +22,7 @@ import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.testdata.AccountSettingsBuilder;
 import dev.meterflow.topics.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,21 +1,22 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
-import static dev.meterflow.metering.topology.RateCardBuilder.aRateCard;
-import static dev.meterflow.metering.topology.TestData.ACME;
-import static dev.meterflow.metering.topology.TestData.BETA;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTES;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.dollars;
-import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.PaymentResultBuilder.aPaymentResult;
+import static dev.meterflow.testdata.RateCardBuilder.aRateCard;
+import static dev.meterflow.testdata.TestData.ACME;
+import static dev.meterflow.testdata.TestData.BETA;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.RECORDING_MINUTES;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.testdata.PaymentMethodBuilder;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

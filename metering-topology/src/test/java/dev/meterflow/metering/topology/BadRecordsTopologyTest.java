@@ -1,17 +1,17 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aDinersCard;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aPayPalAccount;
-import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
-import static dev.meterflow.metering.topology.RateCardBuilder.aRateCard;
-import static dev.meterflow.metering.topology.TestData.ACME;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTE_PRICE;
-import static dev.meterflow.metering.topology.TestData.PRO_PLAN;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.dollars;
-import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aDinersCard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aPayPalAccount;
+import static dev.meterflow.testdata.PaymentResultBuilder.aPaymentResult;
+import static dev.meterflow.testdata.RateCardBuilder.aRateCard;
+import static dev.meterflow.testdata.TestData.ACME;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.metering.errors.DeadLetters;

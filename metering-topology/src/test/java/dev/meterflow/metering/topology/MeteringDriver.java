@@ -1,7 +1,7 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.RateCardBuilder.aRateCard;
-import static dev.meterflow.metering.topology.TestData.START;
+import static dev.meterflow.testdata.RateCardBuilder.aRateCard;
+import static dev.meterflow.testdata.TestData.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.metering.config.MeteringConfig;
@@ -18,6 +18,11 @@ import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.schemas.UsageRollup;
+import dev.meterflow.testdata.AccountSettingsBuilder;
+import dev.meterflow.testdata.PaymentCommandBuilder;
+import dev.meterflow.testdata.PaymentResultBuilder;
+import dev.meterflow.testdata.RateCardBuilder;
+import dev.meterflow.testdata.UsageEventBuilder;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;

@@ -1,20 +1,20 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.metering.topology.PaymentCommandBuilder.aPaymentCommand;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aBankAccount;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aDinersCard;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aMastercard;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aPayPalAccount;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.anAmexCard;
-import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
-import static dev.meterflow.metering.topology.TestData.ACME;
-import static dev.meterflow.metering.topology.TestData.BETA;
-import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.dollars;
-import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.PaymentCommandBuilder.aPaymentCommand;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aBankAccount;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aDinersCard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aPayPalAccount;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.anAmexCard;
+import static dev.meterflow.testdata.PaymentResultBuilder.aPaymentResult;
+import static dev.meterflow.testdata.TestData.ACME;
+import static dev.meterflow.testdata.TestData.BETA;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.dollars;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -1,12 +1,12 @@
 package dev.meterflow.metering.topology;
 
-import static dev.meterflow.metering.topology.AccountSettingsBuilder.settingsFor;
-import static dev.meterflow.metering.topology.PaymentCommandBuilder.aPaymentCommand;
-import static dev.meterflow.metering.topology.PaymentResultBuilder.aPaymentResult;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
-import static dev.meterflow.metering.topology.TestData.SOFTWARE_FEE;
-import static dev.meterflow.metering.topology.UsageEventBuilder.aUsageEvent;
+import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
+import static dev.meterflow.testdata.PaymentCommandBuilder.aPaymentCommand;
+import static dev.meterflow.testdata.PaymentResultBuilder.aPaymentResult;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.SOFTWARE_FEE;
+import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 

@@ -7,11 +7,11 @@ import static dev.meterflow.worker.testdata.Attempts.inFlight;
 import static dev.meterflow.worker.testdata.Attempts.key;
 import static dev.meterflow.worker.testdata.Attempts.succeeded;
 import static dev.meterflow.worker.testdata.Attempts.unknown;
-import static dev.meterflow.worker.testdata.TestData.AMEX;
-import static dev.meterflow.worker.testdata.TestData.MASTERCARD;
-import static dev.meterflow.worker.testdata.TestData.NOW;
-import static dev.meterflow.worker.testdata.TestData.REQUEST_ID;
-import static dev.meterflow.worker.testdata.TestData.VISA;
+import static dev.meterflow.testdata.TestData.AMEX;
+import static dev.meterflow.testdata.TestData.MASTERCARD;
+import static dev.meterflow.testdata.TestData.NOW;
+import static dev.meterflow.testdata.TestData.REQUEST_ID;
+import static dev.meterflow.testdata.TestData.VISA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

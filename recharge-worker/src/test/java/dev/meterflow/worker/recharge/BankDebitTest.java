@@ -1,13 +1,13 @@
 package dev.meterflow.worker.recharge;
 
 import static dev.meterflow.worker.recharge.ScriptedGateway.processing;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aBankAccount;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
-import static dev.meterflow.worker.testdata.TestData.BANK;
-import static dev.meterflow.worker.testdata.TestData.CLOCK;
-import static dev.meterflow.worker.testdata.TestData.REQUEST_ID;
-import static dev.meterflow.worker.testdata.TestData.VISA;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aBankAccount;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.TestData.BANK;
+import static dev.meterflow.testdata.TestData.CLOCK;
+import static dev.meterflow.testdata.TestData.REQUEST_ID;
+import static dev.meterflow.testdata.TestData.VISA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.schemas.AttemptOutcome;

@@ -1,10 +1,10 @@
 package dev.meterflow.worker.recharge;
 
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aMastercard;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
-import static dev.meterflow.worker.testdata.TestData.MASTERCARD;
-import static dev.meterflow.worker.testdata.TestData.VISA;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.TestData.MASTERCARD;
+import static dev.meterflow.testdata.TestData.VISA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;

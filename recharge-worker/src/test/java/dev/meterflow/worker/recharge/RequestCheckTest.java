@@ -1,15 +1,15 @@
 package dev.meterflow.worker.recharge;
 
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aBankAccount;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.worker.testdata.RechargeRequestBuilder.aRechargeRequest;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aBankAccount;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.recharge.RequestRefusal.Reason;
-import dev.meterflow.worker.testdata.TestData;
+import dev.meterflow.testdata.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

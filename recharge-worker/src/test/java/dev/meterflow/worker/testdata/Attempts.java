@@ -1,5 +1,6 @@
 package dev.meterflow.worker.testdata;
 
+import dev.meterflow.testdata.TestData;
 import dev.meterflow.worker.gateway.ChargeCommand;
 import dev.meterflow.worker.gateway.GatewayAnswer;
 import dev.meterflow.worker.recharge.Attempt;

@@ -1,9 +1,9 @@
-package dev.meterflow.metering.topology;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.metering.topology.PaymentMethodBuilder.aVisaCard;
-import static dev.meterflow.metering.topology.TestData.PRO_PLAN;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.dollars;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.dollars;
 
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
@@ -16,14 +16,15 @@ import java.util.List;
 
 /**
  * Test data: an account's billing settings. By default: the pro plan, auto-recharge off with a $15 low-balance
- * threshold, a primary Visa, one billing email, no critical billing phone, served in Austin (US-TX), not tax-exempt.
+ * threshold, a primary Visa, one billing email, no critical billing phone, served in Austin (US-TX), not tax-exempt,
+ * saved at {@link TestData#START}.
  *
  * <pre>
  * settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
  * settingsFor(ACME).rechargeFixed(dollars(25)).whenBelow(dollars(15))
  * </pre>
  */
-final class AccountSettingsBuilder {
+public final class AccountSettingsBuilder {
 
     private final String accountId;
     private String ratePlanId = PRO_PLAN;
@@ -33,7 +34,8 @@ final class AccountSettingsBuilder {
     private long thresholdMicros = dollars(15);
     private long targetMicros = dollars(50);
     private long amountMicros = dollars(25);
-    private List<PaymentMethodRef> paymentMethods = List.of(aVisaCard().primary().build());
+    private List<PaymentMethodBuilder> paymentMethods = List.of(aVisaCard().primary());
+    private String customerId;
     private List<String> billingEmails = List.of("billing@acme-plumbing.example");
     private String criticalBillingPhone;
     private boolean directChargePlanFee;
@@ -51,23 +53,23 @@ final class AccountSettingsBuilder {
         this.accountId = accountId;
     }
 
-    static AccountSettingsBuilder settingsFor(String accountId) {
+    public static AccountSettingsBuilder settingsFor(String accountId) {
         return new AccountSettingsBuilder(accountId);
     }
 
-    AccountSettingsBuilder onRatePlan(String ratePlanId) {
+    public AccountSettingsBuilder onRatePlan(String ratePlanId) {
         this.ratePlanId = ratePlanId;
         return this;
     }
 
     /** A sub-account: its usage is debited from this agency's balance. */
-    AccountSettingsBuilder billedTo(String agencyAccountId) {
+    public AccountSettingsBuilder billedTo(String agencyAccountId) {
         this.parentAccountId = agencyAccountId;
         return this;
     }
 
     /** Auto-recharge on: charge the card up to {@code targetMicros}. */
-    AccountSettingsBuilder topUpTo(long targetMicros) {
+    public AccountSettingsBuilder topUpTo(long targetMicros) {
         this.autoRechargeEnabled = true;
         this.mode = AutoRechargeMode.TOP_UP_TO_TARGET;
         this.targetMicros = targetMicros;
@@ -75,7 +77,7 @@ final class AccountSettingsBuilder {
     }
 
     /** Auto-recharge on: charge the card {@code amountMicros} each time. */
-    AccountSettingsBuilder rechargeFixed(long amountMicros) {
+    public AccountSettingsBuilder rechargeFixed(long amountMicros) {
         this.autoRechargeEnabled = true;
         this.mode = AutoRechargeMode.FIXED_AMOUNT;
         this.amountMicros = amountMicros;
@@ -83,59 +85,70 @@ final class AccountSettingsBuilder {
     }
 
     /** Auto-recharge off: the threshold only triggers a low-balance notification. */
-    AccountSettingsBuilder autoRechargeOff() {
+    public AccountSettingsBuilder autoRechargeOff() {
         this.autoRechargeEnabled = false;
         return this;
     }
 
-    AccountSettingsBuilder whenBelow(long thresholdMicros) {
+    public AccountSettingsBuilder whenBelow(long thresholdMicros) {
         this.thresholdMicros = thresholdMicros;
         return this;
     }
 
-    AccountSettingsBuilder paymentMethods(PaymentMethodBuilder... methods) {
-        this.paymentMethods = Arrays.stream(methods).map(PaymentMethodBuilder::build).toList();
+    public AccountSettingsBuilder paymentMethods(PaymentMethodBuilder... methods) {
+        this.paymentMethods = Arrays.asList(methods);
         return this;
     }
 
-    AccountSettingsBuilder billingEmails(String... emails) {
+    /** Every payment method of this account belongs to this customer at the gateway. */
+    public AccountSettingsBuilder ofCustomer(String customerId) {
+        this.customerId = customerId;
+        return this;
+    }
+
+    public AccountSettingsBuilder billingEmails(String... emails) {
         this.billingEmails = List.of(emails);
         return this;
     }
 
-    AccountSettingsBuilder criticalBillingPhone(String phone) {
+    public AccountSettingsBuilder criticalBillingPhone(String phone) {
         this.criticalBillingPhone = phone;
         return this;
     }
 
     /** Opted in to the direct charge of the plan fee (issue 10, §3). */
-    AccountSettingsBuilder directChargePlanFee() {
+    public AccountSettingsBuilder directChargePlanFee() {
         this.directChargePlanFee = true;
         return this;
     }
 
     /** Served at an address in this country and region (ISO 3166-2: US, CA). */
-    AccountSettingsBuilder servicedIn(String country, String region) {
+    public AccountSettingsBuilder servicedIn(String country, String region) {
         this.serviceAddress = ServiceAddress.newBuilder(serviceAddress).setCountry(country).setRegion(region).build();
         return this;
     }
 
-    AccountSettingsBuilder withoutServiceAddress() {
+    public AccountSettingsBuilder withoutServiceAddress() {
         this.serviceAddress = null;
         return this;
     }
 
-    AccountSettingsBuilder taxExempt() {
+    public AccountSettingsBuilder taxExempt() {
         this.taxExempt = true;
         return this;
     }
 
-    AccountSettingsBuilder at(Instant updatedAt) {
+    public AccountSettingsBuilder at(Instant updatedAt) {
         this.updatedAt = updatedAt;
         return this;
     }
 
-    AccountSettings build() {
+    /** The first billing email: where the account's notices go. */
+    public String billingEmail() {
+        return billingEmails.get(0);
+    }
+
+    public AccountSettings build() {
         return AccountSettings.newBuilder()
                 .setAccountId(accountId)
                 .setRatePlanId(ratePlanId)
@@ -147,7 +160,7 @@ final class AccountSettingsBuilder {
                         .setTargetMicros(targetMicros)
                         .setAmountMicros(amountMicros)
                         .build())
-                .setPaymentMethods(paymentMethods)
+                .setPaymentMethods(paymentMethods())
                 .setBillingEmails(billingEmails)
                 .setCriticalBillingPhone(criticalBillingPhone)
                 .setDirectChargePlanFee(directChargePlanFee)
@@ -155,5 +168,11 @@ final class AccountSettingsBuilder {
                 .setTaxExempt(taxExempt)
                 .setUpdatedAt(updatedAt)
                 .build();
+    }
+
+    private List<PaymentMethodRef> paymentMethods() {
+        return paymentMethods.stream()
+                .map(method -> customerId == null ? method.build() : method.ofCustomer(customerId).build())
+                .toList();
     }
 }

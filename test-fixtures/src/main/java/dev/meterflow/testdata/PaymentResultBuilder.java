@@ -1,6 +1,6 @@
-package dev.meterflow.metering.topology;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.metering.topology.TestData.START;
+import static dev.meterflow.testdata.TestData.START;
 
 import dev.meterflow.schemas.AttemptOutcome;
 import dev.meterflow.schemas.PaymentAttempt;
@@ -15,7 +15,7 @@ import java.util.List;
  * Test data: what the recharge worker answers to a request.
  * {@code aPaymentResult().answering(request).succeeded()}, {@code ...declined()}, {@code ...withStatus(FAILED)}.
  */
-final class PaymentResultBuilder {
+public final class PaymentResultBuilder {
 
     private String requestId = "rr-unknown-1";
     private String accountId = TestData.ACME;
@@ -28,12 +28,12 @@ final class PaymentResultBuilder {
     private PaymentResultBuilder() {
     }
 
-    static PaymentResultBuilder aPaymentResult() {
+    public static PaymentResultBuilder aPaymentResult() {
         return new PaymentResultBuilder();
     }
 
     /** Answers this request: same id, account and amount, charged to its first payment method. */
-    PaymentResultBuilder answering(RechargeRequest request) {
+    public PaymentResultBuilder answering(RechargeRequest request) {
         this.requestId = request.getRequestId();
         this.accountId = request.getAccountId();
         this.amountCents = request.getAmountCents();
@@ -41,55 +41,55 @@ final class PaymentResultBuilder {
         return this;
     }
 
-    PaymentResultBuilder forRequest(String requestId) {
+    public PaymentResultBuilder forRequest(String requestId) {
         this.requestId = requestId;
         return this;
     }
 
-    PaymentResultBuilder forAccount(String accountId) {
+    public PaymentResultBuilder forAccount(String accountId) {
         this.accountId = accountId;
         return this;
     }
 
-    PaymentResultBuilder amountCents(long amountCents) {
+    public PaymentResultBuilder amountCents(long amountCents) {
         this.amountCents = amountCents;
         return this;
     }
 
     /** Charged to (or, declined, last tried on) this payment method. */
-    PaymentResultBuilder onMethod(String paymentMethodId) {
+    public PaymentResultBuilder onMethod(String paymentMethodId) {
         this.paymentMethodId = paymentMethodId;
         return this;
     }
 
-    PaymentResultBuilder succeeded() {
+    public PaymentResultBuilder succeeded() {
         this.status = PaymentStatus.SUCCEEDED;
         return this;
     }
 
-    PaymentResultBuilder declined() {
+    public PaymentResultBuilder declined() {
         this.status = PaymentStatus.DECLINED;
         return this;
     }
 
-    PaymentResultBuilder withStatus(PaymentStatus status) {
+    public PaymentResultBuilder withStatus(PaymentStatus status) {
         this.status = status;
         return this;
     }
 
     /** FAILED as the worker answers a request it refused before the gateway: no attempt, nothing charged. */
-    PaymentResultBuilder refusedBeforeTheGateway() {
+    public PaymentResultBuilder refusedBeforeTheGateway() {
         this.status = PaymentStatus.FAILED;
         this.withoutAttempts = true;
         return this;
     }
 
-    PaymentResultBuilder at(Instant completedAt) {
+    public PaymentResultBuilder at(Instant completedAt) {
         this.completedAt = completedAt;
         return this;
     }
 
-    PaymentResult build() {
+    public PaymentResult build() {
         boolean succeeded = status == PaymentStatus.SUCCEEDED;
         PaymentAttempt attempt = PaymentAttempt.newBuilder()
                 .setPaymentMethodId(paymentMethodId)

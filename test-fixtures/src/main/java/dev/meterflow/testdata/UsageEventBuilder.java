@@ -1,8 +1,8 @@
-package dev.meterflow.metering.topology;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.metering.topology.TestData.ACME;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.START;
+import static dev.meterflow.testdata.TestData.ACME;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.START;
 
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Test data: {@code aUsageEvent().forAccount(ACME).minutes(3)} is a 3-minute local call of ACME. */
-final class UsageEventBuilder {
+public final class UsageEventBuilder {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -24,48 +24,48 @@ final class UsageEventBuilder {
     private UsageEventBuilder() {
     }
 
-    static UsageEventBuilder aUsageEvent() {
+    public static UsageEventBuilder aUsageEvent() {
         return new UsageEventBuilder();
     }
 
-    UsageEventBuilder withEventId(String id) {
+    public UsageEventBuilder withEventId(String id) {
         this.eventId = id;
         return this;
     }
 
-    UsageEventBuilder forAccount(String id) {
+    public UsageEventBuilder forAccount(String id) {
         this.accountId = id;
         return this;
     }
 
-    UsageEventBuilder sku(String sku) {
+    public UsageEventBuilder sku(String sku) {
         this.sku = sku;
         return this;
     }
 
     /** A local call of this many seconds. */
-    UsageEventBuilder seconds(long seconds) {
+    public UsageEventBuilder seconds(long seconds) {
         this.quantity = seconds;
         return this;
     }
 
     /** A local call of this many whole minutes. */
-    UsageEventBuilder minutes(long minutes) {
+    public UsageEventBuilder minutes(long minutes) {
         return seconds(Duration.ofMinutes(minutes).toSeconds());
     }
 
     /** Base units of the sku (seconds for time, count otherwise). */
-    UsageEventBuilder quantity(long quantity) {
+    public UsageEventBuilder quantity(long quantity) {
         this.quantity = quantity;
         return this;
     }
 
-    UsageEventBuilder at(Instant occurredAt) {
+    public UsageEventBuilder at(Instant occurredAt) {
         this.occurredAt = occurredAt;
         return this;
     }
 
-    UsageEvent build() {
+    public UsageEvent build() {
         return UsageEvent.newBuilder()
                 .setEventId(eventId)
                 .setAccountId(accountId)

@@ -1,7 +1,7 @@
-package dev.meterflow.worker.testdata;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aMastercard;
-import static dev.meterflow.worker.testdata.PaymentMethodBuilder.aVisaCard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aMastercard;
+import static dev.meterflow.testdata.PaymentMethodBuilder.aVisaCard;
 
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;

@@ -1,6 +1,6 @@
-package dev.meterflow.metering.topology;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.metering.topology.TestData.START;
+import static dev.meterflow.testdata.TestData.START;
 
 import dev.meterflow.schemas.PaymentCommand;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.time.Instant;
  * Test data: a Make a Payment command from the Billing Settings page.
  * {@code aPaymentCommand().withCommandId("pay-1").amountCents(2500).onMethod("pm_card_visa")}.
  */
-final class PaymentCommandBuilder {
+public final class PaymentCommandBuilder {
 
     private String commandId = "cmd-acme-1";
     private String accountId = TestData.ACME;
@@ -20,36 +20,36 @@ final class PaymentCommandBuilder {
     private PaymentCommandBuilder() {
     }
 
-    static PaymentCommandBuilder aPaymentCommand() {
+    public static PaymentCommandBuilder aPaymentCommand() {
         return new PaymentCommandBuilder();
     }
 
-    PaymentCommandBuilder withCommandId(String commandId) {
+    public PaymentCommandBuilder withCommandId(String commandId) {
         this.commandId = commandId;
         return this;
     }
 
-    PaymentCommandBuilder forAccount(String accountId) {
+    public PaymentCommandBuilder forAccount(String accountId) {
         this.accountId = accountId;
         return this;
     }
 
-    PaymentCommandBuilder amountCents(long amountCents) {
+    public PaymentCommandBuilder amountCents(long amountCents) {
         this.amountCents = amountCents;
         return this;
     }
 
-    PaymentCommandBuilder onMethod(String paymentMethodId) {
+    public PaymentCommandBuilder onMethod(String paymentMethodId) {
         this.paymentMethodId = paymentMethodId;
         return this;
     }
 
-    PaymentCommandBuilder at(Instant requestedAt) {
+    public PaymentCommandBuilder at(Instant requestedAt) {
         this.requestedAt = requestedAt;
         return this;
     }
 
-    PaymentCommand build() {
+    public PaymentCommand build() {
         return PaymentCommand.newBuilder()
                 .setCommandId(commandId)
                 .setAccountId(accountId)

@@ -1,23 +1,25 @@
-package dev.meterflow.metering.topology;
+package dev.meterflow.testdata;
 
-import static dev.meterflow.metering.topology.TestData.CALLER_ID_LOOKUP;
-import static dev.meterflow.metering.topology.TestData.CALLER_ID_LOOKUP_PRICE;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTES;
-import static dev.meterflow.metering.topology.TestData.LOCAL_MINUTE_PRICE;
-import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER;
-import static dev.meterflow.metering.topology.TestData.LOCAL_NUMBER_PRICE;
-import static dev.meterflow.metering.topology.TestData.PLAN_FEE;
-import static dev.meterflow.metering.topology.TestData.PLAN_FEE_PRICE;
-import static dev.meterflow.metering.topology.TestData.PRO_PLAN;
-import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTES;
-import static dev.meterflow.metering.topology.TestData.RECORDING_MINUTE_PRICE;
-import static dev.meterflow.metering.topology.TestData.SOFTWARE_FEE;
-import static dev.meterflow.metering.topology.TestData.SOFTWARE_FEE_PRICE;
-import static dev.meterflow.metering.topology.TestData.START;
-import static dev.meterflow.metering.topology.TestData.TOLLFREE_MINUTES;
-import static dev.meterflow.metering.topology.TestData.TOLLFREE_MINUTE_PRICE;
-import static dev.meterflow.metering.topology.TestData.TRANSCRIPTION_MINUTES;
-import static dev.meterflow.metering.topology.TestData.TRANSCRIPTION_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.CALLER_ID_LOOKUP;
+import static dev.meterflow.testdata.TestData.CALLER_ID_LOOKUP_PRICE;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.LOCAL_NUMBER_PRICE;
+import static dev.meterflow.testdata.TestData.PER_ITEM;
+import static dev.meterflow.testdata.TestData.PER_MINUTE;
+import static dev.meterflow.testdata.TestData.PLAN_FEE;
+import static dev.meterflow.testdata.TestData.PLAN_FEE_PRICE;
+import static dev.meterflow.testdata.TestData.PRO_PLAN;
+import static dev.meterflow.testdata.TestData.RECORDING_MINUTES;
+import static dev.meterflow.testdata.TestData.RECORDING_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.SOFTWARE_FEE;
+import static dev.meterflow.testdata.TestData.SOFTWARE_FEE_PRICE;
+import static dev.meterflow.testdata.TestData.START;
+import static dev.meterflow.testdata.TestData.TOLLFREE_MINUTES;
+import static dev.meterflow.testdata.TestData.TOLLFREE_MINUTE_PRICE;
+import static dev.meterflow.testdata.TestData.TRANSCRIPTION_MINUTES;
+import static dev.meterflow.testdata.TestData.TRANSCRIPTION_MINUTE_PRICE;
 
 import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.PriceCategory;
@@ -27,10 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Test data: {@code aRateCard()} is the pro plan with a price for every sku in {@link TestData}. */
-final class RateCardBuilder {
-
-    private static final long PER_MINUTE = 60;
-    private static final long PER_ITEM = 1;
+public final class RateCardBuilder {
 
     private String ratePlanId = PRO_PLAN;
     private final Map<String, Price> prices = new LinkedHashMap<>();
@@ -47,22 +46,22 @@ final class RateCardBuilder {
         price(PLAN_FEE, PLAN_FEE_PRICE, PER_ITEM, PriceCategory.PLAN_FEE);
     }
 
-    static RateCardBuilder aRateCard() {
+    public static RateCardBuilder aRateCard() {
         return new RateCardBuilder();
     }
 
     /** The same prices under another rate plan id. */
-    RateCardBuilder forPlan(String planId) {
+    public RateCardBuilder forPlan(String planId) {
         this.ratePlanId = planId;
         return this;
     }
 
     /** Local minutes at another price per started minute. */
-    RateCardBuilder localMinutesAt(long unitPriceMicros) {
+    public RateCardBuilder localMinutesAt(long unitPriceMicros) {
         return price(LOCAL_MINUTES, unitPriceMicros, PER_MINUTE, PriceCategory.CALL_MINUTES);
     }
 
-    RateCardBuilder withoutPriceFor(String sku) {
+    public RateCardBuilder withoutPriceFor(String sku) {
         prices.remove(sku);
         return this;
     }
@@ -77,7 +76,7 @@ final class RateCardBuilder {
         return this;
     }
 
-    RateCard build() {
+    public RateCard build() {
         return RateCard.newBuilder()
                 .setRatePlanId(ratePlanId)
                 .setCurrency("USD")
