@@ -401,7 +401,7 @@ public final class FaultSuite {
     /** Both windows of a worker crash: with a charge in flight, and just after its outcome was published. */
     private Injection killWorkerTwice(GatewaySimulator gateway, FaultReport report) {
         Injection inFlight = killWorker(gateway, report);
-        Injection afterCommit = killWorkerAfterACommit();
+        Injection afterCommit = killWorkerAfterACommit(report);
         return new Injection(inFlight.what() + "; " + afterCommit.what(),
                 inFlight.asIntended() && afterCommit.asIntended());
     }
@@ -413,12 +413,17 @@ public final class FaultSuite {
         });
         worker.kill();
         worker.start();
-        // a dead worker publishes nothing: a bank payment still without a result now was parked at the kill
+        long parked = countParked(report);
+        return new Injection("worker SIGKILLed " + (inFlight ? "with a charge in flight at the gateway"
+                : "(no charge in flight)") + " and " + parked + " bank payments parked, restarted", inFlight);
+    }
+
+    /** A dead worker publishes nothing: a bank payment still without a result after its restart was parked. */
+    private long countParked(FaultReport report) {
         long parked = bankPaymentsProcessing().size();
         report.figure("bank payments parked when the worker was killed", report.figures()
                 .getOrDefault("bank payments parked when the worker was killed", 0L) + parked);
-        return new Injection("worker SIGKILLed " + (inFlight ? "with a charge in flight at the gateway"
-                : "(no charge in flight)") + " and " + parked + " bank payments parked, restarted", inFlight);
+        return parked;
     }
 
     /** The requests whose bank debit the worker parked (PAYMENT_PROCESSING sent) and that have no result yet. */
@@ -437,7 +442,7 @@ public final class FaultSuite {
      * transaction carrying its refusal commits (the worker logs each request it published right after the commit):
      * the refusal, and the results committed with it, must not be published again by the restarted worker.
      */
-    private Injection killWorkerAfterACommit() {
+    private Injection killWorkerAfterACommit(FaultReport report) {
         long mark = worker.logSize();
         Optional<String> reused = reuseARequestId();
         String published = "recharge outputs published requestId='" + reused.orElse("");
@@ -447,9 +452,10 @@ public final class FaultSuite {
         });
         worker.kill();
         worker.start();
+        long parked = countParked(report);
         return new Injection("worker SIGKILLed " + (committed ? "just after a commit" : "(no commit seen in 60 s)")
                 + reused.map(id -> " with the refusal of reused " + id).orElse(" (no request id to reuse)")
-                + ", restarted", committed && reused.isPresent());
+                + " and " + parked + " bank payments parked, restarted", committed && reused.isPresent());
     }
 
     /** Sends a request id that succeeded again with another amount (one not reused yet): it must be refused. */

@@ -276,10 +276,22 @@ final class Workload {
             sends.add(new Send(account.id(), encode(unpriced), unpriced.getEventId(), Kind.UNPRICED));
         }
         sends.addAll(poison());
-        sends.addAll(payments(++cycles));
+        List<Send> payments = payments(++cycles);
+        sends.addAll(payments.stream().filter(send -> !bankPayment(send)).toList());
         sends.addAll(planFees());
         Collections.shuffle(sends, random);
+        // bank payments first: parked by the time the cycle's worker kills come, settling after them
+        sends.addAll(0, payments.stream().filter(Workload::bankPayment).toList());
         return sends;
+    }
+
+    private static boolean bankPayment(Send send) {
+        if (!send.topic().equals(Topics.PAYMENT_COMMANDS.name())) {
+            return false;
+        }
+        String method = Topics.PAYMENT_COMMANDS.valueSerde().deserializer().deserialize(send.topic(), send.value())
+                .getPaymentMethodId();
+        return method != null && method.startsWith("pm_usBankAccount_");
     }
 
     /**

@@ -88,7 +88,11 @@ class WorkloadTest {
         assertThat(fees).extracting(UsageEvent::getAccountId).containsExactlyInAnyOrder("flt-acct-010",
                 "flt-acct-011");
         assertThat(fees).allSatisfy(fee -> assertThat(Workload.price(fee)).isEqualTo(3_000_000));
-        // and the bank payments go to the account's bank accounts: the settling one, and the returned one once
+        // and the bank payments lead each cycle, to be parked when its worker kills come
+        assertThat(first.subList(0, 2)).extracting(Send::eventId).containsExactlyInAnyOrder(
+                "flt-pay-flt-acct-009-c1-0", "flt-pay-flt-acct-009-c1-1");
+        assertThat(second.get(0).eventId()).isEqualTo("flt-pay-flt-acct-009-c2-0");
+        // and go to the account's bank accounts: the settling one, and the returned one once
         assertThat(first).filteredOn(send -> send.topic().equals(Topics.PAYMENT_COMMANDS.name())
                         && send.key().equals("flt-acct-009")).extracting(send -> Topics.PAYMENT_COMMANDS.valueSerde()
                         .deserializer().deserialize(send.topic(), send.value()).getPaymentMethodId())
