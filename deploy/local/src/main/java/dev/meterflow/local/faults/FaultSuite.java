@@ -23,8 +23,10 @@ import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.schemas.AccountSettings;
+import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerApp;
@@ -104,10 +106,10 @@ public final class FaultSuite {
                           Path dataDir, long seed, List<Fault> faults, Duration settleTimeout, int loadThreads,
                           int brokerRestarts) {
         public Options {
-            if (cycles < 1 || eventsPerCycle < 10 || accounts < Payer.values().length || ratePerSecond < 1
+            if (cycles < 1 || eventsPerCycle < 10 || accounts < Payer.dealt().size() || ratePerSecond < 1
                     || loadThreads < 0 || brokerRestarts < 1) {
                 throw new IllegalArgumentException("need cycles >= 1, events per cycle >= 10, accounts >= "
-                        + Payer.values().length + " (one of each payer), rate >= 1, load >= 0, broker restarts >= 1");
+                        + Payer.dealt().size() + " (one of each payer), rate >= 1, load >= 0, broker restarts >= 1");
             }
             faults = List.copyOf(faults);
             if (faults.isEmpty()) {
@@ -121,6 +123,11 @@ public final class FaultSuite {
     static final int MAX_SOFT_DECLINES_PER_DAY = 2;
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final Duration CATCH_UP = Duration.ofMinutes(3);
+    /**
+     * How long a bank debit (ACH) stays processing at the gateway simulator: longer than it takes from a cycle's first
+     * sends to its worker kill, so the kill lands while bank payments are parked (issue 10 §2).
+     */
+    static final Duration ACH_SETTLEMENT = Duration.ofSeconds(20);
     /**
      * The metering instances' stall watchdog: short enough that a stuck instance exits (code 75) and is restarted
      * well within {@link #CATCH_UP}, long enough for a restore on a loaded machine to show progress.
@@ -168,7 +175,7 @@ public final class FaultSuite {
                     load.threads() == 0 ? "" : "; " + load.threads() + " busy threads load the machine beside it");
             SimulatorSettings gatewaySettings = SimulatorSettings.defaults().toBuilder().latencyMs(100)
                     .timeoutAfterChargeMs(2_500).timeoutAfterChargePaymentMethods(Set.copyOf(workload.slowCards()))
-                    .seed(options.seed()).build();
+                    .achSettlementDelay(ACH_SETTLEMENT).seed(options.seed()).build();
             try (GatewaySimulator gateway = GatewaySimulator.start(0, gatewaySettings);
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                  KafkaProducer<String, byte[]> producer = producer()) {
@@ -261,7 +268,7 @@ public final class FaultSuite {
             case STALL_METERING -> stallMetering(victim, probe, report);
             case RESTART_BROKER -> restartBroker(options.brokerRestarts());
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
-            case KILL_WORKER -> killWorkerTwice(gateway);
+            case KILL_WORKER -> killWorkerTwice(gateway, report);
         };
     }
 
@@ -392,22 +399,42 @@ public final class FaultSuite {
     }
 
     /** Both windows of a worker crash: with a charge in flight, and just after its outcome was published. */
-    private Injection killWorkerTwice(GatewaySimulator gateway) {
-        Injection inFlight = killWorker(gateway);
-        Injection afterCommit = killWorkerAfterACommit();
+    private Injection killWorkerTwice(GatewaySimulator gateway, FaultReport report) {
+        Injection inFlight = killWorker(gateway, report);
+        Injection afterCommit = killWorkerAfterACommit(report);
         return new Injection(inFlight.what() + "; " + afterCommit.what(),
                 inFlight.asIntended() && afterCommit.asIntended());
     }
 
-    private Injection killWorker(GatewaySimulator gateway) {
+    private Injection killWorker(GatewaySimulator gateway, FaultReport report) {
         boolean inFlight = awaitCondition(Duration.ofSeconds(20), () -> {
             pause(Duration.ofMillis(5));
             return gateway.paymentsInProgress() > 0;
         });
         worker.kill();
         worker.start();
+        long parked = countParked(report);
         return new Injection("worker SIGKILLed " + (inFlight ? "with a charge in flight at the gateway"
-                : "(no charge in flight)") + ", restarted", inFlight);
+                : "(no charge in flight)") + " and " + parked + " bank payments parked, restarted", inFlight);
+    }
+
+    /** A dead worker publishes nothing: a bank payment still without a result after its restart was parked. */
+    private long countParked(FaultReport report) {
+        long parked = bankPaymentsProcessing().size();
+        report.figure("bank payments parked when the worker was killed", report.figures()
+                .getOrDefault("bank payments parked when the worker was killed", 0L) + parked);
+        return parked;
+    }
+
+    /** The requests whose bank debit the worker parked (PAYMENT_PROCESSING sent) and that have no result yet. */
+    private Set<String> bankPaymentsProcessing() {
+        Set<String> processing = new HashSet<>();
+        FaultVerifier.decodable(bootstrap, Topics.BILLING_NOTIFICATIONS).stream()
+                .filter(notice -> notice.getType() == NotificationType.PAYMENT_PROCESSING)
+                .forEach(notice -> processing.add(notice.getAttributes().get("requestId")));
+        FaultVerifier.decodable(bootstrap, Topics.PAYMENT_RESULTS)
+                .forEach(result -> processing.remove(result.getRequestId()));
+        return processing;
     }
 
     /**
@@ -415,7 +442,7 @@ public final class FaultSuite {
      * transaction carrying its refusal commits (the worker logs each request it published right after the commit):
      * the refusal, and the results committed with it, must not be published again by the restarted worker.
      */
-    private Injection killWorkerAfterACommit() {
+    private Injection killWorkerAfterACommit(FaultReport report) {
         long mark = worker.logSize();
         Optional<String> reused = reuseARequestId();
         String published = "recharge outputs published requestId='" + reused.orElse("");
@@ -425,9 +452,10 @@ public final class FaultSuite {
         });
         worker.kill();
         worker.start();
+        long parked = countParked(report);
         return new Injection("worker SIGKILLed " + (committed ? "just after a commit" : "(no commit seen in 60 s)")
                 + reused.map(id -> " with the refusal of reused " + id).orElse(" (no request id to reuse)")
-                + ", restarted", committed && reused.isPresent());
+                + " and " + parked + " bank payments parked, restarted", committed && reused.isPresent());
     }
 
     /** Sends a request id that succeeded again with another amount (one not reused yet): it must be refused. */
@@ -439,6 +467,7 @@ public final class FaultSuite {
             }
         });
         Optional<RechargeRequest> original = FaultVerifier.decodable(bootstrap, Topics.RECHARGE_REQUESTS).stream()
+                .filter(request -> request.getReason() == RechargeReason.AUTO_RECHARGE)
                 .filter(request -> succeeded.contains(request.getRequestId())
                         && !forged.containsKey(request.getRequestId()))
                 .max(Comparator.comparing(RechargeRequest::getRequestedAt));
@@ -461,11 +490,21 @@ public final class FaultSuite {
                         GatewaySimulator gateway, FaultReport report) throws InterruptedException {
         Instant now = Instant.now();
         for (Account account : workload.accounts()) {
-            if (account.payer() == Payer.BOTH_DECLINE) {
+            if (account.cardsDecline()) {
                 send(producer, settings(workload.settingsWithReplacementCard(account, now), "new-card"));
             }
         }
         awaitCaughtUp(admin, gateway, CATCH_UP, report);
+        // the last cycles' bank payments settle after the cycles: their results must be in before the checks
+        Set<String> processing = new HashSet<>();
+        boolean bankSettled = awaitCondition(ACH_SETTLEMENT.multipliedBy(6), () -> {
+            pause(Duration.ofSeconds(1));
+            processing.clear();
+            processing.addAll(bankPaymentsProcessing());
+            return processing.isEmpty();
+        });
+        report.check("every bank payment settled within " + ACH_SETTLEMENT.multipliedBy(6).toSeconds()
+                + " s after the last cycle", bankSettled, "still processing: " + processing);
         Map<String, PaymentResult> succeeded = new HashMap<>();
         FaultVerifier.decodable(bootstrap, Topics.PAYMENT_RESULTS).forEach(result -> {
             if (result.getStatus() == PaymentStatus.SUCCEEDED) {
@@ -473,6 +512,7 @@ public final class FaultSuite {
             }
         });
         FaultVerifier.decodable(bootstrap, Topics.RECHARGE_REQUESTS).stream()
+                .filter(request -> request.getReason() == RechargeReason.AUTO_RECHARGE)
                 .filter(request -> succeeded.containsKey(request.getRequestId())
                         && !forged.containsKey(request.getRequestId()))
                 .min(Comparator.comparing(RechargeRequest::getRequestId))
@@ -490,7 +530,7 @@ public final class FaultSuite {
                 Topics.PAYMENT_RESULTS.name()) + ", recharge-requests " + ConsumerLag.of(admin, WORKER_GROUP,
                 Topics.RECHARGE_REQUESTS.name()));
         out.printf("finale: %d accounts got a working card, request %s re-sent with another amount, %s%n",
-                workload.accounts().stream().filter(a -> a.payer() == Payer.BOTH_DECLINE).count(), forged.keySet(),
+                workload.accounts().stream().filter(Account::cardsDecline).count(), forged.keySet(),
                 settled ? "settled" : "DID NOT SETTLE");
     }
 
@@ -710,6 +750,8 @@ public final class FaultSuite {
         config.setProperty("meterflow.reconcile-interval", "PT2S");
         config.setProperty("meterflow.shutdown-timeout", "PT15S");
         config.setProperty("meterflow.soft-decline.max-per-day", Integer.toString(MAX_SOFT_DECLINES_PER_DAY));
+        // a parked bank payment is looked up every second, so it is published soon after the simulator settles it
+        config.setProperty("meterflow.ach.poll-interval", "PT1S");
         Path file = writeConfig("recharge-worker", config);
         // the key comes from the environment, as in production: the secret scan checks it never reaches a log
         return new ChildJvm("recharge-worker", RechargeWorkerApp.class.getName(), List.of("--config",

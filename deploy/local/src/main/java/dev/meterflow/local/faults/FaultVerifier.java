@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,6 +106,46 @@ final class FaultVerifier {
         publishedOnce(receipts, notifications, report);
         cards(charges, report);
         pauses(statuses, notifications, results, balances, report);
+        flows(delivered, ledger, requests, notifications, statuses, charges, report);
+    }
+
+    /** Issue 10's flows: one-time and bank payments, plan fees charged directly, agency accounts. */
+    private void flows(List<Send> delivered, List<LedgerEntry> ledger, List<RechargeRequest> requests,
+                       List<BillingNotification> notifications, List<AccountStatusChanged> statuses,
+                       List<Charge> charges, FaultReport report) {
+        List<PaymentCommand> commands = delivered.stream().filter(send -> send.kind() == Kind.APPLIED
+                        && send.topic().equals(Topics.PAYMENT_COMMANDS.name()))
+                .map(send -> Topics.PAYMENT_COMMANDS.valueSerde().deserializer().deserialize(send.topic(),
+                        send.value())).toList();
+        List<UsageEvent> events = distinctEvents(delivered);
+        Map<String, String> agencyOf = workload.subAccounts();
+        List<FlowChecks.Verdict> verdicts = List.of(
+                FlowChecks.payments(commands, ledger, notifications),
+                FlowChecks.charges(charges, ledger, requests),
+                FlowChecks.planFees(events.stream().filter(Workload::planFee).toList(), Workload::price, ledger,
+                        charges),
+                FlowChecks.agencyDebits(agencyOf, events.stream().filter(e -> agencyOf.containsKey(e.getAccountId()))
+                        .toList(), ledger),
+                FlowChecks.cascade(agencyOf, statuses));
+        for (FlowChecks.Verdict verdict : verdicts) {
+            verdict.figures().forEach(report::figure);
+            report.check(verdict.check(), verdict.ok(), first(verdict.wrong()));
+        }
+        ledger.stream().collect(Collectors.groupingBy(LedgerEntry::getKind, TreeMap::new,
+                Collectors.counting())).forEach((kind, count) -> report.figure("ledger entries " + kind, count));
+    }
+
+    /** Every usage event the broker acknowledged, once, whichever of its copies came first. */
+    private static List<UsageEvent> distinctEvents(List<Send> delivered) {
+        Set<String> seen = new HashSet<>();
+        List<UsageEvent> events = new ArrayList<>();
+        for (Send send : delivered) {
+            if (debits(send) && seen.add(send.eventId())) {
+                events.add(Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(Topics.USAGE_EVENTS.name(),
+                        send.value()));
+            }
+        }
+        return events;
     }
 
     private void usage(Sent sent, Set<String> meteringReads, List<LedgerEntry> ledger, List<UsageEvent> parked,
@@ -123,7 +164,10 @@ final class FaultVerifier {
                 .map(send -> sent.placed().get(send.eventId())).collect(Collectors.toSet());
         // records of an event id after its first: re-deliveries, or an original that arrived after its re-delivery
         long redeliveries = delivered.stream().filter(FaultVerifier::debits).count() - mustDebit.size();
-        Map<String, Long> debited = ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+        // a plan fee charged directly (issue 10 §3) is accounted for by its PLAN_FEE_DIRECT entry instead of a debit;
+        // an event with both is doubled
+        Map<String, Long> debited = ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.USAGE
+                        || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT)
                 .collect(Collectors.groupingBy(LedgerEntry::getSourceId, Collectors.counting()));
         List<String> lost = mustDebit.stream().filter(id -> !debited.containsKey(id)).sorted().toList();
         List<String> doubled = debited.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
@@ -176,7 +220,9 @@ final class FaultVerifier {
             if (debits(send) && counted.add(send.eventId())) {
                 UsageEvent event = Topics.USAGE_EVENTS.valueSerde().deserializer()
                         .deserialize(Topics.USAGE_EVENTS.name(), send.value());
-                expected.merge(event.getAccountId(), -Workload.price(event), Long::sum);
+                // a sub-account's usage is debited from its agency (issue 10 §5); a plan fee charged directly is
+                // -fee here and +fee in the charges below: its balance does not move (issue 10 §3)
+                expected.merge(workload.payerOf(event.getAccountId()), -Workload.price(event), Long::sum);
             }
         }
         charges.stream().filter(Charge::succeeded).forEach(charge -> expected.merge(charge.accountId(),
@@ -341,10 +387,15 @@ final class FaultVerifier {
         for (Account account : workload.accounts()) {
             List<Charge> onPrimary = byCard.getOrDefault(account.primary(), List.of());
             List<Charge> onBackup = byCard.getOrDefault(account.backup(), List.of());
-            if (account.payer() == Payer.HARD_PRIMARY || account.payer() == Payer.BOTH_DECLINE) {
+            if (account.payer() == Payer.HARD_PRIMARY || account.cardsDecline()) {
                 if (onPrimary.size() > 1) {
                     hardRetried.add(account.primary() + " x" + onPrimary.size());
                 }
+            }
+            // a one-time payment that chooses a stolen card is declined once; later ones skip the card
+            int onStolen = byCard.getOrDefault(account.stolenCard(), List.of()).size();
+            if (account.payer() == Payer.PAYS_BY_CARD && onStolen > 1) {
+                hardRetried.add(account.stolenCard() + " x" + onStolen);
             }
             if (account.payer() == Payer.SOFT_PRIMARY) {
                 softDeclines += onPrimary.size();
@@ -357,11 +408,16 @@ final class FaultVerifier {
                     passedOver++;
                 }
             }
-            if (account.payer() == Payer.BOTH_DECLINE && onBackup.size() > maxSoftDeclinesPerDay) {
+            if (account.payer() == Payer.PLAN_FEE_DECLINED && onPrimary.size() > maxSoftDeclinesPerDay) {
+                softOverLimit.add(account.primary() + " x" + onPrimary.size());
+            }
+            if ((account.cardsDecline() || account.payer() == Payer.PLAN_FEE_DECLINED)
+                    && onBackup.size() > maxSoftDeclinesPerDay) {
                 softOverLimit.add(account.backup() + " x" + onBackup.size());
             }
             if ((account.payer() == Payer.GOOD || account.payer() == Payer.SLOW_PRIMARY
-                    || account.payer() == Payer.FIXED) && !onBackup.isEmpty()) {
+                    || account.payer() == Payer.FIXED || account.payer() == Payer.PAYS_BY_BANK
+                    || account.payer() == Payer.PLAN_FEE_CARD) && !onBackup.isEmpty()) {
                 backupTouched.add(account.backup() + " x" + onBackup.size());
             }
         }
@@ -384,6 +440,9 @@ final class FaultVerifier {
         long paused = 0;
         long resumed = 0;
         for (Account account : workload.accounts()) {
+            if (account.payer() == Payer.SUB_ACCOUNT) {
+                continue; // its status follows its agency's (FlowChecks.cascade); its balance never moves
+            }
             List<AccountStatus> seen = changes.getOrDefault(account.id(), List.of());
             paused += seen.stream().filter(s -> s == AccountStatus.PAUSED).count();
             resumed += seen.stream().filter(s -> s == AccountStatus.ACTIVE).count();
@@ -401,7 +460,7 @@ final class FaultVerifier {
                 wrong.add(account.id() + " ends " + (endsPaused ? "PAUSED" : "ACTIVE") + " with balance " + micros);
             }
             switch (account.payer()) {
-                case BOTH_DECLINE -> {
+                case BOTH_DECLINE, AGENCY -> {
                     long declined = results.stream().filter(r -> r.getAccountId().equals(account.id())
                             && r.getStatus() == PaymentStatus.DECLINED).count();
                     // a FAILED result (the gateway unreachable under a fault) has its own notice since issue 10
@@ -415,9 +474,10 @@ final class FaultVerifier {
                                 + "; want [PAUSED, ACTIVE], 1, 1");
                     }
                 }
-                case NO_AUTO -> {
+                case NO_AUTO, PLAN_FEE_DECLINED -> {
                     if (!seen.equals(List.of(AccountStatus.PAUSED))) {
-                        wrong.add(account.id() + " (no auto-recharge): status " + seen + "; want [PAUSED]");
+                        wrong.add(account.id() + " (" + account.payer() + ", no auto-recharge): status " + seen
+                                + "; want [PAUSED]");
                     }
                 }
                 default -> {

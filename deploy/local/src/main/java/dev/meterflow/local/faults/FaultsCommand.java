@@ -32,7 +32,8 @@ public final class FaultsCommand implements Callable<Integer> {
     int eventsPerCycle;
 
     @Option(names = "--accounts", defaultValue = "35",
-            description = "Accounts, an equal share of each kind of payer (default ${DEFAULT-VALUE}).")
+            description = "Accounts, an equal share of each kind of payer; an agency's two or three sub-accounts "
+                    + "come on top (default ${DEFAULT-VALUE}).")
     int accounts;
 
     @Option(names = "--rate", defaultValue = "400",

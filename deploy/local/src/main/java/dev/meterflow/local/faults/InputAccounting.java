@@ -149,6 +149,9 @@ final class InputAccounting {
         if (queue != null) {
             return Fate.misplaced("dead-lettered on " + queue);
         }
+        if (send.topic().equals(Topics.PAYMENT_COMMANDS.name())) {
+            return accepted(send, evidence);
+        }
         if (!send.topic().equals(Topics.ACCOUNT_SETTINGS.name())) {
             return Fate.of(Outcome.APPLIED); // the rate card: every debit is priced by it (the debit checks)
         }
@@ -157,6 +160,17 @@ final class InputAccounting {
         // settings replaced later leave no trace of their own; the last of each account is what the store holds
         return !last || sentSettings.equals(evidence.storedSettings().get(send.key())) ? Fate.of(Outcome.APPLIED)
                 : Fate.misplaced("not the settings the store holds for " + send.key());
+    }
+
+    /** A valid payment command (issue 10 §1): a charge asked for under its derived request id, never refused. */
+    private static Fate accepted(Send send, Evidence evidence) {
+        PaymentCommand command = Topics.PAYMENT_COMMANDS.valueSerde().deserializer()
+                .deserialize(send.topic(), send.value());
+        boolean rejected = evidence.rejectedCommandIds().contains(command.getCommandId());
+        boolean requested = evidence.requestIds().contains(MakePayment.requestIdOf(command.getAccountId(),
+                command.getCommandId()));
+        return requested && !rejected ? Fate.of(Outcome.APPLIED)
+                : Fate.misplaced("a charge requested " + requested + ", on payment-commands-rejected " + rejected);
     }
 
     private static AccountSettings settings(Send send) {

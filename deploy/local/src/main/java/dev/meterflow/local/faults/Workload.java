@@ -4,6 +4,7 @@ import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
 import dev.meterflow.schemas.AutoRechargeMode;
+import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentMethodRef;
 import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
@@ -15,6 +16,7 @@ import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +39,8 @@ final class Workload {
     static final long FIXED_AMOUNT_MICROS = Money.dollarsToMicros(8);
     /** Not on the rate card: such usage is parked on usage-unpriced, never debited. */
     static final String UNKNOWN_SKU = "fax.pages.outbound";
+    /** The plan fee: sent once a cycle to the opted-in accounts only, never drawn as random usage. */
+    static final String PLAN_FEE_SKU = "plan.fee.monthly";
 
     /** A SKU's price as the rate card states it, restated here so expectations do not come from the code. */
     record UnitPrice(long unitPriceMicros, long unitSize, PriceCategory category) {
@@ -62,18 +66,66 @@ final class Workload {
         /** Both cards decline: one decline, one pause; a new card at the end: one resume. */
         BOTH_DECLINE,
         /** No automatic recharge: paused once, never resumed. */
-        NO_AUTO
+        NO_AUTO,
+        /**
+         * Makes one-time payments now and then (issue 10 §1): with no method chosen (the primary), to the backup
+         * chosen, to a stolen card chosen (declined, then passed over as hard-declined).
+         */
+        PAYS_BY_CARD,
+        /**
+         * Makes one-time payments from a bank account (ACH, issue 10 §2) that settles after a delay longer than the
+         * worker's kill interval; the run's first such payment goes to a bank account that is returned R01.
+         */
+        PAYS_BY_BANK,
+        /** Opted in to the direct charge of the plan fee (issue 10 §3); the primary card pays it. */
+        PLAN_FEE_CARD,
+        /**
+         * Opted in to the direct charge of the plan fee, every card declines and no automatic recharge: each fee is
+         * debited from the balance instead; paused once, never resumed.
+         */
+        PLAN_FEE_DECLINED,
+        /**
+         * An agency (issue 10 §5) with two or three sub-accounts billed to it, whose cards both decline: paused
+         * with its sub-accounts, and with them resumed by a new card at the end.
+         */
+        AGENCY,
+        /** A sub-account of an agency: priced on its own, debited from the agency, paused and resumed with it. */
+        SUB_ACCOUNT;
+
+        /** The payers of the accounts the workload deals round; sub-accounts come with their agency. */
+        static List<Payer> dealt() {
+            return Arrays.stream(values()).filter(payer -> payer != SUB_ACCOUNT).toList();
+        }
     }
 
-    /** An account of the workload and the cards it has. */
-    record Account(String id, Payer payer, String primary, String backup) {
+    /**
+     * An account of the workload and the cards it has.
+     *
+     * @param parent the agency of a sub-account, else {@code null}
+     */
+    record Account(String id, Payer payer, String primary, String backup, String parent) {
         boolean autoRecharge() {
-            return payer != Payer.NO_AUTO;
+            return payer != Payer.NO_AUTO && payer != Payer.PLAN_FEE_DECLINED && payer != Payer.SUB_ACCOUNT;
         }
 
-        /** Whether some card of the account is charged successfully. */
-        boolean canPay() {
-            return payer != Payer.NO_AUTO && payer != Payer.BOTH_DECLINE;
+        /** Whether every card of the account declines until it gets a new one at the end of the run. */
+        boolean cardsDecline() {
+            return payer == Payer.BOTH_DECLINE || payer == Payer.AGENCY;
+        }
+
+        /** A stolen card a payer of {@link Payer#PAYS_BY_CARD} chooses for some payments. */
+        String stolenCard() {
+            return "pm_card_chargeDeclinedStolenCard__" + id + "-chosen";
+        }
+
+        /** The bank account (ACH) that settles. */
+        String bank() {
+            return "pm_usBankAccount_success__" + id;
+        }
+
+        /** The bank account (ACH) that is returned R01, insufficient funds. */
+        String returnedBank() {
+            return "pm_usBankAccount_insufficientFunds__" + id;
         }
 
         /** The card added at the end of the run to an account whose cards all declined. */
@@ -104,6 +156,7 @@ final class Workload {
     private final String nearLimitTopic;
     private final List<UsageEvent> debitable = new ArrayList<>();
     private int sequence;
+    private int cycles;
 
     Workload(int accountCount, long seed, Instant base) {
         this.random = new Random(seed);
@@ -122,6 +175,26 @@ final class Workload {
         return accounts;
     }
 
+    /** The account whose balance pays for {@code accountId}'s usage: its agency for a sub-account, else itself. */
+    String payerOf(String accountId) {
+        return accounts.stream().filter(account -> account.id().equals(accountId)).findFirst()
+                .map(account -> account.parent() == null ? account.id() : account.parent()).orElse(accountId);
+    }
+
+    /** Every sub-account and its agency. */
+    Map<String, String> subAccounts() {
+        Map<String, String> subs = new TreeMap<>();
+        accounts.stream().filter(account -> account.parent() != null)
+                .forEach(account -> subs.put(account.id(), account.parent()));
+        return subs;
+    }
+
+    /** Whether the event is a plan fee (its sku's category on the rate card). */
+    static boolean planFee(UsageEvent event) {
+        UnitPrice price = PRICES.get(event.getSku());
+        return price != null && price.category() == PriceCategory.PLAN_FEE;
+    }
+
     /** The slow card tokens: the simulator charges them, then holds the answer past the worker's timeout. */
     List<String> slowCards() {
         return accounts.stream().filter(a -> a.payer() == Payer.SLOW_PRIMARY).map(Account::primary).toList();
@@ -136,8 +209,19 @@ final class Workload {
     }
 
     AccountSettings settings(Account account, Instant now) {
-        return settings(account, List.of(card(account.primary(), account, PaymentMethodRole.PRIMARY),
-                card(account.backup(), account, PaymentMethodRole.BACKUP)), now);
+        List<PaymentMethodRef> methods = new ArrayList<>();
+        if (account.primary() != null) {
+            methods.add(card(account.primary(), account, PaymentMethodRole.PRIMARY));
+            methods.add(card(account.backup(), account, PaymentMethodRole.BACKUP));
+        }
+        if (account.payer() == Payer.PAYS_BY_CARD) {
+            methods.add(card(account.stolenCard(), account, PaymentMethodRole.OTHER));
+        }
+        if (account.payer() == Payer.PAYS_BY_BANK) {
+            methods.add(bank(account.bank(), account));
+            methods.add(bank(account.returnedBank(), account));
+        }
+        return settings(account, methods, now);
     }
 
     /** The account after its admin added a working card as the new primary. */
@@ -149,7 +233,7 @@ final class Workload {
         return AccountSettings.newBuilder()
                 .setAccountId(account.id())
                 .setRatePlanId(RATE_PLAN)
-                .setParentAccountId(null)
+                .setParentAccountId(account.parent())
                 .setAutoRecharge(AutoRecharge.newBuilder()
                         .setEnabled(account.autoRecharge())
                         .setMode(account.payer() == Payer.FIXED ? AutoRechargeMode.FIXED_AMOUNT
@@ -161,7 +245,8 @@ final class Workload {
                 .setPaymentMethods(cards)
                 .setBillingEmails(List.of("billing@" + account.id() + ".example"))
                 .setCriticalBillingPhone(null)
-                .setDirectChargePlanFee(false)
+                .setDirectChargePlanFee(account.payer() == Payer.PLAN_FEE_CARD
+                        || account.payer() == Payer.PLAN_FEE_DECLINED)
                 .setServiceAddress(null)
                 .setTaxExempt(true)
                 .setUpdatedAt(now)
@@ -191,7 +276,71 @@ final class Workload {
             sends.add(new Send(account.id(), encode(unpriced), unpriced.getEventId(), Kind.UNPRICED));
         }
         sends.addAll(poison());
+        List<Send> payments = payments(++cycles);
+        sends.addAll(payments.stream().filter(send -> !bankPayment(send)).toList());
+        sends.addAll(planFees());
         Collections.shuffle(sends, random);
+        // bank payments first: parked by the time the cycle's worker kills come, settling after them
+        sends.addAll(0, payments.stream().filter(Workload::bankPayment).toList());
+        return sends;
+    }
+
+    private static boolean bankPayment(Send send) {
+        if (!send.topic().equals(Topics.PAYMENT_COMMANDS.name())) {
+            return false;
+        }
+        String method = Topics.PAYMENT_COMMANDS.valueSerde().deserializer().deserialize(send.topic(), send.value())
+                .getPaymentMethodId();
+        return method != null && method.startsWith("pm_usBankAccount_");
+    }
+
+    /**
+     * A cycle's one-time payments (issue 10 §1, §2): two per card payer, in turn with no method chosen, the backup
+     * chosen and a stolen card chosen; one per bank payer from its bank account, and in the first cycle one from the
+     * first bank payer's account that is returned. The command id is derived from the account and the cycle.
+     */
+    private List<Send> payments(int cycle) {
+        List<Send> sends = new ArrayList<>();
+        boolean returnedSent = false;
+        for (Account account : accounts) {
+            if (account.payer() == Payer.PAYS_BY_CARD) {
+                for (int n = 0; n < 2; n++) {
+                    int turn = (2 * cycle + n) % 3;
+                    String method = turn == 0 ? null : turn == 1 ? account.backup() : account.stolenCard();
+                    sends.add(payment(account, cycle, n, 1_000 + 500L * turn, method));
+                }
+            }
+            if (account.payer() == Payer.PAYS_BY_BANK) {
+                sends.add(payment(account, cycle, 0, 2_500, account.bank()));
+                if (cycle == 1 && !returnedSent) {
+                    returnedSent = true;
+                    sends.add(payment(account, cycle, 1, 3_000, account.returnedBank()));
+                }
+            }
+        }
+        return sends;
+    }
+
+    private Send payment(Account account, int cycle, int n, long cents, String paymentMethodId) {
+        PaymentCommand command = PaymentCommand.newBuilder()
+                .setCommandId(String.format("flt-pay-%s-c%d-%d", account.id(), cycle, n))
+                .setAccountId(account.id()).setAmountCents(cents).setPaymentMethodId(paymentMethodId)
+                .setRequestedAt(base).build();
+        return new Send(Topics.PAYMENT_COMMANDS.name(), account.id(), Topics.PAYMENT_COMMANDS.valueSerde()
+                .serializer().serialize(Topics.PAYMENT_COMMANDS.name(), command), command.getCommandId(),
+                Kind.APPLIED);
+    }
+
+    /** One plan fee a cycle for every opted-in account (issue 10 §3): usage to debit, or to charge directly. */
+    private List<Send> planFees() {
+        List<Send> sends = new ArrayList<>();
+        for (Account account : accounts) {
+            if (account.payer() == Payer.PLAN_FEE_CARD || account.payer() == Payer.PLAN_FEE_DECLINED) {
+                UsageEvent fee = UsageEvent.newBuilder(usage(account)).setSku(PLAN_FEE_SKU).setQuantity(1).build();
+                debitable.add(fee);
+                sends.add(new Send(account.id(), encode(fee), fee.getEventId(), Kind.DEBIT));
+            }
+        }
         return sends;
     }
 
@@ -202,7 +351,7 @@ final class Workload {
     }
 
     private UsageEvent usage(Account account) {
-        List<String> skus = List.copyOf(PRICES.keySet());
+        List<String> skus = PRICES.keySet().stream().filter(sku -> !sku.equals(PLAN_FEE_SKU)).toList();
         String sku = skus.get(random.nextInt(skus.size()));
         long quantity = PRICES.get(sku).unitSize() == 1 ? 1 + random.nextInt(3) : 1 + random.nextInt(600);
         // most events happened within the last minutes; one in twenty is late by up to six hours
@@ -226,23 +375,40 @@ final class Workload {
         return PRICES.get(event.getSku()).of(event.getQuantity());
     }
 
+    /**
+     * {@code count} accounts dealt the payers in turn, each agency followed by its sub-accounts (three for the first
+     * agency, two for the next, and so on), which come on top of {@code count}.
+     */
     private static List<Account> accounts(int count) {
-        Payer[] payers = Payer.values();
+        List<Payer> payers = Payer.dealt();
         List<Account> accounts = new ArrayList<>();
+        int agencies = 0;
         for (int i = 0; i < count; i++) {
-            Payer payer = payers[i % payers.length];
+            Payer payer = payers.get(i % payers.size());
             String id = String.format("flt-acct-%03d", i + 1);
             String primary = switch (payer) {
-                case SOFT_PRIMARY -> "pm_card_chargeDeclinedInsufficientFunds__" + id;
-                case HARD_PRIMARY, BOTH_DECLINE -> "pm_card_chargeDeclinedStolenCard__" + id;
+                case SOFT_PRIMARY, PLAN_FEE_DECLINED -> "pm_card_chargeDeclinedInsufficientFunds__" + id;
+                case HARD_PRIMARY, BOTH_DECLINE, AGENCY -> "pm_card_chargeDeclinedStolenCard__" + id;
                 case SLOW_PRIMARY -> "pm_card_visa__" + id + "-slow";
                 default -> "pm_card_visa__" + id;
             };
-            String backup = payer == Payer.BOTH_DECLINE ? "pm_card_chargeDeclined__" + id
-                    : "pm_card_mastercard__" + id;
-            accounts.add(new Account(id, payer, primary, backup));
+            String backup = payer == Payer.BOTH_DECLINE || payer == Payer.AGENCY || payer == Payer.PLAN_FEE_DECLINED
+                    ? "pm_card_chargeDeclined__" + id : "pm_card_mastercard__" + id;
+            accounts.add(new Account(id, payer, primary, backup, null));
+            if (payer == Payer.AGENCY) {
+                int subs = agencies++ % 2 == 0 ? 3 : 2;
+                for (int n = 1; n <= subs; n++) {
+                    accounts.add(new Account(id + "-sub-" + n, Payer.SUB_ACCOUNT, null, null, id));
+                }
+            }
         }
         return List.copyOf(accounts);
+    }
+
+    private static PaymentMethodRef bank(String token, Account account) {
+        return PaymentMethodRef.newBuilder().setPaymentMethodId(token).setCustomerId("cus_" + account.id()
+                        .replace("-", "")).setType(PaymentMethodType.ACH).setBrand("bank").setLast4("6789")
+                .setRole(PaymentMethodRole.OTHER).build();
     }
 
     private static PaymentMethodRef card(String token, Account account, PaymentMethodRole role) {
@@ -257,6 +423,7 @@ final class Workload {
         prices.put("call.minutes.tollfree", new UnitPrice(45_000, 60, PriceCategory.CALL_MINUTES));
         prices.put("transcription.minutes", new UnitPrice(50_000, 60, PriceCategory.TRANSCRIPTION));
         prices.put("callerid.enhanced.lookup", new UnitPrice(15_000, 1, PriceCategory.ENHANCED_CALLER_ID));
+        prices.put(PLAN_FEE_SKU, new UnitPrice(3_000_000, 1, PriceCategory.PLAN_FEE));
         return Collections.unmodifiableMap(new TreeMap<>(prices));
     }
 }

@@ -117,7 +117,8 @@ public final class Reconciliation {
             Set<DeadLetter.Location> deadLettered = UsageReading.deadLettered(consumer);
             UsageAccounting.Input usage = new UsageAccounting.Input(usageIn, UsageReading.debited(ledger),
                     UsageReading.parked(reader.read(Topics.USAGE_UNPRICED, Check.USAGE)),
-                    UsageReading.usagePositions(deadLettered), processedUpTo);
+                    UsageReading.usagePositions(deadLettered), processedUpTo,
+                    UsageReading.openPlanFees(requests, results));
             // the gateway last: a charge made after the topics were read belongs to a request not read, and is
             // young enough to be open
             List<GatewayCharge> charges = options.gateway() == null ? null

@@ -1,5 +1,6 @@
 package dev.meterflow.local.reconcile;
 
+import dev.meterflow.metering.payments.PlanFeeRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +13,9 @@ import java.util.TreeMap;
  * function of what was read. Each {@code usage-events} record has exactly one fate: dead-lettered (found in
  * {@code metering-dlq} by its partition and offset), or, by its account and eventId, debited (once per
  * event, on {@code ledger-entries}), parked (one {@code usage-unpriced} copy per parking) or a duplicate
- * (skipped because the event was debited; not written anywhere, so counted as what remains). An event with
- * records that are neither, and no debit, was lost. Records at or after the metering app's committed offset
+ * (skipped because the event was debited; not written anywhere, so counted as what remains). A plan fee whose direct
+ * charge has no result yet is being charged, not lost. An event with records that are neither, and no debit, was
+ * lost. Records at or after the metering app's committed offset
  * are not processed yet and are left out.
  */
 public final class UsageAccounting {
@@ -42,20 +44,25 @@ public final class UsageAccounting {
      * @param deadLettered {@code usage-events} records found in {@code metering-dlq}
      * @param processedUpTo per partition, the metering app's committed offset; {@code null} when unknown, and then
      *                      every record is taken as processed (a settled pipeline)
+     * @param openPlanFees  the plan fees being charged directly (issue 10 §3): the account of every PLAN_FEE_DIRECT
+     *                      request without a result yet, by request id. Such a fee is neither debited nor charged
+     *                      until its result comes, days later for a bank account
      */
     public record Input(List<InputRecord> inputs, Set<EventKey> debited, Map<EventKey, Integer> parked,
-                        Set<Position> deadLettered, Map<Integer, Long> processedUpTo) {
+                        Set<Position> deadLettered, Map<Integer, Long> processedUpTo,
+                        Map<String, String> openPlanFees) {
     }
 
     /** One partition's offset range [{@code from}, {@code to}) and where its records went. */
     public record PartitionFigures(int partition, long from, long to, long debited, long duplicates, long parked,
-                                   long deadLettered, long lost, long notProcessedYet) {
+                                   long deadLettered, long lost, long notProcessedYet, long charging) {
 
         @Override
         public String toString() {
             return "usage-events-" + partition + " [" + from + ", " + to + "): " + debited + " debited, " + duplicates
                     + " duplicates, " + parked + " parked, " + deadLettered + " dead-lettered"
                     + (lost > 0 ? ", " + lost + " LOST" : "")
+                    + (charging > 0 ? ", " + charging + " plan fees being charged" : "")
                     + (notProcessedYet > 0 ? " (+" + notProcessedYet + " not processed yet)" : "");
         }
     }
@@ -97,6 +104,7 @@ public final class UsageAccounting {
         long duplicates = 0;
         long parked = 0;
         long lost = 0;
+        long charging = 0;
         for (Map.Entry<EventKey, Integer> event : recordsPerEvent.entrySet()) {
             int count = event.getValue();
             int parkedCopies = Math.min(count, input.parked().getOrDefault(event.getKey(), 0));
@@ -106,6 +114,10 @@ public final class UsageAccounting {
             debited += debits;
             if (debits == 1) {
                 duplicates += remaining;
+            } else if (remaining > 0 && beingCharged(event.getKey(), input.openPlanFees())) {
+                // its first record asked for the charge, the others are duplicates of it
+                charging++;
+                duplicates += remaining - 1;
             } else if (remaining > 0) {
                 lost += remaining;
                 differences.add(new Difference(Check.USAGE, event.getKey().accountId(), null, "eventId '"
@@ -114,6 +126,20 @@ public final class UsageAccounting {
             }
         }
         return new PartitionFigures(partition, records.get(0).offset(), records.get(records.size() - 1).offset() + 1,
-                debited, duplicates, parked, deadLettered, lost, notProcessed);
+                debited, duplicates, parked, deadLettered, lost, notProcessed, charging);
+    }
+
+    /**
+     * Whether the event is a plan fee whose direct charge has no result yet. Its request id derives from the paying
+     * account and the event: the account itself, or the agency of a sub-account, one of the accounts with an open
+     * plan fee.
+     */
+    private static boolean beingCharged(EventKey event, Map<String, String> openPlanFees) {
+        if (openPlanFees.isEmpty()) {
+            return false;
+        }
+        return openPlanFees.containsKey(PlanFeeRules.requestIdOf(event.accountId(), event.eventId()))
+                || openPlanFees.values().stream().distinct().anyMatch(payer -> openPlanFees.containsKey(
+                        PlanFeeRules.requestIdOf(payer, event.eventId())));
     }
 }

@@ -7,6 +7,9 @@ import dev.meterflow.local.reconcile.UsageAccounting.InputRecord;
 import dev.meterflow.local.reconcile.UsageAccounting.Position;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.PaymentResult;
+import dev.meterflow.schemas.RechargeReason;
+import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
@@ -64,6 +67,17 @@ final class UsageReading {
                         || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT)
                 .forEach(entry -> debited.add(new EventKey(entry.getSourceAccountId(), entry.getSourceId())));
         return debited;
+    }
+
+    /** The PLAN_FEE_DIRECT requests without a result yet, with their accounts: plan fees being charged. */
+    static Map<String, String> openPlanFees(List<RechargeRequest> requests, List<PaymentResult> results) {
+        Set<String> answered = new HashSet<>();
+        results.forEach(result -> answered.add(result.getRequestId()));
+        Map<String, String> open = new HashMap<>();
+        requests.stream().filter(request -> request.getReason() == RechargeReason.PLAN_FEE_DIRECT)
+                .filter(request -> !answered.contains(request.getRequestId()))
+                .forEach(request -> open.put(request.getRequestId(), request.getAccountId()));
+        return open;
     }
 
     static Map<EventKey, Integer> parked(List<UsageEvent> unpriced) {

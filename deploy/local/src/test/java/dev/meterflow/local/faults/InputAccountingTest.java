@@ -96,6 +96,26 @@ class InputAccountingTest {
     }
 
     @Test
+    void shouldAccountAValidPaymentCommandAsAppliedOnlyWhenItsChargeWasAskedForAndItWasNotRefused() {
+        // given three valid commands (issue 10 §1): one asked for, one refused, one neither
+        applied("cmd-paid", 0);
+        applied("cmd-refused", 1);
+        applied("cmd-lost", 2);
+        requestIds.add(MakePayment.requestIdOf("a1", "cmd-paid"));
+        rejectedCommands.add("cmd-refused");
+
+        // when
+        InputAccounting.TopicFigures figures = account().get(Topics.PAYMENT_COMMANDS.name());
+
+        // then only the first is applied; the other two are named
+        assertThat(figures.applied()).isEqualTo(1);
+        assertThat(figures.ok()).isFalse();
+        assertThat(figures.misplaced()).hasSize(2).anySatisfy(line -> assertThat(line).contains("cmd-refused",
+                "on payment-commands-rejected true")).anySatisfy(line -> assertThat(line).contains("cmd-lost",
+                "a charge requested false"));
+    }
+
+    @Test
     void shouldAccountARefusedRechargeRequestByItsFailedResultAndDeadLetter() {
         // given a request the worker must refuse, answered FAILED and dead-lettered; one answered but not
         // dead-lettered
@@ -135,6 +155,11 @@ class InputAccountingTest {
     private void refused(String topic, String id, byte[] value, int offset) {
         sent.add(new Send(topic, "a1", value, id, Kind.REFUSED));
         placed.put(id, new Location(topic, 0, offset));
+    }
+
+    private void applied(String commandId, int offset) {
+        sent.add(new Send(Topics.PAYMENT_COMMANDS.name(), "a1", encode(command(commandId)), commandId, Kind.APPLIED));
+        placed.put(commandId, new Location(Topics.PAYMENT_COMMANDS.name(), 0, offset));
     }
 
     private void failed(String requestId) {

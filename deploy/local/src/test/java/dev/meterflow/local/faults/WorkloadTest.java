@@ -39,8 +39,69 @@ class WorkloadTest {
 
         // then
         assertThat(accounts).extracting(Workload.Account::payer).containsAll(Arrays.asList(Payer.values()));
-        assertThat(accounts).allSatisfy(account -> assertThat(account.primary()).contains("__" + account.id())
-                .startsWith("pm_card_"));
+        assertThat(accounts).filteredOn(account -> account.parent() == null).hasSize(14)
+                .allSatisfy(account -> assertThat(account.primary()).contains("__" + account.id())
+                        .startsWith("pm_card_"));
+    }
+
+    @Test
+    void shouldGiveAnAgencyThreeSubAccountsBilledToItAndNoCardsOfTheirOwn() {
+        // given
+        Workload workload = new Workload(14, 7L, BASE);
+        Workload.Account agency = workload.accounts().stream().filter(a -> a.payer() == Payer.AGENCY).findFirst()
+                .orElseThrow();
+
+        // then
+        assertThat(workload.subAccounts()).hasSize(3).containsValue(agency.id());
+        workload.subAccounts().keySet().forEach(sub -> {
+            assertThat(workload.payerOf(sub)).isEqualTo(agency.id());
+            assertThat(workload.settings(account(workload, sub), BASE)).satisfies(settings -> {
+                assertThat(settings.getParentAccountId()).isEqualTo(agency.id());
+                assertThat(settings.getPaymentMethods()).isEmpty();
+                assertThat(settings.getAutoRecharge().getEnabled()).isFalse();
+            });
+        });
+        assertThat(workload.payerOf(agency.id())).isEqualTo(agency.id());
+    }
+
+    @Test
+    void shouldSendPaymentCommandsAndPlanFeesWithIdsDerivedFromTheAccountAndTheCycle() {
+        // given
+        Workload workload = new Workload(14, 7L, BASE);
+
+        // when two cycles are made
+        List<Send> first = workload.cycle(50);
+        List<Send> second = workload.cycle(50);
+
+        // then each has two card payments, one bank payment (the first cycle also the returned one), as commands
+        // that must be applied, and one plan fee per opted-in account, as usage to debit
+        assertThat(first).filteredOn(send -> send.topic().equals(Topics.PAYMENT_COMMANDS.name())
+                && send.kind() == Kind.APPLIED).extracting(Send::eventId).containsExactlyInAnyOrder(
+                "flt-pay-flt-acct-008-c1-0", "flt-pay-flt-acct-008-c1-1", "flt-pay-flt-acct-009-c1-0",
+                "flt-pay-flt-acct-009-c1-1");
+        assertThat(second).filteredOn(send -> send.topic().equals(Topics.PAYMENT_COMMANDS.name())
+                && send.kind() == Kind.APPLIED).extracting(Send::eventId).containsExactlyInAnyOrder(
+                "flt-pay-flt-acct-008-c2-0", "flt-pay-flt-acct-008-c2-1", "flt-pay-flt-acct-009-c2-0");
+        List<UsageEvent> fees = first.stream().filter(send -> send.kind() == Kind.DEBIT)
+                .map(send -> Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(send.topic(), send.value()))
+                .filter(Workload::planFee).toList();
+        assertThat(fees).extracting(UsageEvent::getAccountId).containsExactlyInAnyOrder("flt-acct-010",
+                "flt-acct-011");
+        assertThat(fees).allSatisfy(fee -> assertThat(Workload.price(fee)).isEqualTo(3_000_000));
+        // and the bank payments lead each cycle, to be parked when its worker kills come
+        assertThat(first.subList(0, 2)).extracting(Send::eventId).containsExactlyInAnyOrder(
+                "flt-pay-flt-acct-009-c1-0", "flt-pay-flt-acct-009-c1-1");
+        assertThat(second.get(0).eventId()).isEqualTo("flt-pay-flt-acct-009-c2-0");
+        // and go to the account's bank accounts: the settling one, and the returned one once
+        assertThat(first).filteredOn(send -> send.topic().equals(Topics.PAYMENT_COMMANDS.name())
+                        && send.key().equals("flt-acct-009")).extracting(send -> Topics.PAYMENT_COMMANDS.valueSerde()
+                        .deserializer().deserialize(send.topic(), send.value()).getPaymentMethodId())
+                .containsExactlyInAnyOrder("pm_usBankAccount_success__flt-acct-009",
+                        "pm_usBankAccount_insufficientFunds__flt-acct-009");
+    }
+
+    private static Workload.Account account(Workload workload, String id) {
+        return workload.accounts().stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -51,7 +112,8 @@ class WorkloadTest {
         // then
         Map<Kind, Long> kinds = cycle.stream().collect(Collectors.groupingBy(Send::kind, Collectors.counting()));
         // poison: 6 kinds on usage-events, 3 on each compacted topic (no tombstone), 4 on each other, the near-1 MB
-        assertThat(kinds).containsEntry(Kind.DEBIT, 200L).containsEntry(Kind.REDELIVERY, 10L)
+        // two plan fees beside the 200 usage events; four valid payment commands (issue 10)
+        assertThat(kinds).containsEntry(Kind.DEBIT, 202L).containsEntry(Kind.APPLIED, 4L).containsEntry(Kind.REDELIVERY, 10L)
                 .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 6L + 3 * 3 + 3 * 4 + 1)
                 .containsEntry(Kind.REFUSED, 4L);
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::value)

@@ -53,6 +53,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void shouldReplayEveryKindOfEntryOfIssue10IntoTheBalanceAndMissOneThatIsLeftOut() {
+        // given a ledger with a payment, a plan fee charged directly (amount 0), a usage debit and the month's tax
+        story.paymentSucceeded("agency", "cmd-1", 2_500);
+        story.planFeeCharged("agency", "fee-1", 300);
+        story.usage("agency", "evt-1", -Money.dollarsToMicros(4));
+        story.tax("agency", "2026-10", -Money.dollarsToMicros(1));
+
+        // then the replay adds up
+        assertThat(story.compare().differences()).isEmpty();
+        assertThat(story.balanceOf("agency")).isEqualTo(Money.dollarsToMicros(20));
+
+        // and a balance that left out the tax is off by it
+        story.balance("agency", Money.dollarsToMicros(21));
+        assertThat(story.compare().differences()).singleElement().asString()
+                .contains("account='agency'", "off by 1000000 micros");
+    }
+
+    @Test
     void shouldMatchAOneTimePaymentToItsPaymentCreditByTheRequestIdDerivedFromTheCommand() {
         // issue 10: a PAYMENT's source is the command id, not the request id
         story.paymentSucceeded("a1", "cmd-1", 2_500);
@@ -350,6 +368,13 @@ class ReconcilerTest {
         void usage(String account, String eventId, long micros) {
             long balance = balanceOf(account) + micros;
             entries.add(entry(account, "usage:" + eventId, LedgerEntryKind.USAGE, eventId, micros, balance));
+            balance(account, balance);
+        }
+
+        void tax(String account, String month, long micros) {
+            long balance = balanceOf(account) + micros;
+            entries.add(entry(account, "tax:" + account + ":" + month, LedgerEntryKind.TAX, "tax:" + month, micros,
+                    balance));
             balance(account, balance);
         }
 

@@ -1,0 +1,257 @@
+package dev.meterflow.local.faults;
+
+import dev.meterflow.gatewaysim.Charge;
+import dev.meterflow.gatewaysim.ChargeStatus;
+import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PlanFeeRules;
+import dev.meterflow.money.Money;
+import dev.meterflow.schemas.AccountStatus;
+import dev.meterflow.schemas.AccountStatusChanged;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentCommand;
+import dev.meterflow.schemas.RechargeReason;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.UsageEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The checks of issue 10's flows in the fault suite: one-time payments, bank payments, plan fees charged directly
+ * and agency accounts. Each is a pure function of what the suite sent, what the topics hold and what the gateway
+ * simulator recorded; {@link FaultVerifier} reads them and reports each verdict.
+ */
+final class FlowChecks {
+
+    /** A check's name, what broke it (nothing when it held) and what it counted. */
+    record Verdict(String check, List<String> wrong, Map<String, Long> figures) {
+        boolean ok() {
+            return wrong.isEmpty();
+        }
+    }
+
+    private FlowChecks() {
+    }
+
+    /**
+     * Every valid payment command ends in exactly one PAYMENT credit of its amount ({@code sourceId} the command id)
+     * or one PAYMENT_DECLINED notice for its request, never both, never two; no PAYMENT credit comes from anything
+     * else.
+     */
+    static Verdict payments(List<PaymentCommand> commands, List<LedgerEntry> ledger,
+                            List<BillingNotification> notifications) {
+        Map<String, List<LedgerEntry>> credits = ledger.stream().filter(e -> e.getKind() == LedgerEntryKind.PAYMENT)
+                .collect(Collectors.groupingBy(LedgerEntry::getSourceId));
+        Map<String, Long> declines = notifications.stream()
+                .filter(notice -> notice.getType() == NotificationType.PAYMENT_DECLINED)
+                .collect(Collectors.groupingBy(notice -> String.valueOf(notice.getAttributes().get("requestId")),
+                        Collectors.counting()));
+        List<String> wrong = new ArrayList<>();
+        long credited = 0;
+        long declined = 0;
+        for (PaymentCommand command : commands) {
+            List<LedgerEntry> own = credits.getOrDefault(command.getCommandId(), List.of());
+            long notices = declines.getOrDefault(MakePayment.requestIdOf(command.getAccountId(),
+                    command.getCommandId()), 0L);
+            if (own.size() + notices != 1) {
+                wrong.add(command.getCommandId() + ": " + own.size() + " PAYMENT credits, " + notices
+                        + " decline notices; want exactly one of them");
+            } else if (own.size() == 1 && (own.get(0).getAmountMicros() != Money.centsToMicros(command.getAmountCents())
+                    || !own.get(0).getAccountId().equals(command.getAccountId()))) {
+                wrong.add(command.getCommandId() + ": credited " + own.get(0).getAmountMicros() + " micros to "
+                        + own.get(0).getAccountId() + ", the command was for " + command.getAmountCents()
+                        + " cents of " + command.getAccountId());
+            }
+            credited += own.size() == 1 && notices == 0 ? 1 : 0;
+            declined += notices == 1 && own.isEmpty() ? 1 : 0;
+        }
+        Set<String> sent = commands.stream().map(PaymentCommand::getCommandId).collect(Collectors.toSet());
+        credits.keySet().stream().filter(id -> !sent.contains(id)).sorted()
+                .forEach(id -> wrong.add(id + ": a PAYMENT credit of no valid command sent"));
+        return new Verdict("every valid payment command: exactly one PAYMENT credit (sourceId = command id) or one "
+                + "decline notice, never both, never two", wrong, figures("payment commands (valid)", commands.size(),
+                "payments credited", credited, "payments declined (one notice each)", declined));
+    }
+
+    /**
+     * The gateway's charge log against the ledger: at most one charge per request and payment method (a bank debit
+     * too, whatever crashed while it was processing), none still pending, no automatic recharge charged to a bank
+     * account, and every successful charge credited once, of its amount: a RECHARGE, PAYMENT or PLAN_FEE_DIRECT
+     * entry whose request id is the charge's.
+     */
+    static Verdict charges(List<Charge> charges, List<LedgerEntry> ledger, List<RechargeRequest> requests) {
+        Map<String, List<LedgerEntry>> credits = ledger.stream().filter(FlowChecks::isCredit)
+                .collect(Collectors.groupingBy(FlowChecks::creditedRequestId));
+        Map<String, RechargeReason> reasons = new HashMap<>();
+        requests.forEach(request -> reasons.put(request.getRequestId(), request.getReason()));
+        List<String> wrong = new ArrayList<>();
+        charges.stream().filter(charge -> charge.requestId() != null)
+                .collect(Collectors.groupingBy(charge -> charge.requestId() + " on " + charge.paymentMethod(),
+                        LinkedHashMap::new, Collectors.counting()))
+                .forEach((attempt, times) -> {
+                    if (times > 1) {
+                        wrong.add(attempt + ": charged " + times + " times");
+                    }
+                });
+        long bank = 0;
+        for (Charge charge : charges) {
+            if (bank(charge)) {
+                bank++;
+                if (reasons.get(charge.requestId()) == RechargeReason.AUTO_RECHARGE) {
+                    wrong.add(charge.requestId() + ": an automatic recharge charged bank account "
+                            + charge.paymentMethod());
+                }
+            }
+            if (charge.status() == ChargeStatus.PENDING) {
+                wrong.add(charge.requestId() + ": bank debit " + charge.id() + " still pending");
+            }
+            if (!charge.succeeded()) {
+                continue;
+            }
+            List<LedgerEntry> own = credits.getOrDefault(charge.requestId(), List.of());
+            if (own.size() != 1) {
+                wrong.add(charge.requestId() + ": charged " + charge.amountCents() + " cents, " + own.size()
+                        + " ledger credits");
+            } else if (creditedMicros(own.get(0)) != Money.centsToMicros(charge.amountCents())) {
+                wrong.add(charge.requestId() + ": charged " + charge.amountCents() + " cents, credited "
+                        + creditedMicros(own.get(0)) + " micros by " + own.get(0).getKind());
+            }
+        }
+        long succeeded = charges.stream().filter(Charge::succeeded).count();
+        return new Verdict("every charge in the gateway's log: one per request and method, settled, credited once "
+                + "(RECHARGE, PAYMENT or PLAN_FEE_DIRECT) of its amount; no automatic recharge on a bank account",
+                wrong, figures("bank debits (ACH) at the gateway", bank, "bank debits settled", charges.stream()
+                        .filter(FlowChecks::bank).filter(Charge::succeeded).count(), "bank debits returned",
+                        charges.stream().filter(FlowChecks::bank).filter(c -> c.status() == ChargeStatus.FAILED)
+                                .count(), "successful charges credited", succeeded));
+    }
+
+    /**
+     * A plan fee of an opted-in account gives exactly one of a PLAN_FEE_DIRECT entry (amount 0, the fee charged, a
+     * successful charge of it at the gateway) or a USAGE debit of the fee (and then no successful charge), never
+     * both.
+     */
+    static Verdict planFees(List<UsageEvent> fees, Function<UsageEvent, Long> price, List<LedgerEntry> ledger,
+                            List<Charge> charges) {
+        Map<String, List<LedgerEntry>> bySource = ledger.stream()
+                .filter(e -> e.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT || e.getKind() == LedgerEntryKind.USAGE)
+                .collect(Collectors.groupingBy(LedgerEntry::getSourceId));
+        Map<String, Long> charged = charges.stream().filter(Charge::succeeded).filter(c -> c.requestId() != null)
+                .collect(Collectors.toMap(Charge::requestId, Charge::amountCents, Long::sum));
+        List<String> wrong = new ArrayList<>();
+        long direct = 0;
+        long debited = 0;
+        for (UsageEvent fee : fees) {
+            List<LedgerEntry> own = bySource.getOrDefault(fee.getEventId(), List.of());
+            Long cents = charged.get(PlanFeeRules.requestIdOf(fee.getAccountId(), fee.getEventId()));
+            long micros = price.apply(fee);
+            if (own.size() != 1) {
+                wrong.add(fee.getEventId() + ": " + own.stream().map(LedgerEntry::getKind).toList()
+                        + "; want one PLAN_FEE_DIRECT or one USAGE entry");
+                continue;
+            }
+            LedgerEntry entry = own.get(0);
+            if (entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT) {
+                direct++;
+                if (entry.getAmountMicros() != 0 || entry.getChargedAmountMicros() != micros
+                        || cents == null || Money.centsToMicros(cents) != micros) {
+                    wrong.add(fee.getEventId() + ": PLAN_FEE_DIRECT of " + entry.getAmountMicros() + " charging "
+                            + entry.getChargedAmountMicros() + " micros, the gateway charged " + cents
+                            + " cents; the fee is " + micros + " micros");
+                }
+            } else {
+                debited++;
+                if (entry.getAmountMicros() != -micros || cents != null) {
+                    wrong.add(fee.getEventId() + ": USAGE debit of " + entry.getAmountMicros() + " micros, the gateway "
+                            + "charged " + cents + " cents; the fee is " + micros + " micros");
+                }
+            }
+        }
+        return new Verdict("every plan fee of an opted-in account: one PLAN_FEE_DIRECT (the fee charged) or one "
+                + "USAGE debit after every card declined, never both", wrong, figures("plan fees charged directly",
+                direct, "plan fees debited after every card declined", debited));
+    }
+
+    /**
+     * A sub-account's events are debited on its agency ({@code accountId} the agency, {@code sourceAccountId} the
+     * sub-account), and nothing is ever posted on a sub-account.
+     */
+    static Verdict agencyDebits(Map<String, String> agencyOf, List<UsageEvent> subAccountEvents,
+                                List<LedgerEntry> ledger) {
+        Map<String, List<LedgerEntry>> bySource = ledger.stream().filter(e -> e.getKind() == LedgerEntryKind.USAGE)
+                .collect(Collectors.groupingBy(LedgerEntry::getSourceId));
+        List<String> wrong = new ArrayList<>();
+        for (UsageEvent event : subAccountEvents) {
+            String agency = agencyOf.get(event.getAccountId());
+            for (LedgerEntry entry : bySource.getOrDefault(event.getEventId(), List.of())) {
+                if (!entry.getAccountId().equals(agency) || !event.getAccountId().equals(entry.getSourceAccountId())) {
+                    wrong.add(event.getEventId() + " of " + event.getAccountId() + ": debited on "
+                            + entry.getAccountId() + " for " + entry.getSourceAccountId() + "; want on " + agency);
+                }
+            }
+        }
+        ledger.stream().filter(entry -> agencyOf.containsKey(entry.getAccountId()))
+                .forEach(entry -> wrong.add(entry.getEntryId() + ": posted on sub-account " + entry.getAccountId()));
+        long onAgency = ledger.stream().filter(entry -> agencyOf.containsKey(entry.getSourceAccountId())
+                && !agencyOf.containsKey(entry.getAccountId())).count();
+        return new Verdict("every sub-account's event debited on its agency (sourceAccountId the sub-account), "
+                + "nothing posted on a sub-account", wrong, figures("sub-account events debited on their agency",
+                onAgency));
+    }
+
+    /** Every sub-account's last status is its agency's (ACTIVE when either never changed). */
+    static Verdict cascade(Map<String, String> agencyOf, List<AccountStatusChanged> statuses) {
+        Map<String, AccountStatus> last = new HashMap<>();
+        statuses.forEach(change -> last.put(change.getAccountId(), change.getStatus()));
+        List<String> wrong = new ArrayList<>();
+        agencyOf.forEach((sub, agency) -> {
+            AccountStatus own = last.getOrDefault(sub, AccountStatus.ACTIVE);
+            AccountStatus agencys = last.getOrDefault(agency, AccountStatus.ACTIVE);
+            if (own != agencys) {
+                wrong.add(sub + " ends " + own + ", its agency " + agency + " " + agencys);
+            }
+        });
+        long changes = statuses.stream().filter(change -> agencyOf.containsKey(change.getAccountId())).count();
+        return new Verdict("every sub-account's last status is its agency's", wrong,
+                figures("sub-account status changes (the agency's cascade)", changes));
+    }
+
+    private static boolean bank(Charge charge) {
+        return charge.paymentMethod().startsWith("pm_usBankAccount_");
+    }
+
+    private static boolean isCredit(LedgerEntry entry) {
+        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT
+                || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT;
+    }
+
+    /** A PAYMENT's source is its command, a PLAN_FEE_DIRECT's its event: their request ids derive from them. */
+    private static String creditedRequestId(LedgerEntry credit) {
+        return switch (credit.getKind()) {
+            case PAYMENT -> MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId());
+            case PLAN_FEE_DIRECT -> PlanFeeRules.requestIdOf(credit.getAccountId(), credit.getSourceId());
+            default -> credit.getSourceId();
+        };
+    }
+
+    private static long creditedMicros(LedgerEntry credit) {
+        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT ? credit.getChargedAmountMicros()
+                : credit.getAmountMicros();
+    }
+
+    private static Map<String, Long> figures(Object... namesAndValues) {
+        Map<String, Long> figures = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            figures.put((String) namesAndValues[i], ((Number) namesAndValues[i + 1]).longValue());
+        }
+        return figures;
+    }
+}

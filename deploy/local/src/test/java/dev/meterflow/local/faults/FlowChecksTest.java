@@ -1,0 +1,288 @@
+package dev.meterflow.local.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meterflow.gatewaysim.Charge;
+import dev.meterflow.gatewaysim.ChargeStatus;
+import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PlanFeeRules;
+import dev.meterflow.schemas.AccountStatus;
+import dev.meterflow.schemas.AccountStatusChanged;
+import dev.meterflow.schemas.BillingNotification;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.NotificationType;
+import dev.meterflow.schemas.PaymentCommand;
+import dev.meterflow.schemas.PaymentMethodRef;
+import dev.meterflow.schemas.PaymentMethodRole;
+import dev.meterflow.schemas.PaymentMethodType;
+import dev.meterflow.schemas.RechargeReason;
+import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.UsageEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue 10 in the fault suite: the checks of payments, bank debits, plan fees and agencies, each able to fail. */
+class FlowChecksTest {
+
+    private static final Instant AT = Instant.parse("2026-11-30T03:00:00Z");
+    private static final long FEE_MICROS = 3_000_000;
+
+    // ---- one-time payments -----------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldWhenEveryPaymentIsCreditedOnceOrDeclinedOnce() {
+        // given one payment credited and one declined
+        List<PaymentCommand> commands = List.of(command("cmd-1", 2_000), command("cmd-2", 1_000));
+        List<LedgerEntry> ledger = List.of(entry("payment:cmd-1", "a1", null, LedgerEntryKind.PAYMENT, "cmd-1",
+                20_000_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.payments(commands, ledger, List.of(declined("cmd-2")));
+
+        // then
+        assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
+        assertThat(verdict.figures()).containsEntry("payments credited", 1L)
+                .containsEntry("payments declined (one notice each)", 1L);
+    }
+
+    @Test
+    void shouldFailOnAPaymentCreditedTwiceOrBothCreditedAndDeclinedOrNeither() {
+        // given a doubled credit, a credit with a decline notice, and a command with no outcome
+        List<PaymentCommand> commands = List.of(command("cmd-1", 2_000), command("cmd-2", 1_000),
+                command("cmd-3", 1_000));
+        LedgerEntry credit = entry("payment:cmd-1", "a1", null, LedgerEntryKind.PAYMENT, "cmd-1", 20_000_000);
+        List<LedgerEntry> ledger = List.of(credit, credit,
+                entry("payment:cmd-2", "a1", null, LedgerEntryKind.PAYMENT, "cmd-2", 10_000_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.payments(commands, ledger, List.of(declined("cmd-2")));
+
+        // then
+        assertThat(verdict.ok()).isFalse();
+        assertThat(verdict.wrong()).containsExactly(
+                "cmd-1: 2 PAYMENT credits, 0 decline notices; want exactly one of them",
+                "cmd-2: 1 PAYMENT credits, 1 decline notices; want exactly one of them",
+                "cmd-3: 0 PAYMENT credits, 0 decline notices; want exactly one of them");
+    }
+
+    @Test
+    void shouldFailOnAPaymentCreditOfAnotherAmountOrOfNoValidCommand() {
+        // given a credit of the wrong amount, and one of a command that was not a valid one
+        List<LedgerEntry> ledger = List.of(entry("payment:cmd-1", "a1", null, LedgerEntryKind.PAYMENT, "cmd-1", 1),
+                entry("payment:too-small", "a1", null, LedgerEntryKind.PAYMENT, "too-small", 250_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.payments(List.of(command("cmd-1", 2_000)), ledger, List.of());
+
+        // then
+        assertThat(verdict.wrong()).hasSize(2).anySatisfy(line -> assertThat(line).startsWith("cmd-1: credited 1"))
+                .anySatisfy(line -> assertThat(line).contains("too-small", "no valid command"));
+    }
+
+    // ---- the gateway's charge log ----------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldWhenEveryChargeIsCreditedOnceWhateverItsKind() {
+        // given a recharge, a bank payment and a plan fee, each charged once and credited once
+        String payment = MakePayment.requestIdOf("a1", "cmd-1");
+        String fee = PlanFeeRules.requestIdOf("a1", "ev-fee");
+        List<Charge> charges = List.of(charge("rr-1", "pm_card_visa__a1", 1_200, ChargeStatus.SUCCEEDED),
+                charge(payment, "pm_usBankAccount_success__a1", 2_500, ChargeStatus.SUCCEEDED),
+                charge(fee, "pm_card_visa__a1", 300, ChargeStatus.SUCCEEDED),
+                charge("rr-2", "pm_card_chargeDeclined__a1", 900, ChargeStatus.FAILED));
+        List<LedgerEntry> ledger = List.of(entry("recharge:rr-1", "a1", null, LedgerEntryKind.RECHARGE, "rr-1",
+                12_000_000), entry("payment:cmd-1", "a1", null, LedgerEntryKind.PAYMENT, "cmd-1", 25_000_000),
+                planFeeDirect("ev-fee", FEE_MICROS));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.charges(charges, ledger, List.of(request("rr-1",
+                RechargeReason.AUTO_RECHARGE), request(payment, RechargeReason.ONE_TIME_PAYMENT)));
+
+        // then
+        assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
+        assertThat(verdict.figures()).containsEntry("bank debits (ACH) at the gateway", 1L)
+                .containsEntry("bank debits settled", 1L).containsEntry("successful charges credited", 3L);
+    }
+
+    @Test
+    void shouldFailOnABankDebitMadeTwiceForOneRequestOrStillPendingOrNeverCredited() {
+        // given a bank payment debited twice (a worker that created the PaymentIntent again after a crash while it
+        // was processing), and another still pending
+        String payment = MakePayment.requestIdOf("a1", "cmd-1");
+        String pending = MakePayment.requestIdOf("a1", "cmd-2");
+        List<Charge> charges = List.of(charge(payment, "pm_usBankAccount_success__a1", 2_500, ChargeStatus.SUCCEEDED),
+                charge(payment, "pm_usBankAccount_success__a1", 2_500, ChargeStatus.SUCCEEDED),
+                charge(pending, "pm_usBankAccount_success__a1", 2_500, ChargeStatus.PENDING));
+        List<LedgerEntry> ledger = List.of(entry("payment:cmd-1", "a1", null, LedgerEntryKind.PAYMENT, "cmd-1",
+                25_000_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.charges(charges, ledger, List.of());
+
+        // then
+        assertThat(verdict.ok()).isFalse();
+        assertThat(verdict.wrong()).contains(payment + " on pm_usBankAccount_success__a1: charged 2 times",
+                pending + ": bank debit ch_" + pending + " still pending");
+    }
+
+    @Test
+    void shouldFailOnAnAutomaticRechargeChargedToABankAccountAndOnAChargeCreditedTwice() {
+        // given
+        List<Charge> charges = List.of(charge("rr-1", "pm_usBankAccount_success__a1", 1_200, ChargeStatus.SUCCEEDED));
+        LedgerEntry credit = entry("recharge:rr-1", "a1", null, LedgerEntryKind.RECHARGE, "rr-1", 12_000_000);
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.charges(charges, List.of(credit, credit), List.of(request("rr-1",
+                RechargeReason.AUTO_RECHARGE)));
+
+        // then
+        assertThat(verdict.wrong()).containsExactly("rr-1: an automatic recharge charged bank account "
+                + "pm_usBankAccount_success__a1", "rr-1: charged 1200 cents, 2 ledger credits");
+    }
+
+    // ---- plan fees -------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldWhenAFeeIsChargedDirectlyOrDebitedAfterEveryCardDeclined() {
+        // given one fee charged to the card, one debited
+        List<LedgerEntry> ledger = List.of(planFeeDirect("ev-1", FEE_MICROS),
+                entry("usage:ev-2", "a1", "a1", LedgerEntryKind.USAGE, "ev-2", -FEE_MICROS));
+        List<Charge> charges = List.of(charge(PlanFeeRules.requestIdOf("a1", "ev-1"), "pm_card_visa__a1", 300,
+                ChargeStatus.SUCCEEDED), charge(PlanFeeRules.requestIdOf("a1", "ev-2"), "pm_card_chargeDeclined__a1",
+                300, ChargeStatus.FAILED));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.planFees(List.of(fee("ev-1"), fee("ev-2")), e -> FEE_MICROS, ledger,
+                charges);
+
+        // then
+        assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
+        assertThat(verdict.figures()).containsEntry("plan fees charged directly", 1L)
+                .containsEntry("plan fees debited after every card declined", 1L);
+    }
+
+    @Test
+    void shouldFailOnAFeeBothChargedAndDebitedOrDebitedThoughCharged() {
+        // given a fee with both entries, and one debited though the gateway charged it
+        List<LedgerEntry> ledger = List.of(planFeeDirect("ev-1", FEE_MICROS),
+                entry("usage:ev-1", "a1", "a1", LedgerEntryKind.USAGE, "ev-1", -FEE_MICROS),
+                entry("usage:ev-2", "a1", "a1", LedgerEntryKind.USAGE, "ev-2", -FEE_MICROS));
+        List<Charge> charges = List.of(charge(PlanFeeRules.requestIdOf("a1", "ev-2"), "pm_card_visa__a1", 300,
+                ChargeStatus.SUCCEEDED));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.planFees(List.of(fee("ev-1"), fee("ev-2")), e -> FEE_MICROS, ledger,
+                charges);
+
+        // then
+        assertThat(verdict.wrong()).containsExactly(
+                "ev-1: [PLAN_FEE_DIRECT, USAGE]; want one PLAN_FEE_DIRECT or one USAGE entry",
+                "ev-2: USAGE debit of -3000000 micros, the gateway charged 300 cents; the fee is 3000000 micros");
+    }
+
+    // ---- agencies --------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldWhenASubAccountsEventsAreDebitedOnItsAgency() {
+        // given
+        List<LedgerEntry> ledger = List.of(entry("usage:ev-1", "agency", "sub-1", LedgerEntryKind.USAGE, "ev-1",
+                -25_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.agencyDebits(Map.of("sub-1", "agency"), List.of(event("ev-1",
+                "sub-1")), ledger);
+
+        // then
+        assertThat(verdict.ok()).isTrue();
+        assertThat(verdict.figures()).containsEntry("sub-account events debited on their agency", 1L);
+    }
+
+    @Test
+    void shouldFailOnASubAccountsEventDebitedOnTheSubAccount() {
+        // given
+        List<LedgerEntry> ledger = List.of(entry("usage:ev-1", "sub-1", "sub-1", LedgerEntryKind.USAGE, "ev-1",
+                -25_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.agencyDebits(Map.of("sub-1", "agency"), List.of(event("ev-1",
+                "sub-1")), ledger);
+
+        // then
+        assertThat(verdict.wrong()).containsExactly("ev-1 of sub-1: debited on sub-1 for sub-1; want on agency",
+                "usage:ev-1: posted on sub-account sub-1");
+    }
+
+    @Test
+    void shouldFailWhenASubAccountsLastStatusIsNotItsAgencys() {
+        // given the agency paused and resumed; sub-1 followed it, sub-2 missed the resume
+        List<AccountStatusChanged> statuses = List.of(status("agency", AccountStatus.PAUSED),
+                status("sub-1", AccountStatus.PAUSED), status("sub-2", AccountStatus.PAUSED),
+                status("agency", AccountStatus.ACTIVE), status("sub-1", AccountStatus.ACTIVE));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.cascade(Map.of("sub-1", "agency", "sub-2", "agency"), statuses);
+
+        // then
+        assertThat(verdict.wrong()).containsExactly("sub-2 ends PAUSED, its agency agency ACTIVE");
+        assertThat(verdict.figures()).containsEntry("sub-account status changes (the agency's cascade)", 3L);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static PaymentCommand command(String commandId, long cents) {
+        return PaymentCommand.newBuilder().setCommandId(commandId).setAccountId("a1").setAmountCents(cents)
+                .setPaymentMethodId(null).setRequestedAt(AT).build();
+    }
+
+    private static BillingNotification declined(String commandId) {
+        return BillingNotification.newBuilder().setNotificationId("payment-declined:a1:" + commandId)
+                .setAccountId("a1").setType(NotificationType.PAYMENT_DECLINED).setEmailRecipients(List.of())
+                .setSmsRecipients(List.of()).setSummary("declined")
+                .setAttributes(Map.of("requestId", MakePayment.requestIdOf("a1", commandId))).setAt(AT).build();
+    }
+
+    private static LedgerEntry entry(String entryId, String account, String source, LedgerEntryKind kind,
+                                     String sourceId, long micros) {
+        return LedgerEntry.newBuilder().setEntryId(entryId).setAccountId(account)
+                .setSourceAccountId(source == null ? account : source).setKind(kind).setSku(null).setQuantity(1)
+                .setAmountMicros(micros).setBalanceAfterMicros(0).setSourceId(sourceId).setOccurredAt(AT)
+                .setPostedAt(AT).build();
+    }
+
+    private static LedgerEntry planFeeDirect(String eventId, long feeMicros) {
+        return LedgerEntry.newBuilder(entry("usage:" + eventId, "a1", "a1", LedgerEntryKind.PLAN_FEE_DIRECT, eventId,
+                0)).setChargedAmountMicros(feeMicros).build();
+    }
+
+    private static Charge charge(String requestId, String method, long cents, ChargeStatus status) {
+        return new Charge("ch_" + requestId, "pi_" + requestId, cents, "usd", "cus_a1", method, requestId, "a1",
+                status, null, null, null, AT);
+    }
+
+    private static RechargeRequest request(String requestId, RechargeReason reason) {
+        PaymentMethodRef card = PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_visa__a1")
+                .setCustomerId("cus_a1").setType(PaymentMethodType.CARD).setBrand("visa").setLast4("0000")
+                .setRole(PaymentMethodRole.PRIMARY).build();
+        return RechargeRequest.newBuilder().setRequestId(requestId).setAccountId("a1").setReason(reason)
+                .setAmountCents(1_200).setCurrency("USD").setPaymentMethods(List.of(card)).setBalanceMicros(0)
+                .setThresholdMicros(0).setTargetMicros(0).setRequestedAt(AT).setBillingEmails(List.of())
+                .setCriticalBillingPhone(null).build();
+    }
+
+    private static UsageEvent fee(String eventId) {
+        return UsageEvent.newBuilder(event(eventId, "a1")).setSku(Workload.PLAN_FEE_SKU).build();
+    }
+
+    private static UsageEvent event(String eventId, String account) {
+        return UsageEvent.newBuilder().setEventId(eventId).setAccountId(account).setSku("call.minutes.local")
+                .setQuantity(60).setOccurredAt(AT).setAttributes(Map.of()).build();
+    }
+
+    private static AccountStatusChanged status(String account, AccountStatus status) {
+        return AccountStatusChanged.newBuilder().setAccountId(account).setStatus(status).setReason("test")
+                .setBalanceMicros(0).setAt(AT).build();
+    }
+}
