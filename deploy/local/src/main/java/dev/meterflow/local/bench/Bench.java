@@ -95,6 +95,10 @@ public final class Bench {
 
     public BenchReport run() throws Exception {
         List<Workload> workloads = Workload.named(options.workloads(), options.zipfExponent());
+        if (options.runs() < 1 || options.pgBatchSize() < 1) {
+            throw new IllegalArgumentException("--runs and --pg-batch-size must be at least 1, were "
+                    + options.runs() + " and " + options.pgBatchSize());
+        }
         describeMachine();
         deleteRecursively(options.dataDir());
         for (Workload workload : workloads) {
