@@ -73,9 +73,8 @@ public final class Bench {
      */
     public record Options(int events, int accounts, int partitions, int streamThreads, int commitIntervalMs,
                           Duration latencyDuration, int latencyAccounts, int runs, List<String> workloads,
-                          double zipfExponent,
-                          boolean storeMetrics, int pgBatchSize, int workerRequests, long gatewayLatencyMs,
-                          int gatewayRateLimit, Path dataDir, Path json) {
+                          double zipfExponent, boolean storeMetrics, int pgBatchSize, int workerRequests,
+                          long gatewayLatencyMs, int gatewayRateLimit, Path dataDir, Path json) {
     }
 
     private static final String METERING_APP = "bench-metering";
