@@ -38,7 +38,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -257,7 +257,7 @@ public final class Bench {
         long firstProgress = 0;
         long nextProgress = start + TimeUnit.SECONDS.toNanos(5);
         long deadline = start + TimeUnit.MINUTES.toNanos(60);
-        OptionalDouble storeReads = OptionalDouble.empty();
+        Optional<Map<String, Double>> storeReads = Optional.empty();
         while (true) {
             if (metering.state() == KafkaStreams.State.ERROR || metering.state() == KafkaStreams.State.NOT_RUNNING
                     || System.nanoTime() > deadline) {
@@ -274,7 +274,7 @@ public final class Bench {
                 break;
             }
             if (options.storeMetrics()) {
-                OptionalDouble reads = StreamsCounters.storeReadsPerRecord(metering.metrics());
+                Optional<Map<String, Double>> reads = StreamsCounters.storeReadsPerRecord(metering.metrics());
                 storeReads = reads.isPresent() ? reads : storeReads;
             }
             if (now > nextProgress) {
@@ -294,10 +294,21 @@ public final class Bench {
             report.figure(section, "ratio to baseline", round((double) rate / baseline));
         }
         recordsWritten(metering, section);
-        report.figure(section, "store reads per record processed", storeReads.isPresent()
-                ? round(storeReads.getAsDouble()) : "not measured (run with --store-metrics)");
+        storeReads(section, storeReads);
         out.printf("metering: %,d events in %.1f s (%,d events/s)%n", options.events(), processing, rate);
         return metering;
+    }
+
+    private void storeReads(String section, Optional<Map<String, Double>> byStore) {
+        if (byStore.isEmpty()) {
+            report.figure(section, "store reads per record processed", "not measured (run with --store-metrics)");
+            return;
+        }
+        report.figure(section, "store reads per record processed",
+                round(byStore.get().values().stream().mapToDouble(Double::doubleValue).sum()));
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        byStore.get().forEach((store, reads) -> rounded.put(store, round(reads)));
+        report.figure(section, "store reads per record processed, by store", rounded);
     }
 
     /** The records the topology's producers wrote while catching up, per usage event, in all and by topic. */

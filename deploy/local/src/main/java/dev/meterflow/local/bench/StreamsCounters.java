@@ -1,7 +1,7 @@
 package dev.meterflow.local.bench;
 
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.Metric;
@@ -33,25 +33,33 @@ final class StreamsCounters {
     }
 
     /**
-     * Store reads per record processed, as the ratio of the two windowed rates at this moment, or empty when there
+     * Store reads per record processed, by store, as the ratio of windowed rates at this moment; empty when there
      * are no store metrics or nothing was processed. Kafka Streams keeps store reads as rates only, recorded at
      * {@code metrics.recording.level} DEBUG: below it they read zero.
      */
-    static OptionalDouble storeReadsPerRecord(Map<MetricName, ? extends Metric> metrics) {
-        double reads = 0;
+    static Optional<Map<String, Double>> storeReadsPerRecord(Map<MetricName, ? extends Metric> metrics) {
+        Map<String, Double> readsByStore = new TreeMap<>();
         double processed = 0;
-        boolean storesRecorded = false;
         for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
             MetricName name = entry.getKey();
             if (name.group().equals("stream-state-metrics") && READS.contains(name.name())) {
-                storesRecorded = true;
-                reads += value(entry.getValue());
+                readsByStore.merge(storeName(name), value(entry.getValue()), Double::sum);
             } else if (name.group().equals("stream-thread-metrics") && name.name().equals("process-rate")) {
                 processed += value(entry.getValue());
             }
         }
-        return storesRecorded && processed > 0 ? OptionalDouble.of(reads / processed)
-                : OptionalDouble.empty();
+        if (readsByStore.isEmpty() || processed <= 0) {
+            return Optional.empty();
+        }
+        double perRecord = processed;
+        readsByStore.replaceAll((store, reads) -> reads / perRecord);
+        return Optional.of(readsByStore);
+    }
+
+    /** The store's tag is named after its kind ({@code rocksdb-state-id}, {@code rocksdb-window-state-id}, ...). */
+    private static String storeName(MetricName name) {
+        return name.tags().entrySet().stream().filter(tag -> tag.getKey().endsWith("-state-id"))
+                .map(Map.Entry::getValue).findFirst().orElse("unknown");
     }
 
     private static double value(Metric metric) {

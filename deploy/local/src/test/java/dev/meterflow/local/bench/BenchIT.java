@@ -47,6 +47,8 @@ class BenchIT {
         assertThat(figures.at("/skewed/metering/records written per usage event, by topic/ledger-entries").asDouble())
                 .isPositive();
         assertThat(figures.at("/skewed/metering/store reads per record processed").isNumber()).isTrue();
+        assertThat(figures.at("/skewed/metering/store reads per record processed, by store").has("dedup-store"))
+                .isTrue();
         assertThat(figures.at("/skewed/latency/ledger entries measured").asLong()).isPositive();
         assertThat(figures.at("/skewed/postgres peer/events~1s").asLong()).isPositive();
         assertThat(figures.at("/skewed/postgres peer/usage -> commit p99 ms").asLong()).isNotNegative();
