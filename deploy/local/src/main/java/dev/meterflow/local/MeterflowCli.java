@@ -201,10 +201,12 @@ public final class MeterflowCli {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = {"Measures Meterflow on this machine against one embedded broker, in one run: a "
-                    + "transactional consume-produce copy (the broker's ceiling), the metering topology catching up "
-                    + "on pre-loaded usage, latency at half that rate, the recharge worker against the gateway "
-                    + "simulator, state size and restore time. Prints a table and writes JSON."})
+            description = {"Measures Meterflow on this machine against an embedded broker, in one run, for a uniform "
+                    + "and a Zipf-skewed workload: the broker's ceiling (producer only, consumer only, a "
+                    + "transactional consume-produce copy), the metering topology catching up on pre-loaded usage "
+                    + "and the records it writes per event, latency at half that rate (median of --runs), state "
+                    + "size and restore time, the same metering on PostgreSQL (the peer); then the recharge worker "
+                    + "against the gateway simulator. Prints a table and writes JSON."})
     static final class BenchCommand implements Callable<Integer> {
         @Option(names = "--events", defaultValue = "2000000", description = "Usage events pre-loaded (default ${DEFAULT-VALUE}).")
         int events;
@@ -231,6 +233,28 @@ public final class MeterflowCli {
                 description = "Accounts of the latency run, recharged at once by the harness (default ${DEFAULT-VALUE}).")
         int latencyAccounts;
 
+        @Option(names = "--runs", defaultValue = "3",
+                description = "Latency runs per workload; the median of their figures is reported (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--workloads", split = ",", defaultValue = "uniform,skewed",
+                description = "Workloads to run, in order, each on a broker of its own (default ${DEFAULT-VALUE}); "
+                        + "one per run gives each a fresh JVM.")
+        List<String> workloads;
+
+        @Option(names = "--zipf-exponent", defaultValue = "1.1",
+                description = "The skewed workload's Zipf exponent s over --accounts (default ${DEFAULT-VALUE}).")
+        double zipfExponent;
+
+        @Option(names = "--store-metrics",
+                description = "Record Kafka Streams' store metrics (DEBUG level) to count store reads per record; "
+                        + "slows the topology down.")
+        boolean storeMetrics;
+
+        @Option(names = "--pg-batch-size", defaultValue = "500",
+                description = "Usage events per transaction of the PostgreSQL peer (default ${DEFAULT-VALUE}).")
+        int pgBatchSize;
+
         @Option(names = "--worker-requests", defaultValue = "1000",
                 description = "Recharge requests for the worker run (default ${DEFAULT-VALUE}).")
         int workerRequests;
@@ -251,8 +275,8 @@ public final class MeterflowCli {
         @Override
         public Integer call() throws Exception {
             new Bench(new Bench.Options(events, accounts, partitions, streamThreads, commitIntervalMs, latencyDuration,
-                    latencyAccounts, workerRequests, gatewayLatencyMs, gatewayRateLimit, dataDir.toAbsolutePath(),
-                    json.toAbsolutePath()), System.out).run();
+                    latencyAccounts, runs, workloads, zipfExponent, storeMetrics, pgBatchSize, workerRequests, gatewayLatencyMs,
+                    gatewayRateLimit, dataDir.toAbsolutePath(), json.toAbsolutePath()), System.out).run();
             return 0;
         }
     }

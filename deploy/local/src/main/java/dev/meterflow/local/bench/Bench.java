@@ -6,18 +6,16 @@ import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.local.stack.ConsumerLag;
 import dev.meterflow.local.stack.SeedData;
 import dev.meterflow.local.stack.UsageGenerator;
+import dev.meterflow.local.bench.postgres.PostgresPeer;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.metering.ledger.BillingSettings;
+import dev.meterflow.metering.pricing.Usage;
+import dev.meterflow.metering.topology.AvroMapping;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
-import dev.meterflow.schemas.AttemptOutcome;
-import dev.meterflow.schemas.AutoRecharge;
-import dev.meterflow.schemas.PaymentAttempt;
-import dev.meterflow.schemas.PaymentMethodRef;
-import dev.meterflow.schemas.PaymentResult;
-import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
@@ -30,53 +28,60 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The benchmark harness: on one machine, against one broker, in one run — the broker's own ceiling (a plain
- * transactional consume-produce copy of the same records), the metering topology's throughput catching up
- * on pre-loaded usage, latency at half that rate, the recharge worker against the simulator, and state
- * size and restore time. Prints a table and writes JSON; measures, never judges.
+ * The benchmark harness: on one machine, in one run, for a uniform and a skewed workload each on a broker of its
+ * own — the broker's own ceiling (producer alone, consumer alone, and a transactional consume-produce copy of the
+ * same records), the metering topology's throughput catching up on pre-loaded usage and the records it writes per
+ * event, latency at half that rate (median of several runs), state size and restore time, and the same metering
+ * done conventionally on PostgreSQL; then the recharge worker against the simulator. Prints a table and writes
+ * JSON; measures, never judges.
  */
 public final class Bench {
 
-    /** How the benchmark is run. */
+    /**
+     * How the benchmark is run.
+     *
+     * @param runs          latency runs per workload, whose median is reported
+     * @param workloads     which workloads to run, in order (each on a broker of its own)
+     * @param zipfExponent  the skewed workload's s
+     * @param storeMetrics  run the topology at the DEBUG metrics level to count its store reads (slower)
+     * @param pgBatchSize   usage events per transaction of the PostgreSQL peer
+     */
     public record Options(int events, int accounts, int partitions, int streamThreads, int commitIntervalMs,
-                          Duration latencyDuration, int latencyAccounts, int workerRequests, long gatewayLatencyMs,
-                          int gatewayRateLimit, Path dataDir, Path json) {
+                          Duration latencyDuration, int latencyAccounts, int runs, List<String> workloads,
+                          double zipfExponent, boolean storeMetrics, int pgBatchSize, int workerRequests,
+                          long gatewayLatencyMs, int gatewayRateLimit, Path dataDir, Path json) {
     }
 
-    private static final String BASELINE_OUT = "bench-baseline-out";
-    private static final String BASELINE_GROUP = "bench-baseline";
     private static final String METERING_APP = "bench-metering";
-    private static final String LATENCY_PREFIX = "lat-";
+    /** How many of the pre-loaded records the producer-only run cycles through. */
+    private static final int PRODUCER_SAMPLE = 10_000;
+    /** The busiest accounts whose share of the events the run reports: 1 %. */
+    private static final double BUSIEST = 0.01;
 
     private final Options options;
     private final PrintStream out;
@@ -88,35 +93,56 @@ public final class Bench {
     }
 
     public BenchReport run() throws Exception {
+        List<Workload> workloads = Workload.named(options.workloads(), options.zipfExponent());
+        if (options.runs() < 1 || options.pgBatchSize() < 1) {
+            throw new IllegalArgumentException("--runs and --pg-batch-size must be at least 1, were "
+                    + options.runs() + " and " + options.pgBatchSize());
+        }
         describeMachine();
         deleteRecursively(options.dataDir());
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"));
-             Admin admin = kafka.admin()) {
-            new ProvisionTopics(admin).apply(TopicDefinitions.all(options.partitions(), (short) 1));
-            admin.createTopics(List.of(new NewTopic(BASELINE_OUT, options.partitions(), (short) 1))).all().get();
-            preload(kafka.bootstrapServers());
-            baseline(kafka.bootstrapServers(), admin);
-            Path stateDir = options.dataDir().resolve("metering-state");
-            MeteringService metering = meteringThroughput(kafka.bootstrapServers(), admin, stateDir);
-            try {
-                latency(kafka.bootstrapServers(), admin);
-                state(stateDir);
-            } finally {
-                metering.close();
-            }
-            restore(kafka.bootstrapServers(), stateDir);
+        for (Workload workload : workloads) {
+            measure(workload);
         }
         worker();
+        report.setting("load average at end (1 min)", loadAverage());
         report.print(out);
+        workloads.forEach(this::printSummary);
         report.writeJson(options.json());
         out.println("figures written to " + options.json());
         return report;
+    }
+
+    /** One workload on a broker of its own: the broker's ceiling, metering, latency, state; then the peer. */
+    private void measure(Workload workload) throws Exception {
+        out.printf("%n== workload %s: %s ==%n", workload.name(), workload.description());
+        Path dir = options.dataDir().resolve(workload.name());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             Admin admin = kafka.admin()) {
+            new ProvisionTopics(admin).apply(TopicDefinitions.all(options.partitions(), (short) 1));
+            admin.createTopics(List.of(new NewTopic(BrokerCeiling.COPY_OUT, options.partitions(), (short) 1),
+                    new NewTopic(BrokerCeiling.PRODUCER_OUT, options.partitions(), (short) 1))).all().get();
+            Path stateDir = dir.resolve("metering-state");
+            preloadSettings(kafka.bootstrapServers());
+            takeInSettings(kafka.bootstrapServers(), admin, stateDir);
+            List<BrokerCeiling.KeyedValue> sample = preloadUsage(kafka.bootstrapServers(), workload);
+            ceiling(kafka.bootstrapServers(), workload, sample);
+            MeteringService metering = meteringThroughput(kafka.bootstrapServers(), admin, stateDir, workload);
+            try {
+                latency(kafka.bootstrapServers(), admin, workload);
+                state(stateDir, workload);
+            } finally {
+                metering.close();
+            }
+            restore(kafka.bootstrapServers(), stateDir, workload);
+        }
+        postgresPeer(dir.resolve("postgres"), workload);
     }
 
     private void describeMachine() {
         report.setting("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        report.setting("load average at start (1 min)", loadAverage());
         report.setting("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         report.setting("broker", "embedded single-node KRaft, Kafka " + kafkaVersion());
         report.setting("date", Instant.now().toString());
@@ -124,33 +150,69 @@ public final class Bench {
         report.setting("stream threads", options.streamThreads());
         report.setting("processing.guarantee", "exactly_once_v2 (baseline: transactions)");
         report.setting("commit.interval.ms", options.commitIntervalMs());
+        report.setting("metrics.recording.level", options.storeMetrics() ? "DEBUG" : "INFO");
         report.setting("usage events", options.events());
         report.setting("accounts", options.accounts());
+        report.setting("latency runs (median reported)", options.runs());
+        report.setting("workloads", String.join(", ", options.workloads()));
+        report.setting("skewed workload Zipf s", options.zipfExponent());
+        report.setting("PostgreSQL peer connections", Runtime.getRuntime().availableProcessors());
+        report.setting("PostgreSQL peer batch", options.pgBatchSize());
     }
 
-    /** Rate card, settings for every account, then the usage, as fast as the producer goes. */
-    private void preload(String bootstrap) {
-        Instant now = Instant.now().minusSeconds(60);
-        long start = System.nanoTime();
-        long bytes = 0;
+    /** The rate card and every account's settings, which the topology takes in before the measured run. */
+    private void preloadSettings(String bootstrap) {
+        Instant now = Instant.now().minusSeconds(120);
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
             send(producer, Topics.RATE_CARDS.name(), SeedData.RATE_PLAN,
                     Topics.RATE_CARDS.valueSerde().serializer().serialize(null, SeedData.rateCard(now)));
-            for (AccountSettings settings : SeedData.accounts(options.accounts(), now)) {
+            for (AccountSettings settings : allSettings(now)) {
                 send(producer, Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(),
                         Topics.ACCOUNT_SETTINGS.valueSerde().serializer().serialize(null, settings));
             }
-            for (int i = 1; i <= options.latencyAccounts(); i++) {
-                AccountSettings settings = latencyAccount(latencyAccountId(i), now);
-                send(producer, Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(),
-                        Topics.ACCOUNT_SETTINGS.valueSerde().serializer().serialize(null, settings));
+            producer.flush();
+        }
+        requireAllSent("settings");
+    }
+
+    /**
+     * The topology takes in the settings (and asks for every account's first recharge) before the usage is
+     * loaded, so the measured run's rate, records and reads are the usage's alone.
+     */
+    private void takeInSettings(String bootstrap, Admin admin, Path stateDir) throws InterruptedException {
+        out.println("metering: taking in the accounts' settings before the measured run ...");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        try (MeteringService metering = new MeteringService(meteringConfig(bootstrap, stateDir)).start()) {
+            while (ConsumerLag.of(admin, METERING_APP, Topics.ACCOUNT_SETTINGS.name()) != 0) {
+                if (metering.state() == KafkaStreams.State.ERROR || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the metering topology did not take in the settings (state "
+                            + metering.state() + ")");
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
             }
-            UsageGenerator usage = new UsageGenerator(options.accounts(), "bench", 42);
+        }
+    }
+
+    /** The workload's usage, as fast as the producer goes. Returns the first records, for the producer-only run. */
+    private List<BrokerCeiling.KeyedValue> preloadUsage(String bootstrap, Workload workload) {
+        Instant now = Instant.now().minusSeconds(60);
+        String section = workload.name() + "/preload";
+        long start = System.nanoTime();
+        long bytes = 0;
+        List<BrokerCeiling.KeyedValue> sample = new ArrayList<>();
+        ActivityShare share = new ActivityShare();
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            UsageGenerator usage = throughputUsage(workload);
             for (int i = 0; i < options.events(); i++) {
                 UsageEvent event = usage.next(now.plusMillis(1));
                 byte[] value = Topics.USAGE_EVENTS.valueSerde().serializer().serialize(null, event);
                 bytes += value.length;
+                share.count(event.getAccountId());
                 send(producer, Topics.USAGE_EVENTS.name(), event.getAccountId(), value);
+                if (sample.size() < PRODUCER_SAMPLE) {
+                    sample.add(new BrokerCeiling.KeyedValue(
+                            event.getAccountId().getBytes(StandardCharsets.UTF_8), value));
+                }
                 if ((i + 1) % 200_000 == 0) {
                     out.printf("  pre-loading: %,d of %,d usage events%n", i + 1, options.events());
                 }
@@ -160,77 +222,42 @@ public final class Bench {
         requireAllSent("pre-load");
         double seconds = (System.nanoTime() - start) / 1e9;
         report.setting("usage record size (bytes, avg)", options.events() == 0 ? 0 : bytes / options.events());
-        report.figure("preload", "events/s (producer, acks=all)", Math.round(options.events() / seconds));
-        out.printf("pre-loaded %,d usage events in %.1f s%n", options.events(), seconds);
+        report.figure(section, "events/s (producer, acks=all, Avro encoding included)",
+                Math.round(options.events() / seconds));
+        report.figure(section, "share of events from the busiest 1% of accounts",
+                round(share.busiestShare(options.accounts(), BUSIEST)));
+        out.printf("pre-loaded %,d usage events in %.1f s; the busiest 1%% of accounts sent %.0f%% of them%n",
+                options.events(), seconds, 100 * share.busiestShare(options.accounts(), BUSIEST));
+        return sample;
     }
 
-    /** The ceiling: read the usage and write it back out, transactionally, at the same commit interval. */
-    private void baseline(String bootstrap, Admin admin) {
-        out.println("baseline: transactional consume -> produce copy of the usage ...");
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, BASELINE_GROUP);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-baseline-copy");
-        long copied = 0;
-        long start = 0;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.initTransactions();
-            consumer.subscribe(List.of(Topics.USAGE_EVENTS.name()));
-            long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (copied < options.events()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("baseline copied " + copied + " of " + options.events()
-                            + " events in 30 minutes");
-                }
-                producer.beginTransaction();
-                long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.commitIntervalMs());
-                Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
-                do {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
-                    if (start == 0 && !records.isEmpty()) {
-                        start = System.nanoTime(); // like the topology's figure: from the first record
-                    }
-                    for (ConsumerRecord<byte[], byte[]> record : records) {
-                        producer.send(new ProducerRecord<>(BASELINE_OUT, record.key(), record.value()));
-                        offsets.put(new TopicPartition(record.topic(), record.partition()),
-                                new OffsetAndMetadata(record.offset() + 1));
-                        copied++;
-                    }
-                } while (System.nanoTime() < commitAt);
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                producer.commitTransaction();
-                if (System.nanoTime() > nextProgress) {
-                    out.printf("  baseline: %,d of %,d copied%n", copied, options.events());
-                    nextProgress += TimeUnit.SECONDS.toNanos(5);
-                }
-            }
+    /** The broker's own rates on this machine: producer alone, consumer alone, transactional copy. */
+    private void ceiling(String bootstrap, Workload workload, List<BrokerCeiling.KeyedValue> sample) {
+        if (sample.isEmpty()) {
+            return;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        report.figure("baseline", "events/s", Math.round(copied / seconds));
-        report.figure("baseline", "seconds", round(seconds));
-        out.printf("baseline: %,d events in %.1f s%n", copied, seconds);
+        String section = workload.name() + "/baseline";
+        BrokerCeiling ceiling = new BrokerCeiling(bootstrap, options.events(), out);
+        report.figure(section, "producer only, events/s",
+                Math.round(ceiling.producerOnly(sample, producerSettings(bootstrap))));
+        report.figure(section, "consumer only, events/s", Math.round(ceiling.consumerOnly()));
+        long copy = Math.round(ceiling.transactionalCopy(options.commitIntervalMs()));
+        report.figure(section, "events/s", copy);
+        out.printf("baseline: transactional copy %,d events/s%n", copy);
     }
 
     /** The metering topology catching up from the earliest offset on everything pre-loaded. */
-    private MeteringService meteringThroughput(String bootstrap, Admin admin, Path stateDir)
+    private MeteringService meteringThroughput(String bootstrap, Admin admin, Path stateDir, Workload workload)
             throws InterruptedException {
         out.println("metering: catching up on the pre-loaded usage (exactly_once_v2) ...");
+        String section = workload.name() + "/metering";
         MeteringService metering = new MeteringService(meteringConfig(bootstrap, stateDir));
         long start = System.nanoTime();
         metering.start();
         long firstProgress = 0;
         long nextProgress = start + TimeUnit.SECONDS.toNanos(5);
         long deadline = start + TimeUnit.MINUTES.toNanos(60);
+        Optional<Map<String, Double>> storeReads = Optional.empty();
         while (true) {
             if (metering.state() == KafkaStreams.State.ERROR || metering.state() == KafkaStreams.State.NOT_RUNNING
                     || System.nanoTime() > deadline) {
@@ -246,6 +273,10 @@ public final class Bench {
             if (lag == 0) {
                 break;
             }
+            if (options.storeMetrics()) {
+                Optional<Map<String, Double>> reads = StreamsCounters.storeReadsPerRecord(metering.metrics());
+                storeReads = reads.isPresent() ? reads : storeReads;
+            }
             if (now > nextProgress) {
                 out.printf("  metering: %,d events to go%n", lag);
                 nextProgress += TimeUnit.SECONDS.toNanos(5);
@@ -256,129 +287,80 @@ public final class Bench {
         double seconds = (end - start) / 1e9;
         double processing = (end - (firstProgress == 0 ? start : firstProgress)) / 1e9;
         long rate = Math.round(options.events() / processing);
-        report.figure("metering", "events/s", rate);
-        report.figure("metering", "seconds (processing)", round(processing));
-        report.figure("metering", "seconds (incl. start-up)", round(seconds));
-        Object baseline = report.figure("baseline", "events/s");
-        if (baseline instanceof Long baselineRate && baselineRate > 0) {
-            report.figure("metering", "ratio to baseline", round((double) rate / baselineRate));
+        report.figure(section, "events/s", rate);
+        report.figure(section, "seconds (processing)", round(processing));
+        report.figure(section, "seconds (incl. start-up)", round(seconds));
+        if (report.figure(workload.name() + "/baseline", "events/s") instanceof Long baseline && baseline > 0) {
+            report.figure(section, "ratio to baseline", round((double) rate / baseline));
         }
+        recordsWritten(metering, section);
+        storeReads(section, storeReads);
         out.printf("metering: %,d events in %.1f s (%,d events/s)%n", options.events(), processing, rate);
         return metering;
     }
 
-    /**
-     * Usage at half the measured rate for a while; the time from each event's timestamp to its ledger entry,
-     * and from a threshold-crossing event to its recharge request, as a read_committed consumer sees them. The
-     * harness answers the latency accounts' requests at once, so their balances keep crossing.
-     */
-    private void latency(String bootstrap, Admin admin) throws Exception {
-        long measured = report.figure("metering", "events/s") instanceof Long rate ? rate : 1_000;
-        int ratePerSecond = (int) Math.max(10, measured / 2);
-        out.printf("latency: %,d events/s for %d s ...%n", ratePerSecond, options.latencyDuration().toSeconds());
-        Histogram ledger = new Histogram();
-        Histogram requests = new Histogram();
-        AtomicBoolean running = new AtomicBoolean(true);
-        long phaseStart = System.currentTimeMillis();
-        Thread watcher = new Thread(() -> watchLatency(bootstrap, phaseStart, ledger, requests, running),
-                "bench-latency-watcher");
-        watcher.start();
-        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-            UsageGenerator usage = new UsageGenerator(options.latencyAccounts(), Bench::latencyAccountId,
-                    "latency", 43);
-            long start = System.nanoTime();
-            long end = start + options.latencyDuration().toNanos();
-            long period = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
-            long next = start;
-            while (System.nanoTime() < end) {
-                UsageEvent event = usage.next(Instant.now());
-                send(producer, Topics.USAGE_EVENTS.name(), event.getAccountId(),
-                        Topics.USAGE_EVENTS.valueSerde().serializer().serialize(null, event));
-                next += period;
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    TimeUnit.NANOSECONDS.sleep(sleep);
-                }
-            }
-            producer.flush();
+    private void storeReads(String section, Optional<Map<String, Double>> byStore) {
+        if (byStore.isEmpty()) {
+            report.figure(section, "store reads per record processed", "not measured (run with --store-metrics)");
+            return;
         }
-        // let what was sent arrive before the watcher stops
-        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ConsumerLag.of(admin, METERING_APP, Topics.USAGE_EVENTS.name()) != 0 && System.nanoTime() < settleUntil) {
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        TimeUnit.MILLISECONDS.sleep(options.commitIntervalMs() * 3L);
-        running.set(false);
-        watcher.join(10_000);
-        report.figure("latency", "rate (events/s)", ratePerSecond);
-        report.figure("latency", "usage -> ledger entry p50 ms", ledger.percentile(50));
-        report.figure("latency", "usage -> ledger entry p99 ms", ledger.percentile(99));
-        report.figure("latency", "usage -> ledger entry p99.9 ms", ledger.percentile(99.9));
-        report.figure("latency", "ledger entries measured", ledger.count());
-        report.figure("latency", "crossing -> request p50 ms", requests.percentile(50));
-        report.figure("latency", "crossing -> request p99 ms", requests.percentile(99));
-        report.figure("latency", "crossing -> request p99.9 ms", requests.percentile(99.9));
-        report.figure("latency", "recharge requests measured", requests.count());
+        report.figure(section, "store reads per record processed",
+                round(byStore.get().values().stream().mapToDouble(Double::doubleValue).sum()));
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        byStore.get().forEach((store, reads) -> rounded.put(store, round(reads)));
+        report.figure(section, "store reads per record processed, by store", rounded);
     }
 
-    /** Reads the ledger and the requests as they commit; answers the latency accounts' requests at once. */
-    private void watchLatency(String bootstrap, long phaseStart, Histogram ledger, Histogram requests,
-                              AtomicBoolean running) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> answers = producer(bootstrap)) {
-            List<TopicPartition> ledgerPartitions = new ArrayList<>();
-            List<TopicPartition> requestPartitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.LEDGER_ENTRIES.name()).forEach(p ->
-                    ledgerPartitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.partitionsFor(Topics.RECHARGE_REQUESTS.name()).forEach(p ->
-                    requestPartitions.add(new TopicPartition(p.topic(), p.partition())));
-            List<TopicPartition> partitions = new ArrayList<>(ledgerPartitions);
-            partitions.addAll(requestPartitions);
-            consumer.assign(partitions);
-            // the ledger from now on (the throughput run left millions of entries behind); every request, since
-            // the latency accounts' opening requests are waiting to be answered
-            consumer.seekToEnd(ledgerPartitions);
-            consumer.seekToBeginning(requestPartitions);
-            while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                    long seenAt = System.currentTimeMillis();
-                    if (record.key() == null || !record.key().startsWith(LATENCY_PREFIX)) {
-                        continue;
-                    }
-                    if (record.topic().equals(Topics.RECHARGE_REQUESTS.name())) {
-                        RechargeRequest request = Topics.RECHARGE_REQUESTS.valueSerde().deserializer()
-                                .deserialize(record.topic(), record.value());
-                        answers.send(new ProducerRecord<>(Topics.PAYMENT_RESULTS.name(), record.key(),
-                                Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(null, succeeded(request))));
-                        if (record.timestamp() >= phaseStart) {
-                            requests.record(seenAt - record.timestamp());
-                        }
-                    } else if (record.timestamp() >= phaseStart) {
-                        ledger.record(seenAt - record.timestamp());
-                    }
-                }
-            }
+    /** The records the topology's producers wrote while catching up, per usage event, in all and by topic. */
+    private void recordsWritten(MeteringService metering, String section) {
+        Map<String, Long> byTopic = StreamsCounters.recordsWrittenByTopic(metering.metrics());
+        long total = byTopic.values().stream().mapToLong(Long::longValue).sum();
+        double events = Math.max(1, options.events());
+        report.figure(section, "records written per usage event", round(total / events));
+        Map<String, Double> perEvent = new LinkedHashMap<>();
+        byTopic.forEach((topic, records) -> perEvent.put(topic.replace(METERING_APP + "-", ""),
+                round(records / events)));
+        report.figure(section, "records written per usage event, by topic", perEvent);
+    }
+
+    /**
+     * Usage at half the measured rate for a while, {@code runs} times; the time from each event's timestamp to its
+     * ledger entry, and from a threshold-crossing event to its recharge request, as a read_committed consumer sees
+     * them; the median of the runs' figures. The harness answers the latency accounts' requests at once, so their
+     * balances keep crossing.
+     */
+    private void latency(String bootstrap, Admin admin, Workload workload) throws Exception {
+        String section = workload.name() + "/latency";
+        long measured = report.figure(workload.name() + "/metering", "events/s") instanceof Long rate ? rate : 1_000;
+        int ratePerSecond = (int) Math.max(10, measured / 2);
+        LatencyProbe probe = new LatencyProbe(bootstrap, admin, METERING_APP, options.latencyDuration(),
+                options.commitIntervalMs(), out);
+        Map<String, List<Long>> runs = new LinkedHashMap<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            out.printf("latency run %d of %d: %,d events/s for %d s ...%n", run, options.runs(), ratePerSecond,
+                    options.latencyDuration().toSeconds());
+            probe.run(latencyUsage(workload, run), ratePerSecond)
+                    .forEach((name, value) -> runs.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
         }
+        report.figure(section, "rate (events/s)", ratePerSecond);
+        runs.forEach((name, values) -> report.figure(section, name, Median.of(values)));
+        report.figure(section, "crossing -> request p99 ms, each run", runs.get("crossing -> request p99 ms"));
     }
 
     /** Disk and heap of the metering state for the accounts loaded, per million accounts. */
-    private void state(Path stateDir) {
+    private void state(Path stateDir, Workload workload) {
+        String section = workload.name() + "/state";
         long bytes = directorySize(stateDir);
         int accounts = options.accounts() + options.latencyAccounts();
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        report.figure("state", "state dir MiB", round(bytes / 1048576.0));
-        report.figure("state", "state dir MiB per million accounts", round(bytes / 1048576.0 / accounts * 1_000_000));
-        report.figure("state", "JVM heap used after GC MiB (broker + apps)", round(heap / 1048576.0));
+        report.figure(section, "state dir MiB", round(bytes / 1048576.0));
+        report.figure(section, "state dir MiB per million accounts", round(bytes / 1048576.0 / accounts * 1_000_000));
+        report.figure(section, "JVM heap used after GC MiB (broker + apps)", round(heap / 1048576.0));
     }
 
     /** The state directory is lost: how long until the topology runs again from its changelogs. */
-    private void restore(String bootstrap, Path stateDir) throws InterruptedException {
+    private void restore(String bootstrap, Path stateDir, Workload workload) throws InterruptedException {
         deleteRecursively(stateDir);
         out.println("restore: state directory deleted, restarting the topology ...");
         long start = System.nanoTime();
@@ -389,8 +371,95 @@ public final class Bench {
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-            report.figure("state", "restore after losing the state dir (s)", round((System.nanoTime() - start) / 1e9));
+            report.figure(workload.name() + "/state", "restore after losing the state dir (s)",
+                    round((System.nanoTime() - start) / 1e9));
         }
+    }
+
+    /**
+     * The same workload metered on PostgreSQL the conventional way, with the broker stopped: the same events
+     * catching up as fast as it goes, then latency at half that rate, {@code runs} times.
+     */
+    private void postgresPeer(Path dir, Workload workload) throws Exception {
+        out.println("PostgreSQL peer: the same usage, one transaction per batch ...");
+        String section = workload.name() + "/postgres peer";
+        Instant now = Instant.now().minusSeconds(60);
+        List<BillingSettings> accounts = allSettings(now).stream().map(AvroMapping::settings).toList();
+        List<Usage> events = new ArrayList<>(options.events());
+        UsageGenerator usage = throughputUsage(workload);
+        for (int i = 0; i < options.events(); i++) {
+            events.add(AvroMapping.usage(usage.next(now.plusMillis(1))));
+        }
+        try (PostgresPeer peer = PostgresPeer.start(dir, accounts,
+                List.of(AvroMapping.ratePlan(SeedData.rateCard(now))), 0, Runtime.getRuntime().availableProcessors(),
+                options.pgBatchSize())) {
+            long rate = Math.round(peer.throughput(events));
+            events.clear();
+            report.figure(section, "events/s", rate);
+            if (report.figure(workload.name() + "/baseline", "events/s") instanceof Long baseline && baseline > 0) {
+                report.figure(section, "ratio to baseline", round((double) rate / baseline));
+            }
+            out.printf("PostgreSQL peer: %,d events/s%n", rate);
+            int latencyRate = (int) Math.max(10, rate / 2);
+            Map<String, List<Long>> runs = new LinkedHashMap<>();
+            for (int run = 1; run <= options.runs(); run++) {
+                UsageGenerator arriving = latencyUsage(workload, run);
+                Histogram latencies = peer.latency(latencyRate, options.latencyDuration(),
+                        at -> AvroMapping.usage(arriving.next(Instant.ofEpochMilli(at))));
+                runs.computeIfAbsent("usage -> commit p50 ms", n -> new ArrayList<>()).add(latencies.percentile(50));
+                runs.computeIfAbsent("usage -> commit p99 ms", n -> new ArrayList<>()).add(latencies.percentile(99));
+                runs.computeIfAbsent("usage -> commit p99.9 ms", n -> new ArrayList<>())
+                        .add(latencies.percentile(99.9));
+                out.printf("  PostgreSQL peer latency run %d: p99 %d ms%n", run, latencies.percentile(99));
+            }
+            report.figure(section, "latency rate (events/s)", latencyRate);
+            runs.forEach((name, values) -> report.figure(section, name, Median.of(values)));
+        }
+    }
+
+    /** The figures a reader compares, per workload, after the full listing. */
+    private void printSummary(Workload workload) {
+        String name = workload.name();
+        out.printf("%n%s (%s): busiest 1%% of accounts sent %s of the events%n", name, workload.description(),
+                report.figure(name + "/preload", "share of events from the busiest 1% of accounts"));
+        out.printf("  broker: producer only %s, consumer only %s, transactional copy %s events/s%n",
+                report.figure(name + "/baseline", "producer only, events/s"),
+                report.figure(name + "/baseline", "consumer only, events/s"),
+                report.figure(name + "/baseline", "events/s"));
+        out.printf("  metering %s events/s, metering/baseline %s, records written per event %s%n",
+                report.figure(name + "/metering", "events/s"), report.figure(name + "/metering", "ratio to baseline"),
+                report.figure(name + "/metering", "records written per usage event"));
+        out.printf("  crossing -> request p50/p99/p99.9 ms (median of %d) %s/%s/%s%n", options.runs(),
+                report.figure(name + "/latency", "crossing -> request p50 ms"),
+                report.figure(name + "/latency", "crossing -> request p99 ms"),
+                report.figure(name + "/latency", "crossing -> request p99.9 ms"));
+        out.printf("  PostgreSQL peer %s events/s, usage -> commit p50/p99/p99.9 ms %s/%s/%s%n",
+                report.figure(name + "/postgres peer", "events/s"),
+                report.figure(name + "/postgres peer", "usage -> commit p50 ms"),
+                report.figure(name + "/postgres peer", "usage -> commit p99 ms"),
+                report.figure(name + "/postgres peer", "usage -> commit p99.9 ms"));
+    }
+
+    private List<AccountSettings> allSettings(Instant now) {
+        List<AccountSettings> all = new ArrayList<>(SeedData.accounts(options.accounts(), now));
+        for (int i = 1; i <= options.latencyAccounts(); i++) {
+            all.add(LatencyProbe.account(LatencyProbe.accountId(i), now));
+        }
+        return all;
+    }
+
+    /** The pre-loaded usage: the same events for the topology and for the peer. */
+    private UsageGenerator throughputUsage(Workload workload) {
+        return new UsageGenerator(workload.accounts().apply(options.accounts()), SeedData::accountId, "bench", 42);
+    }
+
+    private UsageGenerator latencyUsage(Workload workload, int run) {
+        return new UsageGenerator(workload.accounts().apply(options.latencyAccounts()), LatencyProbe::accountId,
+                "latency-" + run, 42 + run);
+    }
+
+    private static double loadAverage() {
+        return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** The worker against the simulator at its latency and a rate limit, on a broker of its own. */
@@ -463,38 +532,11 @@ public final class Bench {
         props.setProperty(MeteringConfig.STATE_DIR.name(), stateDir.toString());
         props.setProperty(MeteringConfig.COMMIT_INTERVAL_MS.name(), Integer.toString(options.commitIntervalMs()));
         props.setProperty(MeteringConfig.NUM_STREAM_THREADS.name(), Integer.toString(options.streamThreads()));
+        if (options.storeMetrics()) {
+            // store metrics are recorded at DEBUG only, which times every store call: hence an option
+            props.setProperty(StreamsConfig.METRICS_RECORDING_LEVEL_CONFIG, "DEBUG");
+        }
         return MeteringConfig.from(props);
-    }
-
-    private static String latencyAccountId(int index) {
-        return LATENCY_PREFIX + String.format("%05d", index);
-    }
-
-    /** Crosses its $15 threshold every few events and asks to be topped up to $16. */
-    private static AccountSettings latencyAccount(String accountId, Instant now) {
-        AccountSettings settings = SeedData.accounts(1, now).get(0);
-        return AccountSettings.newBuilder(settings)
-                .setAccountId(accountId)
-                .setAutoRecharge(AutoRecharge.newBuilder(settings.getAutoRecharge())
-                        .setThresholdMicros(Money.dollarsToMicros(15)).setTargetMicros(Money.dollarsToMicros(16))
-                        .build())
-                .build();
-    }
-
-    private static PaymentResult succeeded(RechargeRequest request) {
-        PaymentMethodRef card = request.getPaymentMethods().get(0);
-        return PaymentResult.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setAccountId(request.getAccountId())
-                .setReason(RechargeReason.AUTO_RECHARGE)
-                .setStatus(PaymentStatus.SUCCEEDED)
-                .setAmountCents(request.getAmountCents())
-                .setPaymentMethodId(card.getPaymentMethodId())
-                .setGatewayChargeId("ch_bench_" + request.getRequestId())
-                .setAttempts(List.of(PaymentAttempt.newBuilder().setPaymentMethodId(card.getPaymentMethodId())
-                        .setOutcome(AttemptOutcome.SUCCEEDED).setAt(Instant.now()).build()))
-                .setCompletedAt(Instant.now())
-                .build();
     }
 
     private static RechargeRequest workerRequest(int index) {
@@ -515,13 +557,18 @@ public final class Bench {
                 .build();
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(producerSettings(bootstrap), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The harness's producers: the pre-load, the producer-only run, the latency runs. */
+    private static Properties producerSettings(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return props;
     }
 
     private final java.util.concurrent.atomic.AtomicLong failedSends = new java.util.concurrent.atomic.AtomicLong();

@@ -38,10 +38,20 @@ final class BenchReport {
         });
     }
 
+    /** A section named {@code workload/part} is written as {@code part} inside {@code workload}. */
+    @SuppressWarnings("unchecked")
     void writeJson(Path file) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings);
-        json.putAll(sections);
+        sections.forEach((section, figures) -> {
+            int slash = section.indexOf('/');
+            if (slash < 0) {
+                json.put(section, figures);
+            } else {
+                ((Map<String, Object>) json.computeIfAbsent(section.substring(0, slash), s -> new LinkedHashMap<>()))
+                        .put(section.substring(slash + 1), figures);
+            }
+        });
         Files.createDirectories(file.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
     }

@@ -3,24 +3,24 @@ package dev.meterflow.local.bench;
 import java.util.Arrays;
 
 /** Latencies in milliseconds, kept whole (a benchmark run records at most a few million). */
-final class Histogram {
+public final class Histogram {
 
     private long[] values = new long[1024];
     private int count;
 
-    synchronized void record(long millis) {
+    public synchronized void record(long millis) {
         if (count == values.length) {
             values = Arrays.copyOf(values, count * 2);
         }
         values[count++] = Math.max(0, millis);
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return count;
     }
 
     /** The value at this percentile (0-100), or -1 when nothing was recorded. */
-    synchronized long percentile(double percentile) {
+    public synchronized long percentile(double percentile) {
         if (count == 0) {
             return -1;
         }

@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
  */
 public final class UsageGenerator {
 
-    private final int accounts;
+    private final AccountChooser accounts;
     private final IntFunction<String> accountIds;
     private final String runId;
     private final SplittableRandom random;
@@ -28,6 +28,11 @@ public final class UsageGenerator {
 
     /** @param accountIds the id of account 1 .. {@code accounts} */
     public UsageGenerator(int accounts, IntFunction<String> accountIds, String runId, long seed) {
+        this(uniform(accounts), accountIds, runId, seed);
+    }
+
+    /** @param accounts picks the account (1 .. n) of each new event, e.g. the busy few more often than the rest */
+    public UsageGenerator(AccountChooser accounts, IntFunction<String> accountIds, String runId, long seed) {
         this.accounts = accounts;
         this.accountIds = accountIds;
         this.runId = runId;
@@ -38,7 +43,7 @@ public final class UsageGenerator {
         if (lastEvent != null && random.nextInt(100) == 0) {
             return lastEvent;
         }
-        String account = accountIds.apply(1 + random.nextInt(accounts));
+        String account = accountIds.apply(accounts.next(random));
         // per 10,000 events: mostly calls of a few minutes; a monthly fee is one event in 400
         int roll = random.nextInt(10_000);
         String sku;
@@ -74,5 +79,16 @@ public final class UsageGenerator {
                 .setAttributes(Map.of("source", "local-stack"))
                 .build();
         return lastEvent;
+    }
+
+    /** Every account of 1 .. {@code accounts} equally likely. */
+    public static AccountChooser uniform(int accounts) {
+        return random -> 1 + random.nextInt(accounts);
+    }
+
+    /** Which account (1 .. n) the next event belongs to, drawn from the generator's own random source. */
+    @FunctionalInterface
+    public interface AccountChooser {
+        int next(SplittableRandom random);
     }
 }

@@ -9,12 +9,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A smoke run of the harness, so it keeps working; its numbers are not judged here. */
+/** A smoke run of the harness, so it keeps working; its numbers are not judged here (issue 13's figures are there). */
 class BenchIT {
 
     @TempDir
@@ -26,17 +27,34 @@ class BenchIT {
         Path json = dir.resolve("results.json");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
 
-        new Bench(new Bench.Options(3_000, 300, 2, 1, 100, Duration.ofSeconds(3), 20, 10, 50, 50, dir.resolve("data"),
-                json), new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+        // one workload, one latency run: the harness's parts, not its figures (the skewed workload's share shows the
+        // chooser is wired in; both workloads share every other step)
+        new Bench(new Bench.Options(3_000, 300, 2, 1, 100, Duration.ofSeconds(2), 20, 1, List.of("skewed"), 1.1, true,
+                100, 10, 50, 50, dir.resolve("data"), json), new PrintStream(output, true, StandardCharsets.UTF_8)).run();
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
-        assertThat(figures.fieldNames()).toIterable()
-                .containsExactly("settings", "preload", "baseline", "metering", "latency", "state", "worker");
+        assertThat(figures.fieldNames()).toIterable().containsExactly("settings", "skewed", "worker");
         assertThat(figures.at("/settings/partitions").asInt()).isEqualTo(2);
-        assertThat(figures.at("/metering/events~1s").asLong()).isPositive();
-        assertThat(figures.at("/latency/ledger entries measured").asLong()).isPositive();
+        assertThat(figures.at("/skewed").fieldNames()).toIterable()
+                .containsExactly("preload", "baseline", "metering", "latency", "state", "postgres peer");
+        assertThat(figures.at("/skewed/preload/share of events from the busiest 1% of accounts").asDouble())
+                .as("3 busiest of 300 accounts").isGreaterThan(0.2);
+        assertThat(figures.at("/skewed/baseline/producer only, events~1s").asLong()).isPositive();
+        assertThat(figures.at("/skewed/baseline/consumer only, events~1s").asLong()).isPositive();
+        assertThat(figures.at("/skewed/metering/events~1s").asLong()).isPositive();
+        assertThat(figures.at("/skewed/metering/records written per usage event").asDouble())
+                .as("at least the ledger entry per event").isGreaterThanOrEqualTo(1);
+        assertThat(figures.at("/skewed/metering/records written per usage event, by topic/ledger-entries").asDouble())
+                .isPositive();
+        assertThat(figures.at("/skewed/metering/store reads per record processed").isNumber()).isTrue();
+        assertThat(figures.at("/skewed/metering/store reads per record processed, by store").has("dedup-store"))
+                .isTrue();
+        assertThat(figures.at("/skewed/latency/ledger entries measured").asLong()).isPositive();
+        assertThat(figures.at("/skewed/postgres peer/events~1s").asLong()).isPositive();
+        assertThat(figures.at("/skewed/postgres peer/usage -> commit p99 ms").asLong()).isNotNegative();
         assertThat(figures.at("/worker/requests answered").asInt()).isEqualTo(10);
         assertThat(figures.at("/worker/duplicate charges").asInt()).isZero();
-        assertThat(output.toString(StandardCharsets.UTF_8)).contains("baseline:", "metering:", "figures written to");
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("baseline:", "metering:", "metering/baseline", "PostgreSQL peer", "figures written to");
     }
 }
