@@ -1,10 +1,10 @@
 package dev.meterflow.metering;
 
 import dev.meterflow.health.AppMetrics;
+import dev.meterflow.kafka.HangingTransactionAborter;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
-import dev.meterflow.metering.health.HangingTransactionAborter;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;

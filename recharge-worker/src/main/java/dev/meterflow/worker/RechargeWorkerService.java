@@ -1,6 +1,7 @@
 package dev.meterflow.worker;
 
 import dev.meterflow.health.AppMetrics;
+import dev.meterflow.kafka.HangingTransactionAborter;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.config.WorkerConfig;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,6 +42,11 @@ public final class RechargeWorkerService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RechargeWorkerService.class);
     /** As Kafka Streams sets it for exactly-once: seconds, not a minute. */
     static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+    /**
+     * Beyond the transaction timeout before a standing-still attempt-log read asks about hanging transactions: the
+     * coordinator's abort of a timed-out live transaction is checked every few seconds, not at the exact timeout.
+     */
+    private static final Duration HANGING_ASK_MARGIN = Duration.ofSeconds(5);
 
     private final RechargeWorker worker;
     private final KafkaAttemptStore attempts;
@@ -66,6 +73,22 @@ public final class RechargeWorkerService implements AutoCloseable {
                 failure.set(e);
             }
         }, "recharge-worker-loop");
+    }
+
+    /**
+     * The attempt log, with the aborter of hanging transactions on it unless switched off: a transaction no
+     * coordinator will end otherwise stops every read of the log for good (RELIABILITY.md).
+     */
+    private static KafkaAttemptStore openAttemptLog(WorkerConfig config, Map<String, Object> clients,
+            Map<String, Object> producerProps) {
+        Duration transactionTimeout = Duration.ofMillis(Long.parseLong(
+                String.valueOf(producerProps.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)).strip()));
+        Optional<HangingTransactionAborter> aborter = config.abortHangingTransactions()
+                ? Optional.of(new HangingTransactionAborter(() -> Admin.create(clients), transactionTimeout,
+                        Clock.systemUTC()))
+                : Optional.empty();
+        return KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name(), aborter,
+                transactionTimeout.plus(HANGING_ASK_MARGIN));
     }
 
     public static RechargeWorkerService start(WorkerConfig config, PaymentGateway gateway) {
@@ -111,7 +134,7 @@ public final class RechargeWorkerService implements AutoCloseable {
         KafkaAttemptStore attempts;
         try {
             producer.initTransactions();
-            attempts = KafkaAttemptStore.open(clients, Topics.RECHARGE_ATTEMPTS.name());
+            attempts = openAttemptLog(config, clients, producerProps);
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;

@@ -8,11 +8,12 @@ import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.local.HangingTransactionBlocker.Hanging;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.testdata.HangingTransactionBlocker;
+import dev.meterflow.testdata.HangingTransactionBlocker.Hanging;
 import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.meterflow.metering.health;
 
+import dev.meterflow.kafka.HangingTransactionAborter;
 import dev.meterflow.metering.health.StallDetector.Input;
 import dev.meterflow.metering.health.StallDetector.Observation;
 import dev.meterflow.metering.health.StallDetector.Progress;

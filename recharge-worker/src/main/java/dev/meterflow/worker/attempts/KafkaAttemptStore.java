@@ -1,5 +1,6 @@
 package dev.meterflow.worker.attempts;
 
+import dev.meterflow.kafka.HangingTransactionAborter;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.serde.SingleObjectSerde;
 import dev.meterflow.topics.Topics;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,15 +65,21 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final PatientWriter writer;
+    private final Optional<HangingTransactionAborter> aborter;
+    /** How long a read may stand still below the end offsets before the aborter is asked, and then how often. */
+    private final Duration askAfter;
     private KafkaConsumer<String, byte[]> reader;
     private Admin admin;
     /** Reads the released versions of the log's record too, so an upgraded worker reads what its predecessor wrote. */
     private final SingleObjectSerde<RechargeAttemptLog> serde =
             new SingleObjectSerde<>(RechargeAttemptLog.class, AttemptLogSchemas.released());
 
-    private KafkaAttemptStore(String topic, KafkaProducer<String, byte[]> producer) {
+    private KafkaAttemptStore(String topic, KafkaProducer<String, byte[]> producer,
+            Optional<HangingTransactionAborter> aborter, Duration askAfter) {
         this.topic = topic;
         this.producer = producer;
+        this.aborter = aborter;
+        this.askAfter = askAfter;
         this.writer = new PatientWriter(producer, WRITE_WAIT_REPORT, Clock.systemUTC());
     }
 
@@ -80,6 +88,16 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
      * {@code initTransactions}: a transaction its predecessor left open is then aborted, not waited for.
      */
     public static KafkaAttemptStore open(Map<String, Object> clientConfig, String topic) {
+        return open(clientConfig, topic, Optional.empty(), READ_TIMEOUT);
+    }
+
+    /**
+     * As {@link #open(Map, String)}; a read that stands still below the log's end offsets for {@code askAfter}
+     * (longer than the producers' transaction timeout, after which no live transaction is still open) asks
+     * {@code aborter} to end the hanging transactions on the partitions still behind, once per {@code askAfter}.
+     */
+    public static KafkaAttemptStore open(Map<String, Object> clientConfig, String topic,
+            Optional<HangingTransactionAborter> aborter, Duration askAfter) {
         Properties producerProps = new Properties();
         producerProps.putAll(clientConfig);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -88,7 +106,8 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
         // a send waits this long for metadata, then PatientWriter reports and sends again
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_WAIT_REPORT.toMillis());
         KafkaAttemptStore store = new KafkaAttemptStore(topic,
-                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()), aborter,
+                askAfter);
         store.load(clientConfig);
         return store;
     }
@@ -162,36 +181,76 @@ public final class KafkaAttemptStore extends InMemoryAttemptStore implements Aut
 
     /**
      * Reads up to the log end offsets as they are now, past every record written so far: attempts written after a
-     * transaction opened show only once it ends, so this waits for the open ones (up to {@link #READ_TIMEOUT}).
+     * transaction opened show only once it ends, so this waits for the open ones (up to {@link #READ_TIMEOUT}). A
+     * transaction no coordinator will end (a broker killed mid-transaction can leave one) is aborted meanwhile by the
+     * aborter, when there is one.
      */
     private synchronized int readToEnd() {
         Map<TopicPartition, Long> end = logEndOffsets(reader.assignment());
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        Map<TopicPartition, Long> positions = positions(end.keySet());
+        long stillSince = System.nanoTime();
         int read = 0;
-        while (end.entrySet().stream().anyMatch(e -> reader.position(e.getKey()) < e.getValue())) {
+        while (!behind(end).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the attempt log " + topic + " did not reach its end offsets " + end
                         + " within " + READ_TIMEOUT + ": a transaction on it stays open; refusing to work from a "
                         + "partial log");
             }
-            for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                if (record.value() == null) {
-                    continue;
-                }
-                try {
-                    AttemptLogEntry entry = fromRecord(serde.deserialize(topic, record.value()));
-                    if (find(entry.requestId()).map(known -> isBehind(known, entry)).orElse(true)) {
-                        remember(entry);
-                    }
-                    read++;
-                } catch (SerializationException e) {
-                    // an attempt log we cannot read could hide a charge: refuse to go on rather than guess
-                    throw new IllegalStateException("unreadable attempt-log record at " + topic + "-"
-                            + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
-                }
+            read += readBatch();
+            Map<TopicPartition, Long> now = positions(end.keySet());
+            if (!now.equals(positions)) {
+                positions = now;
+                stillSince = System.nanoTime();
+            } else if (System.nanoTime() - stillSince > askAfter.toNanos()) {
+                askAboutHangingTransactions(behind(end), end);
+                stillSince = System.nanoTime();
             }
         }
         return read;
+    }
+
+    private int readBatch() {
+        int read = 0;
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                AttemptLogEntry entry = fromRecord(serde.deserialize(topic, record.value()));
+                if (find(entry.requestId()).map(known -> isBehind(known, entry)).orElse(true)) {
+                    remember(entry);
+                }
+                read++;
+            } catch (SerializationException e) {
+                // an attempt log we cannot read could hide a charge: refuse to go on rather than guess
+                throw new IllegalStateException("unreadable attempt-log record at " + topic + "-"
+                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+            }
+        }
+        return read;
+    }
+
+    private Map<TopicPartition, Long> positions(Set<TopicPartition> partitions) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        partitions.forEach(partition -> positions.put(partition, reader.position(partition)));
+        return positions;
+    }
+
+    private Set<TopicPartition> behind(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().filter(e -> reader.position(e.getKey()) < e.getValue())
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    private void askAboutHangingTransactions(Set<TopicPartition> behind, Map<TopicPartition, Long> end) {
+        if (aborter.isEmpty()) {
+            log.warn("attempt log read standing still topic='{}' behind='{}' end='{}' stillFor='{}': no hanging "
+                    + "transaction is aborted (switched off)", topic, behind, end, askAfter);
+            return;
+        }
+        String answer = aborter.get().abortHanging(behind);
+        log.warn("attempt log read standing still topic='{}' behind='{}' end='{}' stillFor='{}' "
+                + "hangingTransactions='{}'", topic, behind, end, askAfter, answer.isEmpty() ? "none open" : answer);
     }
 
     private Map<TopicPartition, Long> logEndOffsets(Collection<TopicPartition> partitions) {

@@ -63,6 +63,9 @@ public final class WorkerConfig {
             "How long a clean shutdown (SIGTERM) waits for requests in flight.");
     public static final Key HEALTH_PORT = Key.of(HealthServer.PORT_KEY, "0",
             "Port of /metrics, /health/live and /health/ready (0: any free port, logged at start-up).");
+    public static final Key ABORT_HANGING_TRANSACTIONS = Key.of("meterflow.attempt-log.abort-hanging-transactions",
+            "true", "When reading the attempt log stands still past the transaction timeout on a transaction no "
+                    + "coordinator has open (a hanging one), abort it (false: leave it to an operator).");
 
     /** Far above any gateway's answer time; a longer wait only holds a request's card longer. */
     public static final Duration MAX_GATEWAY_TIMEOUT = Duration.ofMinutes(10);
@@ -76,7 +79,8 @@ public final class WorkerConfig {
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TRANSACTIONAL_ID, GATEWAY_BASE_URL,
             GATEWAY_API_KEY, GATEWAY_API_KEY_FILE, GATEWAY_RATE_LIMIT, GATEWAY_TIMEOUT, MAX_IN_FLIGHT,
             UNKNOWN_MAX_TRIES, UNKNOWN_RETRY_BACKOFF, SOFT_DECLINE_MAX_PER_DAY, SOFT_DECLINE_MAX_PER_30_DAYS,
-            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT, HEALTH_PORT, ACH_POLL_INTERVAL);
+            MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS, RECONCILE_INTERVAL, SHUTDOWN_TIMEOUT, HEALTH_PORT, ACH_POLL_INTERVAL,
+            ABORT_HANGING_TRANSACTIONS);
 
     private final AppConfig config;
 
@@ -102,6 +106,7 @@ public final class WorkerConfig {
         config.duration(RECONCILE_INTERVAL);
         config.duration(SHUTDOWN_TIMEOUT);
         achPollInterval();
+        abortHangingTransactions();
     }
 
     public static WorkerConfig from(Properties overrides) {
@@ -210,6 +215,15 @@ public final class WorkerConfig {
     }
 
     /** Kafka client settings shared by the worker's consumer and producers (security, bootstrap, ...). */
+    public boolean abortHangingTransactions() {
+        String value = get(ABORT_HANGING_TRANSACTIONS).strip();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new AppConfig.ConfigException(ABORT_HANGING_TRANSACTIONS.name() + " must be true or false, was '"
+                + get(ABORT_HANGING_TRANSACTIONS) + "'");
+    }
+
     public Map<String, Object> kafkaClientProperties() {
         Properties kafka = config.kafkaProperties();
         kafka.remove(GROUP_ID.name());

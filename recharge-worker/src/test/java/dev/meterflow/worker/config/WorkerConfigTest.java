@@ -91,4 +91,17 @@ class WorkerConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.ach.poll-interval must be above zero, was PT0S");
     }
+
+    @Test
+    void shouldAbortHangingAttemptLogTransactionsByDefaultAndRefuseASwitchThatIsNotABoolean() {
+        assertThat(WorkerConfig.from(new Properties()).abortHangingTransactions()).isTrue();
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.attempt-log.abort-hanging-transactions", "false");
+        assertThat(WorkerConfig.from(overrides).abortHangingTransactions()).isFalse();
+
+        overrides.setProperty("meterflow.attempt-log.abort-hanging-transactions", "yes");
+        assertThatThrownBy(() -> WorkerConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.attempt-log.abort-hanging-transactions must be true or false, was 'yes'");
+    }
 }

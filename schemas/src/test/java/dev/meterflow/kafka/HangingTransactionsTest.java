@@ -1,9 +1,9 @@
-package dev.meterflow.metering.health;
+package dev.meterflow.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meterflow.metering.health.HangingTransactions.OpenTransaction;
-import dev.meterflow.metering.health.HangingTransactions.Verdict;
+import dev.meterflow.kafka.HangingTransactions.OpenTransaction;
+import dev.meterflow.kafka.HangingTransactions.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
-package dev.meterflow.metering.health;
+package dev.meterflow.kafka;
 
-import dev.meterflow.metering.health.HangingTransactions.OpenTransaction;
-import dev.meterflow.metering.health.HangingTransactions.Verdict;
+import dev.meterflow.kafka.HangingTransactions.OpenTransaction;
+import dev.meterflow.kafka.HangingTransactions.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends the hanging transactions on changelog partitions whose restore stands still, as an operator would with
+ * Ends the hanging transactions on partitions whose readers stand still (a changelog's restore, the recharge
+ * worker's attempt log), as an operator would with
  * {@code kafka-transactions.sh find-hanging} and {@code abort}: it asks the partition leaders for the open
  * transactions ({@code describeProducers}), their coordinators for what they still have open
  * ({@code listTransactions}, {@code describeTransactions}), lets {@link HangingTransactions} decide, and writes an
@@ -123,7 +124,7 @@ public final class HangingTransactionAborter {
 
     private static String abort(Admin admin, Verdict verdict) throws InterruptedException {
         OpenTransaction transaction = verdict.transaction();
-        log.error("aborting a hanging changelog transaction partition='{}' producerId='{}' producerEpoch='{}' "
+        log.error("aborting a hanging transaction partition='{}' producerId='{}' producerEpoch='{}' "
                         + "coordinatorEpoch='{}' startOffset='{}' lastWrite='{}': {}", transaction.partition(),
                 transaction.producerId(), transaction.producerEpoch(), transaction.coordinatorEpoch(),
                 transaction.startOffset(), transaction.lastWrite(), verdict.reason());

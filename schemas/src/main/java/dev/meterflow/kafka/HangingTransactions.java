@@ -1,4 +1,4 @@
-package dev.meterflow.metering.health;
+package dev.meterflow.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which transactions open on a changelog partition hang: the rule {@code kafka-transactions.sh find-hanging}
+ * Which transactions open on a partition hang: the rule {@code kafka-transactions.sh find-hanging}
  * applies, as a pure function. A transaction is hanging when it has written nothing for longer than the
  * producers' transaction timeout and the transaction coordinator of its producer id does not list that partition
  * among the partitions of a transaction it still has to end (or does not know the producer id at all). The

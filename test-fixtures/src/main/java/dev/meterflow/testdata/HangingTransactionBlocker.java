@@ -1,4 +1,4 @@
-package dev.meterflow.local;
+package dev.meterflow.testdata;
 
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +37,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Makes a hanging transaction on a real broker, the state issue 17 found a changelog in after a broker SIGKILL:
+ * Makes a hanging transaction on a real broker, the state issue 17 found a changelog in after a broker SIGKILL (and
+ * the fault suite the recharge worker's attempt log):
  * a transactional record on a partition that the transaction coordinator of its producer id knows nothing of, so
  * that nobody will ever write its marker. The record is produced by a raw {@code Produce} request (version 11,
  * before transactions v2) for a producer id whose transactional id the coordinator holds with no transaction
@@ -45,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transactional write the coordinator does not know. Its timestamp lies in the past, as that of a transaction
  * whose producer wrote last long ago.
  */
-final class HangingTransactionBlocker {
+public final class HangingTransactionBlocker {
 
     private static final short PRODUCE_VERSION = 11;
 
@@ -53,10 +54,10 @@ final class HangingTransactionBlocker {
     }
 
     /** The producer id and epoch of the hanging transaction, once the broker has appended its record. */
-    record Hanging(long producerId, short producerEpoch) {
+    public record Hanging(long producerId, short producerEpoch) {
     }
 
-    static Hanging hangOn(String bootstrapServers, TopicPartition partition, Instant lastWrite) throws Exception {
+    public static Hanging hangOn(String bootstrapServers, TopicPartition partition, Instant lastWrite) throws Exception {
         String transactionalId = "hanging-transaction-it-" + partition;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             verifyPartitions(admin, false);
