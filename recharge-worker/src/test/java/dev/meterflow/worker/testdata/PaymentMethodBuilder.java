@@ -15,6 +15,8 @@ public final class PaymentMethodBuilder {
     private String last4;
     private PaymentMethodRole role = PaymentMethodRole.OTHER;
     private PaymentMethodType type = PaymentMethodType.CARD;
+    private Integer expMonth;
+    private Integer expYear;
 
     private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
         this.paymentMethodId = paymentMethodId;
@@ -47,6 +49,13 @@ public final class PaymentMethodBuilder {
         return this;
     }
 
+    /** The card's expiry, as the account's settings carry it (none by default: an expiry not known). */
+    public PaymentMethodBuilder expiring(int month, int year) {
+        this.expMonth = month;
+        this.expYear = year;
+        return this;
+    }
+
     public PaymentMethodBuilder primary() {
         this.role = PaymentMethodRole.PRIMARY;
         return this;
@@ -70,6 +79,8 @@ public final class PaymentMethodBuilder {
                 .setBrand(brand)
                 .setLast4(last4)
                 .setRole(role)
+                .setExpMonth(expMonth)
+                .setExpYear(expYear)
                 .build();
     }
 }
