@@ -17,6 +17,8 @@ final class PaymentMethodBuilder {
     private final String brand;
     private final String last4;
     private PaymentMethodRole role = PaymentMethodRole.OTHER;
+    private Integer expMonth;
+    private Integer expYear;
 
     private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
         this.paymentMethodId = paymentMethodId;
@@ -50,6 +52,13 @@ final class PaymentMethodBuilder {
         return bank;
     }
 
+    /** The card's expiry (none by default: an expiry not known). */
+    PaymentMethodBuilder expiring(int month, int year) {
+        this.expMonth = month;
+        this.expYear = year;
+        return this;
+    }
+
     PaymentMethodBuilder primary() {
         this.role = PaymentMethodRole.PRIMARY;
         return this;
@@ -73,6 +82,8 @@ final class PaymentMethodBuilder {
                 .setBrand(brand)
                 .setLast4(last4)
                 .setRole(role)
+                .setExpMonth(expMonth)
+                .setExpYear(expYear)
                 .build();
     }
 }
