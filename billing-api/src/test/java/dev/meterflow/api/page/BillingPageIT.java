@@ -54,6 +54,7 @@ class BillingPageIT {
                 "Critical Billing Phone Number", "Make a Payment", "Account Payment History", "Billing Logs",
                 "Printable Statements");
         assertThat(body).contains("Visa", "4242", "Primary", "a primary and a backup card");
+        assertThat(body).as("issue 10 §6: the card's expiry on its row").contains("expires 08/2030");
     }
 
     @Test
