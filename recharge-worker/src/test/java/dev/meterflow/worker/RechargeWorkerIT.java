@@ -139,6 +139,25 @@ class RechargeWorkerIT {
     }
 
     @Test
+    void shouldTryAHardDeclinedCardAgainOnlyOnceItsExpiryChanges() {
+        // issue 10 §6: an account updater renews a card under the same id and last 4 with a new expiry
+        PaymentMethodRef stolen = card("pm_card_chargeDeclinedStolenCard", PaymentMethodRole.PRIMARY);
+        stolen.setLast4("9979");
+        stolen.setExpMonth(8);
+        stolen.setExpYear(2028);
+        PaymentMethodRef renewed = PaymentMethodRef.newBuilder(stolen).setExpYear(2031).build();
+        PaymentMethodRef backup = card("pm_card_mastercard", PaymentMethodRole.BACKUP);
+
+        List<String> declined = methodsTried(request("rr-expiry-1", "acct-renewed", stolen, backup));
+        List<String> sameDetails = methodsTried(request("rr-expiry-2", "acct-renewed", stolen, backup));
+        List<String> newExpiry = methodsTried(request("rr-expiry-3", "acct-renewed", renewed, backup));
+
+        assertThat(declined).containsExactly(stolen.getPaymentMethodId(), backup.getPaymentMethodId());
+        assertThat(sameDetails).containsExactly(backup.getPaymentMethodId());
+        assertThat(newExpiry).containsExactly(stolen.getPaymentMethodId(), backup.getPaymentMethodId());
+    }
+
+    @Test
     void shouldChargeAPlanFeeLikeAnyRequestAndSayTheReceiptIsForThePlanFee() {
         // issue 10 §3: a plan fee charged directly does not go to the balance, and the receipt's notice says so
         RechargeRequest request = request("fee-paid", "acct-fee-paid", card("pm_card_visa", PaymentMethodRole.PRIMARY));
@@ -316,6 +335,14 @@ class RechargeWorkerIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         return TopicReader.readCommitted(kafka.bootstrapServers(), topic);
+    }
+
+    /** Sends the request, waits for its result and answers the payment methods it tried, in order. */
+    private static List<String> methodsTried(RechargeRequest request) {
+        send(request);
+        PaymentResult result = await().atMost(WAIT).until(() -> results(request.getRequestId()),
+                list -> !list.isEmpty()).get(0);
+        return result.getAttempts().stream().map(PaymentAttempt::getPaymentMethodId).toList();
     }
 
     private static void send(RechargeRequest request) {

@@ -138,6 +138,11 @@ public final class SettingsRules {
                 return refuse(Reason.INVALID_PAYMENT_METHOD, "A payment method is not a gateway token with its"
                         + " customer, brand and last four digits.");
             }
+            // an expired card is possible and kept (the issuer may renew it); an impossible expiry is a mistake
+            Optional<String> expiry = CardExpiry.problem(method.getExpMonth(), method.getExpYear());
+            if (expiry.isPresent()) {
+                return refuse(Reason.INVALID_PAYMENT_METHOD, expiry.get());
+            }
         }
         return Optional.empty();
     }

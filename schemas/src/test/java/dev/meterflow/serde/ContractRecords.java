@@ -137,9 +137,12 @@ final class ContractRecords {
                 .setType(PaymentMethodType.CARD)
                 .setBrand("visa")
                 .setLast4("4242")
-                .setRole(PaymentMethodRole.PRIMARY);
+                .setRole(PaymentMethodRole.PRIMARY)
+                .setExpMonth(8)
+                .setExpYear(2028);
     }
 
+    /** Saved before expiries were kept: its expiry is not known. */
     static PaymentMethodRef.Builder aBackupMastercard() {
         return PaymentMethodRef.newBuilder()
                 .setPaymentMethodId("pm_card_mastercard")

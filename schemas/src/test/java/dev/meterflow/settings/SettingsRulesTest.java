@@ -59,6 +59,27 @@ class SettingsRulesTest {
     }
 
     @Test
+    void shouldRefuseAnImpossibleCardExpiryWithTheReason() {
+        // issue 10 §6: the expiry decides when a hard-declined card may be charged again, so it must be a real one
+        assertThat(SettingsRules.check(settings().setPaymentMethods(List.of(card(13, 2028))).build(), CAP))
+                .contains(new SettingsRefusal(Reason.INVALID_PAYMENT_METHOD,
+                        "The expiry month 13 is not a month: it must be 1 to 12."));
+        assertThat(reason(settings().setPaymentMethods(List.of(card(0, 2028))).build()))
+                .contains(Reason.INVALID_PAYMENT_METHOD);
+        assertThat(reason(settings().setPaymentMethods(List.of(card(12, 28))).build()))
+                .contains(Reason.INVALID_PAYMENT_METHOD);
+        assertThat(reason(settings().setPaymentMethods(List.of(card(12, null))).build()))
+                .contains(Reason.INVALID_PAYMENT_METHOD);
+    }
+
+    @Test
+    void shouldAcceptACardAlreadyExpiredOrWithoutAnExpiry() {
+        // an expired card stays on the account (its issuer may renew it); it is never offered to a charge
+        assertThat(reason(settings().setPaymentMethods(List.of(card(1, 2020))).build())).isEmpty();
+        assertThat(reason(settings().setPaymentMethods(List.of(card(null, null))).build())).isEmpty();
+    }
+
+    @Test
     void shouldAcceptATopUpToZeroThatPaysBackADebt() {
         assertThat(reason(settings().setAutoRecharge(topUp(0, 0)).build())).isEmpty();
         assertThat(reason(settings().setAutoRecharge(topUp(0, -dollars(1))).build()))
@@ -173,7 +194,14 @@ class SettingsRulesTest {
 
     private static PaymentMethodRef method(String brand, PaymentMethodType type) {
         return new PaymentMethodRef("pm_" + brand.replace(' ', '_'), "cus_1", type, brand, "4242",
-                PaymentMethodRole.PRIMARY);
+                PaymentMethodRole.PRIMARY, null, null);
+    }
+
+    private static PaymentMethodRef card(Integer expMonth, Integer expYear) {
+        PaymentMethodRef card = method("visa", PaymentMethodType.CARD);
+        card.setExpMonth(expMonth);
+        card.setExpYear(expYear);
+        return card;
     }
 
     private static long dollars(long dollars) {

@@ -17,6 +17,8 @@ public final class PaymentMethodBuilder {
     private String last4;
     private String customerId = TestData.CUSTOMER;
     private PaymentMethodRole role = PaymentMethodRole.PRIMARY;
+    private Integer expMonth;
+    private Integer expYear;
 
     private PaymentMethodBuilder(String paymentMethodId, String brand, String last4) {
         this.paymentMethodId = paymentMethodId;
@@ -73,6 +75,13 @@ public final class PaymentMethodBuilder {
         return this;
     }
 
+    /** The card's expiry, as the account's settings carry it (none by default: an expiry not known). */
+    public PaymentMethodBuilder expiring(int month, int year) {
+        this.expMonth = month;
+        this.expYear = year;
+        return this;
+    }
+
     public PaymentMethodBuilder primary() {
         this.role = PaymentMethodRole.PRIMARY;
         return this;
@@ -101,6 +110,8 @@ public final class PaymentMethodBuilder {
                 .setBrand(brand)
                 .setLast4(last4)
                 .setRole(role)
+                .setExpMonth(expMonth)
+                .setExpYear(expYear)
                 .build();
     }
 }

@@ -32,7 +32,9 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
                        boolean rechargePending) {
     }
 
-    public record Method(String paymentMethodId, String brand, String last4, String type, String role) {
+    /** @param expires the card's expiry as {@code MM/YYYY}, {@code null} when not known */
+    public record Method(String paymentMethodId, String brand, String last4, String type, String role,
+                         String expires) {
     }
 
     /** A gateway test token the local stack's simulator knows, with what the page shows of it. */

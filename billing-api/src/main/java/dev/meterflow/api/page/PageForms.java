@@ -114,8 +114,14 @@ public final class PageForms {
                     refusal.get()));
         }
         String customer = customerOf(user, accountId);
-        NewPaymentMethod method = new NewPaymentMethod(token, customer, brand, last4, form.values().get("role"));
+        NewPaymentMethod method = new NewPaymentMethod(token, customer, brand, last4, form.values().get("role"),
+                null, null);
         return saved(form, "payment-methods", () -> settings.addPaymentMethod(user, accountId, method));
+    }
+
+    /** A number the read model's JSON holds, or {@code null} when it has none (an expiry not known). */
+    private static Integer optionalInt(com.fasterxml.jackson.databind.JsonNode node) {
+        return node.isInt() ? node.intValue() : null;
     }
 
     private Result removePaymentMethod(Principal user, String accountId, Context ctx) {
@@ -136,7 +142,8 @@ public final class PageForms {
             var method = methods.get(i);
             if (method.path("paymentMethodId").asText().equals(id)) {
                 NewPaymentMethod changed = new NewPaymentMethod(id, method.path("customerId").asText(),
-                        method.path("brand").asText(), method.path("last4").asText(), form.values().get("role"));
+                        method.path("brand").asText(), method.path("last4").asText(), form.values().get("role"),
+                        optionalInt(method.path("expMonth")), optionalInt(method.path("expYear")));
                 return saved(form, "payment-methods", () -> settings.addPaymentMethod(user, accountId, changed));
             }
         }

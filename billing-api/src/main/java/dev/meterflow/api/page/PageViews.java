@@ -121,9 +121,16 @@ final class PageViews {
         if (methods != null) {
             methods.forEach(method -> list.add(new Method(method.path("paymentMethodId").asText(),
                     method.path("brand").asText(), method.path("last4").asText(), method.path("type").asText(),
-                    method.path("role").asText())));
+                    method.path("role").asText(), expires(method))));
         }
         return list;
+    }
+
+    /** A card's expiry as the payment-methods row shows it, {@code MM/YYYY}; {@code null} when not known. */
+    private static String expires(JsonNode method) {
+        JsonNode month = method.path("expMonth");
+        JsonNode year = method.path("expYear");
+        return month.isInt() && year.isInt() ? String.format("%02d/%d", month.intValue(), year.intValue()) : null;
     }
 
     private static BillingView.AutoRecharge autoRecharge(AccountSummary summary) {

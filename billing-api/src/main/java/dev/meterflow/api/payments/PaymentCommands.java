@@ -10,6 +10,7 @@ import dev.meterflow.api.commands.RefusalDao;
 import dev.meterflow.api.commands.WriteOutcome;
 import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.money.Money;
+import dev.meterflow.payments.SubAccountPayments;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -57,6 +59,10 @@ public final class PaymentCommands {
         }
         PaymentAmount.problem(amountCents).ifPresent(problem -> {
             throw ApiException.badRequest("invalid_amount", problem);
+        });
+        // the pipeline would refuse it with the same words; saying so now spares a command that cannot pass
+        SubAccountPayments.refusal(account.parentAccountId()).ifPresent(refusal -> {
+            throw new ApiException(409, SubAccountPayments.REASON.toLowerCase(Locale.ROOT), refusal);
         });
         if (paymentMethodId != null && (account.paymentMethods() == null
                 || !account.paymentMethods().contains("\"" + paymentMethodId + "\""))) {

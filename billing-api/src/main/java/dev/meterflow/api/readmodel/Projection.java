@@ -215,15 +215,19 @@ public final class Projection {
         };
     }
 
-    private static List<Map<String, String>> methods(List<PaymentMethodRef> methods) {
+    private static List<Map<String, Object>> methods(List<PaymentMethodRef> methods) {
         return methods.stream().map(method -> {
-            Map<String, String> fields = new LinkedHashMap<>();
+            Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("paymentMethodId", method.getPaymentMethodId());
             fields.put("customerId", method.getCustomerId());
             fields.put("type", method.getType().name());
             fields.put("brand", method.getBrand());
             fields.put("last4", method.getLast4());
             fields.put("role", method.getRole().name());
+            if (method.getExpMonth() != null) {
+                fields.put("expMonth", method.getExpMonth());
+                fields.put("expYear", method.getExpYear());
+            }
             return fields;
         }).toList();
     }

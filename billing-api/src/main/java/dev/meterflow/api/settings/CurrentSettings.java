@@ -52,11 +52,13 @@ final class CurrentSettings {
     }
 
     private static List<PaymentMethodRef> methods(String json) {
-        return read(json, new TypeReference<List<Map<String, String>>>() { }).stream()
-                .map(m -> PaymentMethodRef.newBuilder().setPaymentMethodId(m.get("paymentMethodId"))
-                        .setCustomerId(m.get("customerId")).setType(PaymentMethodType.valueOf(m.get("type")))
-                        .setBrand(m.get("brand")).setLast4(m.get("last4"))
-                        .setRole(PaymentMethodRole.valueOf(m.get("role"))).build())
+        return read(json, new TypeReference<List<Map<String, Object>>>() { }).stream()
+                .map(m -> PaymentMethodRef.newBuilder().setPaymentMethodId((String) m.get("paymentMethodId"))
+                        .setCustomerId((String) m.get("customerId"))
+                        .setType(PaymentMethodType.valueOf((String) m.get("type")))
+                        .setBrand((String) m.get("brand")).setLast4((String) m.get("last4"))
+                        .setRole(PaymentMethodRole.valueOf((String) m.get("role")))
+                        .setExpMonth((Integer) m.get("expMonth")).setExpYear((Integer) m.get("expYear")).build())
                 .toList();
     }
 

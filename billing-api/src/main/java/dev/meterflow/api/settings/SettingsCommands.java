@@ -105,7 +105,8 @@ public final class SettingsCommands {
             PaymentMethodRef added = PaymentMethodRef.newBuilder().setPaymentMethodId(method.paymentMethodId())
                     .setCustomerId(method.customerId() == null ? "" : method.customerId())
                     .setType("bank".equals(brand) ? PaymentMethodType.ACH : PaymentMethodType.CARD)
-                    .setBrand(brand).setLast4(method.last4()).setRole(role).build();
+                    .setBrand(brand).setLast4(method.last4()).setRole(role).setExpMonth(method.expMonth())
+                    .setExpYear(method.expYear()).build();
             Optional<SettingsRefusal> refusal = SettingsRules.newPaymentMethod(added);
             if (refusal.isPresent()) {
                 return refusal.map(SettingsRefusal::message);
@@ -247,9 +248,12 @@ public final class SettingsCommands {
                 updatedAt));
     }
 
-    /** A payment method to add: the gateway's token and what the page shows of it; never a card number. */
+    /**
+     * A payment method to add: the gateway's token and what the page shows of it; never a card number. A card's
+     * {@code expMonth} (1 to 12) and {@code expYear} (four digits) are optional, both or neither.
+     */
     public record NewPaymentMethod(String paymentMethodId, String customerId, String brand, String last4,
-                                   String role) {
+                                   String role, Integer expMonth, Integer expYear) {
     }
 
     /** A service address as the form sends it; {@code country} is ISO 3166 alpha-2 ("US"). */

@@ -108,6 +108,42 @@ class AccountSettingsIT {
     }
 
     @Test
+    void shouldAddACardWithItsExpiryKeepItThroughARoleChangeAndRefuseAnImpossibleOne() {
+        // issue 10 §6: the expiry decides when a hard-declined card may be charged again
+        ApiClient admin = signedIn("admin@shop.example");
+        String methods = "/api/v1/accounts/shop/settings/payment-methods";
+
+        ApiClient.Response added = admin.write("POST", methods, "{\"paymentMethodId\": \"pm_card_amex\","
+                + " \"brand\": \"amex\", \"last4\": \"8431\", \"role\": \"OTHER\", \"expMonth\": 9,"
+                + " \"expYear\": 2029}");
+        ApiClient.Response roleChanged = admin.write("PUT", methods + "/pm_card_amex/role", "{\"role\": \"NONE\"}");
+        ApiClient.Response impossible = admin.write("POST", methods, "{\"paymentMethodId\": \"pm_card_jcb\","
+                + " \"brand\": \"jcb\", \"last4\": \"0505\", \"expMonth\": 13, \"expYear\": 2029}");
+
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        assertThat(roleChanged.status()).as(roleChanged.body()).isEqualTo(200);
+        JsonNode amex = methodNamed(admin.get("/api/v1/accounts/shop/summary").json().path("paymentMethods"),
+                "pm_card_amex");
+        assertThat(amex.path("expMonth").asInt()).isEqualTo(9);
+        assertThat(amex.path("expYear").asInt()).isEqualTo(2029);
+        assertThat(impossible.status()).isEqualTo(400);
+        assertThat(impossible.json().path("message").asText())
+                .isEqualTo("The expiry month 13 is not a month: it must be 1 to 12.");
+    }
+
+    @Test
+    void shouldRefuseAPaymentOnASubAccountBeforeWritingItWithThePipelinesWords() {
+        // issue 10 §5: a sub-account's usage is debited from its agency, so the agency pays
+        ApiClient.Response pay = signedIn("admin@sub-a.example").write("POST", "/api/v1/accounts/sub-a/payments",
+                "{\"amountCents\": 500}", "Idempotency-Key", "sub-a-pays-1");
+
+        assertThat(pay.status()).as(pay.body()).isEqualTo(409);
+        assertThat(pay.error()).isEqualTo("sub_account_pays_via_parent");
+        assertThat(pay.json().path("message").asText()).isEqualTo("This account's usage is paid from its agency's"
+                + " balance ('agency'): make the payment on the agency's account.");
+    }
+
+    @Test
     void shouldSaveTheServiceAddressAndRefuseAnIncompleteOne() {
         ApiClient admin = signedIn("admin@shop.example");
         String path = "/api/v1/accounts/shop/settings/service-address";
@@ -203,6 +239,15 @@ class AccountSettingsIT {
             }
         }
         return null;
+    }
+
+    private static JsonNode methodNamed(JsonNode cards, String paymentMethodId) {
+        for (JsonNode card : cards) {
+            if (card.path("paymentMethodId").asText().equals(paymentMethodId)) {
+                return card;
+            }
+        }
+        throw new AssertionError(paymentMethodId + " is not listed: " + cards);
     }
 
     private static void seed() {

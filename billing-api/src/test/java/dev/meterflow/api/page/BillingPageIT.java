@@ -66,6 +66,7 @@ class BillingPageIT {
                 "Opt-in Direct Charge for Plan Subscription", "Account Payment History", "Billing Logs",
                 "Service Address", "Taxes and Fees", "Printable Statements");
         assertThat(body).contains("Visa", "4242", "Primary", "a primary and a backup card");
+        assertThat(body).as("issue 10 §6: the card's expiry on its row").contains("expires 08/2030");
     }
 
     @Test

@@ -199,7 +199,8 @@ final class PageStack implements AutoCloseable {
                         .setTargetMicros(50_000_000).setAmountMicros(0).build())
                 .setPaymentMethods(List.of(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_visa")
                         .setCustomerId("cus_" + accountId).setType(PaymentMethodType.CARD).setBrand("visa")
-                        .setLast4("4242").setRole(PaymentMethodRole.PRIMARY).build()))
+                        .setLast4("4242").setRole(PaymentMethodRole.PRIMARY).setExpMonth(8).setExpYear(2030)
+                        .build()))
                 .setBillingEmails(List.of("billing@" + accountId + ".example")).setCriticalBillingPhone(null)
                 .setDirectChargePlanFee(false).setServiceAddress(null).setTaxExempt(false)
                 .setUpdatedAt(Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS)).build();

@@ -58,7 +58,7 @@ public final class Ledger {
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.Posted(posting));
         AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);
-        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings)) {
+        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings, nowMillis)) {
             effects.add(lowBalance(settings, after, entryId, nowMillis));
         }
         next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
@@ -83,7 +83,7 @@ public final class Ledger {
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.Posted(posting));
         AccountState next = afterBalanceChange(state.withBalance(after), settings, entryId, nowMillis, effects);
-        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings)) {
+        if (crossedThreshold(before, after, settings) && !canRechargeAutomatically(settings, nowMillis)) {
             effects.add(lowBalance(settings, after, entryId, nowMillis));
         }
         next = requestRechargeIfDue(next, settings, entryId, nowMillis, effects);
@@ -220,7 +220,7 @@ public final class Ledger {
     public Decision applySettings(AccountState state, BillingSettings settings, long nowMillis) {
         List<Effect> effects = new ArrayList<>();
         String causeId = "settings:" + nowMillis;
-        if (settings.autoRecharge().enabled() && !canRechargeAutomatically(settings)
+        if (settings.autoRecharge().enabled() && !canRechargeAutomatically(settings, nowMillis)
                 && state.balanceMicros() < settings.autoRecharge().thresholdMicros()) {
             // already under the threshold, it will never cross it: say now that nothing can be charged
             effects.add(lowBalance(settings, state.balanceMicros(), causeId, nowMillis));
@@ -271,7 +271,7 @@ public final class Ledger {
         }
         // billing rules: after a decline, no new automatic request until the back-off passes or the methods change
         Set<String> backedOff = backedOff(state.backoff(), nowMillis);
-        List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods()).stream()
+        List<PaymentMethod> methods = RechargePolicy.methodsInOrder(settings.paymentMethods(), nowMillis).stream()
                 .filter(method -> !backedOff.contains(method.paymentMethodId()))
                 .toList();
         long amountCents = RechargePolicy.amountCents(policy, state.balanceMicros());
@@ -300,14 +300,15 @@ public final class Ledger {
         return before >= threshold && after < threshold;
     }
 
-    private static boolean canRechargeAutomatically(BillingSettings settings) {
-        return settings.autoRecharge().enabled() && !RechargePolicy.methodsInOrder(settings.paymentMethods()).isEmpty();
+    private static boolean canRechargeAutomatically(BillingSettings settings, long nowMillis) {
+        return settings.autoRecharge().enabled()
+                && !RechargePolicy.methodsInOrder(settings.paymentMethods(), nowMillis).isEmpty();
     }
 
     /**
      * LOW_BALANCE when automatic recharge cannot help; when it is on but no payment method can be charged
-     * automatically (PayPal, Diners Club, a bank account), the notice says so (issue 16: such an account was
-     * paused without a word).
+     * automatically (PayPal, Diners Club, a bank account, an expired card), the notice says so (issue 16: such an
+     * account was paused without a word).
      */
     private static Effect.Notify lowBalance(BillingSettings settings, long balance, String causeId, long nowMillis) {
         String below = "Your balance is " + Money.format(balance) + ", below your threshold of "
@@ -317,9 +318,9 @@ public final class Ledger {
                     below + "Add funds to keep calls connected.", balance);
         }
         return notify(settings, NotificationKind.LOW_BALANCE, causeId, nowMillis, below
-                + "Automatic recharge is on, but no payment method can be charged automatically (PayPal, Diners Club"
-                + " and bank accounts cannot): add a card, or add funds, to keep calls connected.", balance,
-                Map.of("reason", NO_USABLE_PAYMENT_METHOD));
+                + "Automatic recharge is on, but no payment method can be charged automatically (PayPal, Diners Club,"
+                + " bank accounts and expired cards cannot): add a card, or add funds, to keep calls connected.",
+                balance, Map.of("reason", NO_USABLE_PAYMENT_METHOD));
     }
 
     private static Effect.Notify notify(BillingSettings settings, NotificationKind kind, String causeId,

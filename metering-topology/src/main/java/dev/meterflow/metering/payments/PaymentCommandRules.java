@@ -6,6 +6,7 @@ import dev.meterflow.metering.ledger.PaymentMethod;
 import dev.meterflow.metering.payments.PaymentRefusal.Reason;
 import dev.meterflow.metering.recharge.RechargePolicy;
 import dev.meterflow.money.Money;
+import dev.meterflow.payments.SubAccountPayments;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ public final class PaymentCommandRules {
         if (refusal.isPresent()) {
             return new Refused(refusal.get());
         }
-        return methods(command.paymentMethodId(), settings.paymentMethods());
+        return methods(command.paymentMethodId(), settings.paymentMethods(), command.requestedAtMillis());
     }
 
     private static Optional<PaymentRefusal> commandProblem(String recordKey, MakePayment command, boolean handled) {
@@ -80,6 +81,10 @@ public final class PaymentCommandRules {
         if (settings == null) {
             return refuse(Reason.UNKNOWN_ACCOUNT, "There is no billing account '" + command.accountId() + "'.");
         }
+        Optional<String> subAccount = SubAccountPayments.refusal(settings.parentAccountId());
+        if (subAccount.isPresent()) {
+            return refuse(Reason.SUB_ACCOUNT_PAYS_VIA_PARENT, subAccount.get());
+        }
         if (state != null && state.openPayments().size() >= MAX_OPEN_PAYMENTS) {
             return refuse(Reason.TOO_MANY_OPEN_PAYMENTS, "You already have " + MAX_OPEN_PAYMENTS
                     + " payments being processed; please wait for them to finish.");
@@ -99,18 +104,28 @@ public final class PaymentCommandRules {
         return Optional.empty();
     }
 
-    /** The chosen method alone, or every chargeable one (bank accounts included) primary, backup, then others. */
-    private static Outcome methods(String chosenId, List<PaymentMethod> onAccount) {
-        List<PaymentMethod> chargeable = RechargePolicy.directChargeMethodsInOrder(onAccount);
+    /**
+     * The chosen method alone, or every chargeable one (bank accounts included) primary, backup, then others; a card
+     * expired when the payment was asked for is never charged.
+     */
+    private static Outcome methods(String chosenId, List<PaymentMethod> onAccount, long requestedAtMillis) {
+        List<PaymentMethod> chargeable = RechargePolicy.directChargeMethodsInOrder(onAccount, requestedAtMillis);
         if (chosenId == null) {
             return chargeable.isEmpty()
                     ? new Refused(new PaymentRefusal(Reason.NO_USABLE_PAYMENT_METHOD, "Add a card or a bank account"
-                            + " to make a payment: PayPal and Diners Club cannot be charged here."))
+                            + " to make a payment: PayPal, Diners Club and expired cards cannot be charged here."))
                     : new Accepted(chargeable);
         }
-        if (onAccount.stream().noneMatch(method -> method.paymentMethodId().equals(chosenId))) {
+        Optional<PaymentMethod> chosen = onAccount.stream()
+                .filter(method -> method.paymentMethodId().equals(chosenId)).findFirst();
+        if (chosen.isEmpty()) {
             return new Refused(new PaymentRefusal(Reason.METHOD_NOT_ON_ACCOUNT,
                     "The chosen payment method is not on this account."));
+        }
+        if (chosen.get().expiredAt(requestedAtMillis)) {
+            return new Refused(new PaymentRefusal(Reason.METHOD_EXPIRED, String.format("The chosen card expired at"
+                    + " the end of %02d/%d: update its expiry or choose another payment method.",
+                    chosen.get().expMonth(), chosen.get().expYear())));
         }
         return chargeable.stream().filter(method -> method.paymentMethodId().equals(chosenId)).findFirst()
                 .<Outcome>map(method -> new Accepted(List.of(method)))

@@ -13,6 +13,8 @@ public record PaymentRefusal(Reason reason, String message) {
         KEY_MISMATCH,
         /** No settings for the account. */
         UNKNOWN_ACCOUNT,
+        /** The account is a sub-account: its usage is paid from its agency's balance, so the agency pays. */
+        SUB_ACCOUNT_PAYS_VIA_PARENT,
         /** Under the gateway's smallest charge ($0.50), zero or negative. */
         AMOUNT_TOO_SMALL,
         /** Over {@code meterflow.payment.max-amount}. */
@@ -21,6 +23,8 @@ public record PaymentRefusal(Reason reason, String message) {
         METHOD_NOT_ON_ACCOUNT,
         /** The chosen payment method cannot be charged (PayPal, Diners Club, a bank account). */
         METHOD_NOT_ACCEPTED,
+        /** The chosen card was past its expiry month when the payment was asked for. */
+        METHOD_EXPIRED,
         /** No method chosen, and the account has none that can be charged. */
         NO_USABLE_PAYMENT_METHOD,
         /** The account already has the most one-time payments waiting for a result. */

@@ -32,7 +32,7 @@ public final class PlanFeeRules {
      * The direct charge of this priced usage, or empty when it is debited from the balance as any usage: the sku
      * is not a plan fee, the account has not opted in, the fee is not a whole number of cents (a card is charged
      * in cents: rounding would charge more than the fee), it is under the gateway's minimum charge, or the
-     * account has no primary or backup method that can be charged.
+     * account has no primary or backup method that can be charged (not expired when the fee was due).
      */
     public static Optional<DirectCharge> directCharge(BillingSettings settings, PricingOutcome.Priced usage) {
         if (!usage.planFee() || !settings.directChargePlanFee()
@@ -40,7 +40,7 @@ public final class PlanFeeRules {
             return Optional.empty();
         }
         long amountCents = usage.amountMicros() / Money.MICROS_PER_CENT;
-        List<PaymentMethod> methods = methods(settings.paymentMethods());
+        List<PaymentMethod> methods = methods(settings.paymentMethods(), usage.usage().occurredAtMillis());
         if (amountCents < RechargePolicy.MIN_CHARGE_CENTS || methods.isEmpty()) {
             return Optional.empty();
         }
@@ -52,10 +52,10 @@ public final class PlanFeeRules {
      * Primary, then backup: the methods of a payment the account asked for
      * ({@link RechargePolicy#directChargeMethodsInOrder}) without the others. Unlike an automatic recharge, a bank
      * account (ACH) may pay a plan fee: the fee is not needed at once to keep calls connected, so it can wait for
-     * the payment to settle. PayPal and Diners Club never.
+     * the payment to settle. PayPal and Diners Club never, nor a card expired when the fee was due.
      */
-    static List<PaymentMethod> methods(List<PaymentMethod> onAccount) {
-        return RechargePolicy.directChargeMethodsInOrder(onAccount).stream()
+    static List<PaymentMethod> methods(List<PaymentMethod> onAccount, long dueAtMillis) {
+        return RechargePolicy.directChargeMethodsInOrder(onAccount, dueAtMillis).stream()
                 .filter(method -> method.role() != PaymentMethod.Role.OTHER)
                 .toList();
     }

@@ -40,8 +40,8 @@ public final class RechargePolicy {
      * The methods to offer the worker: primary, then backup, then the others; PayPal and Diners never, and never
      * a bank account (the contract's invariant 3: ACH is not offered to automatic recharges).
      */
-    public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods) {
-        return directChargeMethodsInOrder(methods).stream()
+    public static List<PaymentMethod> methodsInOrder(List<PaymentMethod> methods, long atMillis) {
+        return directChargeMethodsInOrder(methods, atMillis).stream()
                 .filter(method -> method.type() != PaymentMethod.Type.ACH)
                 .toList();
     }
@@ -49,11 +49,13 @@ public final class RechargePolicy {
     /**
      * The methods a payment the account asked for (a one-time payment, a direct plan-fee charge) may offer: primary,
      * then backup, then the others; PayPal and Diners never. Bank accounts (ACH) are in: such a payment can wait the
-     * days a bank debit takes to settle, which the worker does (issue 10, §2).
+     * days a bank debit takes to settle, which the worker does (issue 10, §2). A card past its expiry month at
+     * {@code atMillis} never: the gateway would only decline it, and a decline of an expired card is a hard one.
      */
-    public static List<PaymentMethod> directChargeMethodsInOrder(List<PaymentMethod> methods) {
+    public static List<PaymentMethod> directChargeMethodsInOrder(List<PaymentMethod> methods, long atMillis) {
         return methods.stream()
                 .filter(method -> !refused(method.brand()))
+                .filter(method -> !method.expiredAt(atMillis))
                 .sorted(Comparator.comparing(PaymentMethod::role))
                 .toList();
     }

@@ -244,7 +244,7 @@ public final class AvroMapping {
     private static PaymentMethod paymentMethod(PaymentMethodRef ref) {
         return new PaymentMethod(ref.getPaymentMethodId(), ref.getCustomerId(),
                 PaymentMethod.Type.valueOf(ref.getType().name()), ref.getBrand(), ref.getLast4(),
-                PaymentMethod.Role.valueOf(ref.getRole().name()));
+                PaymentMethod.Role.valueOf(ref.getRole().name()), ref.getExpMonth(), ref.getExpYear());
     }
 
     private static PaymentMethodRef paymentMethodRef(PaymentMethod method) {
@@ -255,6 +255,8 @@ public final class AvroMapping {
                 .setBrand(method.brand())
                 .setLast4(method.last4())
                 .setRole(PaymentMethodRole.valueOf(method.role().name()))
+                .setExpMonth(method.expMonth())
+                .setExpYear(method.expYear())
                 .build();
     }
 }

@@ -66,7 +66,8 @@ final class BillingProcessor implements Processor<String, Object, String, Object
         this.agencyRecords = new AgencyHandler(context, ratePlans, accounts, agencyMembers, usageDebit, writer);
         this.settings = new SettingsHandler(ledger, accounts, writer,
                 new SettingsGate(limits.maxRechargeMicros(), parking, metrics), agencyRouting);
-        this.paymentResults = new PaymentResultHandler(ledger, accounts, dedup, writer, parking, metrics);
+        this.paymentResults = new PaymentResultHandler(ledger, accounts, dedup, writer, parking, metrics,
+                usageDebit);
         this.paymentCommands = new PaymentCommandHandler(ledger, new PaymentCommandRules(
                 Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
         BackoffRetry backoffRetry = new BackoffRetry(ledger, accounts, writer);

@@ -1,8 +1,8 @@
 package dev.meterflow.metering.topology;
 
 import dev.meterflow.metering.errors.DeadLetters;
-import dev.meterflow.metering.pricing.PricingOutcome;
 import dev.meterflow.metering.pricing.RatePlan;
+import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.tax.BilledToAgency;
 import dev.meterflow.metering.tax.TaxLine;
 import dev.meterflow.metering.tax.TaxOutcome;
@@ -55,21 +55,20 @@ final class TaxableUsageIndex {
      * @param agency present when the usage is a sub-account's debited from its agency: the line stays keyed by the
      *               sub-account and keeps the agency and the profile of its latest usage
      */
-    void add(PricingOutcome.Priced priced, Function<String, Optional<RatePlan>> ratePlans,
+    void add(Usage usage, String ratePlanId, long amountMicros, Function<String, Optional<RatePlan>> ratePlans,
              Optional<BilledToAgency> agency) {
-        boolean taxable = ratePlans.apply(priced.ratePlanId())
-                .map(plan -> plan.taxable(priced.usage().sku())).orElse(false);
-        if (!taxable || priced.amountMicros() <= 0) {
+        boolean taxable = ratePlans.apply(ratePlanId).map(plan -> plan.taxable(usage.sku())).orElse(false);
+        if (!taxable || amountMicros <= 0) {
             return;
         }
-        String accountId = priced.usage().accountId();
-        YearMonth month = YearMonth.from(Instant.ofEpochMilli(priced.usage().occurredAtMillis()).atZone(ZoneOffset.UTC));
+        String accountId = usage.accountId();
+        YearMonth month = YearMonth.from(Instant.ofEpochMilli(usage.occurredAtMillis()).atZone(ZoneOffset.UTC));
         if (month.getYear() < MIN_YEAR || month.getYear() > MAX_YEAR) {
             // keys hold four-digit years; such a date is a producer's bug, and guessing its month would be worse
             metrics.taxNotCharged(TaxOutcome.Reason.DATE_OUT_OF_RANGE.name());
             log.warn("taxable usage not indexed for tax reason=DATE_OUT_OF_RANGE account='{}' eventId='{}'"
                     + " occurredAt='{}'", DeadLetters.boundedKey(accountId),
-                    DeadLetters.boundedKey(priced.usage().eventId()), month);
+                    DeadLetters.boundedKey(usage.eventId()), month);
             return;
         }
         Optional<YearMonth> closed = closedThrough();
@@ -78,7 +77,7 @@ final class TaxableUsageIndex {
             key = key(closed.get().plusMonths(1), month, accountId);
         }
         TaxableBase base = store.get(key);
-        long micros = Math.addExact(base == null ? 0 : base.micros(), priced.amountMicros());
+        long micros = Math.addExact(base == null ? 0 : base.micros(), amountMicros);
         store.put(key, new TaxableBase(micros, agency));
     }
 

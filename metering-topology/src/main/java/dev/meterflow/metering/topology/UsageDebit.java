@@ -113,12 +113,21 @@ final class UsageDebit {
             return;
         }
         rollUp(record, priced);
-        taxableUsage.add(priced, id -> ratePlans.get(id, rateCards::get),
-                subAccountProfile.map(profile -> new BilledToAgency(payerId, profile)));
+        indexForTax(priced.usage(), priced.ratePlanId(), priced.amountMicros(), payerId, subAccountProfile);
         writer.apply(payerId, record.timestamp(), state, decision);
         // last: an event is only marked debited once everything it changes has been written
         dedup.remember(dedupKey(priced.usage()), "usage:" + event.getEventId());
         metrics.debitedUsage();
+    }
+
+    /**
+     * Adds usage debited from {@code payerId} to its month's taxable base when its sku is taxable on the plan that
+     * priced it: every debit of usage goes through here, a plan fee debited after its direct charge failed too.
+     */
+    void indexForTax(Usage usage, String ratePlanId, long amountMicros, String payerId,
+                     Optional<TaxProfile> subAccountProfile) {
+        taxableUsage.add(usage, ratePlanId, amountMicros, id -> ratePlans.get(id, rateCards::get),
+                subAccountProfile.map(profile -> new BilledToAgency(payerId, profile)));
     }
 
     /** The plan fee is asked of the worker; its result debits it if no method could be charged. */

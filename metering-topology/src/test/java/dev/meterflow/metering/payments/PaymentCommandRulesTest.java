@@ -7,6 +7,7 @@ import dev.meterflow.metering.ledger.AutoRechargePolicy;
 import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.metering.ledger.PaymentMethod;
 import dev.meterflow.metering.payments.PaymentRefusal.Reason;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,39 @@ class PaymentCommandRulesTest {
                 .isEqualTo(new PaymentCommandRules.Accepted(List.of(bank)));
         assertThat(rules.check(ACCOUNT, payment(500, null), withBank, null, false))
                 .isEqualTo(new PaymentCommandRules.Accepted(List.of(VISA, AMEX, bank)));
+    }
+
+    @Test
+    void shouldRefuseAPaymentOnASubAccountWhoseUsageItsAgencyPays() {
+        // issue 10 §5: the sub-account's own balance pays for nothing, so crediting it would strand the money
+        BillingSettings subAccount = new BillingSettings(ACCOUNT, "plan", "acct-agency", AutoRechargePolicy.disabled(0),
+                List.of(VISA), List.of("billing@acct-1.example"), null);
+
+        assertThat(rules.check(ACCOUNT, payment(500, null), subAccount, null, false))
+                .isEqualTo(new PaymentCommandRules.Refused(new PaymentRefusal(Reason.SUB_ACCOUNT_PAYS_VIA_PARENT,
+                        "This account's usage is paid from its agency's balance ('acct-agency'): make the payment"
+                                + " on the agency's account.")));
+    }
+
+    @Test
+    void shouldNeverChargeACardExpiredWhenThePaymentWasAskedFor() {
+        // issue 10 §6: a card valid through October 2026, paid for on the 1st of November
+        PaymentMethod expired = new PaymentMethod("pm_old_visa", "cus_1", PaymentMethod.Type.CARD, "visa", "4242",
+                PaymentMethod.Role.PRIMARY, 10, 2026);
+        BillingSettings withExpired = settings(List.of(expired, AMEX));
+        long november = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
+        long october = Instant.parse("2026-10-31T23:59:59Z").toEpochMilli();
+
+        assertThat(rules.check(ACCOUNT, new MakePayment("cmd-1", ACCOUNT, 500, "pm_old_visa", november), withExpired,
+                null, false)).isEqualTo(new PaymentCommandRules.Refused(new PaymentRefusal(Reason.METHOD_EXPIRED,
+                        "The chosen card expired at the end of 10/2026: update its expiry or choose another payment"
+                                + " method.")));
+        assertThat(rules.check(ACCOUNT, new MakePayment("cmd-1", ACCOUNT, 500, null, november), withExpired, null,
+                false)).isEqualTo(new PaymentCommandRules.Accepted(List.of(AMEX)));
+        assertThat(rules.check(ACCOUNT, new MakePayment("cmd-1", ACCOUNT, 500, "pm_old_visa", october), withExpired,
+                null, false)).isEqualTo(new PaymentCommandRules.Accepted(List.of(expired)));
+        assertThat(reason(new MakePayment("cmd-1", ACCOUNT, 500, null, november), settings(List.of(expired)), null,
+                false)).isEqualTo(Reason.NO_USABLE_PAYMENT_METHOD);
     }
 
     @Test

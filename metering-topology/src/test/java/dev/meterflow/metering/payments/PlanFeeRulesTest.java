@@ -36,6 +36,17 @@ class PlanFeeRulesTest {
     }
 
     @Test
+    void shouldNotOfferACardExpiredWhenTheFeeWasDue() {
+        // issue 10 §6: the fee of an event at the epoch; a card that expired before it is passed over
+        PaymentMethod expired = new PaymentMethod("pm_old_visa", "cus_1", PaymentMethod.Type.CARD, "visa", "4242",
+                PaymentMethod.Role.PRIMARY, 12, 1969);
+
+        assertThat(PlanFeeRules.directCharge(settings(true, List.of(expired, BANK)), fee(49_000_000, true)))
+                .map(PlanFeeRules.DirectCharge::paymentMethods).contains(List.of(BANK));
+        assertThat(PlanFeeRules.directCharge(settings(true, List.of(expired)), fee(49_000_000, true))).isEmpty();
+    }
+
+    @Test
     void shouldDebitWhatIsNotAPlanFeeOrOfAnAccountNotOptedIn() {
         assertThat(PlanFeeRules.directCharge(settings(true, List.of(VISA)), fee(49_000_000, false))).isEmpty();
         assertThat(PlanFeeRules.directCharge(settings(false, List.of(VISA)), fee(49_000_000, true))).isEmpty();

@@ -426,6 +426,34 @@ class AutoRechargeTopologyTest {
         assertThat(request.getCriticalBillingPhone()).isEqualTo("+15125550142");
     }
 
+    @Test
+    void shouldCarryEachCardsExpiryIntoTheRequestAndNeverOfferACardAlreadyExpired() {
+        // issue 10 §6: on 2025-03-03, a primary valid through February 2025 and a backup through December 2030
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15)).paymentMethods(
+                aVisaCard().primary().expiring(2, 2025), aMastercard().backup().expiring(12, 2030)));
+
+        // then the opening recharge offers the backup alone, with its expiry for the worker's hard-decline memory
+        assertThat(metering.theRechargeRequest().getPaymentMethods())
+                .extracting(PaymentMethodRef::getPaymentMethodId, PaymentMethodRef::getExpMonth,
+                        PaymentMethodRef::getExpYear)
+                .containsExactly(tuple("pm_card_mastercard", 12, 2030));
+    }
+
+    @Test
+    void shouldSayInTheLowBalanceNoticeThatAnExpiredCardCannotBeCharged() {
+        // given on 2025-03-03 automatic recharge on with one card, valid through February 2025
+        metering.publish(settingsFor(ACME).topUpTo(dollars(50)).whenBelow(dollars(15))
+                .paymentMethods(aVisaCard().primary().expiring(2, 2025)));
+
+        // then nothing is asked of the worker, and the notice names expired cards
+        assertThat(metering.rechargeRequests()).isEmpty();
+        assertThat(metering.notifications()).singleElement().satisfies(notice -> {
+            assertThat(notice.getType()).isEqualTo(NotificationType.LOW_BALANCE);
+            assertThat(notice.getAttributes()).containsEntry("reason", "NO_USABLE_PAYMENT_METHOD");
+            assertThat(notice.getSummary()).contains("expired cards cannot");
+        });
+    }
+
     private void givenRechargedOnce(AccountSettingsBuilder settings) {
         metering.publish(settings);
         RechargeRequest opening = metering.theRechargeRequest();

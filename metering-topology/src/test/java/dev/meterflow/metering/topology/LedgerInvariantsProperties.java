@@ -256,8 +256,9 @@ class LedgerInvariantsProperties {
      * Issue 10, §4: once a month has turned, each account with taxable usage in it has one TAX entry of
      * round-half-up(base × rate of its own jurisdiction) (none when that is $0.00), the base being its usage debits
      * of the month, debited from the account that paid them: a sub-account's line is its own, at its own address's
-     * rate, debited from its agency. Not in the base, as documented: a plan fee debited because its direct charge
-     * failed (a debit caused by a payment result).
+     * rate, debited from its agency. A plan fee debited because its direct charge failed (a debit caused by a payment
+     * result) is in the base too; when it is debited once its month's run has begun it goes to a late line, and
+     * that account's month is left out of the check.
      */
     private static void assertEveryMonthOfTaxableUsageTaxedOnceAtTheRate(ScenarioDriver driver) {
         List<LedgerEntry> taxes = driver.ledgerEntries().stream().map(Emitted::value)
@@ -268,12 +269,23 @@ class LedgerInvariantsProperties {
         Map<String, Long> rates = new HashMap<>();
         YearMonth current = YearMonth.from(driver.now().atZone(ZoneOffset.UTC));
         Set<Integer> resultSteps = driver.sentResults().stream().map(Sent::step).collect(Collectors.toSet());
+        Map<YearMonth, Integer> runBegan = new HashMap<>();
+        driver.ledgerEntries().stream().filter(entry -> entry.value().getKind() == LedgerEntryKind.TAX)
+                .forEach(entry -> runBegan.merge(YearMonth.parse(entry.value().getTaxPeriod()), entry.step(),
+                        Math::min));
+        Set<String> afterTheRun = new HashSet<>();
         for (Emitted<LedgerEntry> debit : driver.ledgerEntries()) {
             LedgerEntry usage = debit.value();
             YearMonth month = YearMonth.from(usage.getOccurredAt().atZone(ZoneOffset.UTC));
-            if (usage.getKind() == LedgerEntryKind.USAGE && month.isBefore(current)
-                    && !resultSteps.contains(debit.step())) {
+            if (usage.getKind() == LedgerEntryKind.USAGE && month.isBefore(current)) {
                 String entryId = "tax:" + usage.getSourceAccountId() + ":" + month;
+                boolean monthTurned = YearMonth.from(usage.getPostedAt().atZone(ZoneOffset.UTC)).isAfter(month)
+                        || runBegan.getOrDefault(month, Integer.MAX_VALUE) <= debit.step();
+                if (resultSteps.contains(debit.step()) && monthTurned) {
+                    // a failed plan fee debited once its month's run had begun: taxed on a late line, whose run
+                    // may not have come; that account's month is left out rather than guessed
+                    afterTheRun.add(entryId);
+                }
                 bases.merge(entryId, -usage.getAmountMicros(), Math::addExact);
                 payers.put(entryId, usage.getAccountId());
                 rates.put(entryId, usage.getSourceAccountId().equals(SUB_ACCOUNT) ? NEVADA_PPM : CALIFORNIA_PPM);
@@ -286,9 +298,14 @@ class LedgerInvariantsProperties {
                 expected.put(entryId, -tax);
             }
         });
-        assertThat(taxes.stream().collect(Collectors.toMap(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)))
+        expected.keySet().removeAll(afterTheRun);
+        assertThat(taxes.stream().filter(tax -> afterTheRun.stream().noneMatch(tax.getEntryId()::startsWith))
+                .collect(Collectors.toMap(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)))
                 .as("TAX entries of the months that turned").isEqualTo(expected);
         for (LedgerEntry tax : taxes) {
+            if (afterTheRun.stream().anyMatch(tax.getEntryId()::startsWith)) {
+                continue;
+            }
             assertThat(tax.getTaxableBaseMicros()).as("base of %s", tax.getEntryId())
                     .isEqualTo(bases.get(tax.getEntryId()));
             assertThat(tax.getTaxRatePpm()).as("rate of %s", tax.getEntryId()).isEqualTo(rates.get(tax.getEntryId()));

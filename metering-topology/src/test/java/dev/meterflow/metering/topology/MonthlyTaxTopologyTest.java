@@ -7,6 +7,8 @@ import static dev.meterflow.testdata.TestData.ACME;
 import static dev.meterflow.testdata.TestData.BETA;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
 import static dev.meterflow.testdata.TestData.LOCAL_NUMBER;
+import static dev.meterflow.testdata.TestData.PLAN_FEE;
+import static dev.meterflow.testdata.TestData.PLAN_FEE_PRICE;
 import static dev.meterflow.testdata.TestData.SOFTWARE_FEE;
 import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -279,6 +281,26 @@ class MonthlyTaxTopologyTest {
                 .startsWith(tuple(LedgerEntryKind.TAX, 750_000 - MARCH_TAX));
         assertThat(metering.statusChanges()).extracting(AccountStatusChanged::getStatus, AccountStatusChanged::getReason)
                 .containsExactly(tuple(AccountStatus.PAUSED, "BALANCE_BELOW_ZERO"));
+    }
+
+    @Test
+    void shouldTaxAPlanFeeDebitedAfterItsDirectChargeFailedLikeAnyTaxableUsage() {
+        // issue 10 §3 and §4: given an opted-in account whose March plan fee no payment method could pay
+        MeteringDriver metering = start(APRIL_1.plusSeconds(10), 500);
+        metering.publish(settingsFor(ACME).autoRechargeOff().directChargePlanFee());
+        metering.publish(aUsageEvent().withEventId("march-plan-fee").sku(PLAN_FEE).quantity(1).at(MARCH_10));
+        RechargeRequest feeRequest = metering.theRechargeRequest();
+        metering.publish(aPaymentResult().answering(feeRequest).declined().at(MARCH_10.plusSeconds(60)));
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getKind, LedgerEntry::getAmountMicros)
+                .containsExactly(tuple(LedgerEntryKind.USAGE, -PLAN_FEE_PRICE));
+
+        // when April's first record arrives
+        metering.publish(aUsageEvent().withEventId("first-call-of-april").minutes(1).at(APRIL_1.plusSeconds(5)));
+
+        // then the $49.00 debited is March's taxable base: 6.25 % is $3.0625, $3.06 rounded half up
+        assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId, LedgerEntry::getTaxableBaseMicros,
+                        LedgerEntry::getAmountMicros)
+                .startsWith(tuple("tax:" + ACME + ":2025-03", PLAN_FEE_PRICE, -3_060_000L));
     }
 
     @Test

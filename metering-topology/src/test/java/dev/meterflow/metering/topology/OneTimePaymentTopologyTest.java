@@ -303,6 +303,37 @@ class OneTimePaymentTopologyTest {
     }
 
     @Test
+    void shouldRefuseAPaymentOnASubAccountWhoseUsageItsAgencyPays() {
+        // issue 10 §5: Acme is billed to Beta, so a payment credited to Acme's own balance would pay for nothing
+        metering.publish(settingsFor(BETA).autoRechargeOff().paymentMethods(aVisaCard().primary()));
+        metering.publish(settingsFor(ACME).autoRechargeOff().billedTo(BETA).paymentMethods(aVisaCard().primary()));
+        metering.forgetOutputs();
+
+        metering.publish(aPaymentCommand());
+
+        List<TestRecord<String, PaymentCommand>> refused = metering.rejectedPayments();
+        assertThat(refused).singleElement().satisfies(record -> {
+            assertThat(header(record.headers(), Topics.REASON_HEADER)).isEqualTo("SUB_ACCOUNT_PAYS_VIA_PARENT");
+            assertThat(header(record.headers(), Topics.DETAIL_HEADER))
+                    .contains("paid from its agency's balance ('" + BETA + "')");
+        });
+        assertThat(metering.rechargeRequests()).isEmpty();
+        assertThat(metering.ledgerEntries()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAChosenCardExpiredWhenThePaymentWasAskedFor() {
+        // issue 10 §6: on 2025-03-03, the chosen card was valid through February 2025
+        metering.publish(settingsFor(ACME).autoRechargeOff().paymentMethods(aVisaCard().primary().expiring(2, 2025),
+                aMastercard().backup().expiring(3, 2025)));
+        metering.forgetOutputs();
+
+        metering.publish(aPaymentCommand().withCommandId("cmd-expired").onMethod("pm_card_visa"));
+
+        assertRefused("METHOD_EXPIRED");
+    }
+
+    @Test
     void shouldAcceptARefusedCommandIdAgainOnceTheReasonIsGone() {
         // given a payment refused because the account had no card
         metering.publish(settingsFor(ACME).autoRechargeOff().paymentMethods(aPayPalAccount().primary()));

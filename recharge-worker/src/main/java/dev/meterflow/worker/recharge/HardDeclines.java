@@ -9,8 +9,10 @@ import java.util.stream.Collectors;
 /**
  * A hard-declined card stays skipped only until its details change (issue 10, §6): an issuer's account updater
  * shows a reissued card as new details under the same payment method id, and that card may be charged again.
- * The details are what the contract's {@code PaymentMethodRef} carries of the card: its last 4 (it has no
- * expiry). Pure.
+ * The details are what the contract's {@code PaymentMethodRef} carries of the card: its last 4 and, when known,
+ * its expiry, kept in the attempt log as {@code 4242} or {@code 4242 08/2028}. A decline seen without an expiry
+ * (recorded before expiries were kept, or a card whose expiry is not known) still matches the same last 4 with any
+ * expiry: the change that lets a card be charged again must be one the account actually shows. Pure.
  */
 public final class HardDeclines {
 
@@ -22,7 +24,10 @@ public final class HardDeclines {
 
     /** The details a request names for one of its payment methods. */
     public static String details(PaymentMethodRef method) {
-        return method.getLast4();
+        if (method.getExpMonth() == null || method.getExpYear() == null) {
+            return method.getLast4();
+        }
+        return method.getLast4() + " " + String.format("%02d/%04d", method.getExpMonth(), method.getExpYear());
     }
 
     /** The details a request names, by payment method id. */
@@ -42,9 +47,18 @@ public final class HardDeclines {
         return offered.entrySet().stream()
                 .filter(method -> {
                     Set<String> seen = declined.getOrDefault(method.getKey(), Set.of());
-                    return seen.contains(UNKNOWN_DETAILS) || seen.contains(method.getValue());
+                    return seen.contains(UNKNOWN_DETAILS)
+                            || seen.stream().anyMatch(details -> sameCard(details, method.getValue()));
                 })
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The same last 4, and the same expiry unless one of the two does not know it. */
+    private static boolean sameCard(String declinedDetails, String offeredDetails) {
+        String[] declined = declinedDetails.split(" ", 2);
+        String[] offered = offeredDetails.split(" ", 2);
+        return declined[0].equals(offered[0])
+                && (declined.length == 1 || offered.length == 1 || declined[1].equals(offered[1]));
     }
 }

@@ -38,6 +38,33 @@ class HardDeclinesTest {
     }
 
     @Test
+    void shouldNoLongerSkipItOnceTheSameLast4ComesWithANewExpiry() {
+        // issue 10 §6: an account updater renews a card under the same id and last 4, with a new expiry
+        assertThat(HardDeclines.stillSkipped(Map.of(VISA, Set.of("4242 08/2028")), Map.of(VISA, "4242 08/2031")))
+                .isEmpty();
+        assertThat(HardDeclines.stillSkipped(Map.of(VISA, Set.of("4242 08/2028")), Map.of(VISA, "4242 08/2028")))
+                .containsExactly(VISA);
+    }
+
+    @Test
+    void shouldKeepSkippingTheSameLast4WhenEitherSideDoesNotKnowTheExpiry() {
+        // a decline recorded before expiries were kept is not undone by the expiry merely becoming known
+        assertThat(HardDeclines.stillSkipped(Map.of(VISA, Set.of("4242")), Map.of(VISA, "4242 08/2031")))
+                .containsExactly(VISA);
+        assertThat(HardDeclines.stillSkipped(Map.of(VISA, Set.of("4242 08/2028")), Map.of(VISA, "4242")))
+                .containsExactly(VISA);
+        assertThat(HardDeclines.stillSkipped(Map.of(VISA, Set.of("4242")), Map.of(VISA, "1881 08/2031")))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheExpiryInTheDetailsOfACardThatHasOne() {
+        assertThat(HardDeclines.detailsOf(aRechargeRequest()
+                .payingWith(aVisaCard().primary().expiring(8, 2028), aMastercard().backup()).build()))
+                .isEqualTo(Map.of(VISA, "4242 08/2028", MASTERCARD, "4444"));
+    }
+
+    @Test
     void shouldReadTheDetailsOfEveryMethodOfARequest() {
         assertThat(HardDeclines.detailsOf(aRechargeRequest()
                 .payingWith(aVisaCard().primary().reissuedWithLast4("1881"), aMastercard().backup()).build()))

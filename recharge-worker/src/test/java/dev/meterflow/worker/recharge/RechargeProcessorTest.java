@@ -64,6 +64,7 @@ class RechargeProcessorTest {
     private static final SoftDeclineLimits NETWORK_LIMITS = new SoftDeclineLimits(4, 15);
     private static final String VISA_KEY = ChargeCommand.idempotencyKey(REQUEST_ID, VISA);
     private static final String MASTERCARD_KEY = ChargeCommand.idempotencyKey(REQUEST_ID, MASTERCARD);
+    private static final String THIRD_REQUEST_ID = "rr-acct-acme-plumbing-9-0c5e91d2";
 
     private final WitnessingAttemptStore attemptLog = new WitnessingAttemptStore();
     private final ScriptedGateway gateway = new ScriptedGateway(attemptLog::assertRecordedBefore);
@@ -428,6 +429,27 @@ class RechargeProcessorTest {
         assertThat(finish.paymentMethodId()).isEqualTo(VISA);
         assertThat(gateway.callsOn(VISA)).extracting(ChargeCommand::requestId)
                 .containsExactly(REQUEST_ID, NEXT_REQUEST_ID);
+    }
+
+    @Test
+    void shouldChargeAHardDeclinedCardAgainOnceItsExpiryChangesUnderTheSameLast4() throws InterruptedException {
+        // issue 10 §6: given the primary, expiring 08/2028, was declined as expired while charging a request
+        gateway.on(VISA, declinesHard("expired_card"), succeeds("ch_3PqAcme0031"))
+                .on(MASTERCARD, succeeds("ch_3PqAcme0030"), succeeds("ch_3PqAcme0032"));
+        processor.process(aRechargeRequest()
+                .payingWith(aVisaCard().primary().expiring(8, 2028), aMastercard().backup()).build());
+
+        // when the next request still names that expiry, and the one after it the renewed card's
+        Result same = processor.process(aRechargeRequest().withId(NEXT_REQUEST_ID)
+                .payingWith(aVisaCard().primary().expiring(8, 2028), aMastercard().backup()).build());
+        Result renewed = processor.process(aRechargeRequest().withId(THIRD_REQUEST_ID)
+                .payingWith(aVisaCard().primary().expiring(8, 2031), aMastercard().backup()).build());
+
+        // then the card is skipped while its details stay the same, and charged once they changed
+        assertThat(finished(same).paymentMethodId()).isEqualTo(MASTERCARD);
+        assertThat(finished(renewed).paymentMethodId()).isEqualTo(VISA);
+        assertThat(gateway.callsOn(VISA)).extracting(ChargeCommand::requestId)
+                .containsExactly(REQUEST_ID, THIRD_REQUEST_ID);
     }
 
     @Test

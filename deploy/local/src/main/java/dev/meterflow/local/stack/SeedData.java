@@ -14,6 +14,8 @@ import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.ServiceAddress;
 import dev.meterflow.schemas.TaxRate;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,13 +129,13 @@ public final class SeedData {
         boolean fixed = payer == Payer.FIXED_AMOUNT;
         List<PaymentMethodRef> cards = switch (payer) {
             case PRIMARY_DECLINES -> List.of(card("pm_card_chargeDeclinedInsufficientFunds", accountId, "visa", "9995",
-                    PaymentMethodRole.PRIMARY), card("pm_card_mastercard", accountId, "mastercard", "4444",
-                    PaymentMethodRole.BACKUP));
+                    PaymentMethodRole.PRIMARY, now), card("pm_card_mastercard", accountId, "mastercard", "4444",
+                    PaymentMethodRole.BACKUP, now));
             case BOTH_DECLINE -> List.of(card("pm_card_chargeDeclinedStolenCard", accountId, "visa", "9979",
-                    PaymentMethodRole.PRIMARY), card("pm_card_chargeDeclinedInsufficientFunds", accountId, "visa",
-                    "9995", PaymentMethodRole.BACKUP));
-            default -> List.of(card("pm_card_visa", accountId, "visa", "4242", PaymentMethodRole.PRIMARY),
-                    card("pm_card_mastercard", accountId, "mastercard", "4444", PaymentMethodRole.BACKUP));
+                    PaymentMethodRole.PRIMARY, now), card("pm_card_chargeDeclinedInsufficientFunds", accountId, "visa",
+                    "9995", PaymentMethodRole.BACKUP, now));
+            default -> List.of(card("pm_card_visa", accountId, "visa", "4242", PaymentMethodRole.PRIMARY, now),
+                    card("pm_card_mastercard", accountId, "mastercard", "4444", PaymentMethodRole.BACKUP, now));
         };
         return AccountSettings.newBuilder()
                 .setAccountId(accountId)
@@ -171,9 +173,12 @@ public final class SeedData {
                 .setTaxable(category != PriceCategory.SOFTWARE_FEE).build();
     }
 
+    /** A card as issued: valid for three more years from the month the stack is seeded. */
     private static PaymentMethodRef card(String token, String accountId, String brand, String last4,
-                                         PaymentMethodRole role) {
+                                         PaymentMethodRole role, Instant now) {
+        YearMonth expiry = YearMonth.from(now.atOffset(ZoneOffset.UTC)).plusYears(3);
         return PaymentMethodRef.newBuilder().setPaymentMethodId(token).setCustomerId("cus_" + accountId.replace("-", ""))
-                .setType(PaymentMethodType.CARD).setBrand(brand).setLast4(last4).setRole(role).build();
+                .setType(PaymentMethodType.CARD).setBrand(brand).setLast4(last4).setRole(role)
+                .setExpMonth(expiry.getMonthValue()).setExpYear(expiry.getYear()).build();
     }
 }
