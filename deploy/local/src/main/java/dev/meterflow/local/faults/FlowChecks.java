@@ -2,6 +2,7 @@ package dev.meterflow.local.faults;
 
 import dev.meterflow.gatewaysim.Charge;
 import dev.meterflow.gatewaysim.ChargeStatus;
+import dev.meterflow.local.reconcile.ChargeEntries;
 import dev.meterflow.metering.payments.MakePayment;
 import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
@@ -88,8 +89,8 @@ final class FlowChecks {
      * entry whose request id is the charge's.
      */
     static Verdict charges(List<Charge> charges, List<LedgerEntry> ledger, List<RechargeRequest> requests) {
-        Map<String, List<LedgerEntry>> credits = ledger.stream().filter(FlowChecks::isCredit)
-                .collect(Collectors.groupingBy(FlowChecks::creditedRequestId));
+        Map<String, List<LedgerEntry>> credits = ledger.stream().filter(ChargeEntries::isCredit)
+                .collect(Collectors.groupingBy(ChargeEntries::creditedRequestId));
         Map<String, RechargeReason> reasons = new HashMap<>();
         requests.forEach(request -> reasons.put(request.getRequestId(), request.getReason()));
         List<String> wrong = new ArrayList<>();
@@ -120,9 +121,9 @@ final class FlowChecks {
             if (own.size() != 1) {
                 wrong.add(charge.requestId() + ": charged " + charge.amountCents() + " cents, " + own.size()
                         + " ledger credits");
-            } else if (creditedMicros(own.get(0)) != Money.centsToMicros(charge.amountCents())) {
+            } else if (ChargeEntries.creditedMicros(own.get(0)) != Money.centsToMicros(charge.amountCents())) {
                 wrong.add(charge.requestId() + ": charged " + charge.amountCents() + " cents, credited "
-                        + creditedMicros(own.get(0)) + " micros by " + own.get(0).getKind());
+                        + ChargeEntries.creditedMicros(own.get(0)) + " micros by " + own.get(0).getKind());
             }
         }
         long succeeded = charges.stream().filter(Charge::succeeded).count();
@@ -226,25 +227,6 @@ final class FlowChecks {
 
     private static boolean bank(Charge charge) {
         return charge.paymentMethod().startsWith("pm_usBankAccount_");
-    }
-
-    private static boolean isCredit(LedgerEntry entry) {
-        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT
-                || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT;
-    }
-
-    /** A PAYMENT's source is its command, a PLAN_FEE_DIRECT's its event: their request ids derive from them. */
-    private static String creditedRequestId(LedgerEntry credit) {
-        return switch (credit.getKind()) {
-            case PAYMENT -> MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId());
-            case PLAN_FEE_DIRECT -> PlanFeeRules.requestIdOf(credit.getAccountId(), credit.getSourceId());
-            default -> credit.getSourceId();
-        };
-    }
-
-    private static long creditedMicros(LedgerEntry credit) {
-        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT ? credit.getChargedAmountMicros()
-                : credit.getAmountMicros();
     }
 
     private static Map<String, Long> figures(Object... namesAndValues) {

@@ -1,12 +1,9 @@
 package dev.meterflow.local.reconcile;
 
-import dev.meterflow.metering.payments.MakePayment;
-import dev.meterflow.metering.payments.PlanFeeRules;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
@@ -91,7 +88,7 @@ public final class Reconciler {
                 .thenComparing(Difference::accountId, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(Difference::requestId, Comparator.nullsFirst(Comparator.naturalOrder())));
         long results = requests.resultsById.values().stream().mapToLong(List::size).sum();
-        long credits = input.ledgerEntries().stream().filter(Reconciler::isCredit).count();
+        long credits = input.ledgerEntries().stream().filter(ChargeEntries::isCredit).count();
         ReconciliationReport.Counts counts = new ReconciliationReport.Counts(accounts, input.ledgerEntries().size(),
                 requests.inScope.size(), results, requests.succeeded.size(), credits, input.receipts().size(),
                 receiptNotices(input.notifications()).size(), charges, foreign, undecodableDeadLettered);
@@ -218,52 +215,26 @@ public final class Reconciler {
                                 + " for " + cents(result.getAmountCents()) + " with no recharge request"));
             }
         });
-        Map<String, List<LedgerEntry>> credits = group(entries.stream().filter(Reconciler::isCredit).toList(),
-                Reconciler::creditedRequestId);
+        Map<String, List<LedgerEntry>> credits = group(entries.stream().filter(ChargeEntries::isCredit).toList(),
+                ChargeEntries::creditedRequestId);
         requests.obliged().forEach(result -> {
             List<LedgerEntry> own = credits.getOrDefault(result.getRequestId(), List.of());
             expectOne(Check.RESULTS, result, own.size(), "RECHARGE ledger entry (paid, not credited)",
                     "RECHARGE ledger entries (credited more than once)");
-            if (own.size() == 1 && creditedMicros(own.get(0)) != Money.centsToMicros(result.getAmountCents())) {
+            if (own.size() == 1
+                    && ChargeEntries.creditedMicros(own.get(0)) != Money.centsToMicros(result.getAmountCents())) {
                 diff(Check.RESULTS, result.getAccountId(), result.getRequestId(), "credited "
-                        + micros(creditedMicros(own.get(0))) + ", the result SUCCEEDED for "
+                        + micros(ChargeEntries.creditedMicros(own.get(0))) + ", the result SUCCEEDED for "
                         + cents(result.getAmountCents()));
             }
         });
         credits.forEach((requestId, own) -> {
             if (!requests.succeeded.containsKey(requestId) && requests.compared(requestId, own.get(0).getPostedAt())) {
                 diff(Check.RESULTS, own.get(0).getAccountId(), requestId, own.get(0).getKind() + " ledger entry '"
-                        + own.get(0).getEntryId() + "' of " + micros(creditedMicros(own.get(0)))
+                        + own.get(0).getEntryId() + "' of " + micros(ChargeEntries.creditedMicros(own.get(0)))
                         + " without a SUCCEEDED payment result");
             }
         });
-    }
-
-    /**
-     * The entry of a charge: a RECHARGE, a one-time PAYMENT, or a plan fee charged directly (issue 10), which
-     * records the charge without crediting the balance.
-     */
-    private static boolean isCredit(LedgerEntry entry) {
-        return entry.getKind() == LedgerEntryKind.RECHARGE || entry.getKind() == LedgerEntryKind.PAYMENT
-                || entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT;
-    }
-
-    /**
-     * A RECHARGE's source is its request; a PAYMENT's is its command and a PLAN_FEE_DIRECT's its usage event,
-     * whose request ids are derived from them.
-     */
-    private static String creditedRequestId(LedgerEntry credit) {
-        return switch (credit.getKind()) {
-            case PAYMENT -> MakePayment.requestIdOf(credit.getAccountId(), credit.getSourceId());
-            case PLAN_FEE_DIRECT -> PlanFeeRules.requestIdOf(credit.getAccountId(), credit.getSourceId());
-            default -> credit.getSourceId();
-        };
-    }
-
-    /** What the charge came to: a plan fee's entry changes no balance and names the fee it charged. */
-    private static long creditedMicros(LedgerEntry credit) {
-        return credit.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT
-                ? credit.getChargedAmountMicros() : credit.getAmountMicros();
     }
 
     // ---- succeeded results = receipts ----------------------------------------------------------------------
