@@ -25,15 +25,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -49,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class HangingTransactionBlocker {
 
     private static final short PRODUCE_VERSION = 11;
+    private static final short TXN_OFFSET_COMMIT_VERSION = 3;
 
     private HangingTransactionBlocker() {
     }
@@ -70,6 +75,50 @@ public final class HangingTransactionBlocker {
             verifyPartitions(admin, true);
             return hanging;
         }
+    }
+
+    /**
+     * Makes the state KAFKA-20734 leaves after an unclean broker restart: one producer id and epoch of an
+     * application's own transactional id with a transaction open on each of {@code partitions} and, by a raw
+     * {@code TxnOffsetCommit}, on its group's offsets partition (re-committing {@code input}'s offset, so that
+     * neither its commit nor its abort moves the group), while its coordinator holds the transactional id with no
+     * transaction open, as one that completed without writing a marker.
+     */
+    public static Hanging orphanOn(String bootstrapServers, String transactionalId, List<TopicPartition> partitions,
+            String groupId, TopicPartition input, long inputOffset) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            verifyPartitions(admin, false);
+            TransactionDescription producer = registeredProducer(admin, bootstrapServers, transactionalId);
+            Hanging orphan = new Hanging(producer.producerId(), (short) producer.producerEpoch());
+            int brokerPort = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+            Instant now = Instant.now();
+            for (TopicPartition partition : partitions) {
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        produce(brokerPort, partition, orphan, transactionalId, now) == Errors.NONE);
+            }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    commitOffset(brokerPort, orphan, transactionalId, groupId, input, inputOffset) == Errors.NONE);
+            verifyPartitions(admin, true);
+            return orphan;
+        }
+    }
+
+    private static Errors commitOffset(int brokerPort, Hanging orphan, String transactionalId, String groupId,
+            TopicPartition input, long inputOffset) throws IOException {
+        // generation -1 with no member id: the transactional commit the group coordinator takes in any group state
+        TxnOffsetCommitRequestData data = new TxnOffsetCommitRequestData().setTransactionalId(transactionalId)
+                .setGroupId(groupId).setProducerId(orphan.producerId()).setProducerEpoch(orphan.producerEpoch())
+                .setGenerationIdOrMemberEpoch(-1).setMemberId("").setGroupInstanceId(null)
+                .setTopics(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic()
+                        .setName(input.topic()).setPartitions(List.of(
+                                new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                                        .setPartitionIndex(input.partition()).setCommittedOffset(inputOffset)
+                                        .setCommittedLeaderEpoch(-1).setCommittedMetadata("")))));
+        ByteBuffer answer = send(brokerPort, ApiKeys.TXN_OFFSET_COMMIT, TXN_OFFSET_COMMIT_VERSION,
+                TxnOffsetCommitRequest.Builder.forTopicNames(data, false).build(TXN_OFFSET_COMMIT_VERSION));
+        TxnOffsetCommitResponse response = TxnOffsetCommitResponse.parse(new ByteBufferAccessor(answer),
+                TXN_OFFSET_COMMIT_VERSION);
+        return Errors.forCode(response.data().topics().get(0).partitions().get(0).errorCode());
     }
 
     private static void verifyPartitions(Admin admin, boolean enabled) throws ExecutionException,
@@ -104,23 +153,29 @@ public final class HangingTransactionBlocker {
                         new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(
                                 List.of(new ProduceRequestData.PartitionProduceData()
                                         .setIndex(partition.partition()).setRecords(records)))).iterator()));
-        RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, PRODUCE_VERSION, "hanging-transaction-it",
-                1);
-        ByteBuffer request = new ProduceRequest.Builder(PRODUCE_VERSION, PRODUCE_VERSION, data).build(PRODUCE_VERSION)
-                .serializeWithHeader(header);
+        ByteBuffer answer = send(brokerPort, ApiKeys.PRODUCE, PRODUCE_VERSION,
+                new ProduceRequest.Builder(PRODUCE_VERSION, PRODUCE_VERSION, data).build(PRODUCE_VERSION));
+        ProduceResponse response = ProduceResponse.parse(new ByteBufferAccessor(answer), PRODUCE_VERSION);
+        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0)
+                .errorCode());
+    }
+
+    /** One request on a fresh connection; the answer past its header. */
+    private static ByteBuffer send(int brokerPort, ApiKeys api, short version, AbstractRequest request)
+            throws IOException {
+        RequestHeader header = new RequestHeader(api, version, "hanging-transaction-it", 1);
+        ByteBuffer bytes = request.serializeWithHeader(header);
         try (Socket socket = new Socket("127.0.0.1", brokerPort)) {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeInt(request.remaining());
-            out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
+            out.writeInt(bytes.remaining());
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] answer = new byte[in.readInt()];
             in.readFully(answer);
             ByteBuffer buffer = ByteBuffer.wrap(answer);
-            ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(PRODUCE_VERSION));
-            ProduceResponse response = ProduceResponse.parse(new ByteBufferAccessor(buffer), PRODUCE_VERSION);
-            return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0)
-                    .errorCode());
+            ResponseHeader.parse(buffer, api.responseHeaderVersion(version));
+            return buffer;
         }
     }
 }
