@@ -2,12 +2,16 @@ package dev.meterflow.metering;
 
 import dev.meterflow.health.AppMetrics;
 import dev.meterflow.kafka.HangingTransactionAborter;
+import dev.meterflow.kafka.OffsetsFateReader;
+import dev.meterflow.kafka.OrphanedTransactionAborter;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.DeadLetterProducer;
 import dev.meterflow.metering.health.ChangelogDiagnosis;
+import dev.meterflow.metering.health.OrphanedTransactionGuard;
 import dev.meterflow.metering.health.Readiness;
 import dev.meterflow.metering.health.RestoreTracker;
 import dev.meterflow.metering.health.StallWatchdog;
+import dev.meterflow.metering.health.WrittenTopics;
 import dev.meterflow.metering.topology.MeteringTopology;
 import dev.meterflow.topics.Topics;
 import io.micrometer.core.instrument.Gauge;
@@ -18,12 +22,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -50,6 +57,7 @@ public final class MeteringService implements AutoCloseable {
     private final List<KafkaStreamsMetrics> binders = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService metricsScheduler = AppMetrics.kafkaMetricsScheduler();
     private final StallWatchdog watchdog;
+    private final OrphanedTransactionGuard orphanGuard;
     private final DeadLetterProducer refusedReferenceRecords;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -75,6 +83,23 @@ public final class MeteringService implements AutoCloseable {
                 : Optional.empty();
         this.watchdog = new StallWatchdog(streams, restores, readiness, diagnosis, aborter, config.stallTimeout(),
                 Clock.systemUTC(), () -> new Thread(this::close, "metering-stall-close").start());
+        this.orphanGuard = orphanGuard(config, topology.describe());
+    }
+
+    /** KAFKA-20734: the guard over every partition this application writes, its group's offsets partition included. */
+    private static OrphanedTransactionGuard orphanGuard(MeteringConfig config, TopologyDescription description) {
+        String applicationId = config.get(MeteringConfig.APPLICATION_ID);
+        Set<String> sinks = description.subtopologies().stream().flatMap(subtopology -> subtopology.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Sink)
+                .map(node -> ((TopologyDescription.Sink) node).topic()).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        Admin admin = Admin.create(config.clientProperties());
+        OffsetsFateReader fates = new OffsetsFateReader(config.clientProperties());
+        OrphanedTransactionAborter aborter = new OrphanedTransactionAborter(admin, applicationId + "-", fates::read,
+                config.transactionTimeout(), Clock.systemUTC(), config.abortOrphanedTransactions());
+        return new OrphanedTransactionGuard(admin, aborter,
+                new WrittenTopics(applicationId, sinks, Topics.METERING_DLQ.name()), applicationId,
+                config.orphanedTransactionsCheckInterval());
     }
 
     public MeteringService start() {
@@ -82,6 +107,7 @@ public final class MeteringService implements AutoCloseable {
                 config.get(MeteringConfig.APPLICATION_ID), config.get(MeteringConfig.BOOTSTRAP_SERVERS));
         streams.start();
         watchdog.start();
+        orphanGuard.start();
         return this;
     }
 
@@ -115,6 +141,7 @@ public final class MeteringService implements AutoCloseable {
                 .description("Records restored into active stores since start-up").register(registry);
         Gauge.builder("meterflow.metering.restoring.partitions", () -> restores.restoring().size())
                 .description("Store changelog partitions restoring now").register(registry);
+        orphanGuard.bindTo(registry);
     }
 
     /** The instance stopped because the watchdog found it stuck: the app exits with {@code EXIT_STUCK}. */
@@ -150,6 +177,7 @@ public final class MeteringService implements AutoCloseable {
         CloseOptions.GroupMembershipOperation membership = GroupMembership.onClose(config.streamsProperties());
         log.info("closing metering timeout={} membership={}", config.shutdownTimeout(), membership);
         watchdog.close();
+        orphanGuard.close();
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(membership)
                 .withTimeout(config.shutdownTimeout()));
         if (!closed) {

@@ -78,13 +78,22 @@ public final class MeteringConfig {
             "When the instance is stuck restoring a changelog held by a transaction its coordinator no longer has and "
                     + "older than the transaction timeout (a hanging one), abort it before exiting with code 75.");
 
+    public static final Key ORPHANED_TRANSACTIONS_CHECK_INTERVAL = Key.of(
+            "meterflow.orphaned-transactions.check-interval", "PT2S",
+            "How often the partitions metering writes are searched for transactions their coordinator completed "
+                    + "without markers (KAFKA-20734); a search the broker does not answer is retried at once.");
+    public static final Key ABORT_ORPHANED_TRANSACTIONS = Key.of("meterflow.orphaned-transactions.abort", "true",
+            "Abort such an orphaned transaction on every partition when its input will be processed again; false "
+                    + "only reports them (ERROR log, meterflow_metering_orphaned_transactions_* metrics).");
+
     /** Documented keys, in the order {@code --help} lists them. */
     public static final List<Key> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, NUM_STREAM_THREADS,
             REPLICATION_FACTOR, COMMIT_INTERVAL_MS, DEDUP_RETENTION, DECLINE_BACKOFF, BACKOFF_CHECK_INTERVAL,
             PENDING_TIMEOUT,
             MAX_THREAD_REPLACEMENTS, MAX_USAGE_AMOUNT, MAX_RECHARGE_AMOUNT, MAX_PAYMENT_AMOUNT, SHUTDOWN_TIMEOUT,
             STALL_TIMEOUT, ABORT_HANGING_TRANSACTIONS, HEALTH_PORT,
-            TAX_RUN_INTERVAL, TAX_RUN_SLICE_SIZE);
+            TAX_RUN_INTERVAL, TAX_RUN_SLICE_SIZE,
+            ORPHANED_TRANSACTIONS_CHECK_INTERVAL, ABORT_ORPHANED_TRANSACTIONS);
 
     /** The shortest dedup horizon the contract allows (invariant 1). */
     public static final Duration MIN_DEDUP_RETENTION = Duration.ofDays(35);
@@ -111,6 +120,8 @@ public final class MeteringConfig {
             throw new AppConfig.ConfigException(STALL_TIMEOUT.name() + " must be above zero, was " + get(STALL_TIMEOUT));
         }
         abortHangingTransactions();
+        orphanedTransactionsCheckInterval();
+        abortOrphanedTransactions();
         if (taxRunInterval().isZero() || taxRunInterval().isNegative()) {
             throw new AppConfig.ConfigException(TAX_RUN_INTERVAL.name() + " must be above zero, was "
                     + get(TAX_RUN_INTERVAL));
@@ -236,6 +247,24 @@ public final class MeteringConfig {
         }
         throw new AppConfig.ConfigException(ABORT_HANGING_TRANSACTIONS.name() + " must be true or false, was '"
                 + get(ABORT_HANGING_TRANSACTIONS) + "'");
+    }
+
+    public Duration orphanedTransactionsCheckInterval() {
+        Duration interval = config.duration(ORPHANED_TRANSACTIONS_CHECK_INTERVAL);
+        if (interval.isZero() || interval.isNegative()) {
+            throw new AppConfig.ConfigException(ORPHANED_TRANSACTIONS_CHECK_INTERVAL.name()
+                    + " must be above zero, was " + get(ORPHANED_TRANSACTIONS_CHECK_INTERVAL));
+        }
+        return interval;
+    }
+
+    public boolean abortOrphanedTransactions() {
+        String value = get(ABORT_ORPHANED_TRANSACTIONS).strip();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new AppConfig.ConfigException(ABORT_ORPHANED_TRANSACTIONS.name() + " must be true or false, was '"
+                + get(ABORT_ORPHANED_TRANSACTIONS) + "'");
     }
 
     /**

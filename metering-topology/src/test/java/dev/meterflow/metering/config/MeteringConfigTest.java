@@ -175,4 +175,23 @@ class MeteringConfigTest {
                 .isInstanceOf(AppConfig.ConfigException.class)
                 .hasMessage("meterflow.stall.abort-hanging-transactions must be true or false, was 'yes'");
     }
+
+    @Test
+    void shouldLookForOrphanedTransactionsEveryTwoSecondsAndRefuseAnIntervalOfZeroOrANonBooleanSwitch() {
+        MeteringConfig defaults = MeteringConfig.from(new Properties());
+        assertThat(defaults.orphanedTransactionsCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.abortOrphanedTransactions()).isTrue();
+
+        Properties overrides = new Properties();
+        overrides.setProperty("meterflow.orphaned-transactions.check-interval", "PT0S");
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.orphaned-transactions.check-interval must be above zero, was PT0S");
+
+        overrides.setProperty("meterflow.orphaned-transactions.check-interval", "PT1S");
+        overrides.setProperty("meterflow.orphaned-transactions.abort", "no");
+        assertThatThrownBy(() -> MeteringConfig.from(overrides))
+                .isInstanceOf(AppConfig.ConfigException.class)
+                .hasMessage("meterflow.orphaned-transactions.abort must be true or false, was 'no'");
+    }
 }
