@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -31,7 +32,7 @@ public final class OffsetsFateReader {
         this.clientProperties = clientProperties;
     }
 
-    /** Committed or aborted; empty when the part is still open or could not be read in time. */
+    /** Committed or aborted; empty when the part is still open, could not be read in time or may not be read. */
     public Optional<OffsetsFate> read(TopicPartition partition, long startOffset) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
@@ -55,6 +56,9 @@ public final class OffsetsFateReader {
                     return Optional.of(OffsetsFate.ABORTED);
                 }
             }
+            return Optional.empty();
+        } catch (KafkaException e) {
+            // without Read on __consumer_offsets (or the broker away) the fate stays unknown: the orphan is left
             return Optional.empty();
         }
     }

@@ -26,11 +26,13 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +91,13 @@ public final class OrphanedTransactionAborter {
         }
         Map<Long, CoordinatorView> coordinator = coordinatorViews(
                 open.stream().map(OpenTransaction::producerId).collect(Collectors.toSet()));
+        // the leaders and the coordinator are asked one after the other: only a transaction open on a partition
+        // both before and after its coordinator was asked was open while the coordinator said what it said (a
+        // transaction that ended, or began, in between would otherwise look orphaned)
+        open = openBeforeAndAfter(open);
+        if (open.isEmpty()) {
+            return List.of();
+        }
         Map<ProducerEpoch, OffsetsFate> fates = fatesOfOffsetsPartsNoLongerOpen(open, offsetsPartition);
         List<Verdict> verdicts = OrphanedTransactions.judge(open, coordinator, offsetsPartition, fates,
                 transactionTimeout, clock.instant());
@@ -99,6 +108,18 @@ public final class OrphanedTransactionAborter {
                     : new Outcome(verdict, List.of(), Optional.empty()));
         }
         return outcomes;
+    }
+
+    private List<OpenTransaction> openBeforeAndAfter(List<OpenTransaction> before)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Set<TopicPartition> partitions = before.stream().map(OpenTransaction::partition).collect(Collectors.toSet());
+        Set<List<Object>> after = openTransactions(partitions).stream().map(OrphanedTransactionAborter::identity)
+                .collect(Collectors.toSet());
+        return before.stream().filter(part -> after.contains(identity(part))).toList();
+    }
+
+    private static List<Object> identity(OpenTransaction part) {
+        return List.of(part.partition(), part.producerId(), part.producerEpoch(), part.startOffset());
     }
 
     private Map<ProducerEpoch, OffsetsFate> fatesOfOffsetsPartsNoLongerOpen(List<OpenTransaction> open,
@@ -136,13 +157,29 @@ public final class OrphanedTransactionAborter {
         return new Outcome(verdict, aborted, Optional.empty());
     }
 
+    /**
+     * The open transactions of every partition the application may look at; a partition it may not read (the
+     * offsets partition without {@code Read} on {@code __consumer_offsets}) is skipped, and its orphans' offsets
+     * parts are then never seen open: they are left, not guessed.
+     */
     private List<OpenTransaction> openTransactions(Collection<TopicPartition> partitions)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<OpenTransaction> open = new ArrayList<>();
-        admin.describeProducers(partitions).all().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .forEach((partition, state) -> state.activeProducers().stream()
+        DescribeProducersResult result = admin.describeProducers(partitions);
+        for (TopicPartition partition : partitions) {
+            try {
+                result.partitionResult(partition).get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .activeProducers().stream()
                         .filter(producer -> producer.currentTransactionStartOffset().isPresent())
-                        .forEach(producer -> open.add(openTransaction(partition, producer))));
+                        .forEach(producer -> open.add(openTransaction(partition, producer)));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof AuthorizationException)) {
+                    throw e;
+                }
+                log.debug("orphaned transactions not looked for partition='{}': {}", partition,
+                        e.getCause().getMessage());
+            }
+        }
         return open;
     }
 

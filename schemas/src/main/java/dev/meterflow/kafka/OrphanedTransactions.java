@@ -71,7 +71,8 @@ public final class OrphanedTransactions {
     }
 
     /**
-     * @param open the open transactions on every partition the application writes, its offsets partition included
+     * @param open the open transactions on every partition the application writes, its offsets partition included,
+     *     each seen open both before and after the coordinator was asked
      * @param coordinator per producer id, what its coordinator says; only the application's own producers (a
      *     producer id absent here is not judged)
      * @param offsetsPartition the {@code __consumer_offsets} partition of the application's group

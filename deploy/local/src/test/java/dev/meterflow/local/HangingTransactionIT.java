@@ -39,6 +39,13 @@ class HangingTransactionIT {
 
     private static final String APPLICATION_ID = "meterflow-e2e-hanging";
     private static final Duration WAIT = Duration.ofMinutes(3);
+    /**
+     * The restore held by the hanging transaction is found stuck after this; long enough for a first rebalance on a
+     * loaded machine (10 s once fired before the restore began, so nothing was aborted).
+     */
+    private static final Duration STUCK = Duration.ofSeconds(30);
+    /** The instances that must not be stopped keep the shipped timeout: a slow rebalance under load is no stall. */
+    private static final Duration UNSTUCK = Duration.ofMinutes(5);
     private static final List<String> ACCOUNTS = List.of("acct-hang-a", "acct-hang-b", "acct-hang-c");
     private static final Instant OCCURRED_AT = Instant.parse("2026-11-29T19:00:00Z");
 
@@ -70,7 +77,7 @@ class HangingTransactionIT {
     void shouldAbortAHangingChangelogTransactionAndRecoverWithoutAnOperator() throws Exception {
         // given an instance that billed usage into its stores, then stopped
         List<UsageEvent> events = new ArrayList<>(events(0, 30));
-        metering = cluster.startMetering(settings("first"));
+        metering = cluster.startMetering(settings("first", UNSTUCK));
         sendAll(events);
         await().atMost(WAIT).untilAsserted(() -> assertThat(debitedEventIds()).hasSize(events.size()));
         metering.close();
@@ -82,7 +89,7 @@ class HangingTransactionIT {
         assertThat(cluster.openTransactionLag(changelog.topic())).containsEntry(changelog, 1L);
 
         // when a new instance restores its stores from the changelogs (an empty state directory)
-        metering = cluster.startMetering(settings("second"));
+        metering = cluster.startMetering(settings("second", STUCK));
 
         // then its watchdog finds the restore stuck, aborts the hanging transaction and stops to be restarted
         assertThat(metering.awaitStopped(WAIT)).as("stopped by its watchdog").isTrue();
@@ -98,7 +105,7 @@ class HangingTransactionIT {
         List<UsageEvent> later = events(30, 45);
         sendAll(later);
         events.addAll(later);
-        metering = cluster.startMetering(settings("second"));
+        metering = cluster.startMetering(settings("second", UNSTUCK));
 
         // then it restores, runs and debits every event once
         await().atMost(WAIT).untilAsserted(() -> {
@@ -135,9 +142,9 @@ class HangingTransactionIT {
                 .toList();
     }
 
-    private static Properties settings(String stateDir) {
+    private static Properties settings(String stateDir, Duration stallTimeout) {
         Properties settings = cluster.meteringProperties(APPLICATION_ID, workDir.resolve(stateDir));
-        settings.setProperty("meterflow.stall-timeout", "PT10S");
+        settings.setProperty("meterflow.stall-timeout", stallTimeout.toString());
         settings.setProperty("meterflow.shutdown-timeout", "PT10S");
         return settings;
     }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +90,12 @@ public final class OrphanedTransactionGuard implements AutoCloseable {
             all.add(offsets);
             report(aborter.scan(all, offsets));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.debug("orphaned transaction check could not ask the cluster; trying again retryIn={}", RETRY, e);
-            next = RETRY;
+            // the broker away: the admin client waits for it within the call, so trying again at once follows its
+            // return; a refusal (no permission) is only tried again at the next interval
+            next = answeredLater(e) ? RETRY : interval;
+            if (next == interval) {
+                log.warn("orphaned transaction check failed; trying again in {}: {}", interval, e.toString());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -98,6 +103,11 @@ public final class OrphanedTransactionGuard implements AutoCloseable {
         if (!timer.isShutdown()) {
             timer.schedule(this::check, next.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private static boolean answeredLater(Exception e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof TimeoutException || cause instanceof RetriableException;
     }
 
     private void report(List<Outcome> outcomes) {
