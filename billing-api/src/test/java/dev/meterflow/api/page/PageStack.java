@@ -120,6 +120,7 @@ final class PageStack implements AutoCloseable {
     private void startAgencies() {
         api.authenticator().createUser("agent@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
         api.authenticator().createUser("agent@rival.example", PASSWORD, Role.AGENCY_ADMIN, "rival");
+        api.authenticator().createUser("admin@agency-sub-1.example", PASSWORD, Role.ACCOUNT_ADMIN, "agency-sub-1");
         publish(Topics.ACCOUNT_SETTINGS, "agency", settings("agency", false));
         publish(Topics.ACCOUNT_SETTINGS, "rival", settings("rival", false));
         for (String[] sub : new String[][] {{"agency-sub-1", "agency"}, {"agency-sub-2", "agency"},
