@@ -192,7 +192,7 @@ class BillingPageIT {
 
             String page = user.get(SUB).body();
 
-            assertThat(page).as(email).contains("id=\"billed-to\"", "Billed to agency agency",
+            assertThat(page).as(email).contains("id=\"billed-to\"", "Billed to its agency", "<strong id=\"billed-to-agency\">agency</strong>",
                     "Usage billed to agency", "Save phone number", "Add email", "Save service address")
                     .doesNotContain("id=\"add-payment-method\"", "id=\"auto-recharge-form\"",
                             "id=\"payment-form\"", "Pay now");
