@@ -54,7 +54,7 @@ public final class BillingPage {
         PageViews views = new PageViews(services.accounts(), services.payments(), services.billingLog(), advice,
                 statements, services.taxes(), services.subAccounts(), clock);
         PageForms forms = new PageForms(services.accounts(), services.settings(), services.paymentCommands(),
-                statements);
+                statements, clock);
         return new BillingPage(services.authenticator(), views, forms, SignInTokens.withRandomKey());
     }
 

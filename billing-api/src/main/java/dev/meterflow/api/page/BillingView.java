@@ -27,9 +27,13 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
     public record Viewer(String accountId, String email, String role, boolean canWrite, String csrfToken) {
     }
 
-    /** The part that refreshes while the page is open. */
+    /**
+     * The part that refreshes while the page is open.
+     *
+     * @param billedTo a sub-account's agency, whose balance its usage is debited from (null for any other account)
+     */
     public record Live(String accountId, String balance, boolean negative, String status, boolean paused,
-                       boolean rechargePending) {
+                       boolean rechargePending, String billedTo) {
     }
 
     /** @param expires the card's expiry as {@code MM/YYYY}, {@code null} when not known */

@@ -13,6 +13,9 @@ import dev.meterflow.api.settings.SettingsCommands.AutoRechargeChange;
 import dev.meterflow.api.settings.SettingsCommands.NewPaymentMethod;
 import dev.meterflow.api.statements.StatementPeriod;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +44,15 @@ public final class PageForms {
     private final SettingsCommands settings;
     private final PaymentCommands payments;
     private final StatementRequests statements;
+    private final Clock clock;
 
     public PageForms(AccountAccess accounts, SettingsCommands settings, PaymentCommands payments,
-                     StatementRequests statements) {
+                     StatementRequests statements, Clock clock) {
         this.accounts = accounts;
         this.settings = settings;
         this.payments = payments;
         this.statements = statements;
+        this.clock = clock;
     }
 
     /** Handles one form: a redirect query ({@code ?saved=...#section}) when done, else the refused form. */
@@ -69,10 +74,10 @@ public final class PageForms {
     /** The forms by path under the account. */
     Map<String, Action> actions() {
         Map<String, Action> actions = new LinkedHashMap<>();
-        actions.put("/payment-methods", this::addPaymentMethod);
-        actions.put("/payment-methods/remove", this::removePaymentMethod);
-        actions.put("/payment-methods/role", this::changeRole);
-        actions.put("/auto-recharge", this::autoRecharge);
+        actions.put("/payment-methods", paidByTheAccount(this::addPaymentMethod));
+        actions.put("/payment-methods/remove", paidByTheAccount(this::removePaymentMethod));
+        actions.put("/payment-methods/role", paidByTheAccount(this::changeRole));
+        actions.put("/auto-recharge", paidByTheAccount(this::autoRecharge));
         actions.put("/critical-billing-phone", this::phone);
         actions.put("/billing-emails", this::addBillingEmail);
         actions.put("/billing-emails/remove", this::removeBillingEmail);
@@ -85,6 +90,20 @@ public final class PageForms {
         return actions;
     }
 
+    /**
+     * A sub-account's payment methods and auto recharge are stored but never used (its agency pays), so its page
+     * shows none of these forms; a post to one (an old page, a hand-made request) is refused rather than saved.
+     */
+    private Action paidByTheAccount(Action action) {
+        return (user, accountId, ctx) -> {
+            SubAccountForms.refusal(accountId, accounts.toRead(user, accountId).parentAccountId())
+                    .ifPresent(refusal -> {
+                        throw new ApiException(409, "sub_account_pays_via_parent", refusal);
+                    });
+            return action.apply(user, accountId, ctx);
+        };
+    }
+
     String notice(String saved) {
         if (saved == null) {
             return null;
@@ -95,7 +114,8 @@ public final class PageForms {
     }
 
     private Result addPaymentMethod(Principal user, String accountId, Context ctx) {
-        Form form = Form.of("payment-methods", fields(ctx, "card", "token", "brand", "last4", "role"));
+        Form form = Form.of("payment-methods", fields(ctx, "card", "token", "brand", "last4", "role", "expMonth",
+                "expYear"));
         String token = form.values().get("token").strip();
         String brand = form.values().get("brand");
         String last4 = form.values().get("last4").strip();
@@ -113,9 +133,14 @@ public final class PageForms {
             return Result.refused(form.withError(form.values().get("token").isBlank() ? "card" : "brand",
                     refusal.get()));
         }
+        ExpiryInput expiry = ExpiryInput.of(form.values().get("expMonth"), form.values().get("expYear"),
+                PaymentMethodChoice.isBankAccount(brand), YearMonth.now(clock.withZone(ZoneOffset.UTC)));
+        if (expiry.problem() != null) {
+            return Result.refused(form.withError("expiry", expiry.problem()));
+        }
         String customer = customerOf(user, accountId);
         NewPaymentMethod method = new NewPaymentMethod(token, customer, brand, last4, form.values().get("role"),
-                null, null);
+                expiry.month(), expiry.year());
         return saved(form, "payment-methods", () -> settings.addPaymentMethod(user, accountId, method));
     }
 

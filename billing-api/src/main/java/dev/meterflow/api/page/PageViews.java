@@ -113,7 +113,7 @@ final class PageViews {
         long balance = summary.balanceMicros() == null ? 0 : summary.balanceMicros();
         String status = summary.status() == null ? "ACTIVE" : summary.status();
         return new Live(summary.accountId(), Money.format(balance), balance < 0, status, "PAUSED".equals(status),
-                summary.pendingRechargeId() != null);
+                summary.pendingRechargeId() != null, summary.parentAccountId());
     }
 
     private static List<Method> methods(JsonNode methods) {

@@ -33,6 +33,11 @@ public final class PaymentMethodChoice {
         return TEST_CARDS.stream().filter(card -> card.token().equals(token)).findFirst();
     }
 
+    /** A bank (ACH) account, by the brand the add form sends: {@code SettingsCommands} stores it as type ACH. */
+    public static boolean isBankAccount(String brand) {
+        return brand != null && "bank".equals(brand.strip().toLowerCase(Locale.ROOT));
+    }
+
     /** The help page's sentence for PayPal or Diners Club, else empty. */
     public static Optional<String> refusal(String brand) {
         String lower = brand == null ? "" : brand.strip().toLowerCase(Locale.ROOT);

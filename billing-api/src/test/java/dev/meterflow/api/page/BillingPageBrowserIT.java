@@ -204,9 +204,20 @@ class BillingPageBrowserIT {
     void shouldAddACardAndMakeItTheBackup() {
         signIn("admin@acme.example");
         new Select(browser.findElement(By.id("card"))).selectByValue("pm_card_mastercard");
+        type("exp-month", "13");
+        type("exp-year", "2031");
         new Select(browser.findElement(By.id("role"))).selectByValue("OTHER");
         submit(By.cssSelector("#add-payment-method button[type=submit]"));
+        assertThat(waitFor(By.id("expiry-error")).getText())
+                .isEqualTo("The expiry month 13 is not a month: it must be 1 to 12.");
+        assertThat(browser.findElement(By.id("exp-year")).getAttribute("value")).isEqualTo("2031");
+        assertThat(new Select(browser.findElement(By.id("card"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("pm_card_mastercard");
+
+        type("exp-month", "04");
+        submit(By.cssSelector("#add-payment-method button[type=submit]"));
         assertThat(waitFor(By.id("notice")).getText()).startsWith("Payment methods saved.");
+        assertThat(browser.findElement(By.xpath("//tr[td='Mastercard']")).getText()).contains("expires 04/2031");
 
         new Select(browser.findElement(By.id("role-pm_card_mastercard"))).selectByValue("BACKUP");
         submit(By.cssSelector("form:has(#role-pm_card_mastercard) button[type=submit]"));
@@ -313,6 +324,32 @@ class BillingPageBrowserIT {
     }
 
     @Test
+    @Order(14)
+    void shouldShowLastMonthsSalesTaxChargedOnTheFirst() {
+        await().atMost(PIPELINE).until(stack::lastMonthTaxed);
+        signIn("admin@acme.example");
+
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1).toString();
+        assertThat(waitFor(By.id("taxes-and-fees")).findElement(By.tagName("tbody")).getText())
+                .isEqualTo(month + " US-TX $80.00 6.25% $5.00");
+    }
+
+    @Test
+    @Order(15)
+    void shouldShowASubAccountItsAgencyInsteadOfItsOwnCardsAndRecharges() {
+        signIn("agent@agency.example");
+        browser.get(stack.baseUrl() + "/billing/accounts/agency-sub-1");
+
+        assertThat(waitFor(By.id("billed-to-title")).getText()).isEqualTo("Billed to its agency");
+        assertThat(browser.findElement(By.id("billed-to-agency")).getText()).isEqualTo("agency");
+        assertThat(browser.findElement(By.id("balance-billed-to")).getText()).isEqualTo("Usage billed to agency");
+        assertThat(browser.findElements(By.id("payment-methods"))).isEmpty();
+        assertThat(browser.findElements(By.id("auto-recharge"))).isEmpty();
+        assertThat(browser.findElements(By.id("make-a-payment"))).isEmpty();
+        assertThat(browser.findElement(By.id("critical-billing-phone")).isDisplayed()).isTrue();
+    }
+
+    @Test
     @Order(20)
     void shouldTakeScreenshotsOfEverySectionWhenAsked() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("screenshots"), "screenshots only with -Dscreenshots=true");
@@ -334,6 +371,13 @@ class BillingPageBrowserIT {
             browser.manage().window().setSize(size);
             browser.get(stack.baseUrl() + "/billing/accounts/agency");
             save(waitFor(By.id("sub-accounts")).getScreenshotAs(OutputType.BYTES), "sub-accounts-"
+                    + (size.getWidth() < 600 ? "phone" : "desktop"));
+            browser.get(stack.baseUrl() + "/billing/accounts/agency-sub-1");
+            WebElement billedTo = waitFor(By.id("billed-to"));
+            // below the fold on a phone: an element screenshot clips at the window's edge
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                    billedTo);
+            save(billedTo.getScreenshotAs(OutputType.BYTES), "billed-to-"
                     + (size.getWidth() < 600 ? "phone" : "desktop"));
         }
         browser.manage().window().setSize(new Dimension(1280, 1000));

@@ -21,6 +21,7 @@ class BillingPageIT {
 
     private static final String ACME = "/billing/accounts/acme";
     private static final String AGENCY = "/billing/accounts/agency";
+    private static final String SUB = "/billing/accounts/agency-sub-1";
     /** Issue 12's forms of the remaining sections, each with fields it would accept. */
     private static final Map<String, Map<String, String>> NEW_FORMS = Map.of(
             "/plan-fee", Map.of("directCharge", "on"),
@@ -144,6 +145,82 @@ class BillingPageIT {
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("We bill in US dollars and do not accept PayPal or Diners Club.");
+    }
+
+    @Test
+    void shouldShowAnImpossibleExpiryNextToItsFieldsAndKeepWhatWasTyped() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/payment-methods", admin.withToken(ACME, Map.of(
+                "card", "pm_card_mastercard", "role", "BACKUP", "expMonth", "13", "expYear", "2029")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("id=\"expiry-error\"", "The expiry month 13 is not a month: it must be 1 to 12.")
+                .contains("value=\"13\"", "value=\"2029\"");
+        assertThat(admin.get(ACME).body()).doesNotContain("<td>Mastercard</td>");
+    }
+
+    @Test
+    void shouldRefuseACardThatHasAlreadyExpired() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/payment-methods", admin.withToken(ACME, Map.of(
+                "card", "pm_card_amex", "role", "OTHER", "expMonth", "1", "expYear", "2020")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("This card expired at the end of 01/2020: add a card that is still valid.")
+                .contains("value=\"1\"", "value=\"2020\"");
+    }
+
+    @Test
+    void shouldRefuseAnExpiryForABankAccount() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/payment-methods", admin.withToken(ACME, Map.of(
+                "token", "pm_bank_test", "brand", "bank", "last4", "6789", "role", "OTHER", "expMonth", "4",
+                "expYear", "2030")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("A bank account has no expiry: leave the month and year empty.")
+                .contains("value=\"pm_bank_test\"");
+    }
+
+    @Test
+    void shouldShowASubAccountWhatItIsBilledToInsteadOfFormsItCannotUse() {
+        for (String email : new String[] {"agent@agency.example", "admin@agency-sub-1.example"}) {
+            PageBrowser user = signedIn(email);
+
+            String page = user.get(SUB).body();
+
+            assertThat(page).as(email).contains("id=\"billed-to\"", "Billed to its agency", "<strong id=\"billed-to-agency\">agency</strong>",
+                    "Usage billed to agency", "Save phone number", "Add email", "Save service address")
+                    .doesNotContain("id=\"add-payment-method\"", "id=\"auto-recharge-form\"",
+                            "id=\"payment-form\"", "Pay now");
+        }
+    }
+
+    @Test
+    void shouldRefuseASubAccountsPaymentMethodsAutoRechargeAndPaymentWithTheReason() {
+        PageBrowser admin = signedIn("admin@agency-sub-1.example");
+        Map<String, Map<String, String>> unused = Map.of(
+                "/payment-methods", Map.of("card", "pm_card_mastercard", "role", "BACKUP"),
+                "/payment-methods/remove", Map.of("paymentMethodId", "pm_card_visa"),
+                "/payment-methods/role", Map.of("paymentMethodId", "pm_card_visa", "role", "BACKUP"),
+                "/auto-recharge", Map.of("enabled", "on", "mode", "TOP_UP_TO_TARGET", "threshold", "5",
+                        "target", "60"));
+
+        unused.forEach((path, fields) -> {
+            PageBrowser.Page refused = admin.post(SUB + path, admin.withToken(SUB, fields));
+            assertThat(refused.status()).as(path).isEqualTo(409);
+            assertThat(refused.body()).as(path).contains("is billed to its agency 'agency': the agency's"
+                    + " auto recharge and payment methods pay for its usage");
+        });
+        PageBrowser.Page payment = admin.post(SUB + "/payments", admin.withToken(SUB, Map.of("amount", "20",
+                "paymentKey", "sub-payment")));
+
+        assertThat(payment.status()).isEqualTo(409);
+        assertThat(payment.body()).contains("make the payment on the agency's account");
+        assertThat(admin.get(SUB).body()).doesNotContain("<td>Mastercard</td>");
     }
 
     @Test

@@ -25,6 +25,8 @@ import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.ServiceAddress;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
@@ -37,6 +39,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +65,11 @@ final class PageStack implements AutoCloseable {
     static final String PLAN = "plan-page";
     /** One dollar an item, so a test debits whole dollars. */
     static final String DOLLAR_ITEM = "page.test.item";
+    /** One dollar an item, and taxed. */
+    static final String TAXABLE_ITEM = "page.test.taxable";
+    /** Texas's state sales tax, 6.25%: $80 of taxable usage is taxed $5.00. */
+    static final TaxRate TEXAS = TaxRate.newBuilder().setJurisdiction("US-TX").setRatePpm(62_500)
+            .setName("Texas state sales tax").build();
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private EmbeddedKafka kafka;
@@ -99,18 +109,57 @@ final class PageStack implements AutoCloseable {
                 Duration.ofSeconds(1)));
         CompletableFuture.runAsync(notifier, runnable -> new Thread(runnable, "page-notifier").start());
         publish(Topics.RATE_CARDS, PLAN, rateCard());
+        publish(Topics.TAX_RATES, TEXAS.getJurisdiction(), TEXAS);
         if (pipeline) {
             startPipeline();
+            taxableUsageLastMonth();
         }
         for (String account : List.of("acme", "bistro", "other")) {
             api.authenticator().createUser("admin@" + account + ".example", PASSWORD, Role.ACCOUNT_ADMIN, account);
         }
         api.authenticator().createUser("viewer@acme.example", PASSWORD, Role.BILLING_VIEWER, "acme");
         api.authenticator().createUser("locked@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
-        publish(Topics.ACCOUNT_SETTINGS, "acme", settings("acme", true));
+        publish(Topics.ACCOUNT_SETTINGS, "acme", pipeline ? inAustin(settings("acme", true)) : settings("acme", true));
         publish(Topics.ACCOUNT_SETTINGS, "bistro", settings("bistro", false));
         publish(Topics.ACCOUNT_SETTINGS, "other", settings("other", true));
         startAgencies();
+    }
+
+    /**
+     * Taxable usage of acme's last month, stamped in that month, so its monthly tax run fires by stream time, as on
+     * the 1st: once acme's task reads a record of this month (acme's settings, published next, or a recharge's
+     * result), last month's line is taxed at Texas's rate. Before anything else is published, and the wall-clock
+     * run held off ({@link #startPipeline}): a record of this month, or the wall clock, reaching acme's task first
+     * would close last month before its usage arrived, and the usage would wait for next month's run.
+     */
+    private void taxableUsageLastMonth() {
+        ZonedDateTime lastMonth = YearMonth.now(ZoneOffset.UTC).minusMonths(1).atDay(15).atTime(12, 0)
+                .atZone(ZoneOffset.UTC);
+        AccountSettings acme = inAustin(settings("acme", true));
+        acme.setUpdatedAt(lastMonth.toInstant());
+        publish(Topics.ACCOUNT_SETTINGS, "acme", acme, lastMonth.toInstant());
+        // the topology parks usage of an account whose settings it has not read: its first balance says it has
+        await("acme's settings in the pipeline", "SELECT count(*) FROM accounts WHERE account_id = 'acme'"
+                + " AND balance_micros IS NOT NULL");
+        Instant usedAt = lastMonth.plusMinutes(5).toInstant();
+        publish(Topics.USAGE_EVENTS, "acme", UsageEvent.newBuilder().setEventId("page-taxable-last-month")
+                .setAccountId("acme").setSku(TAXABLE_ITEM).setQuantity(80).setOccurredAt(usedAt)
+                .setAttributes(Map.of()).build(), usedAt);
+        await("last month's taxable usage debited", "SELECT count(*) FROM daily_usage WHERE account_id = 'acme'"
+                + " AND sku = '" + TAXABLE_ITEM + "'");
+    }
+
+    /** Waits until the read model answers a count above zero. */
+    private void await(String what, String countQuery) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofMinutes(2)).until(() -> database.jdbi().withHandle(
+                handle -> handle.createQuery(countQuery).mapTo(Long.class).one()) > 0);
+    }
+
+    /** acme's last month's sales tax line, in the read model once its task has read a record of this month. */
+    boolean lastMonthTaxed() {
+        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT count(*) FROM tax_lines"
+                + " WHERE account_id = 'acme' AND tax_period = :month").bind("month",
+                YearMonth.now(ZoneOffset.UTC).minusMonths(1).toString()).mapTo(Long.class).one()) > 0;
     }
 
     /**
@@ -120,6 +169,7 @@ final class PageStack implements AutoCloseable {
     private void startAgencies() {
         api.authenticator().createUser("agent@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
         api.authenticator().createUser("agent@rival.example", PASSWORD, Role.AGENCY_ADMIN, "rival");
+        api.authenticator().createUser("admin@agency-sub-1.example", PASSWORD, Role.ACCOUNT_ADMIN, "agency-sub-1");
         publish(Topics.ACCOUNT_SETTINGS, "agency", settings("agency", false));
         publish(Topics.ACCOUNT_SETTINGS, "rival", settings("rival", false));
         for (String[] sub : new String[][] {{"agency-sub-1", "agency"}, {"agency-sub-2", "agency"},
@@ -137,6 +187,8 @@ final class PageStack implements AutoCloseable {
         metering.setProperty(MeteringConfig.APPLICATION_ID.name(), "page-metering");
         metering.setProperty(MeteringConfig.STATE_DIR.name(), tempDir("page-metering").toString());
         metering.setProperty(MeteringConfig.COMMIT_INTERVAL_MS.name(), "100");
+        // the tax run by stream time only, so it cannot close last month before taxableUsageLastMonth()'s usage
+        metering.setProperty(MeteringConfig.TAX_RUN_INTERVAL.name(), "PT12H");
         add(new MeteringService(MeteringConfig.from(metering)).start());
         Properties worker = new Properties();
         worker.setProperty(WorkerConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
@@ -176,8 +228,13 @@ final class PageStack implements AutoCloseable {
     }
 
     <V> void publish(Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde().serializer().serialize(topic.name(), value)));
+        publish(topic, key, value, null);
+    }
+
+    /** @param timestamp the record's time, which the metering topology's stream time follows; null for now */
+    private <V> void publish(Topic<String, V> topic, String key, V value, Instant timestamp) {
+        producer.send(new ProducerRecord<>(topic.name(), null, timestamp == null ? null : timestamp.toEpochMilli(),
+                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value)));
         producer.flush();
     }
 
@@ -206,11 +263,19 @@ final class PageStack implements AutoCloseable {
                 .setUpdatedAt(Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
+    /** The account in Austin, whose sales tax is Texas's. */
+    private static AccountSettings inAustin(AccountSettings settings) {
+        settings.setServiceAddress(ServiceAddress.newBuilder().setLine1("500 Congress Ave").setCity("Austin")
+                .setRegion("TX").setPostalCode("78701").setCountry("US").build());
+        return settings;
+    }
+
     private static RateCard rateCard() {
         return RateCard.newBuilder().setRatePlanId(PLAN).setCurrency("USD")
                 .setPrices(new java.util.LinkedHashMap<>(Map.of(DOLLAR_ITEM, Price.newBuilder()
                         .setUnitPriceMicros(1_000_000).setUnitSize(1).setCategory(PriceCategory.TRACKING_NUMBER)
-                        .setTaxable(false).build())))
+                        .setTaxable(false).build(), TAXABLE_ITEM, Price.newBuilder().setUnitPriceMicros(1_000_000)
+                        .setUnitSize(1).setCategory(PriceCategory.CALL_MINUTES).setTaxable(true).build())))
                 .setUpdatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
     }
 

@@ -95,8 +95,9 @@ public final class LocalStack {
                     topics.unchanged().size(), topics.ok() ? "" : ", drift: " + topics.drift());
             OutputsMonitor monitor = new OutputsMonitor(bootstrap);
             seed(producer, options.accounts());
-            out.printf("gateway simulator %s; %d accounts seeded on rate plan %s%n", gateway.baseUrl(),
-                    options.accounts(), SeedData.RATE_PLAN);
+            out.printf("gateway simulator %s; %d accounts seeded on rate plan %s, and agency %s paying for %s%n",
+                    gateway.baseUrl(), options.accounts(), SeedData.RATE_PLAN, SeedData.AGENCY,
+                    String.join(", ", SeedData.SUB_ACCOUNTS));
 
             MeteringService metering = new MeteringService(meteringConfig(bootstrap)).start();
             RechargeWorkerService worker = startWorker(bootstrap, gateway);
@@ -142,7 +143,9 @@ public final class LocalStack {
             producer.send(new ProducerRecord<>(Topics.TAX_RATES.name(), rate.getJurisdiction(),
                     Topics.TAX_RATES.valueSerde().serializer().serialize(Topics.TAX_RATES.name(), rate)));
         }
-        for (AccountSettings settings : SeedData.accounts(accounts, now)) {
+        List<AccountSettings> settingsToSeed = new ArrayList<>(SeedData.accounts(accounts, now));
+        settingsToSeed.addAll(SeedData.agencyFamily(now));
+        for (AccountSettings settings : settingsToSeed) {
             producer.send(new ProducerRecord<>(Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(),
                     Topics.ACCOUNT_SETTINGS.valueSerde().serializer().serialize(Topics.ACCOUNT_SETTINGS.name(),
                             settings)));
@@ -153,10 +156,12 @@ public final class LocalStack {
     /** Sends usage at the configured rate, printing the live view once a second, until the end or Ctrl-C. */
     private void generate(KafkaProducer<String, byte[]> producer, Admin admin, OutputsMonitor monitor)
             throws InterruptedException {
-        UsageGenerator generator = new UsageGenerator(options.accounts(), runId, runId.hashCode());
+        UsageGenerator generator = new UsageGenerator(SeedData.usageAccounts(options.accounts()),
+                SeedData.usageAccountIds(options.accounts()), runId, runId.hashCode());
         // settings first: the topology parks usage of an account whose settings it has not seen yet
         long settingsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (monitor.balances.size() < options.accounts() && System.nanoTime() < settingsDeadline
+        while (monitor.balances.size() < SeedData.payingAccounts(options.accounts())
+                && System.nanoTime() < settingsDeadline
                 && stopRequested.getCount() > 0) {
             stopRequested.await(100, TimeUnit.MILLISECONDS);
         }
@@ -173,8 +178,9 @@ public final class LocalStack {
             if (now >= nextSend) {
                 UsageEvent event = generator.next(Instant.now());
                 nextSend += periodNanos;
-                if (monitor.paused(event.getAccountId())) {
-                    // the platform connects no calls of a paused account (it reads account-status)
+                if (monitor.paused(SeedData.payerOf(event.getAccountId()))) {
+                    // the platform connects no calls of a paused account (it reads account-status); a
+                    // sub-account is paused with its agency
                     continue;
                 }
                 producer.send(new ProducerRecord<>(Topics.USAGE_EVENTS.name(), event.getAccountId(),

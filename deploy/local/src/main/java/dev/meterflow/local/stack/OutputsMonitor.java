@@ -1,5 +1,6 @@
 package dev.meterflow.local.stack;
 
+import dev.meterflow.metering.agency.StatusCascade;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -35,6 +36,9 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
             Topics.ACCOUNT_STATUS.name(), Topics.RECHARGE_REQUESTS.name(), Topics.PAYMENT_RESULTS.name(),
             Topics.RECEIPTS.name(), Topics.USAGE_UNPRICED.name(), Topics.METERING_DLQ.name(),
             Topics.PAYMENT_RESULTS_UNMATCHED.name(), Topics.RECHARGE_REQUESTS_DLQ.name());
+
+    private static final Set<String> MEMBERSHIP_REASONS = Set.of(StatusCascade.JOINED_AGENCY_ACTIVE,
+            StatusCascade.JOINED_AGENCY_PAUSED, StatusCascade.LEFT_AGENCY);
 
     final AtomicLong ledgerEntries = new AtomicLong();
     final AtomicLong rechargeRequests = new AtomicLong();
@@ -127,7 +131,10 @@ final class OutputsMonitor implements Runnable, AutoCloseable {
         } else if (topic.equals(Topics.ACCOUNT_STATUS.name())) {
             AccountStatusChanged change = Topics.ACCOUNT_STATUS.valueSerde().deserializer().deserialize(topic,
                     record.value());
-            countIf(thisRun, change.getStatus() == AccountStatus.PAUSED ? paused : resumed);
+            // a sub-account joining or leaving its agency takes a status: it was not paused or resumed
+            if (!MEMBERSHIP_REASONS.contains(change.getReason())) {
+                countIf(thisRun, change.getStatus() == AccountStatus.PAUSED ? paused : resumed);
+            }
         } else if (topic.equals(Topics.RECHARGE_REQUESTS.name())) {
             requestIds.add(Topics.RECHARGE_REQUESTS.valueSerde().deserializer().deserialize(topic, record.value())
                     .getRequestId());

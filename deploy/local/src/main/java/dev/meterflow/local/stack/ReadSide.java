@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The read side of the local stack: embedded PostgreSQL (a fresh one each run: the read model is rebuilt from
  * the topics, which the data directory keeps), the read model and HTTP API, and the notifier sending to an
  * in-process GreenMail server whose IMAP mailboxes show what was sent. Seeds one admin per account and one
- * viewer, all with {@link #PASSWORD}.
+ * viewer, and the agency's agency admin, all with {@link #PASSWORD}.
  */
 final class ReadSide implements AutoCloseable {
 
@@ -81,11 +81,20 @@ final class ReadSide implements AutoCloseable {
         }
         readSide.api.authenticator().createUser(viewer(accountIds.get(0)), PASSWORD, Role.BILLING_VIEWER,
                 accountIds.get(0));
+        readSide.api.authenticator().createUser(agent(), PASSWORD, Role.AGENCY_ADMIN, SeedData.AGENCY);
+        for (String subAccount : SeedData.SUB_ACCOUNTS) {
+            readSide.api.authenticator().createUser(admin(subAccount), PASSWORD, Role.ACCOUNT_ADMIN, subAccount);
+        }
         return readSide;
     }
 
     static String admin(String accountId) {
         return "admin@" + accountId + ".example";
+    }
+
+    /** The agency admin of the seeded agency: its page lists its sub-accounts, and theirs are open to it. */
+    static String agent() {
+        return "agent@" + SeedData.AGENCY + ".example";
     }
 
     static String viewer(String accountId) {
@@ -104,6 +113,8 @@ final class ReadSide implements AutoCloseable {
         out.printf("billing API %s/api/v1 (routes: /api/v1/openapi.json), page %s/billing%n", apiUrl(), apiUrl());
         out.printf("  sign in as %s (or %s, a viewer; every account has its admin@<account>.example) with password"
                 + " '%s' (local only)%n", admin(firstAccount), viewer(firstAccount), PASSWORD);
+        out.printf("  agency: sign in as %s, its agency admin, to see %s billed to it (same password)%n", agent(),
+                String.join(", ", SeedData.SUB_ACCOUNTS));
         out.printf("  mail: IMAP 127.0.0.1:%d, user and password both the recipient's address (e.g. billing@%s"
                 + ".example); SMTP 127.0.0.1:%d%n", mail.getImap().getPort(), firstAccount, mail.getSmtp().getPort());
     }

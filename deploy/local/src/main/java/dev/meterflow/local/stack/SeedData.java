@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The local stack's accounts and rate card: a realistic call-tracking price list, and accounts with
@@ -113,6 +114,51 @@ public final class SeedData {
             ids.add(accountId(i));
         }
         return ids;
+    }
+
+    /**
+     * The agency family (issue 10, section 5): an agency that pays, with good cards and automatic recharge, for
+     * its sub-accounts' usage and sales tax. Its sub-accounts have neither cards nor a recharge of their own.
+     */
+    public static final String AGENCY = "agency-0001";
+    public static final List<String> SUB_ACCOUNTS = List.of(AGENCY + "-sub-1", AGENCY + "-sub-2", AGENCY + "-sub-3");
+
+    /** The agency, then its sub-accounts, each in its own city (their addresses decide the tax on their usage). */
+    public static List<AccountSettings> agencyFamily(Instant now) {
+        List<AccountSettings> family = new ArrayList<>();
+        family.add(AccountSettings.newBuilder(settings(AGENCY, Payer.GOOD, now)).setServiceAddress(serviceAddress(0))
+                .build());
+        for (int i = 0; i < SUB_ACCOUNTS.size(); i++) {
+            String subAccount = SUB_ACCOUNTS.get(i);
+            family.add(AccountSettings.newBuilder(settings(subAccount, Payer.NO_AUTO_RECHARGE, now))
+                    .setParentAccountId(AGENCY).setPaymentMethods(List.of())
+                    .setCriticalBillingPhone("+151255590" + (i + 1) + "0")
+                    .setServiceAddress(serviceAddress(i * 4)).build());
+        }
+        return family;
+    }
+
+    /**
+     * The accounts with a balance of their own: the seeded ones and the agency (a sub-account's usage is debited
+     * from its agency's balance).
+     */
+    public static int payingAccounts(int count) {
+        return count + 1;
+    }
+
+    /** Whose balance pays for {@code accountId}'s usage: a sub-account's agency, else the account itself. */
+    public static String payerOf(String accountId) {
+        return SUB_ACCOUNTS.contains(accountId) ? AGENCY : accountId;
+    }
+
+    /** The accounts usage is generated for: the seeded ones, then the agency's sub-accounts. */
+    public static int usageAccounts(int count) {
+        return count + SUB_ACCOUNTS.size();
+    }
+
+    /** The id of usage account 1 .. {@link #usageAccounts}: seeded accounts first, then the sub-accounts. */
+    public static IntFunction<String> usageAccountIds(int count) {
+        return index -> index <= count ? accountId(index) : SUB_ACCOUNTS.get(index - count - 1);
     }
 
     public static List<AccountSettings> accounts(int count, Instant now) {
