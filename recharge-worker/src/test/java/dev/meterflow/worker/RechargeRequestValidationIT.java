@@ -5,30 +5,19 @@ import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
-import dev.meterflow.gatewaysim.GatewaySimulator;
-import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeRequest;
-import dev.meterflow.topics.TopicReader;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topics;
-import dev.meterflow.worker.config.WorkerConfig;
-import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 17, section 2: a request the worker could not publish the outcome of, or should not charge, is refused
@@ -39,38 +28,9 @@ class RechargeRequestValidationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedKafka kafka;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static GatewaySimulator simulator;
-    private static RechargeWorkerService worker;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        Properties config = new Properties();
-        config.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        config.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
-        config.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
-        config.setProperty("meterflow.gateway.rate-limit", "200");
-        config.setProperty("meterflow.shutdown-timeout", "PT5S");
-        WorkerConfig workerConfig = WorkerConfig.from(config);
-        worker = RechargeWorkerService.start(workerConfig, new StripeGateway(workerConfig.gatewayApiKey(),
-                workerConfig.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
-    }
-
-    @AfterAll
-    static void stop() {
-        worker.close();
-        simulator.close();
-        producer.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final WorkerStack stack = WorkerStack.perClass();
+    private static final BrokerStack kafka = stack.kafka();
 
     @Test
     void shouldRefuseARequestNearTheRecordSizeLimitWithoutChargingIt() {
@@ -103,7 +63,7 @@ class RechargeRequestValidationIT {
         await().atMost(WAIT).until(() -> deadLetters("acct-blank").size() == 2);
         assertThat(deadLetters("acct-blank")).extracting(record -> header(record, Topics.REASON_HEADER))
                 .containsExactly("BLANK_ID", "BLANK_ID");
-        assertThat(simulator.charges()).noneMatch(charge -> "acct-blank".equals(charge.accountId())
+        assertThat(stack.simulator().charges()).noneMatch(charge -> "acct-blank".equals(charge.accountId())
                 || "".equals(charge.accountId()) || " ".equals(charge.requestId()));
         assertNeverChargedAndTheNextRequestAnswered("rr-blank-account", "acct-blank");
     }
@@ -128,15 +88,13 @@ class RechargeRequestValidationIT {
         send(accountId, serialize(aRechargeRequest().withId(next).forAccount(accountId)
                 .payingWith(aVisaCard().primary()).build()));
         assertThat(awaitResult(next).getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
-        assertThat(simulator.charges()).noneMatch(charge -> refusedRequestId.equals(charge.requestId()));
+        assertThat(stack.simulator().charges()).noneMatch(charge -> refusedRequestId.equals(charge.requestId()));
     }
 
     private static PaymentResult awaitResult(String requestId) {
-        return await("a result for " + requestId).atMost(WAIT).until(() -> TopicReader.readCommitted(
-                        kafka.bootstrapServers(), Topics.PAYMENT_RESULTS.name()).stream()
-                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                        .deserialize(Topics.PAYMENT_RESULTS.name(), record.value()))
-                .filter(result -> result.getRequestId().equals(requestId)).toList(), list -> !list.isEmpty()).get(0);
+        return await("a result for " + requestId).atMost(WAIT).until(() -> kafka.values(Topics.PAYMENT_RESULTS)
+                .stream().filter(result -> result.getRequestId().equals(requestId)).toList(),
+                list -> !list.isEmpty()).get(0);
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(String key) {
@@ -145,7 +103,7 @@ class RechargeRequestValidationIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String key) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), Topics.RECHARGE_REQUESTS_DLQ.name()).stream()
+        return kafka.records(Topics.RECHARGE_REQUESTS_DLQ.name()).stream()
                 .filter(record -> record.key() != null
                         && key.equals(new String(record.key(), StandardCharsets.UTF_8))).toList();
     }
@@ -160,8 +118,6 @@ class RechargeRequestValidationIT {
     }
 
     private static void send(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(), key.getBytes(StandardCharsets.UTF_8),
-                value));
-        producer.flush();
+        kafka.publishRaw(Topics.RECHARGE_REQUESTS.name(), key, value);
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.gatewaysim.Charge;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.AttemptOutcome;
 import dev.meterflow.schemas.BillingNotification;
@@ -19,32 +17,19 @@ import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topic;
-import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.config.WorkerConfig;
-import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10 §2, bank accounts (ACH) on a real broker against the gateway simulator: a debit answers
@@ -59,38 +44,12 @@ class RechargeWorkerAchIT {
     private static final Duration DAYS = Duration.ofDays(4);
     private static final String SETTLES = "pm_usBankAccount_success";
 
-    private static EmbeddedKafka kafka;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private GatewaySimulator simulator;
-    private RechargeWorkerService worker;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        producer.close();
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startSimulatorAndWorker() {
-        simulator = GatewaySimulator.start(0, SimulatorSettings.builder().achSettlementDelay(DAYS).build());
-        worker = startWorker();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final BrokerStack kafka = BrokerStack.perClass();
+    @RegisterExtension
+    final WorkerStack stack = WorkerStack.perTest(kafka)
+            .simulating(SimulatorSettings.builder().achSettlementDelay(DAYS).build())
+            .withWorkerSettings(Map.of(WorkerConfig.ACH_POLL_INTERVAL.name(), "PT0.5S"));
 
     @Test
     void shouldPublishOneSucceededResultAndReceiptOnceTheDebitSettlesWithoutHoldingThePartition() throws Exception {
@@ -105,11 +64,11 @@ class RechargeWorkerAchIT {
         await().atMost(WAIT).until(() -> results("pay-card-after"), list -> !list.isEmpty());
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets()).isEqualTo(endOffsets()));
         assertThat(results("pay-ach-ok")).isEmpty();
-        assertThat(simulator.charges()).filteredOn(charge -> "pay-ach-ok".equals(charge.requestId()))
+        assertThat(stack.simulator().charges()).filteredOn(charge -> "pay-ach-ok".equals(charge.requestId()))
                 .singleElement().extracting(Charge::status).hasToString("PENDING");
 
         // when the bank settles it
-        simulator.updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
+        stack.simulator().updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
 
         // then one SUCCEEDED result, one receipt, and each notice once
         PaymentResult result = await().atMost(WAIT).until(() -> results("pay-ach-ok"), list -> !list.isEmpty()).get(0);
@@ -125,13 +84,13 @@ class RechargeWorkerAchIT {
         assertThat(notices("acct-ach-ok")).filteredOn(n -> "pay-ach-ok".equals(n.getAttributes().get("requestId")))
                 .extracting(BillingNotification::getType)
                 .containsExactly(NotificationType.PAYMENT_PROCESSING, NotificationType.RECHARGE_RECEIPT);
-        assertThat(simulator.successfulChargesByRequestId().get("pay-ach-ok")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("pay-ach-ok")).hasSize(1);
         assertThat(results("pay-ach-ok")).hasSize(1);
     }
 
     @Test
     void shouldDeclineWithTheBanksReturnCodeAndItsClass() {
-        simulator.updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
+        stack.simulator().updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
 
         send(payment("pay-ach-r01", "acct-ach-r01", bank("pm_usBankAccount_insufficientFunds",
                 PaymentMethodRole.PRIMARY)));
@@ -158,16 +117,17 @@ class RechargeWorkerAchIT {
         await().atMost(WAIT).until(() -> notices("acct-ach-crash"), list -> !list.isEmpty());
 
         // when the worker dies, the bank settles, and a new worker starts
-        worker.halt();
-        simulator.updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
-        worker = startWorker();
+        stack.worker().halt();
+        stack.simulator().updateSettings(SimulatorSettings.builder().achSettlementDelayMs(0).build());
+        stack.startWorker();
 
         // then the new worker finds the parked request in the attempt log and finishes it, without a new debit
         PaymentResult result = await().atMost(WAIT).until(() -> results("pay-ach-crash"), list -> !list.isEmpty())
                 .get(0);
         assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
-        assertThat(simulator.charges()).filteredOn(charge -> "pay-ach-crash".equals(charge.requestId())).hasSize(1);
-        assertThat(simulator.successfulChargesByRequestId().get("pay-ach-crash")).hasSize(1);
+        assertThat(stack.simulator().charges()).filteredOn(charge -> "pay-ach-crash".equals(charge.requestId()))
+                .hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("pay-ach-crash")).hasSize(1);
         assertThat(notices("acct-ach-crash")).extracting(BillingNotification::getType)
                 .containsExactly(NotificationType.PAYMENT_PROCESSING, NotificationType.RECHARGE_RECEIPT);
         assertThat(results("pay-ach-crash")).hasSize(1);
@@ -186,61 +146,25 @@ class RechargeWorkerAchIT {
                 .get(0);
         assertThat(result.getStatus()).isEqualTo(PaymentStatus.FAILED);
         assertThat(result.getAttempts()).isEmpty();
-        assertThat(TopicReader.readCommitted(kafka.bootstrapServers(), Topics.RECHARGE_REQUESTS_DLQ.name()))
+        assertThat(kafka.records(Topics.RECHARGE_REQUESTS_DLQ.name()))
                 .extracting(record -> new String(record.headers().lastHeader(Topics.REASON_HEADER).value(),
                         StandardCharsets.UTF_8)).contains("ACH_FOR_AUTO_RECHARGE");
-        assertThat(simulator.charges()).noneMatch(charge -> "rr-auto-ach".equals(charge.requestId()));
+        assertThat(stack.simulator().charges()).noneMatch(charge -> "rr-auto-ach".equals(charge.requestId()));
     }
 
-    private RechargeWorkerService startWorker() {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
-        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
-        props.setProperty("meterflow.gateway.rate-limit", "200");
-        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
-        props.setProperty("meterflow.reconcile-interval", "PT1S");
-        props.setProperty("meterflow.ach.poll-interval", "PT0.5S");
-        props.setProperty("meterflow.shutdown-timeout", "PT5S");
-        WorkerConfig config = WorkerConfig.from(props);
-        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
-                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
+    /** The request topic's end offsets, of the partitions written to (the others have no committed offset). */
+    private static Map<TopicPartition, Long> endOffsets() {
+        Map<TopicPartition, Long> end = new HashMap<>(kafka.endOffsets(Topics.RECHARGE_REQUESTS.name()));
+        end.values().removeIf(offset -> offset == 0);
+        return end;
     }
 
-    private static Map<TopicPartition, Long> endOffsets() throws Exception {
-        String topic = Topics.RECHARGE_REQUESTS.name();
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < 2; partition++) {
-                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((partition, info) -> {
-                if (info.offset() > 0) {
-                    end.put(partition, info.offset());
-                }
-            });
-            return end;
-        }
-    }
-
-    private static Map<TopicPartition, Long> committedOffsets() throws Exception {
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, Long> committed = new HashMap<>();
-            admin.listConsumerGroupOffsets(WorkerConfig.GROUP_ID.defaultValue()).partitionsToOffsetAndMetadata().get()
-                    .forEach((partition, offset) -> {
-                        if (partition.topic().equals(Topics.RECHARGE_REQUESTS.name()) && offset != null) {
-                            committed.put(partition, offset.offset());
-                        }
-                    });
-            return committed;
-        }
+    private static Map<TopicPartition, Long> committedOffsets() {
+        return kafka.committedOffsets(WorkerConfig.GROUP_ID.defaultValue(), Topics.RECHARGE_REQUESTS.name());
     }
 
     private static List<PaymentResult> results(String requestId) {
-        return records(Topics.PAYMENT_RESULTS.name()).stream()
-                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                        .deserialize(Topics.PAYMENT_RESULTS.name(), record.value()))
+        return kafka.values(Topics.PAYMENT_RESULTS).stream()
                 .filter(result -> result.getRequestId().equals(requestId)).toList();
     }
 
@@ -249,24 +173,11 @@ class RechargeWorkerAchIT {
     }
 
     private static <V> List<V> values(Topic<String, V> topic, String accountId) {
-        List<V> matching = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records(topic.name())) {
-            if (accountId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                matching.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
-            }
-        }
-        return matching;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), topic);
+        return kafka.values(topic, accountId);
     }
 
     private static void send(RechargeRequest request) {
-        producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(),
-                request.getAccountId().getBytes(StandardCharsets.UTF_8),
-                Topics.RECHARGE_REQUESTS.valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), request)));
-        producer.flush();
+        kafka.publish(Topics.RECHARGE_REQUESTS, request.getAccountId(), request);
     }
 
     /** A one-time payment (issue 10 §1), the only kind besides plan fees a bank account may pay. */

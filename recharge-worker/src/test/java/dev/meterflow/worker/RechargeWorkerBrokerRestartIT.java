@@ -6,21 +6,16 @@ import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeRequest;
-import dev.meterflow.topics.TopicReader;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.config.WorkerConfig;
-import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +27,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The recharge worker across a restart of its (only) broker, and across a group coordinator that forgot its
@@ -64,33 +56,10 @@ class RechargeWorkerBrokerRestartIT {
     /** The consumer loop thread of {@link RechargeWorkerService}: alive until the worker stops, cleanly or not. */
     private static final String WORKER_LOOP_THREAD = "recharge-worker-loop";
 
-    @TempDir
-    Path dataDir;
-
-    private EmbeddedKafka kafka;
-    private GatewaySimulator simulator;
+    @RegisterExtension
+    final WorkerStack stack = WorkerStack.perTest().withoutWorker();
+    private final BrokerStack kafka = stack.kafka();
     private RechargeWorkerService worker;
-
-    @BeforeEach
-    void startBrokerAndSimulator() {
-        kafka = EmbeddedKafka.start(dataDir);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
-    }
-
-    @AfterEach
-    void stop() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /**
      * A clean restart of this in-JVM broker: its coordinator loads the group back with the worker's member, and
@@ -108,18 +77,17 @@ class RechargeWorkerBrokerRestartIT {
 
         // a charge is at the gateway (slow on purpose) when the broker goes down: the gateway makes it while the
         // broker is away (for longer than the session timeout), and the worker commits its result after the restart
-        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(GATEWAY_LATENCY).build());
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder().latency(GATEWAY_LATENCY).build());
         List<String> during = send("during", 1);
         requestIds.addAll(during);
-        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> stack.simulator().paymentsInProgress() > 0);
         String bootstrapServers = kafka.bootstrapServers();
-        kafka.close();
-        kafka = null;
+        kafka.stopBroker();
         await("the charge in flight made while the broker is down").atMost(WAIT)
-                .until(() -> simulator.successfulChargesByRequestId().keySet().containsAll(during));
-        kafka = EmbeddedKafka.start(dataDir);
+                .until(() -> stack.simulator().successfulChargesByRequestId().keySet().containsAll(during));
+        kafka.startBroker();
         assertThat(kafka.bootstrapServers()).isEqualTo(bootstrapServers);
-        simulator.updateSettings(SimulatorSettings.defaults());
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
 
         List<String> after = send("after", 3);
         requestIds.addAll(after);
@@ -142,15 +110,16 @@ class RechargeWorkerBrokerRestartIT {
         requestIds.addAll(before);
         awaitResults(before);
 
-        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(1)).build());
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(1))
+                .build());
         List<String> forgotten = send("forgotten", 1);
         requestIds.addAll(forgotten);
-        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> stack.simulator().paymentsInProgress() > 0);
         try (Admin admin = kafka.admin()) {
             admin.removeMembersFromConsumerGroup(WorkerConfig.GROUP_ID.defaultValue(),
                     new RemoveMembersFromConsumerGroupOptions()).all().get();
         }
-        simulator.updateSettings(SimulatorSettings.defaults());
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
 
         List<String> after = send("after", 2);
         requestIds.addAll(after);
@@ -219,15 +188,15 @@ class RechargeWorkerBrokerRestartIT {
         requestIds.addAll(before);
         awaitResults(before);
 
-        simulator.updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(3)).build());
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder().latency(Duration.ofSeconds(3))
+                .build());
         List<String> during = send("outage", 1);
         requestIds.addAll(during);
-        await("a charge in flight at the gateway").atMost(WAIT).until(() -> simulator.paymentsInProgress() > 0);
+        await("a charge in flight at the gateway").atMost(WAIT).until(() -> stack.simulator().paymentsInProgress() > 0);
         long brokerStopped = System.nanoTime();
-        kafka.close();
-        kafka = null;
+        kafka.stopBroker();
         await("the charge made while the broker is away").atMost(WAIT)
-                .until(() -> simulator.successfulChargesByRequestId().keySet().containsAll(during));
+                .until(() -> stack.simulator().successfulChargesByRequestId().keySet().containsAll(during));
         await("the worker waiting to record the gateway's answer, not ready").atMost(WAIT)
                 .failFast("the recharge worker stopped", () -> !workerLoopRunning())
                 .until(() -> worker.notReadyReason().orElse("")
@@ -236,8 +205,8 @@ class RechargeWorkerBrokerRestartIT {
                 .failFast("the recharge worker stopped", () -> !workerLoopRunning())
                 .until(() -> Duration.ofNanos(System.nanoTime() - brokerStopped).compareTo(LONG_OUTAGE) >= 0
                         && worker.notReadyReason().isPresent());
-        kafka = EmbeddedKafka.start(dataDir);
-        simulator.updateSettings(SimulatorSettings.defaults());
+        kafka.startBroker();
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
 
         awaitResults(during);
         List<String> after = send("after-outage", 2);
@@ -255,7 +224,7 @@ class RechargeWorkerBrokerRestartIT {
         assertThat(resultsPerRequest).containsOnlyKeys(requestIds).allSatisfy((requestId, count) ->
                 assertThat(count).as("payment results of %s", requestId).isEqualTo(1L));
         assertThat(results()).allSatisfy(result -> assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED));
-        assertThat(simulator.successfulChargesByRequestId()).containsOnlyKeys(requestIds).allSatisfy(
+        assertThat(stack.simulator().successfulChargesByRequestId()).containsOnlyKeys(requestIds).allSatisfy(
                 (requestId, charges) -> assertThat(charges).as("successful charges of %s", requestId).hasSize(1));
         assertThat(workerLoopRunning()).as("the worker is still running").isTrue();
     }
@@ -279,19 +248,8 @@ class RechargeWorkerBrokerRestartIT {
 
     private RechargeWorkerService startWorker(Duration sessionTimeout, Duration heartbeatInterval,
                                               MeterRegistry registry) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        props.setProperty("session.timeout.ms", Long.toString(sessionTimeout.toMillis()));
-        props.setProperty("heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis()));
-        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
-        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
-        props.setProperty("meterflow.gateway.rate-limit", "200");
-        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
-        props.setProperty("meterflow.reconcile-interval", "PT1S");
-        props.setProperty("meterflow.shutdown-timeout", "PT5S");
-        WorkerConfig config = WorkerConfig.from(props);
-        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
-                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)), registry);
+        return stack.startWorker(Map.of("session.timeout.ms", Long.toString(sessionTimeout.toMillis()),
+                "heartbeat.interval.ms", Long.toString(heartbeatInterval.toMillis())), registry);
     }
 
     /** Sends {@code count} requests, each for an account of its own; returns their request ids. */
@@ -301,26 +259,12 @@ class RechargeWorkerBrokerRestartIT {
                         .forAccount("acct-restart-" + phase + "-" + i)
                         .payingWith(aVisaCard().primary(), aMastercard().backup()).build())
                 .toList();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (RechargeRequest request : requests) {
-                producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(),
-                        request.getAccountId().getBytes(StandardCharsets.UTF_8),
-                        Topics.RECHARGE_REQUESTS.valueSerde().serializer()
-                                .serialize(Topics.RECHARGE_REQUESTS.name(), request)));
-            }
-            producer.flush();
-        }
+        requests.forEach(request -> kafka.send(Topics.RECHARGE_REQUESTS, request.getAccountId(), request));
+        kafka.flush();
         return requests.stream().map(RechargeRequest::getRequestId).toList();
     }
 
     private List<PaymentResult> results() {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), Topics.PAYMENT_RESULTS.name()).stream()
-                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                        .deserialize(Topics.PAYMENT_RESULTS.name(), record.value()))
-                .toList();
+        return kafka.values(Topics.PAYMENT_RESULTS);
     }
 }

@@ -6,8 +6,6 @@ import static dev.meterflow.testdata.RechargeRequestBuilder.aRechargeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.PaymentResult;
@@ -15,36 +13,24 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topic;
-import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.attempts.AttemptLogEntry;
 import dev.meterflow.worker.attempts.KafkaAttemptStore;
 import dev.meterflow.worker.config.WorkerConfig;
 import dev.meterflow.worker.gateway.ChargeCommand;
-import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import dev.meterflow.worker.recharge.Attempt;
 import dev.meterflow.testdata.TestData;
-import java.nio.charset.StandardCharsets;
+import dev.meterflow.testdata.stack.BrokerStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15: a request whose outputs were committed publishes nothing again, whatever the timing of a crash. The
@@ -59,37 +45,17 @@ class RechargeWorkerExactlyOnceIT {
     /** Every request of these tests goes to this partition, behind the one held open at the gateway. */
     private static final int PARTITION = 0;
 
-    private EmbeddedKafka kafka;
-    private KafkaProducer<byte[], byte[]> producer;
-    private GatewaySimulator simulator;
-    private RechargeWorkerService worker;
-
-    @BeforeEach
-    void start() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        worker = startWorker();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        simulator.close();
-        producer.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    final WorkerStack stack = WorkerStack.perTest()
+            .withWorkerSettings(Map.of(WorkerConfig.SHUTDOWN_TIMEOUT.name(), "PT1S"));
+    private final BrokerStack kafka = stack.kafka();
 
     @Test
     void shouldPublishNothingAgainWhenTheWorkerDiesRightAfterCommittingAResult() {
         holdTheGatewayAnswerOf("rr-held", "acct-held");
         // a crash right after the transaction with this result commits, before anything else runs
         AtomicBoolean armed = new AtomicBoolean(true);
-        worker.afterEachCommit(() -> {
+        stack.worker().afterEachCommit(() -> {
             if (armed.compareAndSet(true, false)) {
                 throw new IllegalStateException("simulated crash right after a commit (test hook)");
             }
@@ -101,7 +67,7 @@ class RechargeWorkerExactlyOnceIT {
         await("the result committed, then the crash").atMost(WAIT)
                 .until(() -> !results("rr-done").isEmpty() && !armed.get());
 
-        worker.close();
+        stack.stopWorker();
         restartWithTheGatewayAnswering();
 
         assertThat(results("rr-done")).hasSize(1);
@@ -109,7 +75,7 @@ class RechargeWorkerExactlyOnceIT {
         assertThat(values(Topics.BILLING_NOTIFICATIONS, BillingNotification::getNotificationId))
                 .containsEntry("recharge-receipt:acct-done:rr-done", 1L)
                 .allSatisfy((id, count) -> assertThat(count).as("notices %s", id).isEqualTo(1L));
-        assertThat(simulator.successfulChargesByRequestId().get("rr-done")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("rr-done")).hasSize(1);
     }
 
     @Test
@@ -124,7 +90,7 @@ class RechargeWorkerExactlyOnceIT {
         await("the refusal and the dead-letter committed").atMost(WAIT)
                 .until(() -> results("rr-reused").size() == 2 && deadLettered("acct-garbage") == 1);
 
-        worker.halt();
+        stack.worker().halt();
         restartWithTheGatewayAnswering();
 
         assertThat(results("rr-reused")).extracting(PaymentResult::getStatus)
@@ -138,14 +104,14 @@ class RechargeWorkerExactlyOnceIT {
      */
     @Test
     void shouldFinishARequestAlreadyAtTheGatewayEvenIfItWouldNowBeRefused() {
-        worker.close();
+        stack.stopWorker();
         String key = ChargeCommand.idempotencyKey("rr-legacy", TestData.VISA);
         try (KafkaAttemptStore log = KafkaAttemptStore.open(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 Topics.RECHARGE_ATTEMPTS.name())) {
             log.record(AttemptLogEntry.opened("rr-legacy", "acct-legacy", 3_575)
                     .with(Attempt.started(TestData.VISA, key, System.currentTimeMillis())));
         }
-        worker = startWorker();
+        stack.startWorker();
         String[] elevenEmails = IntStream.rangeClosed(1, 11).mapToObj(i -> "b" + i + "@legacy.example")
                 .toArray(String[]::new);
 
@@ -155,38 +121,24 @@ class RechargeWorkerExactlyOnceIT {
         PaymentResult result = await().atMost(WAIT).until(() -> results("rr-legacy"), list -> !list.isEmpty()).get(0);
         assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
         assertThat(deadLettered("acct-legacy")).isZero();
-        assertThat(simulator.successfulChargesByRequestId().get("rr-legacy")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("rr-legacy")).hasSize(1);
     }
 
     /** A request whose charge the gateway makes but does not answer for 60 s: it stays open, first in line. */
     private void holdTheGatewayAnswerOf(String requestId, String accountId) {
-        simulator.updateSettings(SimulatorSettings.defaults().toBuilder()
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder()
                 .timeoutAfterCharge(Duration.ofSeconds(60), TestData.AMEX).build());
         send(aRechargeRequest().withId(requestId).forAccount(accountId).payingWith(anAmexCard().primary()).build());
         await("a charge held at the gateway").atMost(WAIT)
-                .until(() -> simulator.successfulChargesByRequestId().containsKey(requestId));
+                .until(() -> stack.simulator().successfulChargesByRequestId().containsKey(requestId));
     }
 
     /** A new worker, the held answer released: it finishes every request on the partition. */
     private void restartWithTheGatewayAnswering() {
-        simulator.updateSettings(SimulatorSettings.defaults());
-        worker = startWorker();
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
+        stack.startWorker();
         await("the worker caught up on the partition").atMost(WAIT).until(() -> !results("rr-held").isEmpty()
                 && committedOffset() == endOffset());
-    }
-
-    private RechargeWorkerService startWorker() {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
-        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
-        props.setProperty("meterflow.gateway.rate-limit", "200");
-        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
-        props.setProperty("meterflow.reconcile-interval", "PT1S");
-        props.setProperty("meterflow.shutdown-timeout", "PT1S");
-        WorkerConfig config = WorkerConfig.from(props);
-        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
-                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
     }
 
     private void send(RechargeRequest request) {
@@ -195,46 +147,31 @@ class RechargeWorkerExactlyOnceIT {
     }
 
     private void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(), PARTITION,
-                key.getBytes(StandardCharsets.UTF_8), value));
-        producer.flush();
+        kafka.publishRaw(Topics.RECHARGE_REQUESTS.name(), PARTITION, key, value);
     }
 
     private List<PaymentResult> results(String requestId) {
-        return records(Topics.PAYMENT_RESULTS.name()).stream()
-                .map(record -> Topics.PAYMENT_RESULTS.valueSerde().deserializer()
-                        .deserialize(Topics.PAYMENT_RESULTS.name(), record.value()))
+        return kafka.values(Topics.PAYMENT_RESULTS).stream()
                 .filter(result -> result.getRequestId().equals(requestId)).toList();
     }
 
     /** How often each id appears on the topic. */
     private <V> Map<String, Long> values(Topic<String, V> topic, Function<V, String> id) {
-        return records(topic.name()).stream()
-                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value()))
-                .collect(Collectors.groupingBy(id, Collectors.counting()));
+        return kafka.values(topic).stream().collect(Collectors.groupingBy(id, Collectors.counting()));
     }
 
     private long deadLettered(String key) {
-        return records(Topics.RECHARGE_REQUESTS_DLQ.name()).stream()
-                .filter(record -> key.equals(new String(record.key(), StandardCharsets.UTF_8))).count();
+        return kafka.records(Topics.RECHARGE_REQUESTS_DLQ.name()).stream()
+                .filter(record -> key.equals(BrokerStack.keyOf(record))).count();
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), topic);
+    private long committedOffset() {
+        return kafka.committedOffsets(WorkerConfig.GROUP_ID.defaultValue(), Topics.RECHARGE_REQUESTS.name())
+                .getOrDefault(partition(), -1L);
     }
 
-    private long committedOffset() throws Exception {
-        try (Admin admin = kafka.admin()) {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(WorkerConfig.GROUP_ID.defaultValue())
-                    .partitionsToOffsetAndMetadata().get().get(partition());
-            return committed == null ? -1 : committed.offset();
-        }
-    }
-
-    private long endOffset() throws Exception {
-        try (Admin admin = kafka.admin()) {
-            return admin.listOffsets(Map.of(partition(), OffsetSpec.latest())).all().get().get(partition()).offset();
-        }
+    private long endOffset() {
+        return kafka.endOffsets(Topics.RECHARGE_REQUESTS.name()).get(partition());
     }
 
     private static TopicPartition partition() {

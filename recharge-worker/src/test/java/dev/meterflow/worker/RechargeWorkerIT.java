@@ -3,8 +3,6 @@ package dev.meterflow.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.AttemptOutcome;
 import dev.meterflow.schemas.BillingNotification;
@@ -17,32 +15,23 @@ import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topic;
-import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.config.WorkerConfig;
-import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The recharge worker on a real KRaft broker against the gateway simulator: results, receipts and notices
@@ -53,38 +42,10 @@ class RechargeWorkerIT {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedKafka kafka;
-    private static KafkaProducer<byte[], byte[]> producer;
-    private GatewaySimulator simulator;
-    private RechargeWorkerService worker;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        producer.close();
-        kafka.close();
-    }
-
-    @BeforeEach
-    void startSimulatorAndWorker() {
-        simulator = GatewaySimulator.start(0, SimulatorSettings.defaults());
-        worker = startWorker();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final BrokerStack kafka = BrokerStack.perClass();
+    @RegisterExtension
+    final WorkerStack stack = WorkerStack.perTest(kafka);
 
     @Test
     void shouldChargeOnceAndPublishTheResultReceiptAndNotice() {
@@ -102,7 +63,7 @@ class RechargeWorkerIT {
         });
         assertThat(values(Topics.BILLING_NOTIFICATIONS, "acct-ok")).extracting(BillingNotification::getType)
                 .containsExactly(NotificationType.RECHARGE_RECEIPT);
-        assertThat(simulator.successfulChargesByRequestId().get("rr-ok")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("rr-ok")).hasSize(1);
     }
 
     @Test
@@ -175,7 +136,7 @@ class RechargeWorkerIT {
             assertThat(notice.getSummary()).isEqualTo("We charged $35.00 for your plan fee to your visa ending 4242;"
                     + " your prepaid balance is unchanged.");
         });
-        assertThat(simulator.successfulChargesByRequestId().get("fee-paid")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("fee-paid")).hasSize(1);
     }
 
     @Test
@@ -209,28 +170,28 @@ class RechargeWorkerIT {
         await().atMost(WAIT).until(() -> results("rr-after"), list -> !list.isEmpty());
 
         assertThat(results("rr-twice")).hasSize(1);
-        assertThat(simulator.successfulChargesByRequestId().get("rr-twice")).hasSize(1);
+        assertThat(stack.simulator().successfulChargesByRequestId().get("rr-twice")).hasSize(1);
     }
 
     @Test
     void shouldChargeOnceWhenTheWorkerDiesBetweenTheChargeAndTheResult() {
         // the gateway charges the primary card but holds its answer: the worker is waiting when it dies
-        simulator.updateSettings(SimulatorSettings.defaults().toBuilder()
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder()
                 .timeoutAfterCharge(Duration.ofSeconds(20), "pm_card_amex").build());
         send(request("rr-crash", "acct-crash", card("pm_card_amex", PaymentMethodRole.PRIMARY),
                 card("pm_card_mastercard", PaymentMethodRole.BACKUP)));
-        await().atMost(WAIT).until(() -> simulator.successfulChargesByRequestId().containsKey("rr-crash"));
+        await().atMost(WAIT).until(() -> stack.simulator().successfulChargesByRequestId().containsKey("rr-crash"));
 
-        worker.halt();
+        stack.worker().halt();
         assertThat(results("rr-crash")).isEmpty();
-        simulator.updateSettings(SimulatorSettings.defaults());
-        worker = startWorker();
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
+        stack.startWorker();
 
         PaymentResult result = await().atMost(WAIT).until(() -> results("rr-crash"), list -> !list.isEmpty()).get(0);
         assertThat(result.getStatus()).isEqualTo(PaymentStatus.SUCCEEDED);
         assertThat(result.getPaymentMethodId()).isEqualTo("pm_card_amex");
-        assertThat(simulator.successfulChargesByRequestId().get("rr-crash")).hasSize(1);
-        assertThat(simulator.charges()).noneMatch(charge -> "pm_card_mastercard".equals(charge.paymentMethod())
+        assertThat(stack.simulator().successfulChargesByRequestId().get("rr-crash")).hasSize(1);
+        assertThat(stack.simulator().charges()).noneMatch(charge -> "pm_card_mastercard".equals(charge.paymentMethod())
                 && "rr-crash".equals(charge.requestId()));
         assertThat(values(Topics.RECEIPTS, "acct-crash")).hasSize(1);
         assertThat(results("rr-crash")).hasSize(1);
@@ -254,30 +215,16 @@ class RechargeWorkerIT {
             }
         }
 
-        await().atMost(WAIT).until(() -> readAll(Topics.PAYMENT_RESULTS).stream()
+        await().atMost(WAIT).until(() -> kafka.values(Topics.PAYMENT_RESULTS).stream()
                 .map(PaymentResult::getRequestId).toList()
                 .containsAll(List.of("rr-lag-0-1", "rr-lag-1-1", "rr-lag-0-2", "rr-lag-1-2")));
 
         await().atMost(WAIT).untilAsserted(() -> {
-            Map<TopicPartition, Long> end = endOffsets(Topics.RECHARGE_REQUESTS.name());
-            assertThat(committedOffsets(WorkerConfig.GROUP_ID.defaultValue(), Topics.RECHARGE_REQUESTS.name()))
+            Map<TopicPartition, Long> end = kafka.endOffsets(Topics.RECHARGE_REQUESTS.name());
+            assertThat(kafka.committedOffsets(WorkerConfig.GROUP_ID.defaultValue(), Topics.RECHARGE_REQUESTS.name()))
                     .as("the worker group's committed offsets: lag 0 against the end offsets %s", end)
                     .isEqualTo(end);
         });
-    }
-
-    private RechargeWorkerService startWorker() {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        props.setProperty("meterflow.gateway.base-url", simulator.baseUrl());
-        props.setProperty("meterflow.gateway.api-key", "sk_test_meterflow_it");
-        props.setProperty("meterflow.gateway.rate-limit", "200");
-        props.setProperty("meterflow.unknown.retry-backoff", "PT0.1S");
-        props.setProperty("meterflow.reconcile-interval", "PT1S");
-        props.setProperty("meterflow.shutdown-timeout", "PT5S");
-        WorkerConfig config = WorkerConfig.from(props);
-        return RechargeWorkerService.start(config, new StripeGateway(config.gatewayApiKey(),
-                config.get(WorkerConfig.GATEWAY_BASE_URL), Duration.ofSeconds(30)));
     }
 
     private static KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
@@ -287,54 +234,13 @@ class RechargeWorkerIT {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** The log end offset of every partition of {@code topic}: past its last record and transaction marker. */
-    private static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < partitions; partition++) {
-                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((partition, info) -> end.put(partition, info.offset()));
-            return end;
-        }
-    }
-
-    private static Map<TopicPartition, Long> committedOffsets(String groupId, String topic) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, Long> committed = new HashMap<>();
-            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
-                if (partition.topic().equals(topic) && offset != null) {
-                    committed.put(partition, offset.offset());
-                }
-            });
-            return committed;
-        }
-    }
-
     private static List<PaymentResult> results(String requestId) {
-        return readAll(Topics.PAYMENT_RESULTS).stream()
+        return kafka.values(Topics.PAYMENT_RESULTS).stream()
                 .filter(result -> result.getRequestId().equals(requestId)).toList();
     }
 
     private static <V> List<V> values(Topic<String, V> topic, String accountId) {
-        List<V> matching = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records(topic.name())) {
-            if (accountId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                matching.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
-            }
-        }
-        return matching;
-    }
-
-    private static <V> List<V> readAll(Topic<String, V> topic) {
-        return records(topic.name()).stream()
-                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value())).toList();
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), topic);
+        return kafka.values(topic, accountId);
     }
 
     /** Sends the request, waits for its result and answers the payment methods it tried, in order. */
@@ -346,10 +252,7 @@ class RechargeWorkerIT {
     }
 
     private static void send(RechargeRequest request) {
-        producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(),
-                request.getAccountId().getBytes(StandardCharsets.UTF_8),
-                Topics.RECHARGE_REQUESTS.valueSerde().serializer().serialize(Topics.RECHARGE_REQUESTS.name(), request)));
-        producer.flush();
+        kafka.publish(Topics.RECHARGE_REQUESTS, request.getAccountId(), request);
     }
 
     private static RechargeRequest request(String requestId, String accountId, PaymentMethodRef... methods) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.db.DatabaseStack;
 import dev.meterflow.api.readmodel.ReadModelFixture;
 import dev.meterflow.api.readmodel.ReadModelRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
@@ -23,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 11: {@code GET /api/v1/accounts/{id}/advice} over a real PostgreSQL read model. */
 class AdviceIT {
@@ -30,15 +30,13 @@ class AdviceIT {
     private static final LocalDate TODAY = LocalDate.of(2026, 11, 30);
     private static final Clock CLOCK = Clock.fixed(TODAY.atTime(9, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
 
-    private static EmbeddedDatabase postgres;
-    private static Database database;
+    @RegisterExtension
+    static final DatabaseStack postgres = DatabaseStack.perClass(2);
     private static TestHttp http;
 
     @BeforeAll
     static void start() {
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(2);
-        AdviceHandler handler = new AdviceHandler(new AdviceQueries(database.jdbi(), CLOCK));
+        AdviceHandler handler = new AdviceHandler(new AdviceQueries(postgres.jdbi(), CLOCK));
         http = new TestHttp(Map.of("/api/v1/accounts/{accountId}/advice",
                 ctx -> handler.handle(ctx, ctx.pathParam("accountId"))));
     }
@@ -46,8 +44,6 @@ class AdviceIT {
     @AfterAll
     static void stop() {
         http.close();
-        database.close();
-        postgres.close();
     }
 
     @Test
@@ -67,7 +63,7 @@ class AdviceIT {
                 4000, "pm_card_visa", "ch_1", ""));
         rows.add(new PaymentRow("rr-2", Instant.parse("2026-11-14T08:00:00Z"), "adv-1", "AUTO_RECHARGE", "DECLINED",
                 4000, null, null, "insufficient_funds"));
-        ReadModelFixture.write(database.jdbi(), CLOCK, rows);
+        ReadModelFixture.write(postgres.jdbi(), CLOCK, rows);
 
         var response = http.get("/api/v1/accounts/adv-1/advice");
 

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meterflow.api.BillingApi;
-import dev.meterflow.api.access.LoginPolicy;
+import dev.meterflow.api.ApiStack;
 import dev.meterflow.api.access.Role;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
 import dev.meterflow.api.readmodel.RecordProjector;
-import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.readmodel.TestRecords;
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
@@ -21,21 +16,14 @@ import dev.meterflow.schemas.PaymentMethodRole;
 import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: the settings the page still lacked, over HTTP against a real broker and PostgreSQL: a payment
@@ -47,44 +35,20 @@ class AccountSettingsIT {
     private static final String PASSWORD = "correct horse battery";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedDatabase postgres;
-    private static Database database;
-    private static BillingApi api;
-    private static String base;
+    @RegisterExtension
+    static final ApiStack stack = ApiStack.perClass().withTopics(RecordProjector.TOPICS);
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start(null);
-        List<EmbeddedKafka.TopicSpec> specs = new ArrayList<>();
-        RecordProjector.TOPICS.forEach(topic -> specs.add(new EmbeddedKafka.TopicSpec(topic.name(), 2,
-                topic.compacted())));
-        kafka.createTopics(specs);
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(8);
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        api = BillingApi.start(new BillingApi.Options(props, "127.0.0.1", 0, new Retention(25), 500,
-                Duration.ofSeconds(20), new LoginPolicy(5, Duration.ofMinutes(15)), 1_000, Duration.ofHours(8)),
-                database, Clock.systemUTC());
-        base = "http://127.0.0.1:" + api.port();
         seed();
-        var auth = api.authenticator();
+        var auth = stack.api().authenticator();
         auth.createUser("admin@shop.example", PASSWORD, Role.ACCOUNT_ADMIN, "shop");
         auth.createUser("viewer@shop.example", PASSWORD, Role.BILLING_VIEWER, "shop");
         auth.createUser("admin@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
         auth.createUser("admin@sub-a.example", PASSWORD, Role.ACCOUNT_ADMIN, "sub-a");
-        await().atMost(Duration.ofMinutes(1)).until(() -> api.readModel().lag() == 0
+        await().atMost(Duration.ofMinutes(1)).until(() -> stack.api().readModel().lag() == 0
                 && signedIn("admin@shop.example").get("/api/v1/accounts/shop/taxes").json().path("charges").size() == 1
                 && signedIn("admin@agency.example").get("/api/v1/accounts/agency/sub-accounts").json().size() == 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        database.close();
-        postgres.close();
-        kafka.close();
     }
 
     @Test
@@ -212,9 +176,9 @@ class AccountSettingsIT {
     void shouldMeasureRequestsByRouteTemplateAndTheReadModelsLagPerPartition() {
         assertThat(signedIn("admin@shop.example").get("/api/v1/accounts/shop/summary").status()).isEqualTo(200);
 
-        String metrics = api.scrapeMetrics();
+        String metrics = stack.api().scrapeMetrics();
 
-        assertThat(api.notReady()).as("caught up, the database answers").isEmpty();
+        assertThat(stack.api().notReady()).as("caught up, the database answers").isEmpty();
         assertThat(metrics).containsPattern("meterflow_api_requests_seconds_count\\{[^}]*method=\"GET\",[^}]*"
                 + "route=\"/api/v1/accounts/\\{accountId}/summary\",status=\"200\"}");
         assertThat(metrics).as("no account id as a tag").doesNotContain("route=\"/api/v1/accounts/shop");
@@ -226,7 +190,7 @@ class AccountSettingsIT {
     /** Issue 11: the read model's consumer has Kafka's own meters on /metrics, like the apps' clients. */
     @Test
     void shouldServeTheReadModelConsumersKafkaMeters() {
-        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(api.scrapeMetrics())
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(stack.api().scrapeMetrics())
                 .containsPattern("kafka_consumer_fetch_manager_records_lag\\{[^}]*app=\"billing-api\"[^}]*"
                         + "partition=\"1\",topic=\"ledger-entries\"}")
                 .containsPattern("kafka_consumer_fetch_manager_records_consumed_total\\{[^}]*app=\"billing-api\""));
@@ -251,38 +215,34 @@ class AccountSettingsIT {
     }
 
     private static void seed() {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            AccountSettings shop = TestRecords.settings("shop", NOW.minusSeconds(3600));
-            List<PaymentMethodRef> cards = new ArrayList<>(shop.getPaymentMethods());
-            cards.add(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_mastercard").setCustomerId("cus_shop")
-                    .setType(PaymentMethodType.CARD).setBrand("mastercard").setLast4("4444")
-                    .setRole(PaymentMethodRole.BACKUP).build());
-            shop.setPaymentMethods(cards);
-            send(producer, Topics.ACCOUNT_SETTINGS, "shop", shop);
-            send(producer, Topics.ACCOUNT_SETTINGS, "agency", TestRecords.settings("agency", NOW.minusSeconds(3600)));
-            for (String sub : List.of("sub-a", "sub-b")) {
-                AccountSettings settings = TestRecords.settings(sub, NOW.minusSeconds(3600));
-                settings.setParentAccountId("agency");
-                send(producer, Topics.ACCOUNT_SETTINGS, sub, settings);
-                send(producer, Topics.ACCOUNT_BALANCES, sub, TestRecords.balance(sub, 12_000_000, NOW));
-            }
-            LedgerEntry tax = LedgerEntry.newBuilder(TestRecords.usageEntry("shop", "tax-1", -8_250_000, 91_750_000,
-                            NOW.minusSeconds(60))).setEntryId("tax:shop:2026-10").setKind(LedgerEntryKind.TAX)
-                    .setSku(null).setQuantity(0).setSourceId("2026-10").setTaxPeriod("2026-10")
-                    .setTaxJurisdiction("US-TX").setTaxableBaseMicros(100_000_000L).setTaxRatePpm(82_500L).build();
-            send(producer, Topics.LEDGER_ENTRIES, "shop", tax);
-            producer.flush();
+        AccountSettings shop = TestRecords.settings("shop", NOW.minusSeconds(3600));
+        List<PaymentMethodRef> cards = new ArrayList<>(shop.getPaymentMethods());
+        cards.add(PaymentMethodRef.newBuilder().setPaymentMethodId("pm_card_mastercard").setCustomerId("cus_shop")
+                .setType(PaymentMethodType.CARD).setBrand("mastercard").setLast4("4444")
+                .setRole(PaymentMethodRole.BACKUP).build());
+        shop.setPaymentMethods(cards);
+        send(Topics.ACCOUNT_SETTINGS, "shop", shop);
+        send(Topics.ACCOUNT_SETTINGS, "agency", TestRecords.settings("agency", NOW.minusSeconds(3600)));
+        for (String sub : List.of("sub-a", "sub-b")) {
+            AccountSettings settings = TestRecords.settings(sub, NOW.minusSeconds(3600));
+            settings.setParentAccountId("agency");
+            send(Topics.ACCOUNT_SETTINGS, sub, settings);
+            send(Topics.ACCOUNT_BALANCES, sub, TestRecords.balance(sub, 12_000_000, NOW));
         }
+        LedgerEntry tax = LedgerEntry.newBuilder(TestRecords.usageEntry("shop", "tax-1", -8_250_000, 91_750_000,
+                        NOW.minusSeconds(60))).setEntryId("tax:shop:2026-10").setKind(LedgerEntryKind.TAX)
+                .setSku(null).setQuantity(0).setSourceId("2026-10").setTaxPeriod("2026-10")
+                .setTaxJurisdiction("US-TX").setTaxableBaseMicros(100_000_000L).setTaxRatePpm(82_500L).build();
+        send(Topics.LEDGER_ENTRIES, "shop", tax);
+        stack.kafka().flush();
     }
 
-    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde().serializer().serialize(topic.name(), value)));
+    private static <V> void send(Topic<String, V> topic, String key, V value) {
+        stack.kafka().send(topic, key, value);
     }
 
     private static ApiClient signedIn(String email) {
-        ApiClient client = new ApiClient(base);
+        ApiClient client = new ApiClient(stack.base());
         assertThat(client.login(email, PASSWORD).status()).isEqualTo(200);
         return client;
     }

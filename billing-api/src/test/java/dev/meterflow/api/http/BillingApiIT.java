@@ -8,35 +8,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meterflow.api.BillingApi;
-import dev.meterflow.api.access.LoginPolicy;
+import dev.meterflow.api.ApiStack;
 import dev.meterflow.api.access.Role;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
 import dev.meterflow.api.readmodel.RecordProjector;
-import dev.meterflow.api.readmodel.Retention;
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: the billing API over HTTP, against a real broker and PostgreSQL fed by the read model. Covers the
@@ -49,45 +37,21 @@ class BillingApiIT {
     private static final String FEE_EVENT = "evt-fee-2026-11";
     private static final String FEE_REQUEST = dev.meterflow.topics.RequestIds.planFee("fees", FEE_EVENT);
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedDatabase postgres;
-    private static Database database;
-    private static BillingApi api;
-    private static String base;
+    @RegisterExtension
+    static final ApiStack stack = ApiStack.perClass().withTopics(RecordProjector.TOPICS);
     private static String acmeAdminId;
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start(null);
-        List<EmbeddedKafka.TopicSpec> specs = new ArrayList<>();
-        RecordProjector.TOPICS.forEach(topic -> specs.add(new EmbeddedKafka.TopicSpec(topic.name(), 2,
-                topic.compacted())));
-        kafka.createTopics(specs);
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(8);
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        api = BillingApi.start(new BillingApi.Options(props, "127.0.0.1", 0, new Retention(25), 500,
-                Duration.ofSeconds(20), new LoginPolicy(5, Duration.ofMinutes(15)), 1_000, Duration.ofHours(8)),
-                database, Clock.systemUTC());
-        base = "http://127.0.0.1:" + api.port();
         seed();
-        var auth = api.authenticator();
+        var auth = stack.api().authenticator();
         acmeAdminId = auth.createUser("admin@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
         auth.createUser("viewer@acme.example", PASSWORD, Role.BILLING_VIEWER, "acme");
         auth.createUser("admin@other.example", PASSWORD, Role.ACCOUNT_ADMIN, "other");
         auth.createUser("admin@agency.example", PASSWORD, Role.AGENCY_ADMIN, "agency");
         auth.createUser("locked@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
         auth.createUser("admin@fees.example", PASSWORD, Role.ACCOUNT_ADMIN, "fees");
-        await().atMost(Duration.ofMinutes(1)).until(() -> api.readModel().lag() == 0 && paymentsSeen() == 8);
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-        database.close();
-        postgres.close();
-        kafka.close();
+        await().atMost(Duration.ofMinutes(1)).until(() -> stack.api().readModel().lag() == 0 && paymentsSeen() == 8);
     }
 
     @Test
@@ -153,7 +117,7 @@ class BillingApiIT {
 
     @Test
     void shouldLockAUserOutAfterRepeatedBadPasswords() {
-        ApiClient browser = new ApiClient(base);
+        ApiClient browser = new ApiClient(stack.base());
         for (int i = 0; i < 5; i++) {
             assertThat(browser.login("locked@acme.example", "wrong password " + i).status()).isEqualTo(401);
         }
@@ -167,23 +131,23 @@ class BillingApiIT {
 
     @Test
     void shouldSetASessionCookieThatScriptsCannotRead() {
-        ApiClient.Response login = new ApiClient(base).login("admin@acme.example", PASSWORD);
+        ApiClient.Response login = new ApiClient(stack.base()).login("admin@acme.example", PASSWORD);
 
         assertThat(login.cookies()).singleElement().asString().startsWith(ApiServer.SESSION_COOKIE + "=")
                 .contains("HttpOnly", "SameSite=Lax").doesNotContain("Secure");
-        assertThat(new ApiClient(base).get("/api/v1/accounts/acme/summary").error()).isEqualTo("not_signed_in");
+        assertThat(new ApiClient(stack.base()).get("/api/v1/accounts/acme/summary").error()).isEqualTo("not_signed_in");
     }
 
     @Test
     void shouldServeAMachineClientWithABearerTokenWithoutCsrf() {
-        String token = api.authenticator().createApiToken(acmeAdminId, "ci");
-        ApiClient machine = ApiClient.withToken(base, token);
+        String token = stack.api().authenticator().createApiToken(acmeAdminId, "ci");
+        ApiClient machine = ApiClient.withToken(stack.base(), token);
 
         assertThat(machine.get("/api/v1/accounts/acme/summary").status()).isEqualTo(200);
         // past sign-in and CSRF to the handler's own check (a valid payment would wait for a pipeline this test has not)
         assertThat(machine.write("POST", "/api/v1/accounts/acme/payments", "{\"amountCents\": -700}",
                 "Idempotency-Key", "machine-1").error()).isEqualTo("invalid_amount");
-        assertThat(ApiClient.withToken(base, "mf_not-a-token").get("/api/v1/accounts/acme/summary").error())
+        assertThat(ApiClient.withToken(stack.base(), "mf_not-a-token").get("/api/v1/accounts/acme/summary").error())
                 .isEqualTo("bad_token");
     }
 
@@ -403,11 +367,11 @@ class BillingApiIT {
 
     @Test
     void shouldReportTheReadModelsLagAndAnswerAnUnknownPathInJson() {
-        JsonNode health = new ApiClient(base).get("/api/v1/health").json();
+        JsonNode health = new ApiClient(stack.base()).get("/api/v1/health").json();
 
         assertThat(health.path("running").asBoolean()).isTrue();
         assertThat(health.path("lag").asLong()).isGreaterThanOrEqualTo(0);
-        assertThat(new ApiClient(base).get("/api/v1/nothing-here").error()).isEqualTo("no_such_endpoint");
+        assertThat(new ApiClient(stack.base()).get("/api/v1/nothing-here").error()).isEqualTo("no_such_endpoint");
     }
 
     @Test
@@ -484,12 +448,12 @@ class BillingApiIT {
 
     @Test
     void shouldDescribeEveryRouteInTheOpenApiDocument() {
-        JsonNode document = new ApiClient(base).get("/api/v1/openapi.json").json();
+        JsonNode document = new ApiClient(stack.base()).get("/api/v1/openapi.json").json();
         Set<String> documented = new TreeSet<>();
         document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
                 .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
 
-        Set<String> served = new TreeSet<>(api.servedEndpoints());
+        Set<String> served = new TreeSet<>(stack.api().servedEndpoints());
 
         String account = "/api/v1/accounts/{accountId}";
         assertThat(documented).isEqualTo(served).contains("GET " + account + "/advice",
@@ -502,7 +466,7 @@ class BillingApiIT {
     }
 
     private static ApiClient signedIn(String email) {
-        ApiClient client = new ApiClient(base);
+        ApiClient client = new ApiClient(stack.base());
         assertThat(client.login(email, PASSWORD).status()).isEqualTo(200);
         return client;
     }
@@ -541,53 +505,51 @@ class BillingApiIT {
     }
 
     private static long paymentsSeen() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM payments").mapTo(Long.class).one());
+        return stack.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM payments").mapTo(Long.class)
+                .one());
     }
 
     private static void seed() {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String account : List.of("acme", "other", "agency")) {
-                send(producer, Topics.ACCOUNT_SETTINGS, account, settings(account, NOW.minusSeconds(7200)));
-            }
-            AccountSettings sub = settings("agency-sub", NOW.minusSeconds(7200));
-            sub.setParentAccountId("agency");
-            send(producer, Topics.ACCOUNT_SETTINGS, "agency-sub", sub);
-            send(producer, Topics.ACCOUNT_BALANCES, "acme", balance("acme", 42_500_000, NOW.minusSeconds(60)));
-            java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
-            for (int d = 3; d >= 1; d--) {
-                Instant at = today.minusDays(d).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC);
-                send(producer, Topics.LEDGER_ENTRIES, "acme", dev.meterflow.api.readmodel.TestRecords.usageEntry(
-                        "acme", "acme-e" + d, -2_000_000, 50_000_000 - (4 - d) * 2_000_000L, at));
-            }
-            for (int d = 1; d <= 10; d++) {
-                var rollup = dev.meterflow.api.readmodel.TestRecords.rollup("acme", today.minusDays(d),
-                        "call.minutes.local", 1);
-                rollup.setAmountMicros(3_000_000);
-                send(producer, Topics.USAGE_ROLLUPS, Topics.rollupKey("acme", today.minusDays(d),
-                        "call.minutes.local"), rollup);
-            }
-            for (int i = 1; i <= 3; i++) {
-                Instant at = earlierToday(i, 8);
-                send(producer, Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-" + i, PaymentStatus.SUCCEEDED,
-                        3_500, at));
-                send(producer, Topics.RECEIPTS, "acme", receipt("acme", "rr-acme-" + i, 3_500, at));
-            }
-            send(producer, Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-4", PaymentStatus.DECLINED, 3_500,
-                    earlierToday(7, 8)));
-            for (int i = 1; i <= 3; i++) {
-                send(producer, Topics.PAYMENT_RESULTS, "other", result("other", "rr-other-" + i,
-                        PaymentStatus.SUCCEEDED, 1_000, NOW.minusSeconds(100 * i)));
-            }
-            seedPlanFee(producer);
-            producer.flush();
+        for (String account : List.of("acme", "other", "agency")) {
+            send(Topics.ACCOUNT_SETTINGS, account, settings(account, NOW.minusSeconds(7200)));
         }
+        AccountSettings sub = settings("agency-sub", NOW.minusSeconds(7200));
+        sub.setParentAccountId("agency");
+        send(Topics.ACCOUNT_SETTINGS, "agency-sub", sub);
+        send(Topics.ACCOUNT_BALANCES, "acme", balance("acme", 42_500_000, NOW.minusSeconds(60)));
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(NOW, java.time.ZoneOffset.UTC);
+        for (int d = 3; d >= 1; d--) {
+            Instant at = today.minusDays(d).atTime(9, 0).toInstant(java.time.ZoneOffset.UTC);
+            send(Topics.LEDGER_ENTRIES, "acme", dev.meterflow.api.readmodel.TestRecords.usageEntry(
+                    "acme", "acme-e" + d, -2_000_000, 50_000_000 - (4 - d) * 2_000_000L, at));
+        }
+        for (int d = 1; d <= 10; d++) {
+            var rollup = dev.meterflow.api.readmodel.TestRecords.rollup("acme", today.minusDays(d),
+                    "call.minutes.local", 1);
+            rollup.setAmountMicros(3_000_000);
+            send(Topics.USAGE_ROLLUPS, Topics.rollupKey("acme", today.minusDays(d),
+                    "call.minutes.local"), rollup);
+        }
+        for (int i = 1; i <= 3; i++) {
+            Instant at = earlierToday(i, 8);
+            send(Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-" + i, PaymentStatus.SUCCEEDED,
+                    3_500, at));
+            send(Topics.RECEIPTS, "acme", receipt("acme", "rr-acme-" + i, 3_500, at));
+        }
+        send(Topics.PAYMENT_RESULTS, "acme", result("acme", "rr-acme-4", PaymentStatus.DECLINED, 3_500,
+                earlierToday(7, 8)));
+        for (int i = 1; i <= 3; i++) {
+            send(Topics.PAYMENT_RESULTS, "other", result("other", "rr-other-" + i,
+                    PaymentStatus.SUCCEEDED, 1_000, NOW.minusSeconds(100 * i)));
+        }
+        seedPlanFee();
+        stack.kafka().flush();
     }
 
     /** Account "fees" pays its $45.00 plan fee by card yesterday: a PLAN_FEE_DIRECT entry of 0, its result, receipt. */
-    private static void seedPlanFee(KafkaProducer<byte[], byte[]> producer) {
+    private static void seedPlanFee() {
         Instant at = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(14));
-        send(producer, Topics.ACCOUNT_SETTINGS, "fees", settings("fees", NOW.minusSeconds(7200)));
+        send(Topics.ACCOUNT_SETTINGS, "fees", settings("fees", NOW.minusSeconds(7200)));
         var fee = dev.meterflow.api.readmodel.TestRecords.usageEntry("fees", FEE_EVENT, 0, 20_000_000, at);
         fee.setEntryId("usage:" + FEE_EVENT);
         fee.setKind(dev.meterflow.schemas.LedgerEntryKind.PLAN_FEE_DIRECT);
@@ -595,12 +557,12 @@ class BillingApiIT {
         fee.setQuantity(1);
         fee.setChargedAmountMicros(45_000_000);
         fee.setPaymentMethodId("pm_card_visa");
-        send(producer, Topics.LEDGER_ENTRIES, "fees", fee);
+        send(Topics.LEDGER_ENTRIES, "fees", fee);
         var result = result("fees", FEE_REQUEST, PaymentStatus.SUCCEEDED, 4_500, at.minusSeconds(1));
         result.setReason(dev.meterflow.schemas.RechargeReason.PLAN_FEE_DIRECT);
-        send(producer, Topics.PAYMENT_RESULTS, "fees", result);
-        send(producer, Topics.RECEIPTS, "fees", receipt("fees", FEE_REQUEST, 4_500, at.minusSeconds(1)));
-        send(producer, Topics.ACCOUNT_BALANCES, "fees", balance("fees", 20_000_000, at));
+        send(Topics.PAYMENT_RESULTS, "fees", result);
+        send(Topics.RECEIPTS, "fees", receipt("fees", FEE_REQUEST, 4_500, at.minusSeconds(1)));
+        send(Topics.ACCOUNT_BALANCES, "fees", balance("fees", 20_000_000, at));
     }
 
     /**
@@ -612,8 +574,7 @@ class BillingApiIT {
         return midnight.plusMillis(Duration.between(midnight, NOW).toMillis() * part / of);
     }
 
-    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde().serializer().serialize(topic.name(), value)));
+    private static <V> void send(Topic<String, V> topic, String key, V value) {
+        stack.kafka().send(topic, key, value);
     }
 }

@@ -9,8 +9,7 @@ import dev.meterflow.api.access.LoginRateLimit;
 import dev.meterflow.api.access.Role;
 import dev.meterflow.api.accounts.AccountAccess;
 import dev.meterflow.api.billinglog.BillingLogQueries;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.db.DatabaseStack;
 import io.javalin.Javalin;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: the billing log's CSV export has no row limit and streams. This JVM runs with a 64 MiB heap
@@ -31,36 +31,32 @@ class CsvExportIT {
     private static final int ROWS = 100_000;
     private static final String PASSWORD = "correct horse battery";
 
-    private static EmbeddedDatabase postgres;
-    private static Database database;
+    @RegisterExtension
+    static final DatabaseStack postgres = DatabaseStack.perClass(4);
     private static Javalin server;
 
     @BeforeAll
     static void start() {
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(4);
-        database.jdbi().useHandle(handle -> {
+        postgres.jdbi().useHandle(handle -> {
             handle.execute("INSERT INTO accounts (account_id) VALUES ('acme')");
             handle.execute("INSERT INTO billing_log (log_id, account_id, at, kind, summary, actor)"
                     + " SELECT 'log-' || n, 'acme', now() - n * interval '1 second', 'PAYMENT_SUCCEEDED',"
                     + " 'Charged $35.00, line ' || n || ' ' || repeat('x', 1000), NULL"
                     + " FROM generate_series(1, " + ROWS + ") AS n");
         });
-        Authenticator authenticator = new Authenticator(database.jdbi(), new LoginPolicy(5, Duration.ofMinutes(15)),
+        Authenticator authenticator = new Authenticator(postgres.jdbi(), new LoginPolicy(5, Duration.ofMinutes(15)),
                 new LoginRateLimit(100, Clock.systemUTC()), Duration.ofHours(1), Clock.systemUTC());
         authenticator.createUser("admin@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
-        AccountAccess access = new AccountAccess(database.jdbi());
+        AccountAccess access = new AccountAccess(postgres.jdbi());
         // the export needs no write side: no broker in this JVM
         var services = new ApiRoutes.Services(authenticator, access, null, null,
-                new BillingLogQueries(database.jdbi(), access), null, null, null, null, null, null, null);
+                new BillingLogQueries(postgres.jdbi(), access), null, null, null, null, null, null, null);
         server = ApiServer.create(ApiRoutes.all(services), authenticator).start("127.0.0.1", 0);
     }
 
     @AfterAll
     static void stop() {
         server.stop();
-        database.close();
-        postgres.close();
     }
 
     @Test

@@ -4,33 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meterflow.api.BillingApi;
-import dev.meterflow.api.access.LoginPolicy;
+import dev.meterflow.api.ApiStack;
 import dev.meterflow.api.access.Role;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
-import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.readmodel.TestRecords;
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
 import dev.meterflow.topics.Topics;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,63 +33,42 @@ import org.junit.jupiter.api.io.TempDir;
 class RefusalsIT {
 
     private static final String PASSWORD = "correct horse battery";
+    private static final String METERING = "refusals-it-metering";
 
     @TempDir
     static Path stateDir;
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedDatabase postgres;
-    private static Database database;
+    @RegisterExtension
+    static final ApiStack stack = ApiStack.perClass().awaitingMetering(METERING, Duration.ofSeconds(60));
     private static MeteringService metering;
-    private static BillingApi api;
-    private static String base;
 
     @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream().map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2,
-                topic.compacted())).toList());
+    static void start() {
         Properties meteringProps = new Properties();
-        meteringProps.setProperty(MeteringConfig.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
-        meteringProps.setProperty(MeteringConfig.APPLICATION_ID.name(), "refusals-it-metering");
+        meteringProps.setProperty(MeteringConfig.BOOTSTRAP_SERVERS.name(), stack.kafka().bootstrapServers());
+        meteringProps.setProperty(MeteringConfig.APPLICATION_ID.name(), METERING);
         meteringProps.setProperty(MeteringConfig.STATE_DIR.name(), stateDir.toString());
         // below the API's own cap ($10,000), so the API lets these through and the pipeline refuses them
         meteringProps.setProperty(MeteringConfig.MAX_RECHARGE_AMOUNT.name(), "100");
         metering = new MeteringService(MeteringConfig.from(meteringProps)).start();
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(8);
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        api = BillingApi.start(new BillingApi.Options(props, "127.0.0.1", 0, new Retention(25), 500,
-                Duration.ofSeconds(60), new LoginPolicy(5, Duration.ofMinutes(15)), 1_000, Duration.ofHours(8),
-                "refusals-it-metering"),
-                database, Clock.systemUTC());
-        base = "http://127.0.0.1:" + api.port();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         AccountSettings cardless = TestRecords.settings("cardless", now);
         AccountSettings withoutCards = AccountSettings.newBuilder(cardless).setAutoRecharge(AutoRecharge.newBuilder(
                 cardless.getAutoRecharge()).setEnabled(false).build()).setPaymentMethods(List.of()).build();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (AccountSettings settings : List.of(TestRecords.settings("acme", now), withoutCards)) {
-                producer.send(new ProducerRecord<>(Topics.ACCOUNT_SETTINGS.name(), settings.getAccountId(),
-                        Topics.ACCOUNT_SETTINGS.valueSerde().serializer().serialize(Topics.ACCOUNT_SETTINGS.name(),
-                                settings))).get();
-            }
+        for (AccountSettings settings : List.of(TestRecords.settings("acme", now), withoutCards)) {
+            stack.kafka().publish(Topics.ACCOUNT_SETTINGS, settings.getAccountId(), settings);
         }
-        api.authenticator().createUser("admin@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
-        api.authenticator().createUser("admin@cardless.example", PASSWORD, Role.ACCOUNT_ADMIN, "cardless");
+        stack.api().authenticator().createUser("admin@acme.example", PASSWORD, Role.ACCOUNT_ADMIN, "acme");
+        stack.api().authenticator().createUser("admin@cardless.example", PASSWORD, Role.ACCOUNT_ADMIN, "cardless");
         await().atMost(Duration.ofMinutes(2)).until(() -> signedIn("admin@cardless.example")
                 .get("/api/v1/accounts/cardless/summary").status() == 200);
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        metering.close();
-        database.close();
-        postgres.close();
-        kafka.close();
+        if (metering != null) {
+            metering.close();
+        }
     }
 
     @Test
@@ -158,7 +128,7 @@ class RefusalsIT {
     }
 
     private static ApiClient signedIn(String email) {
-        ApiClient client = new ApiClient(base);
+        ApiClient client = new ApiClient(stack.base());
         assertThat(client.login(email, PASSWORD).status()).isEqualTo(200);
         return client;
     }

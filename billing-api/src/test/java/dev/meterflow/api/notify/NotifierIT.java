@@ -7,20 +7,19 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.meterflow.api.advice.TestHttp;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.db.DatabaseStack;
 import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.api.readmodel.ReadModelFixture;
 import dev.meterflow.api.readmodel.ReadModelRow;
 import dev.meterflow.api.readmodel.ReadModelRow.BalanceRow;
 import dev.meterflow.api.readmodel.Retention;
 import dev.meterflow.api.statements.StatementQueries;
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.schemas.BillingNotification;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.Receipt;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topics;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
@@ -46,8 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.simplejavamail.api.mailer.config.TransportStrategy;
@@ -65,26 +62,12 @@ class NotifierIT {
     private static final String ACCOUNT = "n-1";
     private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedDatabase postgres;
-    private static Database database;
+    @RegisterExtension
+    static final BrokerStack kafka =
+            BrokerStack.perClass().withTopics(List.of(Topics.RECEIPTS, Topics.BILLING_NOTIFICATIONS));
+    @RegisterExtension
+    static final DatabaseStack postgres = DatabaseStack.perClass(4);
     private final List<String> texts = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(List.of(new EmbeddedKafka.TopicSpec(Topics.RECEIPTS.name(), 2, false),
-                new EmbeddedKafka.TopicSpec(Topics.BILLING_NOTIFICATIONS.name(), 2, false)));
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(4);
-    }
-
-    @AfterAll
-    static void stop() {
-        database.close();
-        postgres.close();
-        kafka.close();
-    }
 
     @Test
     void shouldEmailEveryReceiptAndNoticeOnceAndTextTheCriticalOnes() throws Exception {
@@ -132,8 +115,8 @@ class NotifierIT {
         seedLedger("st-9");
         Clock firstOfDecember = Clock.fixed(Instant.parse("2026-12-01T06:00:00Z"), ZoneOffset.UTC);
         StatementDeliveries deliveries = deliveries(firstOfDecember);
-        StatementDeliveryHandler handler = new StatementDeliveryHandler(new StatementRequests(database.jdbi(),
-                new StatementQueries(database.jdbi(), new Retention(25), firstOfDecember), firstOfDecember));
+        StatementDeliveryHandler handler = new StatementDeliveryHandler(new StatementRequests(postgres.jdbi(),
+                new StatementQueries(postgres.jdbi(), new Retention(25), firstOfDecember), firstOfDecember));
         int before = MAIL.getReceivedMessages().length;
         String november = "{\"from\": \"2026-11-01\", \"to\": \"2026-11-30\", \"addresses\": [\"books@acme.test\"]}";
 
@@ -175,20 +158,20 @@ class NotifierIT {
         }
         assertThat(Arrays.stream(sent).map(m -> recipients(m))).containsExactlyInAnyOrder("books@acme.test",
                 "cfo@acme.test");
-        int recorded = database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM statement_deliveries"
+        int recorded = postgres.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM statement_deliveries"
                 + " WHERE account_id = 'st-9'").mapTo(Integer.class).one());
         assertThat(recorded).isEqualTo(2);
     }
 
     private StatementDeliveries deliveries(Clock clock) {
-        Dispatcher dispatcher = new Dispatcher(new SentLog(database.jdbi()), mailSender(), (id, to, text) -> { },
+        Dispatcher dispatcher = new Dispatcher(new SentLog(postgres.jdbi()), mailSender(), (id, to, text) -> { },
                 clock);
-        return new StatementDeliveries(database.jdbi(), new StatementQueries(database.jdbi(), new Retention(25), clock),
+        return new StatementDeliveries(postgres.jdbi(), new StatementQueries(postgres.jdbi(), new Retention(25), clock),
                 dispatcher, clock);
     }
 
     private static int skippedRows() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM notifier_skipped")
+        return postgres.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM notifier_skipped")
                 .mapTo(Integer.class).one());
     }
 
@@ -232,7 +215,7 @@ class NotifierIT {
         Properties props = new Properties();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("group.id", "notifier-it-" + group);
-        Notifier notifier = NotifierMain.start(props, database, mail, (id, to, text) -> texts.add(id),
+        Notifier notifier = NotifierMain.start(props, postgres.database(), mail, (id, to, text) -> texts.add(id),
                 new Retention(25), Clock.systemUTC(), Duration.ofSeconds(1), registry);
         CompletableFuture<Void> run = CompletableFuture.runAsync(notifier);
         try {
@@ -292,7 +275,7 @@ class NotifierIT {
                 .setAccountId(account).setSourceAccountId(account).setKind(LedgerEntryKind.USAGE)
                 .setSku("call.minutes").setQuantity(60).setAmountMicros(-10_000_000).setBalanceAfterMicros(40_000_000)
                 .setSourceId("y").setOccurredAt(AT).setPostedAt(AT.plusSeconds(60)).build()));
-        ReadModelFixture.write(database.jdbi(), Clock.fixed(AT, ZoneOffset.UTC), rows);
+        ReadModelFixture.write(postgres.jdbi(), Clock.fixed(AT, ZoneOffset.UTC), rows);
     }
 
     private static String subject(MimeMessage message) {

@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
-import dev.meterflow.embedded.EmbeddedKafka;
+import dev.meterflow.api.db.DatabaseStack;
 import dev.meterflow.schemas.PaymentStatus;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +35,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11: the read model on a real broker and a real PostgreSQL. Its rows match the topics, and a read model
@@ -50,32 +49,15 @@ class ReadModelIT {
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     private static final LocalDate TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC);
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedDatabase postgres;
-    private static Database database;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(null);
-        List<EmbeddedKafka.TopicSpec> specs = new ArrayList<>();
-        RecordProjector.TOPICS.forEach(topic -> specs.add(new EmbeddedKafka.TopicSpec(topic.name(), 2,
-                topic.compacted())));
-        kafka.createTopics(specs);
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(4);
-    }
-
-    @AfterAll
-    static void stop() {
-        database.close();
-        postgres.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerStack kafka = BrokerStack.perClass().withTopics(RecordProjector.TOPICS);
+    @RegisterExtension
+    static final DatabaseStack postgres = DatabaseStack.perClass(4);
 
     @Test
     void shouldWriteEveryRowOnceWhenATransactionDiesMidBatchAndTheReadModelRestarts() throws Exception {
         produceHistory();
-        Jdbi jdbi = database.jdbi();
+        Jdbi jdbi = postgres.jdbi();
         // a sequence is not rolled back: the second offset write of ledger-entries fails, once, after its batch's
         // rows were written (stored apart from them, those rows would be added again on the restart)
         jdbi.useHandle(handle -> handle.execute("""

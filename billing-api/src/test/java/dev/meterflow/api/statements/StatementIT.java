@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterflow.api.advice.TestHttp;
-import dev.meterflow.api.db.Database;
-import dev.meterflow.api.db.EmbeddedDatabase;
+import dev.meterflow.api.db.DatabaseStack;
 import dev.meterflow.api.readmodel.Projection;
 import dev.meterflow.api.readmodel.ReadModelFixture;
 import dev.meterflow.api.readmodel.ReadModelRow;
@@ -27,6 +26,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 11: statements over HTTP as JSON, CSV, HTML and PDF from a real PostgreSQL read model, and its refusals. */
 class StatementIT {
@@ -34,26 +34,22 @@ class StatementIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T09:00:00Z"), ZoneOffset.UTC);
     private static final String NOVEMBER = "/api/v1/accounts/st-1/statements?from=2026-11-01&to=2026-11-30";
 
-    private static EmbeddedDatabase postgres;
-    private static Database database;
+    @RegisterExtension
+    static final DatabaseStack postgres = DatabaseStack.perClass(2);
     private static TestHttp http;
 
     @BeforeAll
     static void start() {
-        postgres = EmbeddedDatabase.start(null);
-        database = postgres.open(2);
-        StatementHandler handler = new StatementHandler(new StatementQueries(database.jdbi(), new Retention(25),
+        StatementHandler handler = new StatementHandler(new StatementQueries(postgres.jdbi(), new Retention(25),
                 CLOCK));
         http = new TestHttp(Map.of("/api/v1/accounts/{accountId}/statements",
                 ctx -> handler.handle(ctx, ctx.pathParam("accountId"))));
-        ReadModelFixture.write(database.jdbi(), CLOCK, history());
+        ReadModelFixture.write(postgres.jdbi(), CLOCK, history());
     }
 
     @AfterAll
     static void stop() {
         http.close();
-        database.close();
-        postgres.close();
     }
 
     @Test

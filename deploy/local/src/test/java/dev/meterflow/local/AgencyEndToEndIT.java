@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.BillingNotification;
@@ -18,15 +17,12 @@ import dev.meterflow.schemas.NotificationType;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Agency accounts end to end (issue 10, section 5) on a real broker: two sub-accounts' usage debited from their
@@ -40,26 +36,9 @@ class AgencyEndToEndIT {
     private static final String NORTH_OFFICE = "acct-e2e-office-north";
     private static final String SOUTH_OFFICE = "acct-e2e-office-south";
 
-    @TempDir
-    static Path stateDir;
-
-    private static RunningPipeline pipeline;
-    private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline = RunningPipeline.start("meterflow-e2e-agency", stateDir);
-        cluster = pipeline.cluster();
-        gateway = pipeline.gateway();
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.perClass("meterflow-e2e-agency");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldDebitTheAgencyForBothSubAccountsPauseThemWithItAndResumeThemWhenItPays() {
@@ -114,7 +93,7 @@ class AgencyEndToEndIT {
                     assertThat(payment.getAmountMicros()).isEqualTo(dollars(25));
                     assertThat(payment.getBalanceAfterMicros()).isEqualTo(dollars(19));
                 });
-        assertThat(gateway.successfulChargesByRequestId().values()).filteredOn(charges -> charges.stream()
+        assertThat(pipeline.gateway().successfulChargesByRequestId().values()).filteredOn(charges -> charges.stream()
                 .anyMatch(charge -> AGENCY.equals(charge.accountId()))).singleElement()
                 .satisfies(charges -> assertThat(charges).singleElement()
                         .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(2_500)));

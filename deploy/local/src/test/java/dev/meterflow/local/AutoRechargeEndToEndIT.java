@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.meterflow.gatewaysim.Charge;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -31,13 +30,10 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.Receipt;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline on a real broker: usage and settings into the metering topology, its recharge requests
@@ -49,26 +45,9 @@ class AutoRechargeEndToEndIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String CRITICAL_PHONE = "+15125550199";
 
-    @TempDir
-    static Path stateDir;
-
-    private static RunningPipeline pipeline;
-    private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline = RunningPipeline.start("meterflow-e2e-recharge", stateDir);
-        cluster = pipeline.cluster();
-        gateway = pipeline.gateway();
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.perClass("meterflow-e2e-recharge");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldChargeOnceAndTopTheBalanceBackUpToTheTargetWhenUsageTakesItUnderTheThreshold() {
@@ -123,14 +102,15 @@ class AutoRechargeEndToEndIT {
         assertThat(notifications(account, NotificationType.RECHARGE_RECEIPT))
                 .filteredOn(notice -> recharge.getRequestId().equals(notice.getAttributes().get("requestId")))
                 .hasSize(1);
-        assertThat(gateway.successfulChargesByRequestId().get(recharge.getRequestId())).singleElement()
+        assertThat(pipeline.gateway().successfulChargesByRequestId().get(recharge.getRequestId())).singleElement()
                 .satisfies(charge -> {
                     assertThat(charge.amountCents()).isEqualTo(4_150);
                     assertThat(charge.paymentMethod()).isEqualTo("pm_card_visa");
                     assertThat(charge.accountId()).isEqualTo(account);
                 });
         assertThat(cluster.values(Topics.ACCOUNT_STATUS, account)).isEmpty();
-        assertThat(gateway.successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges).hasSize(1));
+        assertThat(pipeline.gateway().successfulChargesByRequestId().values())
+                .allSatisfy(charges -> assertThat(charges).hasSize(1));
     }
 
     @Test
@@ -199,10 +179,10 @@ class AutoRechargeEndToEndIT {
         assertThat(notifications(account, NotificationType.PAYMENT_DECLINED)).hasSize(1);
         assertThat(cluster.values(Topics.RECHARGE_REQUESTS, account)).hasSize(2);
 
-        assertThat(gateway.successfulChargesByRequestId()).doesNotContainKey(declined.getRequestId());
-        assertThat(gateway.successfulChargesByRequestId().get(retry.getRequestId())).singleElement()
+        assertThat(pipeline.gateway().successfulChargesByRequestId()).doesNotContainKey(declined.getRequestId());
+        assertThat(pipeline.gateway().successfulChargesByRequestId().get(retry.getRequestId())).singleElement()
                 .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(5_900));
-        assertThat(gateway.charges()).filteredOn(charge -> account.equals(charge.accountId()))
+        assertThat(pipeline.gateway().charges()).filteredOn(charge -> account.equals(charge.accountId()))
                 .extracting(Charge::requestId, Charge::paymentMethod, Charge::succeeded)
                 .containsExactly(
                         tuple(declined.getRequestId(), "pm_card_chargeDeclinedInsufficientFunds", false),
@@ -210,7 +190,8 @@ class AutoRechargeEndToEndIT {
                         tuple(retry.getRequestId(), "pm_card_visa", true));
         assertThat(cluster.values(Topics.RECEIPTS, account)).extracting(Receipt::getRequestId)
                 .containsExactly(retry.getRequestId());
-        assertThat(gateway.successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges).hasSize(1));
+        assertThat(pipeline.gateway().successfulChargesByRequestId().values())
+                .allSatisfy(charges -> assertThat(charges).hasSize(1));
     }
 
     @Test
@@ -277,7 +258,7 @@ class AutoRechargeEndToEndIT {
         assertThat(recharge.getAmountCents()).isEqualTo(50);
         awaitCredited(account, recharge);
         assertThat(latestBalance(account).getBalanceMicros()).isEqualTo(cents(1_510) - 5 * LOCAL_MINUTE_PRICE + cents(50));
-        assertThat(gateway.successfulChargesByRequestId().get(recharge.getRequestId())).singleElement()
+        assertThat(pipeline.gateway().successfulChargesByRequestId().get(recharge.getRequestId())).singleElement()
                 .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(50));
     }
 

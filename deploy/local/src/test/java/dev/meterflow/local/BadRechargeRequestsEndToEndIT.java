@@ -32,6 +32,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,13 +52,13 @@ class BadRechargeRequestsEndToEndIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static GatewaySimulator gateway;
     private static ChildJvm worker;
 
     @BeforeAll
     static void startBrokerGatewayAndWorker() throws IOException {
-        cluster = EndToEndCluster.start();
         gateway = GatewaySimulator.start(0, SimulatorSettings.defaults());
         Path config = workDir.resolve("worker.properties");
         Files.writeString(config, "bootstrap.servers=" + cluster.bootstrapServers() + "\n"
@@ -76,9 +77,6 @@ class BadRechargeRequestsEndToEndIT {
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +63,8 @@ class BadRecordsEndToEndIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static ChildJvm metering;
     private static int goodEvents;
     /** Where this run's lines start in the child's log (it is appended to across runs). */
@@ -70,7 +72,6 @@ class BadRecordsEndToEndIT {
 
     @BeforeAll
     static void startBrokerAndApp() throws IOException {
-        cluster = EndToEndCluster.start();
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         cluster.publish(Topics.ACCOUNT_SETTINGS, ACCOUNT, settingsFor(ACCOUNT).autoRechargeOff().build());
         metering = new ChildJvm("metering-bad-records", MeteringApp.class.getName(),
@@ -88,9 +89,6 @@ class BadRecordsEndToEndIT {
     static void stop() {
         if (metering != null) {
             metering.kill();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

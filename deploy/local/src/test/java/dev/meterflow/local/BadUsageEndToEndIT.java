@@ -2,20 +2,16 @@ package dev.meterflow.local;
 
 import static dev.meterflow.local.LiveRecords.settingsFor;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
-import static dev.meterflow.testdata.TestData.PRO_PLAN;
 import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.replay.ReplayPlan;
 import dev.meterflow.metering.replay.UnpricedReplay;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
-import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,10 +22,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input on a real broker is never dropped silently and never stops a partition (DESIGN.md decision 5):
@@ -47,28 +41,9 @@ class BadUsageEndToEndIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path stateDir;
-
-    private static EndToEndCluster cluster;
-    private static MeteringService metering;
-
-    @BeforeAll
-    static void startMetering() {
-        cluster = EndToEndCluster.start();
-        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
-        metering = cluster.startMetering("meterflow-e2e-bad-usage", stateDir);
-    }
-
-    @AfterAll
-    static void stopMetering() {
-        if (metering != null) {
-            metering.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.meteringOnly("meterflow-e2e-bad-usage");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldSendPoisonRecordsToTheDeadLetterQueueAndKeepDebitingTheirPartition() {

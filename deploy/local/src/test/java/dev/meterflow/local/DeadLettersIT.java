@@ -2,21 +2,17 @@ package dev.meterflow.local;
 
 import static dev.meterflow.local.LiveRecords.settingsFor;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
-import static dev.meterflow.testdata.TestData.PRO_PLAN;
 import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.metering.MeteringService;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
-import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +21,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 16, item 3: valid usage dead-lettered while a store was not ready went unnoticed, and nothing could
@@ -38,28 +32,9 @@ class DeadLettersIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path stateDir;
-
-    private static EndToEndCluster cluster;
-    private static MeteringService metering;
-
-    @BeforeAll
-    static void startMetering() {
-        cluster = EndToEndCluster.start();
-        cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
-        metering = cluster.startMetering("meterflow-e2e-dead-letters", stateDir);
-    }
-
-    @AfterAll
-    static void stopMetering() {
-        if (metering != null) {
-            metering.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.meteringOnly("meterflow-e2e-dead-letters");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldListDeadLettersByReasonAndRepublishThemToBeDebitedOnce() throws Exception {

@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,12 +53,12 @@ class HangingTransactionIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static MeteringService metering;
 
     @BeforeAll
     static void startBroker() {
-        cluster = EndToEndCluster.start();
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         ACCOUNTS.forEach(account ->
                 cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build()));
@@ -67,9 +68,6 @@ class HangingTransactionIT {
     static void stop() {
         if (metering != null) {
             metering.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

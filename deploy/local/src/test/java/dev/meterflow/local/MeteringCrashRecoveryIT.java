@@ -51,6 +51,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,13 +87,13 @@ class MeteringCrashRecoveryIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static ChildJvm crashing;
     private static MeteringService restarted;
 
     @BeforeAll
     static void startBroker() {
-        cluster = EndToEndCluster.start();
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         for (String account : ACCOUNTS) {
             cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build());
@@ -106,9 +107,6 @@ class MeteringCrashRecoveryIT {
         }
         if (restarted != null) {
             restarted.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.BillingNotification;
@@ -23,15 +22,12 @@ import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.topics.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Make a Payment end to end (issue 10, §1): a payment command into the metering topology, its ONE_TIME_PAYMENT
@@ -42,26 +38,9 @@ class OneTimePaymentEndToEndIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path stateDir;
-
-    private static RunningPipeline pipeline;
-    private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline = RunningPipeline.start("meterflow-e2e-payment", stateDir);
-        cluster = pipeline.cluster();
-        gateway = pipeline.gateway();
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.perClass("meterflow-e2e-payment");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldChargeAOneTimePaymentOnceCreditItAndResumeThePausedAccount() {
@@ -92,7 +71,7 @@ class OneTimePaymentEndToEndIT {
         RechargeRequest request = cluster.values(Topics.RECHARGE_REQUESTS, account).stream().filter(r ->
                 r.getReason() == RechargeReason.ONE_TIME_PAYMENT).findFirst().orElseThrow();
         assertThat(cluster.values(Topics.RECHARGE_REQUESTS, account)).hasSize(1);
-        assertThat(gateway.successfulChargesByRequestId().get(request.getRequestId())).singleElement()
+        assertThat(pipeline.gateway().successfulChargesByRequestId().get(request.getRequestId())).singleElement()
                 .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(2_500));
         assertThat(cluster.values(Topics.RECEIPTS, account)).singleElement()
                 .satisfies(receipt -> assertThat(receipt.getRequestId()).isEqualTo(request.getRequestId()));
@@ -125,7 +104,7 @@ class OneTimePaymentEndToEndIT {
         assertThat(cluster.values(Topics.LEDGER_ENTRIES, account)).isEmpty();
         assertThat(cluster.records(Topics.PAYMENT_RESULTS_UNMATCHED.name(), IsolationLevel.READ_COMMITTED))
                 .noneMatch(record -> account.equals(EndToEndCluster.keyOf(record)));
-        assertThat(gateway.successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges)
+        assertThat(pipeline.gateway().successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges)
                 .noneMatch(charge -> account.equals(charge.accountId())));
     }
 

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.BillingNotification;
@@ -24,14 +23,11 @@ import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The direct charge of the plan fee end to end (issue 10, §3): an opted-in account's plan fee becomes a
@@ -42,26 +38,9 @@ class PlanFeeEndToEndIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path stateDir;
-
-    private static RunningPipeline pipeline;
-    private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline = RunningPipeline.start("meterflow-e2e-plan-fee", stateDir);
-        cluster = pipeline.cluster();
-        gateway = pipeline.gateway();
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.perClass("meterflow-e2e-plan-fee");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldChargeThePlanFeeToTheCardOnceAndLeaveTheBalanceUnchanged() {
@@ -89,7 +68,7 @@ class PlanFeeEndToEndIT {
         RechargeRequest request = cluster.values(Topics.RECHARGE_REQUESTS, account).stream().filter(r ->
                 r.getReason() == RechargeReason.PLAN_FEE_DIRECT).findFirst().orElseThrow();
         assertThat(cluster.values(Topics.RECHARGE_REQUESTS, account)).hasSize(1);
-        assertThat(gateway.successfulChargesByRequestId().get(request.getRequestId())).singleElement()
+        assertThat(pipeline.gateway().successfulChargesByRequestId().get(request.getRequestId())).singleElement()
                 .satisfies(charge -> assertThat(charge.amountCents()).isEqualTo(4_900));
         await().atMost(WAIT).untilAsserted(() -> assertThat(notifications(account, NotificationType.RECHARGE_RECEIPT))
                 .singleElement().satisfies(notice -> assertThat(notice.getSummary()).contains("for your plan fee")));
@@ -121,7 +100,7 @@ class PlanFeeEndToEndIT {
                         .contains("debited from your prepaid balance instead"));
         assertThat(cluster.records(Topics.PAYMENT_RESULTS_UNMATCHED.name(), IsolationLevel.READ_COMMITTED))
                 .noneMatch(record -> account.equals(EndToEndCluster.keyOf(record)));
-        assertThat(gateway.successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges)
+        assertThat(pipeline.gateway().successfulChargesByRequestId().values()).allSatisfy(charges -> assertThat(charges)
                 .noneMatch(charge -> account.equals(charge.accountId())));
     }
 

@@ -13,7 +13,6 @@ import static org.awaitility.Awaitility.await;
 import com.stripe.StripeClient;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
-import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.local.reconcile.ChargeSource;
 import dev.meterflow.local.reconcile.Check;
@@ -40,9 +39,8 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,25 +53,11 @@ class ReconcileIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
-    static Path stateDir;
+    static Path workDir;
 
-    private static RunningPipeline pipeline;
-    private static EndToEndCluster cluster;
-    private static GatewaySimulator gateway;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline = RunningPipeline.start("meterflow-reconcile-it", stateDir);
-        cluster = pipeline.cluster();
-        gateway = pipeline.gateway();
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningPipeline pipeline = RunningPipeline.perClass("meterflow-reconcile-it");
+    private static final EndToEndCluster cluster = pipeline.cluster();
 
     @Test
     void shouldFindNothingAfterARealRechargeFlowAndThenEveryPlantedDifference() throws Exception {
@@ -94,7 +78,7 @@ class ReconcileIT {
 
         // when the pipeline has settled: with no grace at all, nothing is open and nothing differs
         Reconciliation.Options options = Reconciliation.Options.of(cluster.bootstrapServers())
-                .withGateway(ChargeSource.of(gateway)).withGrace(Duration.ZERO);
+                .withGateway(ChargeSource.of(pipeline.gateway())).withGrace(Duration.ZERO);
         ReconciliationReport clean = await().atMost(WAIT).until(() -> Reconciliation.run(options),
                 report -> report.ok() && report.open().isEmpty());
 
@@ -113,9 +97,9 @@ class ReconcileIT {
         assertThat(clean.usage()).allSatisfy(partition -> assertThat(partition.lost()).isZero());
         assertThat(clean.usage().stream().mapToLong(UsageAccounting.PartitionFigures::debited).sum()).isEqualTo(12);
         // and the gateway as Stripe's search shows it agrees with the simulator's own ledger
-        assertThat(Reconciliation.run(options.withGateway(new StripeChargeSource(gateway.baseUrl(),
+        assertThat(Reconciliation.run(options.withGateway(new StripeChargeSource(pipeline.gateway().baseUrl(),
                 EndToEndCluster.GATEWAY_API_KEY))).differences()).isEmpty();
-        assertThat(cli("--gateway-base-url", gateway.baseUrl())).isEqualTo(0);
+        assertThat(cli("--gateway-base-url", pipeline.gateway().baseUrl())).isEqualTo(0);
 
         // when a payment result nobody asked for, a ledger entry behind the topology's back and a second charge
         // of a credited request are planted
@@ -143,7 +127,7 @@ class ReconcileIT {
         assertThat(planted.differences(Check.CHARGES).get(0).detail()).contains("charged 2 times", "duplicate charge");
         // and the command says so, with exit code 1
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(cli(out, "--gateway-base-url", gateway.baseUrl())).isEqualTo(1);
+        assertThat(cli(out, "--gateway-base-url", pipeline.gateway().baseUrl())).isEqualTo(1);
         System.out.print(out.toString(StandardCharsets.UTF_8)); // the operator's view, in the test log
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("DIFF RESULTS account='" + paid + "' requestId='rr-forged': payment result SUCCEEDED for "
@@ -182,7 +166,7 @@ class ReconcileIT {
     /** A second successful PaymentIntent for a request, as a worker that lost its idempotency key would make. */
     private static void chargeAgain(String account, String requestId) throws Exception {
         StripeClient stripe = StripeClient.builder().setApiKey(EndToEndCluster.GATEWAY_API_KEY)
-                .setApiBase(gateway.baseUrl()).build();
+                .setApiBase(pipeline.gateway().baseUrl()).build();
         stripe.v1().paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5_000L).setCurrency("usd")
                 .setCustomer("cus_" + account).setPaymentMethod("pm_card_visa").setConfirm(true).setOffSession(true)
                 .putMetadata("requestId", requestId).putMetadata("accountId", account).build(),
@@ -200,7 +184,7 @@ class ReconcileIT {
 
     /** Runs {@code meterflow reconcile} in this JVM, the API key from a file, what it prints into {@code out}. */
     private static int cli(ByteArrayOutputStream out, String... gatewayArgs) throws Exception {
-        Path keyFile = Files.writeString(stateDir.resolve("gateway.key"), EndToEndCluster.GATEWAY_API_KEY + "\n");
+        Path keyFile = Files.writeString(workDir.resolve("gateway.key"), EndToEndCluster.GATEWAY_API_KEY + "\n");
         List<String> args = new java.util.ArrayList<>(List.of("reconcile", "--bootstrap-servers",
                 cluster.bootstrapServers(), "--grace", "0s"));
         if (gatewayArgs.length > 0) {

@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -58,13 +59,13 @@ class StuckRestoreIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static MeteringService metering;
     private static KafkaProducer<byte[], byte[]> blocker;
 
     @BeforeAll
     static void startBroker() {
-        cluster = EndToEndCluster.start();
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         ACCOUNTS.forEach(account ->
                 cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build()));
@@ -77,9 +78,6 @@ class StuckRestoreIT {
         }
         if (blocker != null) {
             blocker.close(Duration.ZERO);
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -2,9 +2,9 @@ package dev.meterflow.worker.attempts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.gateway.GatewayAnswer;
 import dev.meterflow.worker.recharge.Attempt;
@@ -24,9 +24,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The attempt log survives a restart as it was last written, on a real broker. */
 class KafkaAttemptStoreIT {
@@ -35,18 +34,8 @@ class KafkaAttemptStoreIT {
     private static final String BACKUP = "pm_card_mastercard";
     private static final String BANK = "pm_usBankAccount_success";
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(List.of(new EmbeddedKafka.TopicSpec(Topics.RECHARGE_ATTEMPTS.name(), 2, true)));
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerStack kafka = BrokerStack.perClass().withTopics(List.of(Topics.RECHARGE_ATTEMPTS));
 
     @Test
     void shouldReloadTheLatestVersionOfEveryRequestAndRememberHardAndSoftDeclines() {
