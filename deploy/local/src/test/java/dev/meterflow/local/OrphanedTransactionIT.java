@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,12 +51,12 @@ class OrphanedTransactionIT {
     @TempDir
     static Path workDir;
 
-    private static EndToEndCluster cluster;
+    @RegisterExtension
+    static final EndToEndCluster cluster = EndToEndCluster.perClass();
     private static MeteringService metering;
 
     @BeforeAll
     static void startBroker() {
-        cluster = EndToEndCluster.start();
         cluster.publish(Topics.RATE_CARDS, PRO_PLAN, RateCardBuilder.aRateCard().build());
         ACCOUNTS.forEach(account ->
                 cluster.publish(Topics.ACCOUNT_SETTINGS, account, settingsFor(account).autoRechargeOff().build()));
@@ -65,9 +66,6 @@ class OrphanedTransactionIT {
     static void stop() {
         if (metering != null) {
             metering.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
