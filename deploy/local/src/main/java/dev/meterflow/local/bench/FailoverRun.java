@@ -1,8 +1,6 @@
 package dev.meterflow.local.bench;
 
-import dev.meterflow.local.faults.ChildJvm;
 import dev.meterflow.local.stack.UsageGenerator;
-import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
 import java.io.IOException;
@@ -76,15 +74,12 @@ final class FailoverRun {
         String section = "fail-over/standby replicas " + standbys;
         out.printf("fail-over: two instances, num.standby.replicas=%d ...%n", standbys);
         Path dir = options.dataDir().resolve("failover-standby-" + standbys);
-        ChildJvm survivor = instance(SURVIVOR, dir, standbys);
-        ChildJvm victim = instance(VICTIM, dir, standbys);
         OutputWatch watch = new OutputWatch();
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread load = new Thread(() -> load(standbys, loading), "failover-load");
         Thread watcher = new Thread(() -> watch.run(bootstrap, loading), "failover-watch");
-        try {
-            survivor.start();
-            victim.start();
+        try (MeteringProcess survivor = instance(SURVIVOR, dir, standbys);
+             MeteringProcess victim = instance(VICTIM, dir, standbys)) {
             long loadStart = System.currentTimeMillis();
             load.start();
             watcher.start();
@@ -118,8 +113,6 @@ final class FailoverRun {
             loading.set(false);
             load.join(TimeUnit.SECONDS.toMillis(30));
             watcher.join(TimeUnit.SECONDS.toMillis(30));
-            victim.kill();
-            survivor.stop();
         }
     }
 
@@ -130,7 +123,7 @@ final class FailoverRun {
      *
      * @return the victim's usage-events partitions
      */
-    private Set<Integer> awaitSteady(ChildJvm survivor, ChildJvm victim, OutputWatch watch, long loadStart,
+    private Set<Integer> awaitSteady(MeteringProcess survivor, MeteringProcess victim, OutputWatch watch, long loadStart,
                                      int standbys, Path dir) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
         long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -176,7 +169,7 @@ final class FailoverRun {
         return assigned;
     }
 
-    private ChildJvm instance(String name, Path dir, int standbys) {
+    private MeteringProcess instance(String name, Path dir, int standbys) {
         Path state = dir.resolve(name);
         copyState(restoredState, state);
         Properties config = new Properties();
@@ -199,8 +192,7 @@ final class FailoverRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        return new ChildJvm(name, MeteringApp.class.getName(), List.of("--config", file.toString()), Map.of(),
-                dir.resolve(name + ".log"), "1g");
+        return MeteringProcess.start(name, file, dir.resolve(name + ".log"), "1g");
     }
 
     /** Usage at a steady rate over every account, stamped with the time it is sent. */
@@ -220,7 +212,7 @@ final class FailoverRun {
     }
 
     /** Records restored into the survivor's active stores after {@code mark} of its log. */
-    private static long restoredSince(ChildJvm instance, long mark) throws IOException {
+    private static long restoredSince(MeteringProcess instance, long mark) throws IOException {
         byte[] log = Files.readAllBytes(instance.log());
         String since = new String(log, (int) Math.min(mark, log.length), (int) Math.max(0, log.length - mark),
                 StandardCharsets.UTF_8);

@@ -201,7 +201,7 @@ public final class StateBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             long records = 0;
             for (Map.Entry<String, RestoreTimes.StoreRestore> store : times.byStore().entrySet()) {
-                String section = "restore/" + store.getKey();
+                String section = "restore by store/" + store.getKey();
                 report.figure(section, "records", store.getValue().records());
                 report.figure(section, "seconds", round(store.getValue().seconds()));
                 records += store.getValue().records();
@@ -275,10 +275,16 @@ public final class StateBench {
             throw new IllegalStateException(failedSends.get() + " records of the load were not written");
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
-        while (ConsumerLag.of(admin, APPLICATION_ID, topic) != 0) {
+        long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long lag;
+        while ((lag = ConsumerLag.of(admin, APPLICATION_ID, topic)) != 0) {
             if (streams.state() == KafkaStreams.State.ERROR || System.nanoTime() > deadline) {
                 throw new IllegalStateException("the metering topology did not catch up on " + topic + " (state "
                         + streams.state() + ")");
+            }
+            if (System.nanoTime() > nextReport) {
+                out.printf("  %s: %,d records still to process%n", topic, lag);
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }

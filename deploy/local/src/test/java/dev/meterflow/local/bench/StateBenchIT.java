@@ -40,7 +40,7 @@ class StateBenchIT {
         assertThat(figures.at("/state per account/bytes per retained event id (dedup-store), compacted").asDouble())
                 .isPositive();
         assertThat(figures.at("/restore/records restored").asLong()).isGreaterThan(3_000L);
-        assertThat(figures.at("/restore/account-state-store/records").asLong()).isGreaterThanOrEqualTo(300L);
+        assertThat(figures.at("/restore by store/account-state-store/records").asLong()).isGreaterThanOrEqualTo(300L);
         for (String run : new String[] {"standby replicas 1", "standby replicas 0"}) {
             // a killed static member's tasks wait out its session timeout before they move
             assertThat(figures.at("/fail-over/" + run + "/seconds until every moved partition produced").asDouble())
