@@ -4,6 +4,7 @@ import dev.meterflow.config.AppCommandLine;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.local.bench.Bench;
 import dev.meterflow.local.bench.ReadBenchCommand;
+import dev.meterflow.local.bench.StateBenchCommand;
 import dev.meterflow.local.deadletter.DeadLetter;
 import dev.meterflow.local.deadletter.DeadLetters;
 import dev.meterflow.local.faults.FaultsCommand;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
                 MeterflowCli.Replay.class, MeterflowCli.DeadLettersCommand.class, MeterflowCli.Reconcile.class,
                 MeterflowCli.ScanSecrets.class,
-                FaultsCommand.class, ReadBenchCommand.class})
+                FaultsCommand.class, ReadBenchCommand.class, StateBenchCommand.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {
