@@ -28,8 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -273,11 +275,16 @@ public final class MeterflowCli {
         @Option(names = "--json", defaultValue = "data/bench/results.json", description = "Where the figures go (default ${DEFAULT-VALUE}).")
         Path json;
 
+        @Option(names = "--metering-property", paramLabel = "KEY=VALUE",
+                description = "A setting of the metering topology, as in its properties file (for example "
+                        + "producer.compression.type=lz4); repeatable.")
+        Map<String, String> meteringProperties = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             new Bench(new Bench.Options(events, accounts, partitions, streamThreads, commitIntervalMs, latencyDuration,
                     latencyAccounts, runs, workloads, zipfExponent, storeMetrics, pgBatchSize, workerRequests, gatewayLatencyMs,
-                    gatewayRateLimit, dataDir.toAbsolutePath(), json.toAbsolutePath()), System.out).run();
+                    gatewayRateLimit, dataDir.toAbsolutePath(), json.toAbsolutePath(), meteringProperties), System.out).run();
             return 0;
         }
     }

@@ -9,6 +9,7 @@ import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.UsageEvent;
+import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -70,6 +71,10 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                 usageDebit);
         this.paymentCommands = new PaymentCommandHandler(ledger, new PaymentCommandRules(
                 Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
+        // the balances and the daily rollups leave once per key per commit, when their stores' caches are flushed
+        BalancePublisher.register(context);
+        CommitEmitter.<UsageRollup>onFlush(context, StoreNames.USAGE_ROLLUPS, (key, before, after, timestamp) ->
+                context.forward(new Record<>(key, after, timestamp), MeteringTopology.ROLLUPS_SINK));
         BackoffRetry backoffRetry = new BackoffRetry(ledger, accounts, writer);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME,

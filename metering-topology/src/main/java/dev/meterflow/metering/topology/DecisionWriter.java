@@ -5,13 +5,15 @@ import dev.meterflow.metering.ledger.AccountState;
 import dev.meterflow.metering.ledger.Decision;
 import dev.meterflow.metering.ledger.Effect;
 import dev.meterflow.metering.ledger.Posting;
-import java.util.Objects;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies a ledger decision: stores the account's new state and forwards its effects, then the balance. */
+/**
+ * Applies a ledger decision: stores the account's new state and forwards its effects. The balance follows at the
+ * commit ({@link BalancePublisher}).
+ */
 final class DecisionWriter {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionWriter.class);
@@ -30,8 +32,8 @@ final class DecisionWriter {
     }
 
     /**
-     * @param before the account's state before the decision, {@code null} for an account not stored yet (its
-     *               balance is then published whatever the decision)
+     * @param before the account's state before the decision, {@code null} for an account not stored yet (it is
+     *               then stored, and its balance published, whatever the decision)
      */
     void apply(String accountId, long timestamp, AccountState before, Decision decision) {
         AccountState after = decision.state();
@@ -44,11 +46,6 @@ final class DecisionWriter {
         long now = context.currentSystemTimeMs();
         for (Effect effect : decision.effects()) {
             forward(accountId, timestamp, effect, now);
-        }
-        if (before == null || after.balanceMicros() != before.balanceMicros() || after.paused() != before.paused()
-                || !Objects.equals(after.pending(), before.pending())) {
-            context.forward(new Record<>(accountId, AvroMapping.balance(accountId, after, now), timestamp),
-                    MeteringTopology.BALANCES_SINK);
         }
     }
 

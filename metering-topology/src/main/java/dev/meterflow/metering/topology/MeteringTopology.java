@@ -97,18 +97,19 @@ public final class MeteringTopology {
         topology.addSink(AGENCY_SINK, StoreNames.AGENCY_REPARTITION, Serdes.String().serializer(),
                 agencySerde.serializer(), BILLING_PROCESSOR);
 
+        // cached: each key's changelog record (and balance, rollup) written once per commit, not once per record
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_STATE),
-                Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())),
-                BILLING_PROCESSOR);
+                Serdes.String(), new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released()))
+                .withCachingEnabled(), BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ACCOUNT_SETTINGS),
                 Serdes.String(), Topics.ACCOUNT_SETTINGS.valueSerde()), BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USAGE_ROLLUPS),
-                Serdes.String(), Topics.USAGE_ROLLUPS.valueSerde()), BILLING_PROCESSOR);
+                Serdes.String(), Topics.USAGE_ROLLUPS.valueSerde()).withCachingEnabled(), BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_RECHARGES), Serdes.String(), Serdes.String()),
                 BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TAXABLE_USAGE),
-                Serdes.String(), new TaxableBaseSerde()), BILLING_PROCESSOR);
+                Serdes.String(), new TaxableBaseSerde()).withCachingEnabled(), BILLING_PROCESSOR);
         // a segmented store: whole segments older than the retention are dropped, so it stays bounded
         topology.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),

@@ -170,7 +170,7 @@ final class UsageDebit {
                 .setAmountMicros(Money.add(current == null ? 0 : current.getAmountMicros(), priced.amountMicros()))
                 .setEventCount(Math.addExact(current == null ? 0 : current.getEventCount(), 1))
                 .build();
+        // forwarded to usage-rollups at the commit, once per key (BillingProcessor)
         rollups.put(key, next);
-        context.forward(new Record<String, Object>(key, next, record.timestamp()), MeteringTopology.ROLLUPS_SINK);
     }
 }

@@ -70,11 +70,14 @@ public final class Bench {
      * @param zipfExponent  the skewed workload's s
      * @param storeMetrics  run the topology at the DEBUG metrics level to count its store reads (slower)
      * @param pgBatchSize   usage events per transaction of the PostgreSQL peer
+     * @param meteringProperties  more settings of the metering topology (the shipped producer tuning, say), over
+     *                            the harness's own
      */
     public record Options(int events, int accounts, int partitions, int streamThreads, int commitIntervalMs,
                           Duration latencyDuration, int latencyAccounts, int runs, List<String> workloads,
                           double zipfExponent, boolean storeMetrics, int pgBatchSize, int workerRequests,
-                          long gatewayLatencyMs, int gatewayRateLimit, Path dataDir, Path json) {
+                          long gatewayLatencyMs, int gatewayRateLimit, Path dataDir, Path json,
+                          Map<String, String> meteringProperties) {
     }
 
     private static final String METERING_APP = "bench-metering";
@@ -150,6 +153,7 @@ public final class Bench {
         report.setting("stream threads", options.streamThreads());
         report.setting("processing.guarantee", "exactly_once_v2 (baseline: transactions)");
         report.setting("commit.interval.ms", options.commitIntervalMs());
+        options.meteringProperties().forEach((key, value) -> report.setting("metering " + key, value));
         report.setting("metrics.recording.level", options.storeMetrics() ? "DEBUG" : "INFO");
         report.setting("usage events", options.events());
         report.setting("accounts", options.accounts());
@@ -532,6 +536,7 @@ public final class Bench {
         props.setProperty(MeteringConfig.STATE_DIR.name(), stateDir.toString());
         props.setProperty(MeteringConfig.COMMIT_INTERVAL_MS.name(), Integer.toString(options.commitIntervalMs()));
         props.setProperty(MeteringConfig.NUM_STREAM_THREADS.name(), Integer.toString(options.streamThreads()));
+        props.putAll(options.meteringProperties());
         if (options.storeMetrics()) {
             // store metrics are recorded at DEBUG only, which times every store call: hence an option
             props.setProperty(StreamsConfig.METRICS_RECORDING_LEVEL_CONFIG, "DEBUG");

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,7 @@ class BenchIT {
         // one workload, one latency run: the harness's parts, not its figures (the skewed workload's share shows the
         // chooser is wired in; both workloads share every other step)
         new Bench(new Bench.Options(3_000, 300, 2, 1, 100, Duration.ofSeconds(2), 20, 1, List.of("skewed"), 1.1, true,
-                100, 10, 50, 50, dir.resolve("data"), json), new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+                100, 10, 50, 50, dir.resolve("data"), json, Map.of()), new PrintStream(output, true, StandardCharsets.UTF_8)).run();
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
         assertThat(figures.fieldNames()).toIterable().containsExactly("settings", "skewed", "worker");
