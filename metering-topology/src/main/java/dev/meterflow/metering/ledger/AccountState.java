@@ -134,8 +134,11 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
     /**
      * A plan fee asked of the worker instead of debited (issue 10, §3): what its usage event would have debited,
      * so that a decline debits exactly that, under the same entry id.
+     *
+     * @param indexedForTax whether the fee joined its month's taxable base when it was asked; {@code false} only
+     *                      for a fee asked by an earlier release, which taxed a fee at its result
      */
     public record OpenPlanFee(String requestId, String eventId, String sku, long quantity, long amountMicros,
-                              long occurredAtMillis, long requestedAtMillis) {
+                              long occurredAtMillis, long requestedAtMillis, boolean indexedForTax) {
     }
 }

@@ -110,7 +110,8 @@ public final class Ledger {
     /**
      * Asks the worker to charge a plan fee to the account's payment methods instead of debiting it (issue 10, §3).
      * The balance does not change until the result: a decline debits the fee then. It neither waits for nor
-     * blocks a pending automatic recharge or a one-time payment.
+     * blocks a pending automatic recharge or a one-time payment. The step that asks it adds the fee to its month's
+     * taxable base ({@code PlanFeeTax.atAsk}), so the open fee is kept as indexed for tax.
      */
     public Decision applyPlanFee(AccountState state, BillingSettings settings, PricingOutcome.Priced usage,
                                  PlanFeeRules.DirectCharge charge, long nowMillis) {
@@ -121,7 +122,7 @@ public final class Ledger {
                 settings.billingEmails(), settings.criticalBillingPhone());
         Usage event = usage.usage();
         AccountState next = state.withOpenPlanFee(new OpenPlanFee(charge.requestId(), event.eventId(), event.sku(),
-                event.quantity(), usage.amountMicros(), event.occurredAtMillis(), nowMillis));
+                event.quantity(), usage.amountMicros(), event.occurredAtMillis(), nowMillis, true));
         return new Decision(next, List.of(request));
     }
 

@@ -210,7 +210,8 @@ public final class AvroMapping {
                 .toList();
         List<AccountState.OpenPlanFee> openPlanFees = record.getOpenPlanFees().stream()
                 .map(open -> new AccountState.OpenPlanFee(open.getRequestId(), open.getEventId(), open.getSku(),
-                        open.getQuantity(), open.getAmountMicros(), open.getOccurredAt(), open.getRequestedAt()))
+                        open.getQuantity(), open.getAmountMicros(), open.getOccurredAt(), open.getRequestedAt(),
+                        open.getIndexedForTax()))
                 .toList();
         return new AccountState(record.getBalanceMicros(), record.getPaused(), pending, record.getRechargeSequence(),
                 backoff, openPayments, openPlanFees);
@@ -236,7 +237,7 @@ public final class AvroMapping {
                 .setOpenPlanFees(state.openPlanFees().stream()
                         .map(open -> new OpenPlanFeeRecord(open.requestId(), open.eventId(), open.sku(),
                                 open.quantity(), open.amountMicros(), open.occurredAtMillis(),
-                                open.requestedAtMillis()))
+                                open.requestedAtMillis(), open.indexedForTax()))
                         .toList())
                 .build();
     }

@@ -6,9 +6,7 @@ import dev.meterflow.metering.ledger.BillingSettings;
 import dev.meterflow.metering.ledger.Decision;
 import dev.meterflow.metering.ledger.Effect;
 import dev.meterflow.metering.ledger.Ledger;
-import dev.meterflow.metering.ledger.Posting;
-import dev.meterflow.metering.pricing.Usage;
-import dev.meterflow.money.Money;
+import dev.meterflow.metering.tax.PlanFeeTax;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.topics.Topics;
 import java.util.Objects;
@@ -74,25 +72,13 @@ final class PaymentResultHandler {
         }
         log.info("payment result applied account='{}' requestId='{}' status={} amountCents={}", accountId,
                 result.getRequestId(), result.getStatus(), result.getAmountCents());
-        indexDebitedPlanFees(decision, settings);
+        // a plan fee joined the taxable base when it was asked, unless an earlier release asked it
+        state.openPlanFee(result.getRequestId())
+                .flatMap(fee -> PlanFeeTax.atResult(fee, accountId, settings.ratePlanId()))
+                .ifPresent(fee -> usageDebit.indexForTax(fee.usage(), fee.ratePlanId(), fee.amountMicros(),
+                        accountId, Optional.empty()));
         writer.apply(accountId, record.timestamp(), state, decision);
         dedup.remember(dedupKey, result.getStatus().name());
-    }
-
-    /**
-     * A USAGE entry posted on a payment result is a plan fee debited after its direct charge failed: it is taxed like
-     * any debited usage (issue 10, §3 and §4). The plan is the account's current one: the open fee does not keep the
-     * plan that priced it, which is the same unless the account changed plans while the fee was being charged.
-     */
-    private void indexDebitedPlanFees(Decision decision, BillingSettings settings) {
-        for (Effect effect : decision.effects()) {
-            if (effect instanceof Effect.Posted posted && posted.posting().kind() == Posting.Kind.USAGE) {
-                Posting debit = posted.posting();
-                usageDebit.indexForTax(new Usage(debit.sourceId(), debit.sourceAccountId(), debit.sku(),
-                        debit.quantity(), debit.occurredAtMillis()), settings.ratePlanId(),
-                        Money.negate(debit.amountMicros()), debit.accountId(), Optional.empty());
-            }
-        }
     }
 
     private void park(Record<String, Object> record, PaymentResult result, String reason, String detail) {

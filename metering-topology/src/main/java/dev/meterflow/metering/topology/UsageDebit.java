@@ -11,6 +11,7 @@ import dev.meterflow.metering.pricing.UnpricedReason;
 import dev.meterflow.metering.pricing.Usage;
 import dev.meterflow.metering.pricing.UsagePricer;
 import dev.meterflow.metering.tax.BilledToAgency;
+import dev.meterflow.metering.tax.PlanFeeTax;
 import dev.meterflow.metering.tax.TaxProfile;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.RateCard;
@@ -100,7 +101,7 @@ final class UsageDebit {
         AccountState state = stored == null ? AccountState.opening() : stored;
         Optional<PlanFeeRules.DirectCharge> directCharge = PlanFeeRules.directCharge(payer, priced);
         if (directCharge.isPresent()) {
-            chargePlanFee(record, payerId, priced, stored, payer, directCharge.get());
+            chargePlanFee(record, payerId, priced, stored, payer, directCharge.get(), subAccountProfile);
             dedup.remember(dedupKey(priced.usage()), directCharge.get().requestId());
             return;
         }
@@ -121,8 +122,9 @@ final class UsageDebit {
     }
 
     /**
-     * Adds usage debited from {@code payerId} to its month's taxable base when its sku is taxable on the plan that
-     * priced it: every debit of usage goes through here, a plan fee debited after its direct charge failed too.
+     * Adds usage paid by {@code payerId} to its month's taxable base when its sku is taxable on the plan that
+     * priced it: every debit of usage goes through here, and every plan fee charged directly once
+     * ({@link PlanFeeTax}).
      */
     void indexForTax(Usage usage, String ratePlanId, long amountMicros, String payerId,
                      Optional<TaxProfile> subAccountProfile) {
@@ -130,13 +132,19 @@ final class UsageDebit {
                 subAccountProfile.map(profile -> new BilledToAgency(payerId, profile)));
     }
 
-    /** The plan fee is asked of the worker; its result debits it if no method could be charged. */
+    /**
+     * The plan fee is asked of the worker; its result debits it if no method could be charged. It joins its month's
+     * taxable base now, whatever the result.
+     */
     private void chargePlanFee(Record<String, Object> record, String payerId, PricingOutcome.Priced priced,
-                               AccountState stored, BillingSettings payer, PlanFeeRules.DirectCharge charge) {
+                               AccountState stored, BillingSettings payer, PlanFeeRules.DirectCharge charge,
+                               Optional<TaxProfile> subAccountProfile) {
         AccountState state = stored == null ? AccountState.opening() : stored;
         log.info("plan fee asked of the worker account='{}' eventId='{}' requestId='{}' amountCents={}", payerId,
                 priced.usage().eventId(), charge.requestId(), charge.amountCents());
         rollUp(record, priced);
+        PlanFeeTax.TaxableFee taxable = PlanFeeTax.atAsk(priced);
+        indexForTax(taxable.usage(), taxable.ratePlanId(), taxable.amountMicros(), payerId, subAccountProfile);
         writer.apply(payerId, record.timestamp(), stored,
                 ledger.applyPlanFee(state, payer, priced, charge, record.timestamp()));
         metrics.planFeeCharged();

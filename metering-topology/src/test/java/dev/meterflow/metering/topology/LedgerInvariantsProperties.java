@@ -55,6 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -138,6 +139,9 @@ class LedgerInvariantsProperties {
                 .filter(entry -> entry.value().getKind() == LedgerEntryKind.PAYMENT).count()));
         Statistics.label("plan fees charged by card").collect(bucket(driver.ledgerEntries().stream()
                 .filter(entry -> entry.value().getKind() == LedgerEntryKind.PLAN_FEE_DIRECT).count()));
+        Statistics.label("plan fees asked of the worker (taxed when asked)").collect(bucket(driver.rechargeRequests()
+                .stream().filter(request -> request.value().getReason() == RechargeReason.PLAN_FEE_DIRECT)
+                .map(request -> request.value().getRequestId()).distinct().count()));
         Statistics.label("credits landing on exactly $0")
                 .collect(bucket(credits.stream().filter(credit -> credit.getBalanceAfterMicros() == 0).count()));
         Statistics.label("declined or failed results").collect(bucket(unsuccessful.size()));
@@ -256,9 +260,9 @@ class LedgerInvariantsProperties {
      * Issue 10, §4: once a month has turned, each account with taxable usage in it has one TAX entry of
      * round-half-up(base × rate of its own jurisdiction) (none when that is $0.00), the base being its usage debits
      * of the month, debited from the account that paid them: a sub-account's line is its own, at its own address's
-     * rate, debited from its agency. A plan fee debited because its direct charge failed (a debit caused by a payment
-     * result) is in the base too; when it is debited once its month's run has begun it goes to a late line, and
-     * that account's month is left out of the check.
+     * rate, debited from its agency. A plan fee charged directly (§3) is in the base of its event's month once,
+     * whether the worker charged it, it was debited after a decline, or it is still being charged: it is counted
+     * by its request (the fee as the worker was asked to charge it), never by its entry.
      */
     private static void assertEveryMonthOfTaxableUsageTaxedOnceAtTheRate(ScenarioDriver driver) {
         List<LedgerEntry> taxes = driver.ledgerEntries().stream().map(Emitted::value)
@@ -266,53 +270,58 @@ class LedgerInvariantsProperties {
         assertThat(taxes).extracting(LedgerEntry::getEntryId).as("TAX entry ids").doesNotHaveDuplicates();
         Map<String, Long> bases = new HashMap<>();
         Map<String, String> payers = new HashMap<>();
-        Map<String, Long> rates = new HashMap<>();
         YearMonth current = YearMonth.from(driver.now().atZone(ZoneOffset.UTC));
-        Set<Integer> resultSteps = driver.sentResults().stream().map(Sent::step).collect(Collectors.toSet());
-        Map<YearMonth, Integer> runBegan = new HashMap<>();
-        driver.ledgerEntries().stream().filter(entry -> entry.value().getKind() == LedgerEntryKind.TAX)
-                .forEach(entry -> runBegan.merge(YearMonth.parse(entry.value().getTaxPeriod()), entry.step(),
-                        Math::min));
-        Set<String> afterTheRun = new HashSet<>();
-        for (Emitted<LedgerEntry> debit : driver.ledgerEntries()) {
-            LedgerEntry usage = debit.value();
-            YearMonth month = YearMonth.from(usage.getOccurredAt().atZone(ZoneOffset.UTC));
-            if (usage.getKind() == LedgerEntryKind.USAGE && month.isBefore(current)) {
-                String entryId = "tax:" + usage.getSourceAccountId() + ":" + month;
-                boolean monthTurned = YearMonth.from(usage.getPostedAt().atZone(ZoneOffset.UTC)).isAfter(month)
-                        || runBegan.getOrDefault(month, Integer.MAX_VALUE) <= debit.step();
-                if (resultSteps.contains(debit.step()) && monthTurned) {
-                    // a failed plan fee debited once its month's run had begun: taxed on a late line, whose run
-                    // may not have come; that account's month is left out rather than guessed
-                    afterTheRun.add(entryId);
-                }
-                bases.merge(entryId, -usage.getAmountMicros(), Math::addExact);
-                payers.put(entryId, usage.getAccountId());
-                rates.put(entryId, usage.getSourceAccountId().equals(SUB_ACCOUNT) ? NEVADA_PPM : CALIFORNIA_PPM);
+        Map<String, RechargeRequest> feeRequests = new HashMap<>();
+        driver.rechargeRequests().stream().map(Emitted::value)
+                .filter(request -> request.getReason() == RechargeReason.PLAN_FEE_DIRECT)
+                .forEach(request -> feeRequests.putIfAbsent(request.getRequestId(), request));
+        Set<String> feesCharged = new HashSet<>();
+        for (UsageEvent event : driver.sentUsage().stream().map(Sent::value).toList()) {
+            Optional<RechargeRequest> asked = feeRequests.values().stream().filter(request -> request.getRequestId()
+                    .equals(PlanFeeRules.requestIdOf(request.getAccountId(), event.getEventId()))).findFirst();
+            if (asked.isPresent() && feesCharged.add(event.getEventId())) {
+                addToBase(bases, payers, current, event.getAccountId(), asked.get().getAccountId(),
+                        event.getOccurredAt(), Money.centsToMicros(asked.get().getAmountCents()));
+            }
+        }
+        for (LedgerEntry usage : driver.ledgerEntries().stream().map(Emitted::value).toList()) {
+            if (usage.getKind() == LedgerEntryKind.USAGE && !feesCharged.contains(usage.getSourceId())) {
+                addToBase(bases, payers, current, usage.getSourceAccountId(), usage.getAccountId(),
+                        usage.getOccurredAt(), -usage.getAmountMicros());
             }
         }
         Map<String, Long> expected = new HashMap<>();
         bases.forEach((entryId, base) -> {
-            long tax = TaxCalculator.taxMicros(base, rates.get(entryId));
+            long tax = TaxCalculator.taxMicros(base, rateOf(entryId));
             if (tax > 0) {
                 expected.put(entryId, -tax);
             }
         });
-        expected.keySet().removeAll(afterTheRun);
-        assertThat(taxes.stream().filter(tax -> afterTheRun.stream().noneMatch(tax.getEntryId()::startsWith))
-                .collect(Collectors.toMap(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)))
+        assertThat(taxes.stream().collect(Collectors.toMap(LedgerEntry::getEntryId, LedgerEntry::getAmountMicros)))
                 .as("TAX entries of the months that turned").isEqualTo(expected);
         for (LedgerEntry tax : taxes) {
-            if (afterTheRun.stream().anyMatch(tax.getEntryId()::startsWith)) {
-                continue;
-            }
             assertThat(tax.getTaxableBaseMicros()).as("base of %s", tax.getEntryId())
                     .isEqualTo(bases.get(tax.getEntryId()));
-            assertThat(tax.getTaxRatePpm()).as("rate of %s", tax.getEntryId()).isEqualTo(rates.get(tax.getEntryId()));
+            assertThat(tax.getTaxRatePpm()).as("rate of %s", tax.getEntryId()).isEqualTo(rateOf(tax.getEntryId()));
             assertThat(tax.getTaxJurisdiction())
-                    .isEqualTo(rates.get(tax.getEntryId()) == NEVADA_PPM ? "US-NV" : "US-CA");
+                    .isEqualTo(rateOf(tax.getEntryId()) == NEVADA_PPM ? "US-NV" : "US-CA");
             assertThat(tax.getAccountId()).as("payer of %s", tax.getEntryId()).isEqualTo(payers.get(tax.getEntryId()));
         }
+    }
+
+    /** Adds taxable usage of a month that has turned to its line, {@code tax:<account that used it>:<month>}. */
+    private static void addToBase(Map<String, Long> bases, Map<String, String> payers, YearMonth current,
+                                  String usedBy, String paidBy, Instant occurredAt, long amountMicros) {
+        YearMonth month = YearMonth.from(occurredAt.atZone(ZoneOffset.UTC));
+        if (month.isBefore(current)) {
+            String entryId = "tax:" + usedBy + ":" + month;
+            bases.merge(entryId, amountMicros, Math::addExact);
+            payers.put(entryId, paidBy);
+        }
+    }
+
+    private static long rateOf(String taxEntryId) {
+        return taxEntryId.startsWith("tax:" + SUB_ACCOUNT + ":") ? NEVADA_PPM : CALIFORNIA_PPM;
     }
 
     /** Invariant 3: a requestId is credited at most once, and only by a SUCCEEDED result for it. */

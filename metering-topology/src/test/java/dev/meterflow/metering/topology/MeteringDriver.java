@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.errors.RefusedRecords;
+import dev.meterflow.metering.state.AccountStateRecord;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AccountStatusChanged;
@@ -227,6 +228,11 @@ final class MeteringDriver implements AutoCloseable {
     /** The tax run's index ({@code taxable-usage-store}), to stage what a replay could leave there. */
     KeyValueStore<String, TaxableBase> taxableUsageStore() {
         return driver.getKeyValueStore(StoreNames.TAXABLE_USAGE);
+    }
+
+    /** The accounts' ledger state ({@code account-state-store}), to stage state an earlier release wrote. */
+    KeyValueStore<String, AccountStateRecord> accountStateStore() {
+        return driver.getKeyValueStore(StoreNames.ACCOUNT_STATE);
     }
 
     /**

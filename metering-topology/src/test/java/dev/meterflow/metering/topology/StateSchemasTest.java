@@ -94,4 +94,36 @@ class StateSchemasTest {
         assertThat(AvroMapping.state(read).openPayment("pay-acme-1a2b3c4d")).isPresent();
         assertThat(AvroMapping.state(read).balanceMicros()).isEqualTo(7_000_000L);
     }
+
+    @Test
+    void shouldReadAPlanFeeAskedBeforeFeesWereTaxedWhenAskedAsNotIndexedForTax() throws Exception {
+        // issue 10, §3 and §4: a fee the release before this one asked joins the taxable base at its result
+        Schema v4 = new Schema.Parser().parse(
+                getClass().getClassLoader().getResourceAsStream("state-schema-history/AccountStateRecord-v4.avsc"));
+        GenericRecord old = new GenericData.Record(v4);
+        old.put("balanceMicros", 7_000_000L);
+        old.put("paused", false);
+        old.put("pendingAmountCents", 0L);
+        old.put("pendingRequestedAt", 0L);
+        old.put("rechargeSequence", 3L);
+        old.put("openPayments", List.of());
+        GenericRecord openFee = new GenericData.Record(v4.getField("openPlanFees").schema().getElementType());
+        openFee.put("requestId", "pf-acme-1a2b3c4d");
+        openFee.put("eventId", "ev-fee");
+        openFee.put("sku", "plan.pro.monthly");
+        openFee.put("quantity", 1L);
+        openFee.put("amountMicros", 49_000_000L);
+        openFee.put("occurredAt", 1_700_000_000_000L);
+        openFee.put("requestedAt", 1_700_000_001_000L);
+        old.put("openPlanFees", List.of(openFee));
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(old);
+
+        AccountStateRecord read = new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())
+                .deserialize("account-state-store", bytes.array());
+
+        assertThat(AvroMapping.state(read).openPlanFee("pf-acme-1a2b3c4d")).hasValueSatisfying(fee -> {
+            assertThat(fee.amountMicros()).isEqualTo(49_000_000L);
+            assertThat(fee.indexedForTax()).isFalse();
+        });
+    }
 }

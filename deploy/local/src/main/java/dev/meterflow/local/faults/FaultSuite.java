@@ -21,6 +21,7 @@ import dev.meterflow.local.scan.SecretScan;
 import dev.meterflow.local.stack.ConsumerLag;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
+import dev.meterflow.local.topics.TopicDefinitions.TopicDefinition;
 import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.NotificationType;
@@ -28,6 +29,7 @@ import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.schemas.TaxRate;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerApp;
 import java.io.IOException;
@@ -180,13 +182,14 @@ public final class FaultSuite {
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                  KafkaProducer<String, byte[]> producer = producer()) {
                 ClusterProbe probe = new ClusterProbe(admin);
-                new ProvisionTopics(admin).apply(TopicDefinitions.all(options.partitions(), (short) 1));
+                new ProvisionTopics(admin).apply(keptWhole(TopicDefinitions.all(options.partitions(), (short) 1)));
                 seed(producer, workload);
                 for (int i = 1; i <= 2; i++) {
                     ChildJvm instance = meteringInstance(i);
                     metering.add(instance);
                     instance.start();
                 }
+                seedTaxMonthThenAccounts(admin, producer, workload, report);
                 worker = workerProcess(gateway);
                 worker.start();
                 out.printf("gateway simulator %s; metering x2 and the worker started; %d accounts, %d cycles of %d "
@@ -676,10 +679,49 @@ public final class FaultSuite {
         send(producer, new Send(Topics.RATE_CARDS.name(), Workload.RATE_PLAN, Topics.RATE_CARDS.valueSerde()
                 .serializer().serialize(Topics.RATE_CARDS.name(), Workload.rateCard(now)), "rate-card-seed",
                 Kind.APPLIED));
+        Workload.taxRates().forEach((jurisdiction, ratePpm) -> send(producer, new Send(Topics.TAX_RATES.name(),
+                jurisdiction, Topics.TAX_RATES.valueSerde().serializer().serialize(Topics.TAX_RATES.name(),
+                TaxRate.newBuilder().setJurisdiction(jurisdiction).setRatePpm(ratePpm).setName("sales tax")
+                        .build()), "tax-rate-" + jurisdiction, Kind.APPLIED)));
+        workload.taxMonthSettings().forEach(send -> send(producer, send));
+        producer.flush();
+    }
+
+    /**
+     * The topics as production has them, but every record kept. The month before the run is stamped up to a month
+     * ago and metering's outputs keep their input's time, so a retention of days would delete records the checks
+     * read: a segment rolls at once after a record older than {@code segment.ms} and is deleted by that record's time.
+     */
+    private static List<TopicDefinition> keptWhole(List<TopicDefinition> topics) {
+        return topics.stream().map(topic -> topic.compacted() ? topic : new TopicDefinition(topic.name(),
+                topic.partitions(), topic.replication(), false, -1L, topic.keyedByAccount())).toList();
+    }
+
+    /**
+     * The month before the run (issue 10 §4), once the metering instances run: its settings applied, then its usage
+     * read, before anything stamped in the run's month reaches a task, which begins the month's tax run. Each waits
+     * for the one before: a task does not order records of different topics by their time.
+     */
+    private void seedTaxMonthThenAccounts(Admin admin, KafkaProducer<String, byte[]> producer, Workload workload,
+                                          FaultReport report) {
+        boolean settingsRead = awaitRead(admin, Topics.ACCOUNT_SETTINGS.name());
+        workload.taxMonthUsage().forEach(send -> send(producer, send));
+        boolean usageRead = awaitRead(admin, Topics.USAGE_EVENTS.name());
+        report.check("the month before the run read before the run's own month (its settings, then its usage)",
+                settingsRead && usageRead, "settings read " + settingsRead + ", usage read " + usageRead + " within "
+                        + CATCH_UP.toMinutes() + " min");
+        Instant now = Instant.now();
         for (Account account : workload.accounts()) {
             send(producer, settings(workload.settings(account, now), "seed"));
         }
         producer.flush();
+    }
+
+    private boolean awaitRead(Admin admin, String topic) {
+        return awaitCondition(CATCH_UP, () -> {
+            pause(Duration.ofMillis(250));
+            return ConsumerLag.of(admin, APPLICATION_ID, topic) == 0;
+        });
     }
 
     private static Send settings(AccountSettings settings, String what) {
@@ -698,8 +740,9 @@ public final class FaultSuite {
     /** Sends one record and waits for the broker's acknowledgement; it is then accounted for like the cycles'. */
     private void send(KafkaProducer<String, byte[]> producer, Send send) {
         try {
-            delivered(send, producer.send(new ProducerRecord<>(send.topic(), send.key(), send.value()))
-                    .get(5, TimeUnit.MINUTES));
+            Long timestamp = send.timestamp() == null ? null : send.timestamp().toEpochMilli();
+            delivered(send, producer.send(new ProducerRecord<>(send.topic(), null, timestamp, send.key(),
+                    send.value())).get(5, TimeUnit.MINUTES));
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot send to " + send.topic() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -730,6 +773,8 @@ public final class FaultSuite {
         config.setProperty("meterflow.stall-timeout", STALL_TIMEOUT.toString());
         // every instance may take any task whatever its restore lag, so a wiped instance gets active tasks to restore
         config.setProperty("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
+        // the month before turns by record time alone: a wall-clock run could begin before its seeded usage is read
+        config.setProperty("meterflow.tax.run-interval", "PT1H");
         Path file = writeConfig(name, config);
         return new ChildJvm(name, MeteringApp.class.getName(), List.of("--config", file.toString()), Map.of(),
                 logDir.resolve(name + ".log"), "384m");

@@ -124,6 +124,8 @@ final class FaultVerifier {
                 FlowChecks.charges(charges, ledger, requests),
                 FlowChecks.planFees(events.stream().filter(Workload::planFee).toList(), Workload::price, ledger,
                         charges),
+                FlowChecks.taxes(workload.taxMonth(), workload.taxedRates(), workload.taxMonthEvents(),
+                        Workload::price, ledger),
                 FlowChecks.agencyDebits(agencyOf, events.stream().filter(e -> agencyOf.containsKey(e.getAccountId()))
                         .toList(), ledger),
                 FlowChecks.cascade(agencyOf, statuses));
@@ -227,6 +229,8 @@ final class FaultVerifier {
         }
         charges.stream().filter(Charge::succeeded).forEach(charge -> expected.merge(charge.accountId(),
                 Money.centsToMicros(charge.amountCents()), Long::sum));
+        FlowChecks.expectedTaxes(workload.taxMonth(), workload.taxedRates(), workload.taxMonthEvents(),
+                Workload::price).forEach((account, tax) -> expected.merge(account, -tax, Long::sum));
         Map<String, Long> ledgerSums = ledger.stream().collect(Collectors.groupingBy(LedgerEntry::getAccountId,
                 Collectors.summingLong(LedgerEntry::getAmountMicros)));
         List<String> wrong = new ArrayList<>();
@@ -243,7 +247,8 @@ final class FaultVerifier {
                         + " balance " + have);
             }
         }
-        report.check("every balance = -(priced usage of the input) + the gateway's successful charges",
+        report.check("every balance = -(priced usage of the input) - its month's sales tax + the gateway's "
+                + "successful charges",
                 wrong.isEmpty(), first(wrong) + (uncertain.isEmpty() ? "" : " (" + uncertain.size()
                         + " sends were not acknowledged: an unacknowledged event that did arrive moves a balance)"));
         report.check("every balance = the sum of its ledger entries (ledger replay)", ledgerMismatch.isEmpty(),

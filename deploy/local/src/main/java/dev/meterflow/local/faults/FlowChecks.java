@@ -16,19 +16,25 @@ import dev.meterflow.schemas.PaymentCommand;
 import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The checks of issue 10's flows in the fault suite: one-time payments, bank payments, plan fees charged directly
- * and agency accounts. Each is a pure function of what the suite sent, what the topics hold and what the gateway
- * simulator recorded; {@link FaultVerifier} reads them and reports each verdict.
+ * The checks of issue 10's flows in the fault suite: one-time payments, bank payments, plan fees charged directly,
+ * monthly sales tax and agency accounts. Each is a pure function of what the suite sent, what the topics hold and
+ * what the gateway simulator recorded; {@link FaultVerifier} reads them and reports each verdict.
  */
 final class FlowChecks {
 
@@ -149,6 +155,7 @@ final class FlowChecks {
                 .collect(Collectors.toMap(Charge::requestId, Charge::amountCents, Long::sum));
         List<String> wrong = new ArrayList<>();
         long direct = 0;
+        long byBank = 0;
         long debited = 0;
         for (UsageEvent fee : fees) {
             List<LedgerEntry> own = bySource.getOrDefault(fee.getEventId(), List.of());
@@ -162,6 +169,7 @@ final class FlowChecks {
             LedgerEntry entry = own.get(0);
             if (entry.getKind() == LedgerEntryKind.PLAN_FEE_DIRECT) {
                 direct++;
+                byBank += bank(entry.getPaymentMethodId()) ? 1 : 0;
                 if (entry.getAmountMicros() != 0 || entry.getChargedAmountMicros() != micros
                         || cents == null || Money.centsToMicros(cents) != micros) {
                     wrong.add(fee.getEventId() + ": PLAN_FEE_DIRECT of " + entry.getAmountMicros() + " charging "
@@ -176,9 +184,81 @@ final class FlowChecks {
                 }
             }
         }
-        return new Verdict("every plan fee of an opted-in account: one PLAN_FEE_DIRECT (the fee charged) or one "
-                + "USAGE debit after every card declined, never both", wrong, figures("plan fees charged directly",
-                direct, "plan fees debited after every card declined", debited));
+        return new Verdict("every plan fee of an opted-in account: one PLAN_FEE_DIRECT (the fee charged to a card or "
+                + "bank account) or one USAGE debit after every method declined, never both", wrong,
+                figures("plan fees charged directly", direct, "plan fees charged to a bank account (ACH)", byBank,
+                        "plan fees debited after every card declined", debited));
+    }
+
+    /**
+     * Issue 10, §4: the month before the run, turned by record time, is taxed once: exactly one TAX entry
+     * {@code tax:<account>:<yyyy-MM>} per taxed account with taxable usage in it, of round-half-up(base × rate) to
+     * the cent, the base being that usage (a plan fee charged to a bank account included, whatever became of its
+     * charge); none for an exempt account, and no other TAX entry (a late line, another month, a second run).
+     *
+     * @param ratePpmOf the rate of each taxed account's jurisdiction; accounts not in it must not be taxed
+     * @param monthsUsage every usage event of {@code month} (every sku of the workload's rate card is taxable)
+     */
+    static Verdict taxes(YearMonth month, Map<String, Long> ratePpmOf, List<UsageEvent> monthsUsage,
+                         Function<UsageEvent, Long> price, List<LedgerEntry> ledger) {
+        Map<String, Long> bases = bases(month, ratePpmOf, monthsUsage, price);
+        Map<String, Long> expected = expectedTaxes(month, ratePpmOf, monthsUsage, price);
+        Map<String, List<LedgerEntry>> byEntryId = ledger.stream().filter(e -> e.getKind() == LedgerEntryKind.TAX)
+                .collect(Collectors.groupingBy(LedgerEntry::getEntryId, LinkedHashMap::new, Collectors.toList()));
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((account, taxMicros) -> {
+            String entryId = "tax:" + account + ":" + month;
+            List<LedgerEntry> own = byEntryId.getOrDefault(entryId, List.of());
+            if (own.size() != 1) {
+                wrong.add(entryId + ": " + own.size() + " TAX entries; want one of " + -taxMicros + " micros");
+            } else if (own.get(0).getAmountMicros() != -taxMicros
+                    || own.get(0).getTaxableBaseMicros() != bases.get(account)
+                    || !month.toString().equals(own.get(0).getTaxPeriod())) {
+                wrong.add(entryId + ": " + own.get(0).getAmountMicros() + " micros on a base of "
+                        + own.get(0).getTaxableBaseMicros() + " for " + own.get(0).getTaxPeriod() + "; want "
+                        + -taxMicros + " on " + bases.get(account) + " at " + ratePpmOf.get(account) + " ppm");
+            }
+        });
+        Set<String> wanted = expected.keySet().stream().map(account -> "tax:" + account + ":" + month)
+                .collect(Collectors.toSet());
+        byEntryId.keySet().stream().filter(id -> !wanted.contains(id))
+                .forEach(id -> wrong.add(id + ": a TAX entry of no taxed account's month"));
+        long exempt = monthsUsage.stream().map(UsageEvent::getAccountId).filter(id -> !ratePpmOf.containsKey(id))
+                .distinct().count();
+        return new Verdict("the month before the run taxed once by record time: one TAX entry per taxed account, "
+                + "round-half-up(taxable usage x rate) to the cent, its bank plan fee included; none for the exempt",
+                wrong, figures("accounts taxed for the month before the run", expected.size(),
+                        "exempt accounts with taxable usage that month", exempt,
+                        "TAX entries", byEntryId.values().stream().mapToLong(List::size).sum()));
+    }
+
+    /** What each taxed account owes for {@code month}: round-half-up(base × rate) to the cent, when not $0.00. */
+    static Map<String, Long> expectedTaxes(YearMonth month, Map<String, Long> ratePpmOf, List<UsageEvent> monthsUsage,
+                                           Function<UsageEvent, Long> price) {
+        Map<String, Long> taxes = new TreeMap<>();
+        bases(month, ratePpmOf, monthsUsage, price).forEach((account, base) -> {
+            long tax = taxMicros(base, ratePpmOf.get(account));
+            if (tax > 0) {
+                taxes.put(account, tax);
+            }
+        });
+        return taxes;
+    }
+
+    /** Restated here rather than asked of the pipeline: micros × ppm / 10^6, rounded half up to the cent. */
+    static long taxMicros(long baseMicros, long ratePpm) {
+        BigDecimal product = new BigDecimal(BigInteger.valueOf(baseMicros).multiply(BigInteger.valueOf(ratePpm)));
+        return product.divide(BigDecimal.valueOf(Money.MICROS_PER_CENT * 1_000_000L), 0, RoundingMode.HALF_UP)
+                .longValueExact() * Money.MICROS_PER_CENT;
+    }
+
+    private static Map<String, Long> bases(YearMonth month, Map<String, Long> ratePpmOf, List<UsageEvent> monthsUsage,
+                                           Function<UsageEvent, Long> price) {
+        Map<String, Long> bases = new TreeMap<>();
+        monthsUsage.stream().filter(event -> ratePpmOf.containsKey(event.getAccountId()))
+                .filter(event -> YearMonth.from(event.getOccurredAt().atZone(ZoneOffset.UTC)).equals(month))
+                .forEach(event -> bases.merge(event.getAccountId(), price.apply(event), Math::addExact));
+        return bases;
     }
 
     /**
@@ -226,7 +306,11 @@ final class FlowChecks {
     }
 
     private static boolean bank(Charge charge) {
-        return charge.paymentMethod().startsWith("pm_usBankAccount_");
+        return bank(charge.paymentMethod());
+    }
+
+    private static boolean bank(String paymentMethodId) {
+        return paymentMethodId != null && paymentMethodId.startsWith("pm_usBankAccount_");
     }
 
     private static Map<String, Long> figures(Object... namesAndValues) {

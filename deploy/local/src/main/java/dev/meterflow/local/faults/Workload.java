@@ -11,10 +11,13 @@ import dev.meterflow.schemas.PaymentMethodType;
 import dev.meterflow.schemas.Price;
 import dev.meterflow.schemas.PriceCategory;
 import dev.meterflow.schemas.RateCard;
+import dev.meterflow.schemas.ServiceAddress;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,6 +44,16 @@ final class Workload {
     static final String UNKNOWN_SKU = "fax.pages.outbound";
     /** The plan fee: sent once a cycle to the opted-in accounts only, never drawn as random usage. */
     static final String PLAN_FEE_SKU = "plan.fee.monthly";
+
+    /** 7.25 %: the sales tax where the {@link Payer#GOOD} accounts are served (and the exempt {@link Payer#FIXED}). */
+    static final long CALIFORNIA_PPM = 72_500;
+    /**
+     * 8.875 %: the sales tax where the {@link Payer#PLAN_FEE_BANK} accounts are served (not Texas, whose key the bad
+     * records use).
+     */
+    static final long NEW_YORK_PPM = 88_750;
+    /** Taxable usage of each taxed or exempt account in the month before the run, and the bank payers' plan fee. */
+    static final int TAX_MONTH_EVENTS = 3;
 
     /** A SKU's price as the rate card states it, restated here so expectations do not come from the code. */
     record UnitPrice(long unitPriceMicros, long unitSize, PriceCategory category) {
@@ -85,6 +98,12 @@ final class Workload {
          */
         PLAN_FEE_DECLINED,
         /**
+         * Opted in to the direct charge of the plan fee, paid from its primary, a bank account (ACH) that settles
+         * after a delay; its automatic recharges charge its backup card, a bank account never being offered to them.
+         * Taxed (issue 10 §4), its fee too.
+         */
+        PLAN_FEE_BANK,
+        /**
          * An agency (issue 10 §5) with two or three sub-accounts billed to it, whose cards both decline: paused
          * with its sub-accounts, and with them resumed by a new card at the end.
          */
@@ -128,6 +147,20 @@ final class Workload {
             return "pm_usBankAccount_insufficientFunds__" + id;
         }
 
+        /** The jurisdiction of its service address (issue 10 §4), or {@code null} when it has none. */
+        String jurisdiction() {
+            return switch (payer) {
+                case GOOD, FIXED -> "US-CA";
+                case PLAN_FEE_BANK -> "US-NY";
+                default -> null;
+            };
+        }
+
+        /** Exempt from sales tax: every account but the taxed ones, the {@link Payer#FIXED} ones with an address. */
+        boolean taxExempt() {
+            return payer != Payer.GOOD && payer != Payer.PLAN_FEE_BANK;
+        }
+
         /** The card added at the end of the run to an account whose cards all declined. */
         String replacementCard() {
             return "pm_card_visa__" + id + "-new";
@@ -135,7 +168,12 @@ final class Workload {
     }
 
     /** One record to send: a usage event on {@code usage-events}, or any record on any topic either app reads. */
-    record Send(String topic, String key, byte[] value, String eventId, Kind kind) {
+    record Send(String topic, String key, byte[] value, String eventId, Kind kind, Instant timestamp) {
+
+        /** Stamped by the producer when it is sent. */
+        Send(String topic, String key, byte[] value, String eventId, Kind kind) {
+            this(topic, key, value, eventId, kind, null);
+        }
 
         Send(String key, byte[] value, String eventId, Kind kind) {
             this(Topics.USAGE_EVENTS.name(), key, value, eventId, kind);
@@ -155,6 +193,7 @@ final class Workload {
     private final BadRecords badRecords;
     private final String nearLimitTopic;
     private final List<UsageEvent> debitable = new ArrayList<>();
+    private final List<UsageEvent> taxMonthEvents = new ArrayList<>();
     private int sequence;
     private int cycles;
 
@@ -195,6 +234,81 @@ final class Workload {
         return price != null && price.category() == PriceCategory.PLAN_FEE;
     }
 
+    /** The sales tax rates of the jurisdictions the accounts are served in, as {@code tax-rates} states them. */
+    static Map<String, Long> taxRates() {
+        return Map.of("US-CA", CALIFORNIA_PPM, "US-NY", NEW_YORK_PPM);
+    }
+
+    /** The rate of each taxed account's jurisdiction: accounts with a service address that are not exempt. */
+    Map<String, Long> taxedRates() {
+        Map<String, Long> rates = new TreeMap<>();
+        accounts.stream().filter(account -> account.jurisdiction() != null && !account.taxExempt())
+                .forEach(account -> rates.put(account.id(), taxRates().get(account.jurisdiction())));
+        return rates;
+    }
+
+    /** The month before the run's: its tax run begins when the first record stamped in the run's month arrives. */
+    YearMonth taxMonth() {
+        return YearMonth.from(base.atZone(ZoneOffset.UTC)).minusMonths(1);
+    }
+
+    /** The usage events of {@link #taxMonth()}, as {@link #taxMonthUsage()} made them. */
+    List<UsageEvent> taxMonthEvents() {
+        return List.copyOf(taxMonthEvents);
+    }
+
+    /**
+     * What the run sends before anything else (issue 10 §4), stamped in {@link #taxMonth()}: the settings of every
+     * account with a service address. The suite waits until they are applied, then sends {@link #taxMonthUsage()}.
+     */
+    List<Send> taxMonthSettings() {
+        Instant monthsLastDay = monthsLastDay();
+        List<Send> sends = new ArrayList<>();
+        for (Account account : served()) {
+            AccountSettings settings = settings(account, monthsLastDay);
+            sends.add(new Send(Topics.ACCOUNT_SETTINGS.name(), account.id(), Topics.ACCOUNT_SETTINGS.valueSerde()
+                    .serializer().serialize(Topics.ACCOUNT_SETTINGS.name(), settings), "settings-" + account.id()
+                    + "-tax-month", Kind.APPLIED, monthsLastDay));
+        }
+        return sends;
+    }
+
+    /**
+     * Usage stamped in {@link #taxMonth()}: a few events of taxable usage of every account with a service address,
+     * and the plan fee of each {@link Payer#PLAN_FEE_BANK} account, whose bank debit settles after that month's tax
+     * run has begun. Everything sent after it is stamped in the run's own month, so a task's first such record
+     * begins the run of the month before, by stream time.
+     */
+    List<Send> taxMonthUsage() {
+        Instant monthsLastDay = monthsLastDay();
+        List<Send> sends = new ArrayList<>();
+        for (Account account : served()) {
+            for (int n = 0; n < TAX_MONTH_EVENTS; n++) {
+                sends.add(taxMonthUsage(usage(account), monthsLastDay.plus(Duration.ofHours(12).plusMinutes(n))));
+            }
+            if (account.payer() == Payer.PLAN_FEE_BANK) {
+                sends.add(taxMonthUsage(planFee(account), monthsLastDay.plus(Duration.ofHours(13))));
+            }
+        }
+        return sends;
+    }
+
+    private Instant monthsLastDay() {
+        return taxMonth().atEndOfMonth().atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private List<Account> served() {
+        return accounts.stream().filter(account -> account.jurisdiction() != null).toList();
+    }
+
+    private Send taxMonthUsage(UsageEvent event, Instant occurredAt) {
+        UsageEvent stamped = UsageEvent.newBuilder(event).setOccurredAt(occurredAt).build();
+        debitable.add(stamped);
+        taxMonthEvents.add(stamped);
+        return new Send(Topics.USAGE_EVENTS.name(), stamped.getAccountId(), encode(stamped), stamped.getEventId(),
+                Kind.DEBIT, occurredAt);
+    }
+
     /** The slow card tokens: the simulator charges them, then holds the answer past the worker's timeout. */
     List<String> slowCards() {
         return accounts.stream().filter(a -> a.payer() == Payer.SLOW_PRIMARY).map(Account::primary).toList();
@@ -210,7 +324,10 @@ final class Workload {
 
     AccountSettings settings(Account account, Instant now) {
         List<PaymentMethodRef> methods = new ArrayList<>();
-        if (account.primary() != null) {
+        if (account.payer() == Payer.PLAN_FEE_BANK) {
+            methods.add(bank(account.primary(), account, PaymentMethodRole.PRIMARY));
+            methods.add(card(account.backup(), account, PaymentMethodRole.BACKUP));
+        } else if (account.primary() != null) {
             methods.add(card(account.primary(), account, PaymentMethodRole.PRIMARY));
             methods.add(card(account.backup(), account, PaymentMethodRole.BACKUP));
         }
@@ -218,8 +335,8 @@ final class Workload {
             methods.add(card(account.stolenCard(), account, PaymentMethodRole.OTHER));
         }
         if (account.payer() == Payer.PAYS_BY_BANK) {
-            methods.add(bank(account.bank(), account));
-            methods.add(bank(account.returnedBank(), account));
+            methods.add(bank(account.bank(), account, PaymentMethodRole.OTHER));
+            methods.add(bank(account.returnedBank(), account, PaymentMethodRole.OTHER));
         }
         return settings(account, methods, now);
     }
@@ -246,9 +363,9 @@ final class Workload {
                 .setBillingEmails(List.of("billing@" + account.id() + ".example"))
                 .setCriticalBillingPhone(null)
                 .setDirectChargePlanFee(account.payer() == Payer.PLAN_FEE_CARD
-                        || account.payer() == Payer.PLAN_FEE_DECLINED)
-                .setServiceAddress(null)
-                .setTaxExempt(true)
+                        || account.payer() == Payer.PLAN_FEE_DECLINED || account.payer() == Payer.PLAN_FEE_BANK)
+                .setServiceAddress(serviceAddress(account.jurisdiction()))
+                .setTaxExempt(account.taxExempt())
                 .setUpdatedAt(now)
                 .build();
     }
@@ -335,13 +452,18 @@ final class Workload {
     private List<Send> planFees() {
         List<Send> sends = new ArrayList<>();
         for (Account account : accounts) {
-            if (account.payer() == Payer.PLAN_FEE_CARD || account.payer() == Payer.PLAN_FEE_DECLINED) {
-                UsageEvent fee = UsageEvent.newBuilder(usage(account)).setSku(PLAN_FEE_SKU).setQuantity(1).build();
+            if (account.payer() == Payer.PLAN_FEE_CARD || account.payer() == Payer.PLAN_FEE_DECLINED
+                    || account.payer() == Payer.PLAN_FEE_BANK) {
+                UsageEvent fee = planFee(account);
                 debitable.add(fee);
                 sends.add(new Send(account.id(), encode(fee), fee.getEventId(), Kind.DEBIT));
             }
         }
         return sends;
+    }
+
+    private UsageEvent planFee(Account account) {
+        return UsageEvent.newBuilder(usage(account)).setSku(PLAN_FEE_SKU).setQuantity(1).build();
     }
 
     /** One cycle's bad records ({@link BadRecords}), under the key of an account picked at random. */
@@ -390,6 +512,7 @@ final class Workload {
                 case SOFT_PRIMARY, PLAN_FEE_DECLINED -> "pm_card_chargeDeclinedInsufficientFunds__" + id;
                 case HARD_PRIMARY, BOTH_DECLINE, AGENCY -> "pm_card_chargeDeclinedStolenCard__" + id;
                 case SLOW_PRIMARY -> "pm_card_visa__" + id + "-slow";
+                case PLAN_FEE_BANK -> "pm_usBankAccount_success__" + id;
                 default -> "pm_card_visa__" + id;
             };
             String backup = payer == Payer.BOTH_DECLINE || payer == Payer.AGENCY || payer == Payer.PLAN_FEE_DECLINED
@@ -405,10 +528,19 @@ final class Workload {
         return List.copyOf(accounts);
     }
 
-    private static PaymentMethodRef bank(String token, Account account) {
+    private static PaymentMethodRef bank(String token, Account account, PaymentMethodRole role) {
         return PaymentMethodRef.newBuilder().setPaymentMethodId(token).setCustomerId("cus_" + account.id()
                         .replace("-", "")).setType(PaymentMethodType.ACH).setBrand("bank").setLast4("6789")
-                .setRole(PaymentMethodRole.OTHER).build();
+                .setRole(role).build();
+    }
+
+    private static ServiceAddress serviceAddress(String jurisdiction) {
+        if (jurisdiction == null) {
+            return null;
+        }
+        String region = jurisdiction.substring(jurisdiction.indexOf('-') + 1);
+        return ServiceAddress.newBuilder().setLine1("1 Main St").setCity("Springfield").setRegion(region)
+                .setPostalCode("00000").setCountry("US").build();
     }
 
     private static PaymentMethodRef card(String token, Account account, PaymentMethodRole role) {

@@ -65,6 +65,11 @@ class FaultSuiteIT {
         assertThat(report.figure("bank debits returned")).isEqualTo(1);
         assertThat(report.figure("plan fees charged directly")).isPositive();
         assertThat(report.figure("plan fees debited after every card declined")).isPositive();
+        assertThat(report.figure("plan fees charged to a bank account (ACH)")).isPositive();
+        // the month before the run was taxed by record time, once per taxed account, its bank plan fee included
+        assertThat(report.figure("accounts taxed for the month before the run")).isEqualTo(3);
+        assertThat(report.figure("TAX entries")).isEqualTo(3);
+        assertThat(report.figure("exempt accounts with taxable usage that month")).isPositive();
         assertThat(report.figure("sub-account events debited on their agency")).isPositive();
         // the agency paused and, with its new card, resumed: each of its three sub-accounts followed both
         assertThat(report.figure("sub-account status changes (the agency's cascade)")).isGreaterThanOrEqualTo(6);

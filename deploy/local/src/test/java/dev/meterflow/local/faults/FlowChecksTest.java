@@ -20,15 +20,22 @@ import dev.meterflow.schemas.RechargeReason;
 import dev.meterflow.schemas.RechargeRequest;
 import dev.meterflow.schemas.UsageEvent;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Issue 10 in the fault suite: the checks of payments, bank debits, plan fees and agencies, each able to fail. */
+/**
+ * Issue 10 in the fault suite: the checks of payments, bank debits, plan fees, sales tax and agencies, each able to
+ * fail.
+ */
 class FlowChecksTest {
 
     private static final Instant AT = Instant.parse("2026-11-30T03:00:00Z");
     private static final long FEE_MICROS = 3_000_000;
+    private static final YearMonth OCTOBER = YearMonth.of(2026, 10);
+    /** a1 served in California, a2 in New York; a3 exempt. */
+    private static final Map<String, Long> TAXED = Map.of("a1", 72_500L, "a2", 88_750L);
 
     // ---- one-time payments -----------------------------------------------------------------------------------
 
@@ -231,6 +238,66 @@ class FlowChecksTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    // ---- monthly sales tax ----------------------------------------------------------------------------------
+
+    @Test
+    void shouldHoldWhenEachTaxedAccountHasOneTaxEntryOfItsMonthAndTheExemptNone() {
+        // given October's usage of a1 ($3.00 fee + $10.05) taxed at 7.25 %, of a2 at 8.875 %, of exempt a3
+        List<UsageEvent> october = List.of(inOctober(fee("ev-1")), inOctober(event("ev-2", "a1")),
+                inOctober(event("ev-3", "a2")), inOctober(event("ev-4", "a3")));
+        Map<String, Long> prices = Map.of("ev-1", FEE_MICROS, "ev-2", 10_050_000L, "ev-3", 1_000_000L,
+                "ev-4", 5_000_000L);
+        // 7.25 % of $13.05 is $0.946125: $0.95; 8.875 % of $1.00 is $0.08875: $0.09
+        List<LedgerEntry> ledger = List.of(tax("a1", 13_050_000, -950_000), tax("a2", 1_000_000, -90_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, TAXED, october, e -> prices.get(e.getEventId()),
+                ledger);
+
+        // then
+        assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
+        assertThat(verdict.figures()).containsEntry("accounts taxed for the month before the run", 2L)
+                .containsEntry("exempt accounts with taxable usage that month", 1L).containsEntry("TAX entries", 2L);
+    }
+
+    @Test
+    void shouldFailOnATaxMissingDoubledMisroundedOrOfTheExempt() {
+        // given a1 taxed twice, a2 rounded down, a3 (exempt) taxed, a4 (taxed) never
+        Map<String, Long> taxed = Map.of("a1", 72_500L, "a2", 88_750L, "a4", 72_500L);
+        List<UsageEvent> october = List.of(inOctober(event("ev-1", "a1")), inOctober(event("ev-2", "a2")),
+                inOctober(event("ev-3", "a3")), inOctober(event("ev-4", "a4")));
+        LedgerEntry a1 = tax("a1", 1_000_000, -70_000);
+        List<LedgerEntry> ledger = List.of(a1, a1, tax("a2", 1_000_000, -80_000), tax("a3", 1_000_000, -70_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, taxed, october, e -> 1_000_000L, ledger);
+
+        // then
+        assertThat(verdict.wrong()).containsExactly(
+                "tax:a1:2026-10: 2 TAX entries; want one of -70000 micros",
+                "tax:a2:2026-10: -80000 micros on a base of 1000000 for 2026-10; want -90000 on 1000000 at 88750 ppm",
+                "tax:a4:2026-10: 0 TAX entries; want one of -70000 micros",
+                "tax:a3:2026-10: a TAX entry of no taxed account's month");
+    }
+
+    @Test
+    void shouldRoundTheTaxHalfUpToTheCent() {
+        // $1.00 at 0.5 %: half a cent, up; $0.99 at 0.5 %: 0.495 cents, down; $2.00 at 7.25 %: exactly 14.5 cents
+        assertThat(FlowChecks.taxMicros(1_000_000, 5_000)).isEqualTo(10_000);
+        assertThat(FlowChecks.taxMicros(990_000, 5_000)).isZero();
+        assertThat(FlowChecks.taxMicros(2_000_000, 72_500)).isEqualTo(150_000);
+    }
+
+    private static UsageEvent inOctober(UsageEvent event) {
+        return UsageEvent.newBuilder(event).setOccurredAt(Instant.parse("2026-10-31T12:00:00Z")).build();
+    }
+
+    private static LedgerEntry tax(String account, long baseMicros, long micros) {
+        String entryId = "tax:" + account + ":2026-10";
+        return LedgerEntry.newBuilder(entry(entryId, account, account, LedgerEntryKind.TAX, entryId, micros))
+                .setTaxPeriod("2026-10").setTaxableBaseMicros(baseMicros).build();
+    }
 
     private static PaymentCommand command(String commandId, long cents) {
         return PaymentCommand.newBuilder().setCommandId(commandId).setAccountId("a1").setAmountCents(cents)

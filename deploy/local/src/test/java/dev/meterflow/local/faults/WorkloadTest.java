@@ -41,7 +41,40 @@ class WorkloadTest {
         assertThat(accounts).extracting(Workload.Account::payer).containsAll(Arrays.asList(Payer.values()));
         assertThat(accounts).filteredOn(account -> account.parent() == null).hasSize(14)
                 .allSatisfy(account -> assertThat(account.primary()).contains("__" + account.id())
-                        .startsWith("pm_card_"));
+                        .startsWith(account.payer() == Payer.PLAN_FEE_BANK ? "pm_usBankAccount_success" : "pm_card_"));
+    }
+
+    @Test
+    void shouldSendTheMonthBeforeTheRunFirstStampedInThatMonthForTheAccountsWithAnAddress() {
+        // given
+        Workload workload = new Workload(14, 7L, BASE);
+
+        // when
+        List<Send> settings = workload.taxMonthSettings();
+        List<Send> usage = workload.taxMonthUsage();
+
+        // then the accounts with a service address get settings, then usage, all stamped in October
+        assertThat(workload.taxMonth()).hasToString("2026-10");
+        assertThat(settings).extracting(Send::topic).containsOnly(Topics.ACCOUNT_SETTINGS.name());
+        assertThat(settings).extracting(Send::key)
+                .containsExactly("flt-acct-001", "flt-acct-002", "flt-acct-012", "flt-acct-014");
+        assertThat(usage).extracting(Send::topic).containsOnly(Topics.USAGE_EVENTS.name());
+        assertThat(settings.get(0).timestamp()).isEqualTo(Instant.parse("2026-10-31T00:00:00Z"));
+        assertThat(usage).allSatisfy(send -> assertThat(send.timestamp()).isBetween(
+                Instant.parse("2026-10-31T12:00:00Z"), Instant.parse("2026-10-31T23:59:59Z")));
+        // and each has three events of taxable usage, the bank payer its plan fee too
+        List<UsageEvent> events = workload.taxMonthEvents();
+        assertThat(usage).extracting(Send::eventId)
+                .containsExactlyElementsOf(events.stream().map(UsageEvent::getEventId).toList());
+        assertThat(events).hasSize(4 * Workload.TAX_MONTH_EVENTS + 1)
+                .filteredOn(Workload::planFee).extracting(UsageEvent::getAccountId).containsExactly("flt-acct-012");
+        // and the taxed are served in California and New York; the fixed-amount payers are exempt
+        assertThat(workload.taxedRates()).containsExactly(Map.entry("flt-acct-001", Workload.CALIFORNIA_PPM),
+                Map.entry("flt-acct-012", Workload.NEW_YORK_PPM), Map.entry("flt-acct-014", Workload.CALIFORNIA_PPM));
+        assertThat(workload.settings(account(workload, "flt-acct-002"), BASE)).satisfies(exempt -> {
+            assertThat(exempt.getServiceAddress().getRegion()).isEqualTo("CA");
+            assertThat(exempt.getTaxExempt()).isTrue();
+        });
     }
 
     @Test
@@ -86,7 +119,7 @@ class WorkloadTest {
                 .map(send -> Topics.USAGE_EVENTS.valueSerde().deserializer().deserialize(send.topic(), send.value()))
                 .filter(Workload::planFee).toList();
         assertThat(fees).extracting(UsageEvent::getAccountId).containsExactlyInAnyOrder("flt-acct-010",
-                "flt-acct-011");
+                "flt-acct-011", "flt-acct-012");
         assertThat(fees).allSatisfy(fee -> assertThat(Workload.price(fee)).isEqualTo(3_000_000));
         // and the bank payments lead each cycle, to be parked when its worker kills come
         assertThat(first.subList(0, 2)).extracting(Send::eventId).containsExactlyInAnyOrder(
@@ -112,8 +145,8 @@ class WorkloadTest {
         // then
         Map<Kind, Long> kinds = cycle.stream().collect(Collectors.groupingBy(Send::kind, Collectors.counting()));
         // poison: 6 kinds on usage-events, 3 on each compacted topic (no tombstone), 4 on each other, the near-1 MB
-        // two plan fees beside the 200 usage events; four valid payment commands (issue 10)
-        assertThat(kinds).containsEntry(Kind.DEBIT, 202L).containsEntry(Kind.APPLIED, 4L).containsEntry(Kind.REDELIVERY, 10L)
+        // three plan fees beside the 200 usage events; four valid payment commands (issue 10)
+        assertThat(kinds).containsEntry(Kind.DEBIT, 203L).containsEntry(Kind.APPLIED, 4L).containsEntry(Kind.REDELIVERY, 10L)
                 .containsEntry(Kind.UNPRICED, 2L).containsEntry(Kind.POISON, 6L + 3 * 3 + 3 * 4 + 1)
                 .containsEntry(Kind.REFUSED, 4L);
         assertThat(cycle).filteredOn(send -> send.kind() == Kind.POISON).extracting(Send::value)
