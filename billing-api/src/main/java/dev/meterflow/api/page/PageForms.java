@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The page's forms: each reads its fields, refuses what it can tell is wrong field by field, and calls the
@@ -82,7 +83,7 @@ public final class PageForms {
         actions.put("/billing-emails", this::addBillingEmail);
         actions.put("/billing-emails/remove", this::removeBillingEmail);
         actions.put("/payments", this::pay);
-        actions.put("/plan-fee", this::planFee);
+        actions.put("/plan-fee", ownSettingsOnly(SubAccountForms::planFeeRefusal, this::planFee));
         actions.put("/service-address", this::serviceAddress);
         actions.put("/tax-exemption", this::taxExemption);
         actions.put("/statements/send", this::sendStatement);
@@ -95,8 +96,13 @@ public final class PageForms {
      * shows none of these forms; a post to one (an old page, a hand-made request) is refused rather than saved.
      */
     private Action paidByTheAccount(Action action) {
+        return ownSettingsOnly(SubAccountForms::refusal, action);
+    }
+
+    /** The sub-account's own setting is never applied (its agency's is): refused with {@code reason}. */
+    private Action ownSettingsOnly(BiFunction<String, String, Optional<String>> reason, Action action) {
         return (user, accountId, ctx) -> {
-            SubAccountForms.refusal(accountId, accounts.toRead(user, accountId).parentAccountId())
+            reason.apply(accountId, accounts.toRead(user, accountId).parentAccountId())
                     .ifPresent(refusal -> {
                         throw new ApiException(409, "sub_account_pays_via_parent", refusal);
                     });
