@@ -65,7 +65,9 @@ public record BillingView(Viewer viewer, Live live, List<Method> methods, List<T
                              String csvUrl, String error) {
     }
 
-    public record Statements(String from, String to, String email, List<Map<String, Object>> schedules) {
+    /** @param dialogOpen the dialog is rendered open: asked for without JavaScript, or a form in it was refused */
+    public record Statements(String from, String to, String email, List<Map<String, Object>> schedules,
+                             boolean dialogOpen) {
     }
 
     /** The service address as the form shows it; every field empty when there is none yet. */

@@ -58,7 +58,10 @@ final class PageViews {
         this.clock = clock;
     }
 
-    /** The query string's {@code cursor}, {@code q}, {@code kind}, {@code from}, {@code to}, {@code payment}. */
+    /**
+     * The query string's {@code cursor}, {@code q}, {@code kind}, {@code from}, {@code to}, {@code payment},
+     * {@code statements}.
+     */
     BillingView view(Principal user, String accountId, Map<String, String> query, String notice, Form form) {
         AccountSummary summary = AccountSummary.of(accounts.toRead(user, accountId));
         var viewer = new BillingView.Viewer(accountId, user.email(), user.role().name(), user.role().canWrite(),
@@ -70,9 +73,18 @@ final class PageViews {
                 history(user, accountId, query.get("cursor")), log(user, accountId, query),
                 new BillingView.Statements(today.withDayOfMonth(1).minusMonths(1).toString(),
                         today.withDayOfMonth(1).minusDays(1).toString(), user.email(),
-                        statements.schedules(accountId)), Boolean.TRUE.equals(summary.directChargePlanFee()),
+                        statements.schedules(accountId), statementDialogOpen(query, form)), Boolean.TRUE.equals(summary.directChargePlanFee()),
                 texts(summary.billingEmails()), address(summary.serviceAddress()),
                 taxes.latest(user, accountId, TAX_CHARGES), agency(user, summary), notice, form);
+    }
+
+    /**
+     * The statement dialog opens on the page itself when the browser has no JavaScript to open it (the opener is
+     * then a link with {@code ?statements=open}), and after one of its forms was refused, to show the problem.
+     */
+    static boolean statementDialogOpen(Map<String, String> query, Form form) {
+        return "open".equals(query.get("statements")) || form.section().equals("printable-statements")
+                || form.section().equals("statement-schedule");
     }
 
     /** The agency's sub-accounts with their status, for its agency admin; null for anyone else. */

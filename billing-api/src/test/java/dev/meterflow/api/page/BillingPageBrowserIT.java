@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -190,13 +191,85 @@ class BillingPageBrowserIT {
     @Order(6)
     void shouldEmailAStatementWithItsPdf() {
         signIn("admin@acme.example");
+        WebElement dialog = browser.findElement(By.id("statement-dialog"));
+        assertThat(dialog.isDisplayed()).as("closed until asked for").isFalse();
 
+        browser.findElement(By.id("statement-open")).click();
+        waitFor(By.id("statement-dialog"));
+        assertThat(isModal(dialog)).isTrue();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moved into the dialog")
+                .isEqualTo("statement-from");
         type("statement-email", "books@acme.example");
         submit(By.cssSelector("#statement-send button[type=submit]"));
 
         assertThat(waitFor(By.id("notice")).getText()).startsWith("The statement is on its way");
         await().atMost(PIPELINE).until(() -> statementMail().isPresent());
         assertThat(statementMail()).get().satisfies(mail -> assertThat(hasPdf(mail)).isTrue());
+    }
+
+    @Test
+    @Order(6)
+    void shouldCloseTheStatementDialogWithEscapeOrCloseAndGiveTheFocusBack() {
+        signIn("admin@acme.example");
+        WebElement opener = browser.findElement(By.id("statement-open"));
+        WebElement dialog = browser.findElement(By.id("statement-dialog"));
+
+        opener.sendKeys(Keys.ENTER);
+        waitFor(By.id("statement-dialog"));
+        browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.invisibilityOf(dialog));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("statement-open");
+
+        opener.sendKeys(Keys.SPACE);
+        waitFor(By.id("statement-dialog"));
+        browser.findElement(By.id("statement-close")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.invisibilityOf(dialog));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("statement-open");
+        assertThat(browser.getCurrentUrl()).as("closed in place, no navigation").endsWith("/billing/accounts/acme");
+    }
+
+    @Test
+    @Order(6)
+    void shouldReopenTheStatementDialogWithTheProblemAfterABadAddress() {
+        signIn("admin@acme.example");
+        browser.findElement(By.id("statement-open")).click();
+        waitFor(By.id("statement-dialog"));
+
+        type("statement-email", "not-an-address");
+        // the browser's own check of type=email would stop the post: the server's answer is what is tested
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "document.getElementById('statement-send').noValidate = true");
+        submit(By.cssSelector("#statement-send button[type=submit]"));
+
+        WebElement problem = waitFor(By.id("statement-email-error"));
+        assertThat(problem.getText()).isEqualTo("'not-an-address' is not an email address.");
+        assertThat(isModal(browser.findElement(By.id("statement-dialog")))).isTrue();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("statement-email");
+        assertThat(browser.findElement(By.id("statement-email")).getAttribute("value")).isEqualTo("not-an-address");
+    }
+
+    /** Issue 12: at a phone's width the role drop-down of a payment method was cut off by its table's edge. */
+    @Test
+    @Order(6)
+    void shouldFitThePaymentMethodRolesInAPhonesWidth() {
+        signIn("admin@acme.example");
+        try {
+            browser.manage().window().setSize(new Dimension(390, 844));
+            browser.navigate().refresh();
+            WebElement table = waitFor(By.id("payment-methods-table"));
+            WebElement scroll = table.findElement(By.xpath(".."));
+
+            var js = (org.openqa.selenium.JavascriptExecutor) browser;
+            assertThat((Boolean) js.executeScript("return arguments[0].scrollWidth <= arguments[0].clientWidth",
+                    scroll)).as("nothing of the table hidden to the right").isTrue();
+            for (WebElement role : table.findElements(By.tagName("select"))) {
+                assertThat(role.getRect().getX() + role.getRect().getWidth())
+                        .as(role.getAttribute("id")).isLessThanOrEqualTo(scroll.getRect().getX()
+                                + scroll.getRect().getWidth());
+            }
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 1000));
+        }
     }
 
     @Test
@@ -363,6 +436,12 @@ class BillingPageBrowserIT {
             for (String section : SECTIONS) {
                 save(sectionShot(waitFor(By.id(section))), section + "-" + width);
             }
+            // the modal dialog sits in the middle of the window: a window of a screen's height frames it
+            browser.manage().window().setSize(new Dimension(size.getWidth(), size.getWidth() < 600 ? 844 : 1000));
+            browser.findElement(By.id("statement-open")).click();
+            waitFor(By.id("statement-dialog"));
+            save(((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE),
+                    "statement-dialog-" + width);
         }
         signIn("agent@agency.example");
         // the agency's page is shorter than those windows, and a capture beyond the viewport of a short page
@@ -381,6 +460,11 @@ class BillingPageBrowserIT {
                     + (size.getWidth() < 600 ? "phone" : "desktop"));
         }
         browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    private static boolean isModal(WebElement dialog) {
+        return (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return arguments[0].matches(':modal')", dialog);
     }
 
     private static void pay(String amount, String method) {

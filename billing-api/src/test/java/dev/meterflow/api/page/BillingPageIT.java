@@ -195,7 +195,7 @@ class BillingPageIT {
             assertThat(page).as(email).contains("id=\"billed-to\"", "Billed to its agency", "<strong id=\"billed-to-agency\">agency</strong>",
                     "Usage billed to agency", "Save phone number", "Add email", "Save service address")
                     .doesNotContain("id=\"add-payment-method\"", "id=\"auto-recharge-form\"",
-                            "id=\"payment-form\"", "Pay now");
+                            "id=\"payment-form\"", "Pay now", "id=\"plan-fee-form\"");
         }
     }
 
@@ -221,6 +221,54 @@ class BillingPageIT {
         assertThat(payment.status()).isEqualTo(409);
         assertThat(payment.body()).contains("make the payment on the agency's account");
         assertThat(admin.get(SUB).body()).doesNotContain("<td>Mastercard</td>");
+    }
+
+    @Test
+    void shouldRenderTheStatementDialogOpenWhenItsLinkIsFollowedWithoutJavaScript() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        String closed = admin.get(ACME).body();
+        String open = admin.get(ACME + "?statements=open").body();
+
+        assertThat(closed).contains("<a class=\"button secondary\" id=\"statement-open\" href=\"" + ACME
+                        + "?statements=open#statement-dialog\"", "Print or send a statement…")
+                .contains("<dialog id=\"statement-dialog\" aria-labelledby=\"statement-dialog-title\">");
+        assertThat(open).contains("<dialog id=\"statement-dialog\" aria-labelledby=\"statement-dialog-title\" open>")
+                .containsSubsequence("<dialog id=\"statement-dialog\"", "id=\"statement-dialog-title\"",
+                        "id=\"statement-close\" href=\"" + ACME + "#printable-statements\"", "id=\"statement-view\"",
+                        "id=\"statement-send\"", "<label for=\"statement-email\">", "id=\"statement-schedule\"",
+                        "</dialog>");
+    }
+
+    @Test
+    void shouldReopenTheStatementDialogWithTheProblemNextToTheFieldAndWhatWasTyped() {
+        PageBrowser admin = signedIn("admin@acme.example");
+
+        PageBrowser.Page refused = admin.post(ACME + "/statements/send", admin.withToken(ACME, Map.of(
+                "from", "2026-10-01", "to", "2026-10-31", "email", "not-an-address", "statementKey", "bad-address")));
+        PageBrowser.Page schedule = admin.post(ACME + "/statements/schedules", admin.withToken(ACME, Map.of(
+                "cadence", "WEEKLY", "email", "nobody")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("aria-labelledby=\"statement-dialog-title\" open>")
+                .containsSubsequence("id=\"statement-email\"", "value=\"not-an-address\"",
+                        "aria-invalid=\"true\"", "id=\"statement-email-error\"",
+                        "'not-an-address' is not an email address.", "</dialog>");
+        assertThat(schedule.status()).isEqualTo(400);
+        assertThat(schedule.body()).contains("aria-labelledby=\"statement-dialog-title\" open>")
+                .containsSubsequence("id=\"schedule-email\"", "value=\"nobody\"", "id=\"schedule-error\"",
+                        "</dialog>");
+    }
+
+    @Test
+    void shouldRefuseASubAccountsPlanFeeOptInWithTheReason() {
+        PageBrowser admin = signedIn("admin@agency-sub-1.example");
+
+        PageBrowser.Page refused = admin.post(SUB + "/plan-fee", admin.withToken(SUB, Map.of("directCharge", "on")));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body()).contains("is billed to its agency 'agency': its plan fee is paid as the agency's"
+                + " opt-in for direct charge says");
     }
 
     @Test
