@@ -36,9 +36,13 @@ public record TaxLine(String accountId, YearMonth period, YearMonth runPeriod, l
         return !period.equals(runPeriod);
     }
 
-    /** {@code tax:<account>:<yyyy-MM>}, or {@code tax:<account>:<yyyy-MM>:late:<run yyyy-MM>} for a late line. */
+    /**
+     * {@code tax:<account>:<yyyy-MM>}, with {@code :via:<agency>} when an agency paid the usage, and
+     * {@code :late:<run yyyy-MM>} for a late line. The payer is part of the id because a sub-account moved to another
+     * agency within a month has a line in each agency's task: each must post an entry of its own.
+     */
     public String entryId() {
-        String regular = "tax:" + accountId + ":" + period;
+        String regular = "tax:" + accountId + ":" + period + agency.map(paid -> ":via:" + paid.agencyId()).orElse("");
         return late() ? regular + ":late:" + runPeriod : regular;
     }
 }

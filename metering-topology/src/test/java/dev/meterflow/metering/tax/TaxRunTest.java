@@ -64,7 +64,7 @@ class TaxRunTest {
         assertThat(TaxRun.assess(billedToAgency, profile, RATES))
                 .isEqualTo(new TaxOutcome.Taxed(billedToAgency, "US-CA", 72_500, 7_250_000));
         assertThat(billedToAgency.payerId()).isEqualTo("acct-agency");
-        assertThat(billedToAgency.entryId()).isEqualTo("tax:acct-sub:2026-10");
+        assertThat(billedToAgency.entryId()).isEqualTo("tax:acct-sub:2026-10:via:acct-agency");
     }
 
     @Test
@@ -94,6 +94,23 @@ class TaxRunTest {
         assertThat(late.late()).isTrue();
         assertThatThrownBy(() -> new TaxLine("acct-1", NOVEMBER, OCTOBER, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A sub-account moved to another agency within a month has a line in each agency's task: never one id. */
+    @Test
+    void shouldNameASubAccountsLinesByEachAgencyThatPaidThem() {
+        TaxProfile california = TaxProfile.of("US", "CA", false);
+        TaxLine viaA = new TaxLine("acct-sub", OCTOBER, OCTOBER, 1_000_000,
+                Optional.of(new BilledToAgency("acct-agency-a", california)));
+        TaxLine viaB = new TaxLine("acct-sub", OCTOBER, OCTOBER, 2_000_000,
+                Optional.of(new BilledToAgency("acct-agency-b", california)));
+        TaxLine lateViaB = new TaxLine("acct-sub", OCTOBER, NOVEMBER, 3_000_000,
+                Optional.of(new BilledToAgency("acct-agency-b", california)));
+
+        assertThat(viaA.entryId()).isEqualTo("tax:acct-sub:2026-10:via:acct-agency-a");
+        assertThat(viaB.entryId()).isEqualTo("tax:acct-sub:2026-10:via:acct-agency-b");
+        assertThat(lateViaB.entryId()).isEqualTo("tax:acct-sub:2026-10:via:acct-agency-b:late:2026-11");
+        assertThat(new TaxLine("acct-sub", OCTOBER, OCTOBER, 1_000_000).entryId()).isEqualTo("tax:acct-sub:2026-10");
     }
 
     @Test

@@ -309,12 +309,15 @@ class LedgerInvariantsProperties {
         }
     }
 
-    /** Adds taxable usage of a month that has turned to its line, {@code tax:<account that used it>:<month>}. */
+    /**
+     * Adds taxable usage of a month that has turned to its line, {@code tax:<account that used it>:<month>}, with
+     * {@code :via:<payer>} when another account paid it.
+     */
     private static void addToBase(Map<String, Long> bases, Map<String, String> payers, YearMonth current,
                                   String usedBy, String paidBy, Instant occurredAt, long amountMicros) {
         YearMonth month = YearMonth.from(occurredAt.atZone(ZoneOffset.UTC));
         if (month.isBefore(current)) {
-            String entryId = "tax:" + usedBy + ":" + month;
+            String entryId = "tax:" + usedBy + ":" + month + (usedBy.equals(paidBy) ? "" : ":via:" + paidBy);
             bases.merge(entryId, amountMicros, Math::addExact);
             payers.put(entryId, paidBy);
         }

@@ -16,11 +16,13 @@ import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.LedgerEntry;
 import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.TaxRate;
+import dev.meterflow.schemas.UsageEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,7 @@ class SubAccountTaxTopologyTest {
     private static final String AGENCY = "acct-agency-austin";
     private static final String SAN_DIEGO = "acct-sub-san-diego";
     private static final String CHURCH = "acct-sub-exempt-church";
+    private static final String OTHER_AGENCY = "acct-agency-houston";
     private static final Instant OCTOBER_10 = Instant.parse("2026-10-10T09:00:00Z");
     private static final Instant NOVEMBER_1 = Instant.parse("2026-11-01T00:00:00Z");
     private static final long TEXAS_PPM = 62_500;
@@ -48,13 +51,19 @@ class SubAccountTaxTopologyTest {
 
     @TempDir
     Path stateDir;
+    @TempDir
+    Path otherPartitionStateDir;
 
     private MeteringDriver metering;
+    private MeteringDriver otherPartition;
 
     @AfterEach
     void stopTopology() {
         if (metering != null) {
             metering.close();
+        }
+        if (otherPartition != null) {
+            otherPartition.close();
         }
     }
 
@@ -84,7 +93,7 @@ class SubAccountTaxTopologyTest {
                 .containsExactlyInAnyOrder(
                         tuple("tax:" + AGENCY + ":2026-10", AGENCY, AGENCY, "US-TX", TEXAS_PPM, OCTOBER_BASE,
                                 -TEXAS_TAX, "2026-10"),
-                        tuple("tax:" + SAN_DIEGO + ":2026-10", AGENCY, SAN_DIEGO, "US-CA", CALIFORNIA_PPM,
+                        tuple("tax:" + SAN_DIEGO + ":2026-10:via:" + AGENCY, AGENCY, SAN_DIEGO, "US-CA", CALIFORNIA_PPM,
                                 OCTOBER_BASE, -CALIFORNIA_TAX, "2026-10"));
         long octoberUsage = 3 * (OCTOBER_BASE + 250_000);
         assertThat(metering.latestBalances().get(AGENCY).getBalanceMicros())
@@ -103,7 +112,7 @@ class SubAccountTaxTopologyTest {
         metering.publish(aUsageEvent().forAccount(AGENCY).withEventId("first-call-of-november").minutes(1)
                 .at(NOVEMBER_1.plusSeconds(5)));
         assertThat(metering.ledgerEntries()).extracting(LedgerEntry::getEntryId)
-                .contains("tax:" + SAN_DIEGO + ":2026-10");
+                .contains("tax:" + SAN_DIEGO + ":2026-10:via:" + AGENCY);
         metering.forgetOutputs();
 
         // an October software fee of the sub-account, delivered after October was taxed
@@ -115,7 +124,7 @@ class SubAccountTaxTopologyTest {
         assertThat(metering.ledgerEntries()).filteredOn(entry -> entry.getKind() == LedgerEntryKind.TAX)
                 .extracting(LedgerEntry::getEntryId, LedgerEntry::getAccountId, LedgerEntry::getSourceAccountId,
                         LedgerEntry::getTaxPeriod, LedgerEntry::getTaxJurisdiction, LedgerEntry::getAmountMicros)
-                .containsExactly(tuple("tax:" + SAN_DIEGO + ":2026-10:late:2026-11", AGENCY, SAN_DIEGO, "2026-10",
+                .containsExactly(tuple("tax:" + SAN_DIEGO + ":2026-10:via:" + AGENCY + ":late:2026-11", AGENCY, SAN_DIEGO, "2026-10",
                         "US-CA", -2_540_000L));
     }
 
@@ -144,12 +153,74 @@ class SubAccountTaxTopologyTest {
                 .containsExactly(tuple(AGENCY, AccountStatus.PAUSED), tuple(SAN_DIEGO, AccountStatus.PAUSED));
     }
 
+    /**
+     * Taxid: a sub-account moved from one agency to another within a month has a line in each agency's task; each
+     * posted its part under the same entry id, and a reader keeping one entry per id lost the other.
+     */
+    @Test
+    void shouldTaxEachAgencysPartOfAMovedSubAccountsMonthUnderAnEntryIdOfItsOwn() {
+        // given San Diego billed to Austin, on Austin's partition, in early October
+        start(NOVEMBER_1.plusSeconds(10));
+        metering.publish(settingsFor(AGENCY));
+        metering.publish(settingsFor(SAN_DIEGO).billedTo(AGENCY).servicedIn("US", "CA"));
+        List<UsageEvent> beforeMove = useTaxableSkusInOctober(metering, "before-move", OCTOBER_10);
+        // and, once moved to Houston, on Houston's partition (another task, stores of its own) later in October
+        otherPartition = startPartition(otherPartitionStateDir, NOVEMBER_1.plusSeconds(10));
+        otherPartition.publish(settingsFor(OTHER_AGENCY));
+        otherPartition.publish(settingsFor(SAN_DIEGO).billedTo(OTHER_AGENCY).servicedIn("US", "CA"));
+        List<UsageEvent> afterMove = useTaxableSkusInOctober(otherPartition, "after-move",
+                OCTOBER_10.plus(Duration.ofDays(10)));
+
+        // when each partition's first record of November arrives
+        metering.publish(aUsageEvent().forAccount(AGENCY).withEventId("november-austin").minutes(1)
+                .at(NOVEMBER_1.plusSeconds(5)));
+        otherPartition.publish(aUsageEvent().forAccount(OTHER_AGENCY).withEventId("november-houston").minutes(1)
+                .at(NOVEMBER_1.plusSeconds(5)));
+
+        // then each agency pays the tax on its own part, under an entry id of its own
+        assertThat(taxes(metering, otherPartition)).extracting(LedgerEntry::getEntryId, LedgerEntry::getAccountId,
+                        LedgerEntry::getSourceAccountId, LedgerEntry::getTaxableBaseMicros, LedgerEntry::getAmountMicros)
+                .containsExactlyInAnyOrder(
+                        tuple("tax:" + SAN_DIEGO + ":2026-10:via:" + AGENCY, AGENCY, SAN_DIEGO, OCTOBER_BASE,
+                                -CALIFORNIA_TAX),
+                        tuple("tax:" + SAN_DIEGO + ":2026-10:via:" + OTHER_AGENCY, OTHER_AGENCY, SAN_DIEGO,
+                                OCTOBER_BASE, -CALIFORNIA_TAX));
+
+        // and a replay of the month's usage and the runs after it posts nothing again
+        metering.forgetOutputs();
+        otherPartition.forgetOutputs();
+        beforeMove.forEach(metering::publish);
+        afterMove.forEach(otherPartition::publish);
+        metering.advanceWallClock(Duration.ofDays(31));
+        otherPartition.advanceWallClock(Duration.ofDays(31));
+        assertThat(taxes(metering, otherPartition)).isEmpty();
+    }
+
     private void start(Instant wallClock) {
+        metering = startPartition(stateDir, wallClock);
+    }
+
+    private static MeteringDriver startPartition(Path stateDir, Instant wallClock) {
         Properties settings = new Properties();
         settings.setProperty(MeteringConfig.TAX_RUN_INTERVAL.name(), RUN_INTERVAL.toString());
-        metering = MeteringDriver.startAt(stateDir, wallClock, settings);
-        metering.publish(rate("US-TX", TEXAS_PPM));
-        metering.publish(rate("US-CA", CALIFORNIA_PPM));
+        MeteringDriver partition = MeteringDriver.startAt(stateDir, wallClock, settings);
+        partition.publish(rate("US-TX", TEXAS_PPM));
+        partition.publish(rate("US-CA", CALIFORNIA_PPM));
+        return partition;
+    }
+
+    /** $41.00 of taxable usage of San Diego at {@code at}, under event ids of {@code prefix}. */
+    private static List<UsageEvent> useTaxableSkusInOctober(MeteringDriver partition, String prefix, Instant at) {
+        return List.of(
+                partition.publish(aUsageEvent().forAccount(SAN_DIEGO).withEventId(prefix + "-fee").sku(SOFTWARE_FEE)
+                        .quantity(1).at(at)),
+                partition.publish(aUsageEvent().forAccount(SAN_DIEGO).withEventId(prefix + "-numbers")
+                        .sku(LOCAL_NUMBER).quantity(2).at(at.plusSeconds(1))));
+    }
+
+    private static List<LedgerEntry> taxes(MeteringDriver... partitions) {
+        return Stream.of(partitions).flatMap(partition -> partition.ledgerEntries().stream())
+                .filter(entry -> entry.getKind() == LedgerEntryKind.TAX).toList();
     }
 
     /** $41.00 of taxable usage and a $0.25 call, on October 10th. */

@@ -70,6 +70,17 @@ class ReconcilerTest {
                 .contains("account='agency'", "off by 1000000 micros");
     }
 
+    /** Taxid: a sub-account moved between agencies within a month is taxed by each, under ids of their own. */
+    @Test
+    void shouldAcceptTheTaxLinesOfASubAccountMovedBetweenAgenciesWithinTheMonth() {
+        story.subAccountTax("agency-a", "sub", "2026-10", -Money.dollarsToMicros(1));
+        story.subAccountTax("agency-b", "sub", "2026-10", -Money.dollarsToMicros(2));
+
+        assertThat(story.compare().differences()).isEmpty();
+        assertThat(story.balanceOf("agency-a")).isEqualTo(-Money.dollarsToMicros(1));
+        assertThat(story.balanceOf("agency-b")).isEqualTo(-Money.dollarsToMicros(2));
+    }
+
     @Test
     void shouldMatchAOneTimePaymentToItsPaymentCreditByTheRequestIdDerivedFromTheCommand() {
         // issue 10: a PAYMENT's source is the command id, not the request id
@@ -376,6 +387,14 @@ class ReconcilerTest {
             entries.add(entry(account, "tax:" + account + ":" + month, LedgerEntryKind.TAX, "tax:" + month, micros,
                     balance));
             balance(account, balance);
+        }
+
+        void subAccountTax(String agency, String subAccount, String month, long micros) {
+            long balance = balanceOf(agency) + micros;
+            String entryId = "tax:" + subAccount + ":" + month + ":via:" + agency;
+            entries.add(LedgerEntry.newBuilder(entry(agency, entryId, LedgerEntryKind.TAX, entryId, micros, balance))
+                    .setSourceAccountId(subAccount).build());
+            balance(agency, balance);
         }
 
         void foreignCharge() {
