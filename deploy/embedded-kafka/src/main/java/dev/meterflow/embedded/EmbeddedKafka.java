@@ -92,6 +92,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(dir);
             Properties ports = loadOrPickPorts(dir, builder.saslSsl != null);
             Properties config = brokerConfig(dir, ports);
+            config.putAll(builder.settings);
             if (builder.saslSsl != null) {
                 addSaslSslListener(config, ports, builder.saslSsl);
             }
@@ -372,8 +373,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path dataDir;
         private SaslSsl saslSsl;
         private boolean authorizer;
+        private final Properties settings = new Properties();
 
         private Builder() {
+        }
+
+        /**
+         * A broker setting over the defaults, for a test that needs the broker to act sooner than in production
+         * ({@code log.retention.check.interval.ms}, say).
+         */
+        public Builder setting(String key, String value) {
+            settings.setProperty(key, value);
+            return this;
         }
 
         /** Where the broker keeps its logs, kept after close; {@code null} (default) for a temporary directory. */
