@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies a ledger decision: stores the account's new state and forwards its effects. The balance follows at the
  * commit ({@link BalancePublisher}).
+ *
+ * <p>Record times: a ledger entry and a status change keep the input's time (the ledger is kept for ever, the
+ * status topic is compacted, and readers of both may order by it). A recharge request and a notification are
+ * stamped with the wall clock when they are written: a topic's retention counts from its records' time, so a
+ * request caused by an input stamped weeks ago (a late batch, a replay) would be deleted before the worker reads
+ * it (ARCHITECTURE.md, "Record times").
  */
 final class DecisionWriter {
 
@@ -65,10 +71,10 @@ final class DecisionWriter {
         } else if (effect instanceof Effect.RechargeRequested request) {
             log.info("recharge requested account='{}' requestId='{}' amountCents={}", accountId, request.requestId(),
                     request.amountCents());
-            context.forward(new Record<>(accountId, AvroMapping.rechargeRequest(request), timestamp),
+            context.forward(new Record<>(accountId, AvroMapping.rechargeRequest(request), now),
                     MeteringTopology.RECHARGE_SINK);
         } else if (effect instanceof Effect.Notify notify) {
-            context.forward(new Record<>(accountId, AvroMapping.notification(notify), timestamp),
+            context.forward(new Record<>(accountId, AvroMapping.notification(notify), now),
                     MeteringTopology.NOTIFICATIONS_SINK);
         } else {
             throw new IllegalStateException("effect " + effect + " must be handled before apply");

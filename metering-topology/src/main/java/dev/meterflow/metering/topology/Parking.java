@@ -12,7 +12,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Writes a record the billing processor cannot apply to its parking topic with {@code meterflow.reason} and
  * {@code meterflow.detail}; a copy too large for a produce request goes to {@code metering-dlq} as a reference
- * instead (see {@link DeadLetters}), so the record is accounted for and its offset advances.
+ * instead (see {@link DeadLetters}), so the record is accounted for and its offset advances. Either is stamped
+ * with the wall clock when it is parked, not with the input's time: the parking topics' retention must count
+ * from the parking, or a record stamped weeks ago would be deleted before anyone could look at it or replay it.
  */
 final class Parking {
 
@@ -31,14 +33,15 @@ final class Parking {
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         if (DeadLetters.fits(key, bytes, headers)) {
-            context.forward(record.withValue((Object) value).withHeaders(headers), sink);
+            context.forward(record.withValue((Object) value).withHeaders(headers)
+                    .withTimestamp(context.currentSystemTimeMs()), sink);
             return;
         }
         Headers reference = DeadLetters.referenceHeaders(withReason(new RecordHeaders(), reason, detail),
                 source(), bytes);
         reference.add(PARKED_ON_HEADER, topic.name().getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<String, Object>(DeadLetters.boundedKey(record.key()), null, record.timestamp(),
-                reference), MeteringTopology.DLQ_SINK);
+        context.forward(new Record<String, Object>(DeadLetters.boundedKey(record.key()), null,
+                context.currentSystemTimeMs(), reference), MeteringTopology.DLQ_SINK);
     }
 
     private String source() {

@@ -317,6 +317,21 @@ final class MeteringDriver implements AutoCloseable {
         return notifications.readValuesToList();
     }
 
+    /** The records, with their record times, of {@link #ledgerEntries()}. */
+    List<TestRecord<String, LedgerEntry>> ledgerEntryRecords() {
+        return ledgerEntries.readRecordsToList();
+    }
+
+    /** The records, with their record times, of {@link #rechargeRequests()}. */
+    List<TestRecord<String, RechargeRequest>> rechargeRequestRecords() {
+        return rechargeRequests.readRecordsToList();
+    }
+
+    /** The records, with their record times, of {@link #notifications()}. */
+    List<TestRecord<String, BillingNotification>> notificationRecords() {
+        return notifications.readRecordsToList();
+    }
+
     /** The latest {@code usage-rollups} value per key, as a compacted topic would keep it. */
     Map<String, UsageRollup> latestRollups() {
         return rollups.readKeyValuesToMap();

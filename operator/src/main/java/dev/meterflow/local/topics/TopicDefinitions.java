@@ -10,7 +10,8 @@ import java.util.Map;
  * Every topic Meterflow needs, with partitions, replication, cleanup and retention: the one place they are
  * defined. Account-keyed topics all get the same partition count (co-partitioning); the ledger is kept
  * forever; parked usage expires before the 35-day dedup horizon so a replay never re-publishes an event whose
- * id was forgotten.
+ * id was forgotten. A retention counts from each record's time: metering stamps what it writes for later readers
+ * with the time it writes it, whatever the time of the input that caused it (ARCHITECTURE.md, "Record times").
  */
 public final class TopicDefinitions {
 

@@ -152,8 +152,11 @@ final class LatencyProbe {
                                 .deserialize(record.topic(), record.value());
                         answers.send(new ProducerRecord<>(Topics.PAYMENT_RESULTS.name(), record.key(),
                                 Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(null, succeeded(request))));
-                        if (record.timestamp() >= phaseStart) {
-                            requests.record(seenAt - record.timestamp());
+                        // the request's record time is when metering wrote it; requestedAt is the time of the
+                        // usage event that crossed the threshold, which the probe's producer stamped when it sent it
+                        long crossedAt = request.getRequestedAt().toEpochMilli();
+                        if (crossedAt >= phaseStart) {
+                            requests.record(seenAt - crossedAt);
                         }
                     } else if (record.timestamp() >= phaseStart) {
                         ledger.record(seenAt - record.timestamp());
