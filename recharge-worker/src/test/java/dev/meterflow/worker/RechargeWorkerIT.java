@@ -160,6 +160,31 @@ class RechargeWorkerIT {
     }
 
     @Test
+    void shouldStampItsOutputsWhenWrittenNotWithTheTimeOfAnOldRequest() throws Exception {
+        // a request stamped 40 days ago (sent again with its original time, say): what the worker writes must live
+        // its topic's retention from when it was written, or a 30-day topic deletes it at once (ARCHITECTURE.md,
+        // "Record times")
+        RechargeRequest request = request("rr-old", "acct-old", card("pm_card_visa", PaymentMethodRole.PRIMARY));
+        long fortyDaysAgo = Instant.now().minus(Duration.ofDays(40)).toEpochMilli();
+        long sentAt = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.RECHARGE_REQUESTS.name(), null, fortyDaysAgo,
+                    "acct-old".getBytes(StandardCharsets.UTF_8), Topics.RECHARGE_REQUESTS.valueSerde().serializer()
+                    .serialize(Topics.RECHARGE_REQUESTS.name(), request))).get();
+        }
+
+        await().atMost(WAIT).until(() -> results("rr-old"), list -> !list.isEmpty());
+
+        for (Topic<String, ?> output : List.of(Topics.PAYMENT_RESULTS, Topics.RECEIPTS, Topics.BILLING_NOTIFICATIONS)) {
+            assertThat(kafka.records(output.name())).filteredOn(record -> "acct-old".equals(BrokerStack.keyOf(record)))
+                    .as("%s of acct-old", output.name()).isNotEmpty()
+                    .allSatisfy(record -> assertThat(record.timestamp()).isGreaterThanOrEqualTo(sentAt));
+        }
+    }
+
+    @Test
     void shouldChargeOnceWhenTheSameRequestArrivesTwice() {
         RechargeRequest request = request("rr-twice", "acct-twice", card("pm_card_visa", PaymentMethodRole.PRIMARY));
         send(request);
