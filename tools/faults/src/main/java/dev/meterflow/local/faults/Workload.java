@@ -251,6 +251,11 @@ final class Workload {
         return rates;
     }
 
+    /** When the run began: its usage is stamped up to six hours before. */
+    Instant runStart() {
+        return base;
+    }
+
     /** The month before the run's: its tax run begins when the first record stamped in the run's month arrives. */
     YearMonth taxMonth() {
         return YearMonth.from(base.atZone(ZoneOffset.UTC)).minusMonths(1);
