@@ -46,6 +46,7 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -98,6 +99,12 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private volatile Throwable failure;
     private volatile Runnable afterCommit = () -> { };
     private volatile WorkerMonitor monitor = WorkerMonitor.unobserved();
+    private final PatientTransactions transactions;
+    /**
+     * A transaction was begun and has not ended (committed or aborted): set when an error left it so. No other may
+     * begin until its producer is replaced; in particular not in the rebalance listener while the worker stops.
+     */
+    private boolean transactionUnfinished;
     /** Epochs of the partitions this worker owns now; a request whose epoch is gone belongs to another owner. */
     private final Set<Long> liveEpochs = ConcurrentHashMap.newKeySet();
     private long epochs;
@@ -117,8 +124,8 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     }
 
     /**
-     * @param newProducer makes a transactional producer with the same {@code transactional.id}, its
-     *                    {@code initTransactions} done, to replace one the transaction coordinator fenced;
+     * @param newProducer makes a transactional producer with the same {@code transactional.id} (the worker calls its
+     *                    {@code initTransactions}), to replace one the transaction coordinator fenced;
      *                    {@code null}: a fenced producer stops the worker
      */
     public RechargeWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
@@ -139,6 +146,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         this.settlements = new SettlementPolls(settlementPollInterval.toMillis());
         this.shutdownTimeout = shutdownTimeout;
         this.clock = clock;
+        this.transactions = new PatientTransactions(() -> running, clock);
         this.pool = Executors.newFixedThreadPool(maxInFlight, runnable -> {
             Thread thread = new Thread(runnable, "recharge-" + Integer.toHexString(runnable.hashCode()));
             thread.setDaemon(true);
@@ -215,6 +223,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     public void monitor(WorkerMonitor workerMonitor) {
         this.monitor = workerMonitor;
         workerMonitor.awaitingSettlement(settlements::size);
+        workerMonitor.transactionsBlocked(transactions::blockedReason);
     }
 
     private void awaitStopped() {
@@ -445,6 +454,12 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
      * the offsets they free: a request is published and marked completed together, or neither.
      */
     private void commitFinished() {
+        if (transactionUnfinished) {
+            // the worker is stopping on the error that left it open: the producer refuses a new one, and the
+            // transaction coordinator ends the open one; the requests are read again by the next owner
+            log.warn("not committing finished requests: the worker's last transaction did not end");
+            return;
+        }
         List<Completion> done = new ArrayList<>();
         completions.drainTo(done);
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
@@ -493,22 +508,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
-        try {
-            producer.beginTransaction();
-            outputs.forEach(producer::send);
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
-            producer.commitTransaction();
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            rewindAfterRefusedCommit(e);
-            toRelease.forEach(committed -> committed.complete(null));
-            return;
-        } catch (KafkaException e) {
-            if (!fenced(e)) {
-                throw e;
-            }
-            replaceFenced(e);
+        if (!publish(outputs, offsets)) {
             toRelease.forEach(committed -> committed.complete(null));
             return;
         }
@@ -527,6 +527,39 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         commits.forEach((partition, commit) -> progress.get(partition).committed(commit));
         marked.forEach(attempts::committed);
         toRelease.forEach(committed -> committed.complete(null));
+    }
+
+    /**
+     * One transaction: the outputs, the offsets they free, the commit, which is called again for as long as it times
+     * out ({@link PatientTransactions}). Returns {@code false} when the transaction was aborted instead and the
+     * partitions are read again from their committed offsets: the group coordinator refused the offsets, the producer
+     * was fenced, or a write timed out while the broker was away. The requests it held are then done again from the
+     * attempt log, with the same idempotency keys. Any other error is thrown, and stops the worker.
+     */
+    private boolean publish(List<ProducerRecord<String, byte[]>> outputs,
+                            Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            producer.beginTransaction();
+            transactionUnfinished = true;
+            outputs.forEach(producer::send);
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
+            transactions.commit(producer);
+            transactionUnfinished = false;
+            return true;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            rewindAfterRefusedCommit(e);
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                replaceFenced(e);
+            } else if (timedOut(e)) {
+                abortAfterTimeout(e);
+            } else {
+                throw e;
+            }
+        }
+        return false;
     }
 
     /**
@@ -624,8 +657,32 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
     private void rewindAfterRefusedCommit(RuntimeException refusal) {
         log.warn("the group coordinator refused the commit ({}); aborting it and reading the uncommitted requests "
                 + "again from the committed offsets", refusal.getMessage());
-        producer.abortTransaction();
+        transactions.abort(producer);
+        transactionUnfinished = false;
         rewindToCommittedOffsets("the group coordinator refused this member's offsets");
+    }
+
+    /**
+     * A write of the transaction timed out while the broker was away: offsets not acknowledged within
+     * {@code max.block.ms}, or a send that expired, after which the producer can only abort. The abort waits for the
+     * broker like a commit; then the partitions are read again from their committed offsets, as after a refused
+     * commit. An abort that fences the producer replaces it; one the producer refuses otherwise stops the worker.
+     */
+    private void abortAfterTimeout(KafkaException timeout) {
+        log.warn("a transaction timed out waiting for the broker ({}); aborting it and reading the uncommitted "
+                + "requests again from the committed offsets", timeout.getMessage());
+        try {
+            transactions.abort(producer);
+        } catch (KafkaException e) {
+            if (!fenced(e)) {
+                e.addSuppressed(timeout);
+                throw e;
+            }
+            replaceFenced(e);
+            return;
+        }
+        transactionUnfinished = false;
+        rewindToCommittedOffsets("a transaction timed out and was aborted");
     }
 
     /**
@@ -684,13 +741,31 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         log.warn("the transaction coordinator fenced this worker's producer ({}); replacing it and reading the "
                 + "uncommitted requests again from the committed offsets", fencing.getMessage());
         producer.close(Duration.ZERO);
-        producer = newProducer.get();
+        Producer<String, byte[]> replacement = newProducer.get();
+        try {
+            transactions.init(replacement);
+        } catch (RuntimeException e) {
+            replacement.close(Duration.ZERO);
+            throw e;
+        }
+        producer = replacement;
+        transactionUnfinished = false;
         rewindToCommittedOffsets("the producer was fenced and replaced");
     }
 
     private static boolean fenced(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the broker's absence is the cause: a call or a send that timed out (see {@link #publish}). */
+    private static boolean timedOut(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
                 return true;
             }
         }

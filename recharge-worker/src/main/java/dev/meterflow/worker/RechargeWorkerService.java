@@ -115,17 +115,11 @@ public final class RechargeWorkerService implements AutoCloseable {
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         ProducerMetrics producerMetrics = new ProducerMetrics(registry, AppMetrics.KAFKA_METRICS_REFRESH);
-        // a fenced producer is replaced by one with the same transactional.id (RechargeWorker.replaceFenced), and
-        // its metrics with it
+        // a fenced producer is replaced by one with the same transactional.id (RechargeWorker.replaceFenced, which
+        // calls its initTransactions for as long as the broker is away), and its metrics with it
         Supplier<Producer<String, byte[]>> newProducer = () -> {
             KafkaProducer<String, byte[]> replacement =
                     new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-            try {
-                replacement.initTransactions();
-            } catch (RuntimeException e) {
-                replacement.close(Duration.ZERO);
-                throw e;
-            }
             producerMetrics.bind(replacement);
             return replacement;
         };

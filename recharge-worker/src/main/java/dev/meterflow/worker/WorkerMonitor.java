@@ -27,6 +27,7 @@ public final class WorkerMonitor {
     private volatile boolean joined;
     private volatile boolean stopped;
     private volatile Supplier<Optional<String>> attemptLogBlocked = Optional::empty;
+    private volatile Supplier<Optional<String>> transactionsBlocked = Optional::empty;
 
     public WorkerMonitor(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -67,6 +68,10 @@ public final class WorkerMonitor {
         if (blocked.isPresent()) {
             return blocked;
         }
+        Optional<String> committing = transactionsBlocked.get();
+        if (committing.isPresent()) {
+            return committing;
+        }
         if (!joined) {
             return Optional.of("not in the consumer group yet, or its attempt log not read up to date");
         }
@@ -101,6 +106,14 @@ public final class WorkerMonitor {
      */
     void attemptLogBlocked(Supplier<Optional<String>> reason) {
         this.attemptLogBlocked = reason;
+    }
+
+    /**
+     * Where to ask whether a transaction's commit or abort waits for the broker (it timed out and is called again):
+     * nothing is published meanwhile, and the worker is not ready.
+     */
+    void transactionsBlocked(Supplier<Optional<String>> reason) {
+        this.transactionsBlocked = reason;
     }
 
     /** Reports how many parked requests (bank debits processing, issue 10 §2) this worker polls. */

@@ -10,9 +10,11 @@ import dev.meterflow.gatewaysim.SimulatorSettings;
 import dev.meterflow.schemas.PaymentResult;
 import dev.meterflow.schemas.PaymentStatus;
 import dev.meterflow.schemas.RechargeRequest;
+import dev.meterflow.testdata.PaymentMethodBuilder;
 import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,6 +56,10 @@ class RechargeWorkerBrokerRestartIT {
      * producer then has no metadata for the topic), the producer's 60 s {@code max.block.ms} inside the send.
      */
     private static final Duration LONG_OUTAGE = Duration.ofSeconds(75);
+    /** How long a transactional call of the worker waits before it times out, in the test that needs many. */
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(2);
+    /** Several of those timeouts, and longer than the worker's 10 s transaction timeout. */
+    private static final Duration TRANSACTION_OUTAGE = Duration.ofSeconds(20);
     /** The consumer loop thread of {@link RechargeWorkerService}: alive until the worker stops, cleanly or not. */
     private static final String WORKER_LOOP_THREAD = "recharge-worker-loop";
 
@@ -217,6 +224,71 @@ class RechargeWorkerBrokerRestartIT {
         await("the worker ready again").atMost(WAIT).untilAsserted(() -> assertThat(worker.notReadyReason()).isEmpty());
     }
 
+    /**
+     * RELIABILITY.md, "The recharge worker exits after a commit timeout": the fault suite saw the worker's
+     * {@code commitTransaction} time out ({@code max.block.ms}) during a broker restart; the worker stopped, and on its
+     * way out its rebalance listener's {@code beginTransaction} was refused ("the previous call to commitTransaction
+     * timed out and must be retried"). Here {@code max.block.ms} is 2 s, set through the worker's configuration. Right
+     * after the commit of one request's result (the worker's own hook, on its poll thread), the test waits until a
+     * second request's gateway answer is recorded, then stops the broker for longer than the transaction timeout: that
+     * request's transaction times out for as long as the broker is away. The worker must wait, not ready, then publish
+     * it once, whichever way the transaction ends (committed, or aborted and done again from the attempt log).
+     */
+    @Test
+    void shouldWaitOutTheBrokerWithAFinishedRequestStillToPublish() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        worker = stack.startWorker(Map.of("max.block.ms", Long.toString(MAX_BLOCK.toMillis())), registry);
+        List<String> requestIds = new ArrayList<>();
+        List<String> before = send("unpublished-before", 1);
+        requestIds.addAll(before);
+        awaitResults(before);
+
+        // the second request pays with a card whose answer comes late, so the first one's transaction commits alone
+        String slowCard = aMastercard().build().getPaymentMethodId();
+        stack.simulator().updateSettings(SimulatorSettings.defaults().toBuilder()
+                .timeoutAfterCharge(Duration.ofSeconds(2), slowCard).build());
+        double succeededBefore = succeeded(registry);
+        AtomicBoolean brokerStopped = new AtomicBoolean();
+        worker.afterEachCommit(() -> {
+            // only the commit that carried the first request's result: not a late hook call of an earlier commit
+            if (brokerStopped.get() || succeeded(registry) < succeededBefore + 1) {
+                return;
+            }
+            await("the slow charge's answer recorded").atMost(WAIT)
+                    .until(() -> succeeded(registry) >= succeededBefore + 2);
+            kafka.stopBroker();
+            brokerStopped.set(true);
+        });
+        List<String> during = List.of(sendPaying("unpublished-1", aVisaCard(), aMastercard()),
+                sendPaying("unpublished-2", aMastercard(), aVisaCard()));
+        requestIds.addAll(during);
+        await("the broker stopped with the slow request's result unpublished").atMost(WAIT)
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning()).untilTrue(brokerStopped);
+        long stoppedAt = System.nanoTime();
+        await("the worker waiting for the broker to end its transaction, not ready").atMost(WAIT)
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning())
+                .until(() -> worker.notReadyReason().orElse("").contains("Transaction waiting for the broker"));
+        await("the broker away for " + TRANSACTION_OUTAGE + ", the worker waiting all along")
+                .atMost(TRANSACTION_OUTAGE.plus(WAIT))
+                .failFast("the recharge worker stopped", () -> !workerLoopRunning())
+                .until(() -> Duration.ofNanos(System.nanoTime() - stoppedAt).compareTo(TRANSACTION_OUTAGE) >= 0
+                        && worker.notReadyReason().isPresent());
+        kafka.startBroker();
+        stack.simulator().updateSettings(SimulatorSettings.defaults());
+
+        awaitResults(during);
+        List<String> after = send("unpublished-after", 2);
+        requestIds.addAll(after);
+        awaitResults(requestIds);
+
+        assertChargedAndAnsweredOnceEach(requestIds);
+    }
+
+    private static double succeeded(MeterRegistry registry) {
+        Counter counter = registry.find("meterflow.recharge.outcomes").tag("outcome", "SUCCEEDED").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     /** One committed payment result and one successful charge per request, and the worker still running. */
     private void assertChargedAndAnsweredOnceEach(List<String> requestIds) {
         Map<String, Long> resultsPerRequest = results().stream()
@@ -262,6 +334,15 @@ class RechargeWorkerBrokerRestartIT {
         requests.forEach(request -> kafka.send(Topics.RECHARGE_REQUESTS, request.getAccountId(), request));
         kafka.flush();
         return requests.stream().map(RechargeRequest::getRequestId).toList();
+    }
+
+    /** Sends one request of an account of its own, paying with these cards; returns its id. */
+    private String sendPaying(String name, PaymentMethodBuilder primary, PaymentMethodBuilder backup) {
+        RechargeRequest request = aRechargeRequest().withId("rr-restart-" + name).forAccount("acct-restart-" + name)
+                .payingWith(primary.primary(), backup.backup()).build();
+        kafka.send(Topics.RECHARGE_REQUESTS, request.getAccountId(), request);
+        kafka.flush();
+        return request.getRequestId();
     }
 
     private List<PaymentResult> results() {

@@ -55,6 +55,21 @@ class WorkerMonitorTest {
     }
 
     @Test
+    void shouldNotBeReadyWhileATransactionWaitsForTheBroker() {
+        AtomicReference<Optional<String>> blocked = new AtomicReference<>(Optional.empty());
+        monitor.transactionsBlocked(blocked::get);
+        monitor.joined();
+
+        blocked.set(Optional.of("the transaction's commitTransaction waiting for the broker since 10:00"));
+        assertThat(monitor.notReadyReason()).hasValue("the transaction's commitTransaction waiting for the broker "
+                + "since 10:00");
+        assertThat(registry.get("meterflow.recharge.ready").gauge().value()).isZero();
+
+        blocked.set(Optional.empty());
+        assertThat(monitor.notReadyReason()).isEmpty();
+    }
+
+    @Test
     void shouldReportTheOpenRequestsAndTheAgeOfTheOldestUntilTheyFinishOrTheirPartitionGoes() {
         monitor.started(P0, 7);
         clock.advance(Duration.ofSeconds(90));

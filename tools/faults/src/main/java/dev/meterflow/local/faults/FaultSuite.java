@@ -58,6 +58,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -140,6 +141,8 @@ public final class FaultSuite {
     /** What a metering instance logs when Kafka refuses a zombie's transactional write or commit. */
     private static final List<String> ZOMBIE_FENCED = List.of("ProducerFencedException",
             "InvalidProducerEpochException", "TaskMigratedException");
+    /** The figure of the usage sent beyond the cycles' to keep a transaction open for {@code KILL_METERING}. */
+    static final String MORE_USAGE = "usage events sent beyond the cycles' until a metering kill landed";
 
     private final Options options;
     private final PrintStream out;
@@ -238,7 +241,8 @@ public final class FaultSuite {
             Thread sending = new Thread(sender, "fault-suite-sender");
             sending.start();
             awaitCondition(Duration.ofMinutes(2), () -> sender.sent() >= sends.size() / 2 || !sending.isAlive());
-            Injection injection = inject(fault, cycle, probe, gateway, report);
+            Injection injection = inject(fault, cycle, probe, gateway, sending,
+                    () -> moreUsage(producer, workload), report);
             sending.join();
             report.injected(fault.name(), injection.asIntended(), "cycle " + cycle + " " + fault + ": "
                     + injection.what());
@@ -264,11 +268,15 @@ public final class FaultSuite {
     private record Injection(String what, boolean asIntended) {
     }
 
-    private Injection inject(Fault fault, int cycle, ClusterProbe probe, GatewaySimulator gateway,
-                             FaultReport report) {
+    /**
+     * @param cycleSends the thread sending the cycle's records
+     * @param moreUsage  fresh usage to send once the cycle's records are sent, for a fault that needs usage flowing
+     */
+    private Injection inject(Fault fault, int cycle, ClusterProbe probe, GatewaySimulator gateway, Thread cycleSends,
+                             Supplier<UsageSender> moreUsage, FaultReport report) throws InterruptedException {
         ChildJvm victim = victim(cycle);
         return switch (fault) {
-            case KILL_METERING -> killMetering(victim, probe);
+            case KILL_METERING -> killMetering(victim, probe, cycleSends, moreUsage.get(), report);
             case STALL_METERING -> stallMetering(victim, probe, report);
             case RESTART_BROKER -> restartBroker(options.brokerRestarts());
             case CRASH_DURING_RESTORE -> crashDuringRestore(victim);
@@ -282,10 +290,45 @@ public final class FaultSuite {
 
     /**
      * Freezes the victim when a transaction of its tasks is open, so the kill lands inside it; kills it anyway after
-     * 15 s.
+     * a minute. An instance with nothing to process has no transaction open, and on a loaded machine the cycle's sends
+     * could all be processed before the probe saw one (FaultSuiteIT failed so): once they are sent, {@code more}
+     * fresh usage follows at the cycle's rate until the kill has landed.
      */
-    private Injection killMetering(ChildJvm victim, ClusterProbe probe) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    private Injection killMetering(ChildJvm victim, ClusterProbe probe, Thread cycleSends, UsageSender more,
+                                   FaultReport report) throws InterruptedException {
+        Thread flowing = new Thread(() -> {
+            try {
+                cycleSends.join();
+                more.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fault-suite-more-usage");
+        flowing.start();
+        boolean inside;
+        try {
+            inside = freezeInsideATransaction(victim, probe);
+        } finally {
+            more.stop();
+            flowing.join();
+        }
+        report.figure(MORE_USAGE, report.figures().getOrDefault(MORE_USAGE, 0L) + more.sent());
+        victim.kill();
+        victim.start();
+        return new Injection(victim.name() + " SIGKILLed " + (inside ? "inside an open transaction"
+                : "(no open transaction seen)") + ", restarted" + (more.sent() == 0 ? ""
+                : " (" + more.sent() + " more usage events sent until then)"), inside);
+    }
+
+    /** Fresh usage beyond the cycle's, at its rate, accounted for like the cycle's (it is debited). */
+    private UsageSender moreUsage(KafkaProducer<String, byte[]> producer, Workload workload) {
+        return new UsageSender(producer, () -> Stream.generate(workload::extraUsage).iterator(),
+                options.ratePerSecond(), this::delivered, failed -> uncertain.add(failed.eventId()));
+    }
+
+    /** Whether the victim is frozen inside an open transaction on its ledger partitions, tried for a minute. */
+    private static boolean freezeInsideATransaction(ChildJvm victim, ClusterProbe probe) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         boolean inside = false;
         while (System.nanoTime() < deadline && !inside) {
             Set<TopicPartition> ledger = probe.ledgerPartitionsOf(APPLICATION_ID, victim.name());
@@ -301,10 +344,7 @@ public final class FaultSuite {
                 pause(Duration.ofMillis(20));
             }
         }
-        victim.kill();
-        victim.start();
-        return new Injection(victim.name() + " SIGKILLed " + (inside ? "inside an open transaction"
-                : "(no open transaction seen)") + ", restarted", inside);
+        return inside;
     }
 
     /** SIGSTOP past the session timeout, until the group has moved its tasks to the other instance; then SIGCONT. */

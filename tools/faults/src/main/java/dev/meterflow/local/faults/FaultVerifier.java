@@ -30,7 +30,9 @@ import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,19 +102,21 @@ final class FaultVerifier {
         Set<String> meteringReads = meteringReads();
         usage(sent, meteringReads, ledger, parked, deadLettered, report);
         inputs(sent, forged.keySet(), meteringReads, requests, results, report);
-        balances(delivered, uncertain, charges, ledger, balances, report);
+        // a run that crossed a real month end saw that month's tax run too (FlowChecks.taxes)
+        List<YearMonth> endedDuringRun = FlowChecks.monthsEnded(workload.runStart(), Instant.now());
+        balances(delivered, uncertain, charges, ledger, balances, endedDuringRun, report);
         rollups(delivered, report);
         recharges(requests, results, receipts, charges, forged, report);
         publishedOnce(receipts, notifications, report);
         cards(charges, report);
         pauses(statuses, notifications, results, balances, report);
-        flows(delivered, ledger, requests, notifications, statuses, charges, report);
+        flows(delivered, ledger, requests, notifications, statuses, charges, endedDuringRun, report);
     }
 
     /** Issue 10's flows: one-time and bank payments, plan fees charged directly, agency accounts. */
     private void flows(List<Send> delivered, List<LedgerEntry> ledger, List<RechargeRequest> requests,
                        List<BillingNotification> notifications, List<AccountStatusChanged> statuses,
-                       List<Charge> charges, FaultReport report) {
+                       List<Charge> charges, List<YearMonth> endedDuringRun, FaultReport report) {
         List<PaymentCommand> commands = delivered.stream().filter(send -> send.kind() == Kind.APPLIED
                         && send.topic().equals(Topics.PAYMENT_COMMANDS.name()))
                 .map(send -> Topics.PAYMENT_COMMANDS.valueSerde().deserializer().deserialize(send.topic(),
@@ -124,8 +128,8 @@ final class FaultVerifier {
                 FlowChecks.charges(charges, ledger, requests),
                 FlowChecks.planFees(events.stream().filter(Workload::planFee).toList(), Workload::price, ledger,
                         charges),
-                FlowChecks.taxes(workload.taxMonth(), workload.taxedRates(), workload.taxMonthEvents(),
-                        Workload::price, ledger),
+                FlowChecks.taxes(workload.taxMonth(), endedDuringRun, workload.taxedRates(),
+                        workload.taxMonthEvents(), events, Workload::price, ledger),
                 FlowChecks.agencyDebits(agencyOf, events.stream().filter(e -> agencyOf.containsKey(e.getAccountId()))
                         .toList(), ledger),
                 FlowChecks.cascade(agencyOf, statuses));
@@ -215,7 +219,8 @@ final class FaultVerifier {
     }
 
     private void balances(List<Send> delivered, Set<String> uncertain, List<Charge> charges, List<LedgerEntry> ledger,
-                          Map<String, AccountBalance> balances, FaultReport report) {
+                          Map<String, AccountBalance> balances, List<YearMonth> endedDuringRun,
+                          FaultReport report) {
         Map<String, Long> expected = new HashMap<>();
         Set<String> counted = new HashSet<>();
         for (Send send : delivered) {
@@ -231,6 +236,9 @@ final class FaultVerifier {
                 Money.centsToMicros(charge.amountCents()), Long::sum));
         FlowChecks.expectedTaxes(workload.taxMonth(), workload.taxedRates(), workload.taxMonthEvents(),
                 Workload::price).forEach((account, tax) -> expected.merge(account, -tax, Long::sum));
+        // a month that ended during the run: its taxes as posted, each held to its base by FlowChecks.taxes
+        FlowChecks.taxedByTheRunsOf(endedDuringRun, ledger)
+                .forEach(tax -> expected.merge(tax.getAccountId(), tax.getAmountMicros(), Long::sum));
         Map<String, Long> ledgerSums = ledger.stream().collect(Collectors.groupingBy(LedgerEntry::getAccountId,
                 Collectors.summingLong(LedgerEntry::getAmountMicros)));
         List<String> wrong = new ArrayList<>();

@@ -19,8 +19,10 @@ import dev.meterflow.schemas.UsageEvent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -196,11 +198,22 @@ final class FlowChecks {
      * the cent, the base being that usage (a plan fee charged to a bank account included, whatever became of its
      * charge); none for an exempt account, and no other TAX entry (a late line, another month, a second run).
      *
-     * @param ratePpmOf the rate of each taxed account's jurisdiction; accounts not in it must not be taxed
-     * @param monthsUsage every usage event of {@code month} (every sku of the workload's rate card is taxable)
+     * <p>Unless the run crossed a real month end: the month that ended is then taxed while usage flows, in each task
+     * by its first record of the next month (or the wall clock an hour into it), and how much of the month's usage
+     * had reached its lines by then is timing; the rest waits for a late line of the next run. So each TAX entry of a
+     * run of a month that ended during the suite's run (its own month's line, or a late line of an earlier month) is
+     * held to what holds whatever the timing: a taxed account's, one per id, of round-half-up(its own base × the
+     * account's rate), and an account's bases for one month, all its entries together, never above its taxable usage
+     * of that month in the input.
+     *
+     * @param endedDuringRun the months that ended between the start of the run and the check ({@link #monthsEnded})
+     * @param ratePpmOf      the rate of each taxed account's jurisdiction; accounts not in it must not be taxed
+     * @param monthsUsage    every usage event of {@code month} (every sku of the workload's rate card is taxable)
+     * @param runUsage       every usage event the run delivered, {@code monthsUsage} included
      */
-    static Verdict taxes(YearMonth month, Map<String, Long> ratePpmOf, List<UsageEvent> monthsUsage,
-                         Function<UsageEvent, Long> price, List<LedgerEntry> ledger) {
+    static Verdict taxes(YearMonth month, List<YearMonth> endedDuringRun, Map<String, Long> ratePpmOf,
+                         List<UsageEvent> monthsUsage, List<UsageEvent> runUsage, Function<UsageEvent, Long> price,
+                         List<LedgerEntry> ledger) {
         Map<String, Long> bases = bases(month, ratePpmOf, monthsUsage, price);
         Map<String, Long> expected = expectedTaxes(month, ratePpmOf, monthsUsage, price);
         Map<String, List<LedgerEntry>> byEntryId = ledger.stream().filter(e -> e.getKind() == LedgerEntryKind.TAX)
@@ -221,15 +234,107 @@ final class FlowChecks {
         });
         Set<String> wanted = expected.keySet().stream().map(account -> "tax:" + account + ":" + month)
                 .collect(Collectors.toSet());
-        byEntryId.keySet().stream().filter(id -> !wanted.contains(id))
-                .forEach(id -> wrong.add(id + ": a TAX entry of no taxed account's month"));
+        Map<String, List<LedgerEntry>> midRun = new LinkedHashMap<>();
+        Map<String, List<LedgerEntry>> ofMonths = new LinkedHashMap<>();
+        byEntryId.forEach((id, own) -> {
+            if (endedDuringRun.contains(runMonth(own.get(0)))) {
+                midRun.put(id, own);
+                ofMonths.put(id, own);
+            } else if (wanted.contains(id)) {
+                ofMonths.put(id, own);
+            } else {
+                wrong.add(id + ": a TAX entry of no taxed account's month");
+            }
+        });
+        wrong.addAll(midRunTaxes(ratePpmOf, midRun));
+        wrong.addAll(basesAboveUsage(ratePpmOf, runUsage, price, ofMonths));
         long exempt = monthsUsage.stream().map(UsageEvent::getAccountId).filter(id -> !ratePpmOf.containsKey(id))
                 .distinct().count();
+        long midRunEntries = midRun.values().stream().mapToLong(List::size).sum();
         return new Verdict("the month before the run taxed once by record time: one TAX entry per taxed account, "
-                + "round-half-up(taxable usage x rate) to the cent, its bank plan fee included; none for the exempt",
+                + "round-half-up(taxable usage x rate) to the cent, its bank plan fee included; none for the exempt; "
+                + "a month that ended during the run taxed within its usage",
                 wrong, figures("accounts taxed for the month before the run", expected.size(),
                         "exempt accounts with taxable usage that month", exempt,
-                        "TAX entries", byEntryId.values().stream().mapToLong(List::size).sum()));
+                        "TAX entries", byEntryId.values().stream().mapToLong(List::size).sum() - midRunEntries,
+                        "TAX entries of a month that ended during the run", midRunEntries));
+    }
+
+    /** The months that ended after {@code start} and by {@code now}, oldest first: their tax runs may have begun. */
+    static List<YearMonth> monthsEnded(Instant start, Instant now) {
+        List<YearMonth> ended = new ArrayList<>();
+        for (YearMonth month = YearMonth.from(start.atZone(ZoneOffset.UTC));
+                !month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(now);
+                month = month.plusMonths(1)) {
+            ended.add(month);
+        }
+        return ended;
+    }
+
+    /**
+     * The TAX entries posted by the run of a month in {@code months}, one per entry id: a month's own line
+     * ({@code taxPeriod} that month) and the late lines it taxed ({@code ...:late:<that month>}).
+     */
+    static List<LedgerEntry> taxedByTheRunsOf(List<YearMonth> months, List<LedgerEntry> ledger) {
+        Map<String, LedgerEntry> once = new LinkedHashMap<>();
+        ledger.stream().filter(entry -> entry.getKind() == LedgerEntryKind.TAX)
+                .filter(entry -> months.contains(runMonth(entry)))
+                .forEach(entry -> once.putIfAbsent(entry.getEntryId(), entry));
+        return List.copyOf(once.values());
+    }
+
+    /** The month whose run posted the entry: the one after {@code :late:} for a late line, else its tax period. */
+    private static YearMonth runMonth(LedgerEntry tax) {
+        String id = tax.getEntryId();
+        int late = id.lastIndexOf(":late:");
+        String month = late >= 0 ? id.substring(late + ":late:".length()) : String.valueOf(tax.getTaxPeriod());
+        try {
+            return YearMonth.parse(month);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Each entry a taxed account's, alone under its id, its amount round-half-up(its base × the account's rate). */
+    private static List<String> midRunTaxes(Map<String, Long> ratePpmOf, Map<String, List<LedgerEntry>> midRun) {
+        List<String> wrong = new ArrayList<>();
+        midRun.forEach((id, own) -> {
+            LedgerEntry entry = own.get(0);
+            Long ratePpm = ratePpmOf.get(entry.getSourceAccountId());
+            if (ratePpm == null) {
+                wrong.add(id + ": a TAX entry of no taxed account's month");
+            } else if (own.size() != 1) {
+                wrong.add(id + ": " + own.size() + " TAX entries; want at most one");
+            } else if (entry.getAmountMicros() != -taxMicros(entry.getTaxableBaseMicros(), ratePpm)) {
+                wrong.add(id + ": " + entry.getAmountMicros() + " micros on a base of " + entry.getTaxableBaseMicros()
+                        + "; want " + -taxMicros(entry.getTaxableBaseMicros(), ratePpm) + " at " + ratePpm + " ppm");
+            }
+        });
+        return wrong;
+    }
+
+    /** No taxed account's bases for a month, all its TAX entries of that month together, above its usage of it. */
+    private static List<String> basesAboveUsage(Map<String, Long> ratePpmOf, List<UsageEvent> runUsage,
+                                                Function<UsageEvent, Long> price,
+                                                Map<String, List<LedgerEntry>> ofMonths) {
+        Map<String, Long> usage = new TreeMap<>();
+        runUsage.stream().filter(event -> ratePpmOf.containsKey(event.getAccountId()))
+                .forEach(event -> usage.merge(event.getAccountId() + " in " + YearMonth.from(
+                        event.getOccurredAt().atZone(ZoneOffset.UTC)), price.apply(event), Math::addExact));
+        Map<String, Long> taxed = new TreeMap<>();
+        ofMonths.values().stream().map(own -> own.get(0))
+                .filter(entry -> ratePpmOf.containsKey(entry.getSourceAccountId()))
+                .forEach(entry -> taxed.merge(entry.getSourceAccountId() + " in " + entry.getTaxPeriod(),
+                        entry.getTaxableBaseMicros(), Math::addExact));
+        List<String> wrong = new ArrayList<>();
+        taxed.forEach((accountMonth, base) -> {
+            long used = usage.getOrDefault(accountMonth, 0L);
+            if (base > used) {
+                wrong.add("tax of " + accountMonth + ": bases of " + base + " micros taxed, above its taxable "
+                        + "usage of " + used + " micros");
+            }
+        });
+        return wrong;
     }
 
     /** What each taxed account owes for {@code month}: round-half-up(base × rate) to the cent, when not $0.00. */

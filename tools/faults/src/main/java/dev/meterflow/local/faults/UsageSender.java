@@ -3,7 +3,6 @@ package dev.meterflow.local.faults;
 import dev.meterflow.local.faults.Workload.Send;
 import dev.meterflow.topics.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -15,23 +14,30 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Sends a cycle's records, each to its topic, at a fixed rate while faults are injected; each record is reported
  * delivered, with where it landed, once the broker acknowledged it, or failed (the broker may or may not have it).
+ * An endless supply of records is sent until {@link #stop()}.
  */
 final class UsageSender implements Runnable {
 
     private final KafkaProducer<String, byte[]> producer;
-    private final List<Send> sends;
+    private final Iterable<Send> sends;
     private final int ratePerSecond;
     private final BiConsumer<Send, RecordMetadata> onDelivered;
     private final Consumer<Send> onFailed;
     private final AtomicInteger sent = new AtomicInteger();
+    private volatile boolean stopped;
 
-    UsageSender(KafkaProducer<String, byte[]> producer, List<Send> sends, int ratePerSecond,
+    UsageSender(KafkaProducer<String, byte[]> producer, Iterable<Send> sends, int ratePerSecond,
                 BiConsumer<Send, RecordMetadata> onDelivered, Consumer<Send> onFailed) {
         this.producer = producer;
         this.sends = sends;
         this.ratePerSecond = ratePerSecond;
         this.onDelivered = onDelivered;
         this.onFailed = onFailed;
+    }
+
+    /** Sends nothing more; the records handed to the producer are still flushed. */
+    void stop() {
+        stopped = true;
     }
 
     /** Records handed to the producer so far. */
@@ -44,6 +50,9 @@ final class UsageSender implements Runnable {
         long period = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
         long next = System.nanoTime();
         for (Send send : sends) {
+            if (stopped) {
+                break;
+            }
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 Pacing.pause(Duration.ofNanos(wait));

@@ -188,6 +188,8 @@ final class Workload {
     enum Kind { DEBIT, REDELIVERY, UNPRICED, POISON, REFUSED, APPLIED }
 
     private final Random random;
+    /** Draws of {@link #extraUsage()}, apart from the cycles', which stay the seed's however much extra was sent. */
+    private final Random extraRandom;
     private final List<Account> accounts;
     private final Instant base;
     private final BadRecords badRecords;
@@ -195,10 +197,12 @@ final class Workload {
     private final List<UsageEvent> debitable = new ArrayList<>();
     private final List<UsageEvent> taxMonthEvents = new ArrayList<>();
     private int sequence;
+    private int extraSequence;
     private int cycles;
 
     Workload(int accountCount, long seed, Instant base) {
         this.random = new Random(seed);
+        this.extraRandom = new Random(~seed);
         this.base = base;
         this.accounts = accounts(accountCount);
         this.badRecords = new BadRecords(random, base);
@@ -245,6 +249,11 @@ final class Workload {
         accounts.stream().filter(account -> account.jurisdiction() != null && !account.taxExempt())
                 .forEach(account -> rates.put(account.id(), taxRates().get(account.jurisdiction())));
         return rates;
+    }
+
+    /** When the run began: its usage is stamped up to six hours before. */
+    Instant runStart() {
+        return base;
     }
 
     /** The month before the run's: its tax run begins when the first record stamped in the run's month arrives. */
@@ -466,6 +475,16 @@ final class Workload {
         return UsageEvent.newBuilder(usage(account)).setSku(PLAN_FEE_SKU).setQuantity(1).build();
     }
 
+    /**
+     * One more event of fresh usage beyond the cycles', for a fault that needs the pipeline busy until it lands
+     * ({@code KILL_METERING}). Never re-delivered: the cycles' re-deliveries draw from their own events only.
+     */
+    Send extraUsage() {
+        Account account = accounts.get(extraRandom.nextInt(accounts.size()));
+        UsageEvent event = usage(account, extraRandom, String.format("flt-extra-%07d", ++extraSequence));
+        return new Send(event.getAccountId(), encode(event), event.getEventId(), Kind.DEBIT);
+    }
+
     /** One cycle's bad records ({@link BadRecords}), under the key of an account picked at random. */
     private List<Send> poison() {
         Account account = accounts.get(random.nextInt(accounts.size()));
@@ -473,14 +492,18 @@ final class Workload {
     }
 
     private UsageEvent usage(Account account) {
+        return usage(account, random, String.format("flt-%07d", ++sequence));
+    }
+
+    private UsageEvent usage(Account account, Random draws, String eventId) {
         List<String> skus = PRICES.keySet().stream().filter(sku -> !sku.equals(PLAN_FEE_SKU)).toList();
-        String sku = skus.get(random.nextInt(skus.size()));
-        long quantity = PRICES.get(sku).unitSize() == 1 ? 1 + random.nextInt(3) : 1 + random.nextInt(600);
+        String sku = skus.get(draws.nextInt(skus.size()));
+        long quantity = PRICES.get(sku).unitSize() == 1 ? 1 + draws.nextInt(3) : 1 + draws.nextInt(600);
         // most events happened within the last minutes; one in twenty is late by up to six hours
-        Duration age = random.nextInt(20) == 0 ? Duration.ofMinutes(30 + random.nextInt(330))
-                : Duration.ofSeconds(random.nextInt(300));
+        Duration age = draws.nextInt(20) == 0 ? Duration.ofMinutes(30 + draws.nextInt(330))
+                : Duration.ofSeconds(draws.nextInt(300));
         return UsageEvent.newBuilder()
-                .setEventId(String.format("flt-%07d", ++sequence))
+                .setEventId(eventId)
                 .setAccountId(account.id())
                 .setSku(sku)
                 .setQuantity(quantity)

@@ -252,8 +252,8 @@ class FlowChecksTest {
         List<LedgerEntry> ledger = List.of(tax("a1", 13_050_000, -950_000), tax("a2", 1_000_000, -90_000));
 
         // when
-        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, TAXED, october, e -> prices.get(e.getEventId()),
-                ledger);
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, List.of(), TAXED, october, october,
+                e -> prices.get(e.getEventId()), ledger);
 
         // then
         assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
@@ -271,7 +271,8 @@ class FlowChecksTest {
         List<LedgerEntry> ledger = List.of(a1, a1, tax("a2", 1_000_000, -80_000), tax("a3", 1_000_000, -70_000));
 
         // when
-        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, taxed, october, e -> 1_000_000L, ledger);
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, List.of(), taxed, october, october, e -> 1_000_000L,
+                ledger);
 
         // then
         assertThat(verdict.wrong()).containsExactly(
@@ -279,6 +280,77 @@ class FlowChecksTest {
                 "tax:a2:2026-10: -80000 micros on a base of 1000000 for 2026-10; want -90000 on 1000000 at 88750 ppm",
                 "tax:a4:2026-10: 0 TAX entries; want one of -70000 micros",
                 "tax:a3:2026-10: a TAX entry of no taxed account's month");
+    }
+
+    /**
+     * A run from 2026-11-30 23:50 to 2026-12-01 00:20 UTC: November ended during it, and its tax run began while
+     * usage flowed, so how much of November's usage it taxed is timing. RELIABILITY.md, "Monthly sales tax": the check
+     * used to count every November entry as wrong.
+     */
+    @Test
+    void shouldHoldAMonthThatEndedDuringTheRunToItsUsageWhateverPartOfItWasTaxed() {
+        // given October taxed as always, and November's run: a1's line (part of its November usage, the rest waits
+        // for a late line), and a late line of October's usage that came after October's run
+        List<UsageEvent> october = List.of(inOctober(event("ev-1", "a1")));
+        List<UsageEvent> run = List.of(october.get(0), inOctober(event("ev-2", "a1")), inNovember(event("ev-3", "a1")),
+                inNovember(event("ev-4", "a1")), inNovember(event("ev-5", "a2")));
+        List<YearMonth> ended = FlowChecks.monthsEnded(Instant.parse("2026-11-30T23:50:00Z"),
+                Instant.parse("2026-12-01T00:20:00Z"));
+        List<LedgerEntry> ledger = List.of(tax("a1", 1_000_000, -70_000),
+                tax("tax:a1:2026-11", "a1", "2026-11", 1_000_000, -70_000),
+                tax("tax:a1:2026-10:late:2026-11", "a1", "2026-10", 1_000_000, -70_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, ended, TAXED, october, run, e -> 1_000_000L, ledger);
+
+        // then
+        assertThat(ended).containsExactly(YearMonth.of(2026, 11));
+        assertThat(verdict.ok()).as(verdict.wrong().toString()).isTrue();
+        assertThat(verdict.figures()).containsEntry("TAX entries", 1L)
+                .containsEntry("TAX entries of a month that ended during the run", 2L);
+        assertThat(FlowChecks.taxedByTheRunsOf(ended, ledger)).extracting(LedgerEntry::getEntryId)
+                .containsExactly("tax:a1:2026-11", "tax:a1:2026-10:late:2026-11");
+        // and the check before: every November entry counted as wrong
+        assertThat(FlowChecks.taxes(OCTOBER, List.of(), TAXED, october, run, e -> 1_000_000L, ledger).wrong())
+                .containsExactly("tax:a1:2026-11: a TAX entry of no taxed account's month",
+                        "tax:a1:2026-10:late:2026-11: a TAX entry of no taxed account's month");
+    }
+
+    @Test
+    void shouldFailOnAMidRunTaxMisroundedDoubledOfTheExemptOfAMonthNotEndedOrAboveTheUsage() {
+        // given November ended during the run; a1's line misrounded, a2's twice, exempt a3 taxed, a December line,
+        // and a1's late line of October above what October's usage leaves
+        List<UsageEvent> october = List.of(inOctober(event("ev-1", "a1")));
+        List<UsageEvent> run = List.of(october.get(0), inNovember(event("ev-2", "a1")), inNovember(event("ev-3", "a2")),
+                inNovember(event("ev-4", "a3")));
+        LedgerEntry a2 = tax("tax:a2:2026-11", "a2", "2026-11", 1_000_000, -90_000);
+        List<LedgerEntry> ledger = List.of(tax("a1", 1_000_000, -70_000),
+                tax("tax:a1:2026-11", "a1", "2026-11", 1_000_000, -80_000), a2, a2,
+                tax("tax:a3:2026-11", "a3", "2026-11", 1_000_000, -70_000),
+                tax("tax:a1:2026-12", "a1", "2026-12", 1_000_000, -70_000),
+                tax("tax:a1:2026-10:late:2026-11", "a1", "2026-10", 1_000_000, -70_000));
+
+        // when
+        FlowChecks.Verdict verdict = FlowChecks.taxes(OCTOBER, List.of(YearMonth.of(2026, 11)), TAXED, october, run,
+                e -> 1_000_000L, ledger);
+
+        // then
+        assertThat(verdict.wrong()).containsExactly(
+                "tax:a1:2026-12: a TAX entry of no taxed account's month",
+                "tax:a1:2026-11: -80000 micros on a base of 1000000; want -70000 at 72500 ppm",
+                "tax:a2:2026-11: 2 TAX entries; want at most one",
+                "tax:a3:2026-11: a TAX entry of no taxed account's month",
+                "tax of a1 in 2026-10: bases of 2000000 micros taxed, above its taxable usage of 1000000 micros");
+    }
+
+    @Test
+    void shouldNameTheMonthsThatEndedDuringARun() {
+        assertThat(FlowChecks.monthsEnded(Instant.parse("2026-11-30T03:00:00Z"),
+                Instant.parse("2026-11-30T03:20:00Z"))).isEmpty();
+        assertThat(FlowChecks.monthsEnded(Instant.parse("2026-11-30T23:59:59Z"),
+                Instant.parse("2026-12-01T00:00:00Z"))).containsExactly(YearMonth.of(2026, 11));
+        assertThat(FlowChecks.monthsEnded(Instant.parse("2026-12-31T22:00:00Z"),
+                Instant.parse("2027-02-01T01:00:00Z"))).containsExactly(YearMonth.of(2026, 12), YearMonth.of(2027, 1));
     }
 
     @Test
@@ -293,10 +365,17 @@ class FlowChecksTest {
         return UsageEvent.newBuilder(event).setOccurredAt(Instant.parse("2026-10-31T12:00:00Z")).build();
     }
 
+    private static UsageEvent inNovember(UsageEvent event) {
+        return UsageEvent.newBuilder(event).setOccurredAt(Instant.parse("2026-11-30T23:40:00Z")).build();
+    }
+
     private static LedgerEntry tax(String account, long baseMicros, long micros) {
-        String entryId = "tax:" + account + ":2026-10";
+        return tax("tax:" + account + ":2026-10", account, "2026-10", baseMicros, micros);
+    }
+
+    private static LedgerEntry tax(String entryId, String account, String period, long baseMicros, long micros) {
         return LedgerEntry.newBuilder(entry(entryId, account, account, LedgerEntryKind.TAX, entryId, micros))
-                .setTaxPeriod("2026-10").setTaxableBaseMicros(baseMicros).build();
+                .setTaxPeriod(period).setTaxableBaseMicros(baseMicros).build();
     }
 
     private static PaymentCommand command(String commandId, long cents) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The fault suite's input: deterministic for a seed, every kind of payer and record, expectations restated. */
@@ -30,6 +31,29 @@ class WorkloadTest {
         assertThat(first).extracting(Send::eventId).containsExactlyElementsOf(
                 second.stream().map(Send::eventId).toList());
         assertThat(first).zipSatisfy(second, (a, b) -> assertThat(a.value()).isEqualTo(b.value()));
+    }
+
+    @Test
+    void shouldLeaveTheCyclesAsTheSeedMakesThemHoweverMuchExtraUsageWasSent() {
+        // given two workloads of the same seed, one of which sent extra usage for a metering kill after its first
+        // cycle
+        Workload plain = new Workload(14, 7L, BASE);
+        Workload extra = new Workload(14, 7L, BASE);
+        plain.cycle(200);
+        extra.cycle(200);
+        List<Send> more = Stream.generate(extra::extraUsage).limit(300).toList();
+
+        // when both make their next cycle
+        List<Send> second = plain.cycle(200);
+        List<Send> secondAfterExtra = extra.cycle(200);
+
+        // then the cycles are the same records, and the extra usage fresh events to debit, never re-delivered
+        assertThat(secondAfterExtra).extracting(Send::eventId).containsExactlyElementsOf(
+                second.stream().map(Send::eventId).toList());
+        assertThat(secondAfterExtra).zipSatisfy(second, (a, b) -> assertThat(a.value()).isEqualTo(b.value()));
+        assertThat(more).extracting(Send::kind).containsOnly(Kind.DEBIT);
+        assertThat(more).extracting(Send::eventId).doesNotHaveDuplicates().allSatisfy(id ->
+                assertThat(id).startsWith("flt-extra-"));
     }
 
     @Test
