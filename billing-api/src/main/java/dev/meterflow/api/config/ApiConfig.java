@@ -37,8 +37,8 @@ public final class ApiConfig {
     public static final Key HOST = Key.of("meterflow.api.host", "127.0.0.1", "Address the HTTP API listens on.");
     public static final Key PORT = Key.of("meterflow.api.port", "8090", "Port of the HTTP API.");
     public static final Key RETENTION_MONTHS = Key.of("meterflow.read-model.retention-months", "25",
-            "Months of daily usage, closing balances, payments and settings versions kept; older months are dropped"
-                    + " whole.");
+            "Months of daily usage, closing balances, payments, payment commands, settings versions and refusals"
+                    + " kept; older months are dropped whole.");
     public static final Key MAX_BATCH = Key.of("meterflow.read-model.max-batch", "500",
             "Records written to the read model per transaction at most.");
     public static final Key WRITE_WAIT = Key.of("meterflow.api.write-wait", "PT3S",

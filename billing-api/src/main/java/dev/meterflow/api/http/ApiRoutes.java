@@ -56,7 +56,8 @@ public final class ApiRoutes {
                 + " and settings", List.of(), JSON, true, ctx -> ctx.json(AccountSummary.of(
                 services.accounts().toRead(ApiServer.principal(ctx), ctx.pathParam("accountId"))))));
         routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/auto-recharge", "Change auto-recharge (amounts"
-                + " in cents); waits until the change shows", List.of(), JSON, true, ctx -> written(ctx,
+                + " in cents); waits until the change shows; a sub-account's is its agency's (409)", List.of(), JSON,
+                true, ctx -> written(ctx,
                 services.settings().updateAutoRecharge(ApiServer.principal(ctx), ctx.pathParam("accountId"),
                         ctx.bodyAsClass(AutoRechargeChange.class)))));
         routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/billing-emails", "Replace the users who receive"
@@ -68,11 +69,13 @@ public final class ApiRoutes {
                 .updateCriticalBillingPhone(ApiServer.principal(ctx), ctx.pathParam("accountId"),
                         ctx.bodyAsClass(PhoneBody.class).phone()))));
         routes.add(new Route(HandlerType.POST, ACCOUNT + "/settings/payment-methods", "Add a payment method by"
-                + " gateway token (pm_...) with its brand, last 4 and role; PayPal and Diners are refused", List.of(),
+                + " gateway token (pm_...) with its brand, last 4 and role; PayPal and Diners are refused; a"
+                + " sub-account's are its agency's (409)", List.of(),
                 JSON, true, ctx -> written(ctx, services.settings().addPaymentMethod(ApiServer.principal(ctx),
                 ctx.pathParam("accountId"), ctx.bodyAsClass(SettingsCommands.NewPaymentMethod.class)))));
         routes.add(new Route(HandlerType.DELETE, ACCOUNT + "/settings/payment-methods/{paymentMethodId}", "Remove"
-                + " a payment method", List.of(), JSON, true, ctx -> written(ctx, services.settings()
+                + " a payment method; a sub-account's are its agency's (409)", List.of(), JSON, true,
+                ctx -> written(ctx, services.settings()
                 .removePaymentMethod(ApiServer.principal(ctx), ctx.pathParam("accountId"),
                         ctx.pathParam("paymentMethodId")))));
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/payments", "Payment history, newest first, by cursor;"
@@ -125,7 +128,8 @@ public final class ApiRoutes {
     /** Payment method roles, service address and tax exemption, the plan fee, sub-accounts and tax charges. */
     private static void accountSettingsRoutes(List<Route> routes, Services services) {
         routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/payment-methods/{paymentMethodId}/role", "Make a"
-                + " payment method PRIMARY or BACKUP (the one that had the role gives it up) or NONE", List.of(),
+                + " payment method PRIMARY or BACKUP (the one that had the role gives it up) or NONE; a sub-account's"
+                + " are its agency's (409)", List.of(),
                 JSON, true, ctx -> written(ctx, services.settings().setPaymentMethodRole(ApiServer.principal(ctx),
                 ctx.pathParam("accountId"), ctx.pathParam("paymentMethodId"), ctx.bodyAsClass(RoleBody.class)
                         .role()))));
@@ -138,7 +142,8 @@ public final class ApiRoutes {
                 services.settings().updateTaxExemption(ApiServer.principal(ctx), ctx.pathParam("accountId"),
                         ctx.bodyAsClass(TaxExemptBody.class).taxExempt()))));
         routes.add(new Route(HandlerType.PUT, ACCOUNT + "/settings/plan-fee", "Charge the monthly plan fee to the"
-                + " primary card (directCharge true) or to the prepaid balance", List.of(), JSON, true,
+                + " primary card (directCharge true) or to the prepaid balance; a sub-account's is its agency's"
+                + " (409)", List.of(), JSON, true,
                 ctx -> written(ctx, services.settings().updateDirectChargePlanFee(ApiServer.principal(ctx),
                         ctx.pathParam("accountId"), ctx.bodyAsClass(PlanFeeBody.class).directCharge()))));
         routes.add(new Route(HandlerType.GET, ACCOUNT + "/sub-accounts", "An agency's sub-accounts with status and"

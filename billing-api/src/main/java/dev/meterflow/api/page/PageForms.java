@@ -11,6 +11,8 @@ import dev.meterflow.api.payments.PaymentCommands;
 import dev.meterflow.api.settings.SettingsCommands;
 import dev.meterflow.api.settings.SettingsCommands.AutoRechargeChange;
 import dev.meterflow.api.settings.SettingsCommands.NewPaymentMethod;
+import dev.meterflow.api.settings.SubAccountSettings;
+import dev.meterflow.api.settings.SubAccountSettings.Part;
 import dev.meterflow.api.statements.StatementPeriod;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -21,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * The page's forms: each reads its fields, refuses what it can tell is wrong field by field, and calls the
@@ -75,15 +76,15 @@ public final class PageForms {
     /** The forms by path under the account. */
     Map<String, Action> actions() {
         Map<String, Action> actions = new LinkedHashMap<>();
-        actions.put("/payment-methods", paidByTheAccount(this::addPaymentMethod));
-        actions.put("/payment-methods/remove", paidByTheAccount(this::removePaymentMethod));
-        actions.put("/payment-methods/role", paidByTheAccount(this::changeRole));
-        actions.put("/auto-recharge", paidByTheAccount(this::autoRecharge));
+        actions.put("/payment-methods", ownSettingsOnly(Part.PAYMENT_METHODS, this::addPaymentMethod));
+        actions.put("/payment-methods/remove", ownSettingsOnly(Part.PAYMENT_METHODS, this::removePaymentMethod));
+        actions.put("/payment-methods/role", ownSettingsOnly(Part.PAYMENT_METHODS, this::changeRole));
+        actions.put("/auto-recharge", ownSettingsOnly(Part.AUTO_RECHARGE, this::autoRecharge));
         actions.put("/critical-billing-phone", this::phone);
         actions.put("/billing-emails", this::addBillingEmail);
         actions.put("/billing-emails/remove", this::removeBillingEmail);
         actions.put("/payments", this::pay);
-        actions.put("/plan-fee", ownSettingsOnly(SubAccountForms::planFeeRefusal, this::planFee));
+        actions.put("/plan-fee", ownSettingsOnly(Part.PLAN_FEE, this::planFee));
         actions.put("/service-address", this::serviceAddress);
         actions.put("/tax-exemption", this::taxExemption);
         actions.put("/statements/send", this::sendStatement);
@@ -92,20 +93,13 @@ public final class PageForms {
     }
 
     /**
-     * A sub-account's payment methods and auto recharge are stored but never used (its agency pays), so its page
-     * shows none of these forms; a post to one (an old page, a hand-made request) is refused rather than saved.
+     * A sub-account's payment methods, auto recharge and plan-fee opt-in are stored but never applied (its agency's
+     * are), so its page shows none of these forms; a post to one (an old page, a hand-made request) is refused, as
+     * the JSON API refuses it, before its fields are read.
      */
-    private Action paidByTheAccount(Action action) {
-        return ownSettingsOnly(SubAccountForms::refusal, action);
-    }
-
-    /** The sub-account's own setting is never applied (its agency's is): refused with {@code reason}. */
-    private Action ownSettingsOnly(BiFunction<String, String, Optional<String>> reason, Action action) {
+    private Action ownSettingsOnly(Part part, Action action) {
         return (user, accountId, ctx) -> {
-            reason.apply(accountId, accounts.toRead(user, accountId).parentAccountId())
-                    .ifPresent(refusal -> {
-                        throw new ApiException(409, "sub_account_pays_via_parent", refusal);
-                    });
+            SubAccountSettings.requireOwn(part, accountId, accounts.toRead(user, accountId).parentAccountId());
             return action.apply(user, accountId, ctx);
         };
     }

@@ -207,7 +207,10 @@ public final class ReadModel implements Runnable, AutoCloseable {
         }
         int dropped = writer.dropExpiredPartitions();
         int pruned = writer.pruneSettingsVersions();
-        log.info("read model retention checked droppedPartitions={} prunedSettingsVersions={}", dropped, pruned);
+        int commands = writer.prunePaymentCommands();
+        int refusals = writer.pruneRefusals();
+        log.info("read model retention checked droppedPartitions={} prunedSettingsVersions={}"
+                + " prunedPaymentCommands={} prunedRefusals={}", dropped, pruned, commands, refusals);
         nextRetentionCheck = now.plus(RETENTION_CHECK);
     }
 }

@@ -88,6 +88,20 @@ public interface ReadModelDao {
     @SqlUpdate
     int pruneSettingsVersions(@Bind("before") Instant before);
 
+    /**
+     * Deletes the payment commands asked for before {@code before}: their results' monthly partitions are dropped
+     * at that age, after which a command would be listed as waiting for its result again. Returns how many.
+     */
+    @SqlUpdate
+    int prunePaymentCommands(@Bind("before") Instant before);
+
+    /**
+     * Deletes the refusals of writes made before {@code before} whose subject is gone: a refusal of a settings
+     * version still kept stays, since it is what keeps that version from being shown. Returns how many.
+     */
+    @SqlUpdate
+    int pruneRefusals(@Bind("before") Instant before);
+
     @SqlBatch
     void showAcceptedSettings(@Bind("accountId") List<String> accountIds);
 

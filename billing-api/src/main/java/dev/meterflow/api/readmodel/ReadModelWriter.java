@@ -75,8 +75,24 @@ final class ReadModelWriter {
      * refusal can only send an account back to a version it still has. Returns how many.
      */
     int pruneSettingsVersions() {
-        Instant before = retention.oldestKept(LocalDate.now(clock)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        return jdbi.withExtension(ReadModelDao.class, dao -> dao.pruneSettingsVersions(before));
+        return jdbi.withExtension(ReadModelDao.class, dao -> dao.pruneSettingsVersions(oldestKeptInstant()));
+    }
+
+    /** Deletes the payment commands the retention no longer keeps; returns how many. */
+    int prunePaymentCommands() {
+        return jdbi.withExtension(ReadModelDao.class, dao -> dao.prunePaymentCommands(oldestKeptInstant()));
+    }
+
+    /**
+     * Deletes the refusals the retention no longer keeps, once what they refused is gone (run after the settings
+     * versions and payment commands are pruned); returns how many.
+     */
+    int pruneRefusals() {
+        return jdbi.withExtension(ReadModelDao.class, dao -> dao.pruneRefusals(oldestKeptInstant()));
+    }
+
+    private Instant oldestKeptInstant() {
+        return retention.oldestKept(LocalDate.now(clock)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private int writeIn(Handle handle, Batch batch) {

@@ -12,6 +12,7 @@ import dev.meterflow.api.commands.ReadModelWatch;
 import dev.meterflow.api.commands.RefusalDao;
 import dev.meterflow.api.commands.WriteOutcome;
 import dev.meterflow.api.readmodel.Projection;
+import dev.meterflow.api.settings.SubAccountSettings.Part;
 import dev.meterflow.money.Money;
 import dev.meterflow.schemas.AccountSettings;
 import dev.meterflow.schemas.AutoRecharge;
@@ -68,7 +69,7 @@ public final class SettingsCommands {
         long threshold = Money.centsToMicros(change.thresholdCents());
         long target = Money.centsToMicros(change.targetCents());
         long amount = Money.centsToMicros(change.amountCents());
-        return save(user, accountId, "auto-recharge", settings -> {
+        return save(user, accountId, "auto-recharge", agencyDecides(Part.AUTO_RECHARGE, settings -> {
             AutoRechargeMode mode = mode(change.mode());
             if (mode == null) {
                 return Optional.of("mode must be TOP_UP_TO_TARGET or FIXED_AMOUNT, was '" + change.mode() + "'.");
@@ -76,7 +77,7 @@ public final class SettingsCommands {
             settings.setAutoRecharge(AutoRecharge.newBuilder().setEnabled(change.enabled()).setMode(mode)
                     .setThresholdMicros(threshold).setTargetMicros(target).setAmountMicros(amount).build());
             return Optional.empty();
-        });
+        }));
     }
 
     public WriteOutcome updateBillingEmails(Principal user, String accountId, List<String> emails) {
@@ -96,7 +97,7 @@ public final class SettingsCommands {
 
     /** Adds a gateway token with its display details; a PRIMARY or BACKUP role moves off the method that had it. */
     public WriteOutcome addPaymentMethod(Principal user, String accountId, NewPaymentMethod method) {
-        return save(user, accountId, "payment-methods", settings -> {
+        return save(user, accountId, "payment-methods", agencyDecides(Part.PAYMENT_METHODS, settings -> {
             PaymentMethodRole role = role(method.role());
             if (role == null) {
                 return Optional.of("role must be PRIMARY, BACKUP or OTHER, was '" + method.role() + "'.");
@@ -122,7 +123,7 @@ public final class SettingsCommands {
             methods.add(added);
             settings.setPaymentMethods(methods);
             return Optional.empty();
-        });
+        }));
     }
 
     /**
@@ -130,7 +131,7 @@ public final class SettingsCommands {
      * only when chosen for a payment).
      */
     public WriteOutcome setPaymentMethodRole(Principal user, String accountId, String paymentMethodId, String role) {
-        return save(user, accountId, "payment-method-role", settings -> {
+        return save(user, accountId, "payment-method-role", agencyDecides(Part.PAYMENT_METHODS, settings -> {
             PaymentMethodRole newRole = switch (String.valueOf(role)) {
                 case "PRIMARY" -> PaymentMethodRole.PRIMARY;
                 case "BACKUP" -> PaymentMethodRole.BACKUP;
@@ -147,7 +148,7 @@ public final class SettingsCommands {
             settings.setPaymentMethods(PaymentMethodRoles.assign(settings.getPaymentMethods(), paymentMethodId,
                     newRole));
             return Optional.empty();
-        });
+        }));
     }
 
     /** The address the service is used at: it decides the sales tax jurisdiction. */
@@ -173,14 +174,14 @@ public final class SettingsCommands {
 
     /** Whether the monthly plan fee is charged to the primary card instead of the prepaid balance. */
     public WriteOutcome updateDirectChargePlanFee(Principal user, String accountId, boolean directCharge) {
-        return save(user, accountId, "plan-fee", settings -> {
+        return save(user, accountId, "plan-fee", agencyDecides(Part.PLAN_FEE, settings -> {
             settings.setDirectChargePlanFee(directCharge);
             return Optional.empty();
-        });
+        }));
     }
 
     public WriteOutcome removePaymentMethod(Principal user, String accountId, String paymentMethodId) {
-        return save(user, accountId, "payment-methods", settings -> {
+        return save(user, accountId, "payment-methods", agencyDecides(Part.PAYMENT_METHODS, settings -> {
             List<PaymentMethodRef> kept = settings.getPaymentMethods().stream()
                     .filter(method -> !method.getPaymentMethodId().equals(paymentMethodId)).toList();
             if (kept.size() == settings.getPaymentMethods().size()) {
@@ -189,7 +190,16 @@ public final class SettingsCommands {
             }
             settings.setPaymentMethods(new ArrayList<>(kept));
             return Optional.empty();
-        });
+        }));
+    }
+
+    /** {@code change} to a part a sub-account's agency decides: refused (409) for a sub-account before it is made. */
+    private static Function<AccountSettings.Builder, Optional<String>> agencyDecides(
+            Part part, Function<AccountSettings.Builder, Optional<String>> change) {
+        return settings -> {
+            SubAccountSettings.requireOwn(part, settings.getAccountId(), settings.getParentAccountId());
+            return change.apply(settings);
+        };
     }
 
     /**

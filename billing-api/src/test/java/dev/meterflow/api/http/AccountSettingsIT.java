@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -105,6 +107,44 @@ class AccountSettingsIT {
         assertThat(pay.error()).isEqualTo("sub_account_pays_via_parent");
         assertThat(pay.json().path("message").asText()).isEqualTo("This account's usage is paid from its agency's"
                 + " balance ('agency'): make the payment on the agency's account.");
+    }
+
+    @Test
+    void shouldRefuseASubAccountsPaymentMethodsAutoRechargeAndPlanFeeAsThePageDoesAndWriteNothing() {
+        // issue 12: the metering app never applies a sub-account's own (its agency's are), so saving them would
+        // answer "applied" for settings that do nothing
+        ApiClient subAdmin = signedIn("admin@sub-a.example");
+        String account = "/api/v1/accounts/sub-a";
+        JsonNode before = subAdmin.get(account + "/summary").json();
+        Map<String, String[]> agencys = new LinkedHashMap<>();
+        agencys.put("auto-recharge", new String[] {"PUT", account + "/settings/auto-recharge", "{\"enabled\": true,"
+                + " \"mode\": \"TOP_UP_TO_TARGET\", \"thresholdCents\": 500, \"targetCents\": 6000}"});
+        agencys.put("add card", new String[] {"POST", account + "/settings/payment-methods", "{\"paymentMethodId\":"
+                + " \"pm_card_mastercard\", \"brand\": \"mastercard\", \"last4\": \"4444\", \"role\": \"BACKUP\"}"});
+        agencys.put("role", new String[] {"PUT", account + "/settings/payment-methods/pm_card_visa/role",
+                "{\"role\": \"BACKUP\"}"});
+        agencys.put("remove card", new String[] {"DELETE", account + "/settings/payment-methods/pm_card_visa", ""});
+        agencys.put("plan fee", new String[] {"PUT", account + "/settings/plan-fee", "{\"directCharge\": true}"});
+
+        agencys.forEach((what, request) -> {
+            ApiClient.Response refused = subAdmin.write(request[0], request[1], request[2]);
+            assertThat(refused.status()).as(what + ": " + refused.body()).isEqualTo(409);
+            assertThat(refused.error()).as(what).isEqualTo("sub_account_pays_via_parent");
+            assertThat(refused.json().path("message").asText()).as(what)
+                    .startsWith("'sub-a' is billed to its agency 'agency': ");
+        });
+        ApiClient.Response agencyAdmin = signedIn("admin@agency.example").write("PUT", account + "/settings/plan-fee",
+                "{\"directCharge\": true}");
+        ApiClient.Response phone = subAdmin.write("PUT", account + "/settings/critical-billing-phone",
+                "{\"phone\": \"+14155550123\"}");
+
+        assertThat(agencyAdmin.status()).as("the agency's admin too: the agency's own opt-in decides").isEqualTo(409);
+        assertThat(agencyAdmin.json().path("message").asText()).contains("its plan fee is paid as the agency's opt-in");
+        assertThat(phone.status()).as("what the sub-account's own settings do decide: " + phone.body()).isEqualTo(200);
+        JsonNode after = subAdmin.get(account + "/summary").json();
+        assertThat(after.path("paymentMethods")).isEqualTo(before.path("paymentMethods"));
+        assertThat(after.path("autoRecharge")).isEqualTo(before.path("autoRecharge"));
+        assertThat(after.path("directChargePlanFee")).isEqualTo(before.path("directChargePlanFee"));
     }
 
     @Test

@@ -156,6 +156,64 @@ class ReadModelIT {
         }
     }
 
+    /**
+     * The refusals table was never pruned. A refusal older than the retention goes once what it refused is gone: a
+     * pruned settings version's, a pruned payment command's. A refusal of a settings version still kept stays: it
+     * keeps that version from being shown. Payment commands older than the retention go with their results'
+     * partitions, so an old command is not listed as waiting again.
+     */
+    @Test
+    void shouldPruneRefusalsOlderThanTheRetentionOnceWhatTheyRefusedIsGone() {
+        try (Database pruneDb = postgres.create("refusals", 2)) {
+            Jdbi jdbi = pruneDb.jdbi();
+            Instant first = Instant.parse("2023-01-01T00:00:00Z");
+            Instant refusedEarly = Instant.parse("2023-03-01T00:00:00Z");
+            Instant accepted = Instant.parse("2023-06-01T00:00:00Z");
+            Instant refusedLater = Instant.parse("2023-09-01T00:00:00Z");
+            Instant recent = Instant.parse("2025-12-01T00:00:00Z");
+            Batch batch = new Batch();
+            for (Instant at : List.of(first, refusedEarly, accepted, refusedLater, recent)) {
+                batch.add(Projection.settings("acct-1", settings("acct-1", at), null));
+            }
+            for (Instant at : List.of(refusedEarly, refusedLater, recent)) {
+                batch.add(Projection.settingsRefused("acct-1", settings("acct-1", at), "THRESHOLD_ABOVE_TARGET",
+                        "Refused", null));
+            }
+            for (Instant at : List.of(refusedEarly, recent)) {
+                String commandId = "cmd-" + at.toEpochMilli();
+                batch.add(Projection.paymentCommand("acct-1", command("acct-1", commandId, 500, at), null));
+                batch.add(Projection.paymentCommandRefused("acct-1", command("acct-1", commandId, 500, at),
+                        "AMOUNT_ABOVE_LIMIT", "Refused", null));
+            }
+            batch.consumed("account-settings", 0, 4);
+            // a 24-month retention keeps January 2024 and later in January 2026
+            ReadModelWriter writer = new ReadModelWriter(jdbi, new Retention(24),
+                    Clock.fixed(Instant.parse("2026-01-15T00:00:00Z"), ZoneOffset.UTC));
+            writer.write(batch);
+
+            assertThat(writer.pruneSettingsVersions()).isEqualTo(2);
+            assertThat(writer.prunePaymentCommands()).isEqualTo(1);
+            assertThat(writer.pruneRefusals()).as("the early settings refusal and the old command's").isEqualTo(2);
+            assertThat(refusals(jdbi)).containsExactlyInAnyOrder("SETTINGS " + refusedLater, "SETTINGS " + recent,
+                    "PAYMENT " + recent);
+            assertThat(count(jdbi, "payment_commands")).isEqualTo(1);
+
+            Batch again = new Batch();
+            again.add(Projection.settingsRefused("acct-1", settings("acct-1", recent), "THRESHOLD_ABOVE_TARGET",
+                    "Refused", null));
+            again.consumed("account-settings-rejected", 0, 3);
+            writer.write(again);
+            Instant shown = jdbi.withHandle(h -> h.createQuery("SELECT settings_updated_at FROM accounts"
+                    + " WHERE account_id = 'acct-1'").mapTo(Instant.class).one());
+            assertThat(shown).as("the refused version kept is still not shown").isEqualTo(accepted);
+        }
+    }
+
+    private static List<String> refusals(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT kind, subject_at FROM refusals").map((rs, ctx) ->
+                rs.getString("kind") + " " + rs.getTimestamp("subject_at").toInstant()).list());
+    }
+
     private static List<Instant> versions(Jdbi jdbi, String account) {
         return jdbi.withHandle(h -> h.createQuery("SELECT updated_at FROM settings_versions WHERE account_id = :a"
                 + " ORDER BY updated_at").bind("a", account).mapTo(Instant.class).list());

@@ -127,8 +127,12 @@ public record AccountState(long balanceMicros, boolean paused, PendingRecharge p
     /**
      * A one-time payment (Make a Payment) asked of the worker: its result is matched by {@code requestId} and
      * credited with {@code commandId} as the ledger entry's source.
+     *
+     * @param offersBankAccount whether a bank account was among the methods offered: its result may come only when
+     *                          the bank settles the debit, days later
      */
-    public record OpenPayment(String requestId, String commandId, long amountCents, long requestedAtMillis) {
+    public record OpenPayment(String requestId, String commandId, long amountCents, long requestedAtMillis,
+                              boolean offersBankAccount) {
     }
 
     /**

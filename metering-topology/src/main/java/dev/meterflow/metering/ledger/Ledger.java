@@ -103,7 +103,7 @@ public final class Ledger {
                 policy.thresholdMicros(), policy.targetMicros(), nowMillis, settings.billingEmails(),
                 settings.criticalBillingPhone());
         AccountState next = state.withOpenPayment(new OpenPayment(requestId, payment.commandId(),
-                payment.amountCents(), nowMillis));
+                payment.amountCents(), nowMillis, methods.stream().anyMatch(PaymentMethod::isBankAccount)));
         return new Decision(next, List.of(request));
     }
 

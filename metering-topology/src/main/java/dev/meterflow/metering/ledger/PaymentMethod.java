@@ -21,6 +21,11 @@ public record PaymentMethod(String paymentMethodId, String customerId, Type type
         this(paymentMethodId, customerId, type, brand, last4, role, null, null);
     }
 
+    /** A bank account: debited through the bank, which settles the payment days later. */
+    public boolean isBankAccount() {
+        return type == Type.ACH;
+    }
+
     /** Whether the card is past its expiry month at {@code atMillis}; never for an expiry not known. */
     public boolean expiredAt(long atMillis) {
         return CardExpiry.expiredAt(expMonth, expYear, atMillis);

@@ -18,8 +18,17 @@ public final class PaymentCommandRules {
 
     /** A command id longer than this is refused: it names the payment on the page and in the ledger. */
     public static final int MAX_COMMAND_ID_LENGTH = 255;
-    /** One-time payments waiting for a result per account; each is kept in the account's state until answered. */
+    /**
+     * Card payments waiting for a result per account; each is kept in the account's state until answered. A card is
+     * answered in seconds, so these are few unless the worker is behind.
+     */
     public static final int MAX_OPEN_PAYMENTS = 20;
+    /**
+     * Payments offering a bank account waiting for a result per account, apart from the card payments: a bank
+     * settles a debit in up to 4 business days, and the debits settling must not keep the account from paying by
+     * card meanwhile (a paused account pays to resume).
+     */
+    public static final int MAX_OPEN_BANK_PAYMENTS = 20;
 
     private final long maxAmountCents;
 
@@ -52,12 +61,16 @@ public final class PaymentCommandRules {
     public Outcome check(String recordKey, MakePayment command, BillingSettings settings, AccountState state,
                          boolean handled) {
         Optional<PaymentRefusal> refusal = commandProblem(recordKey, command, handled)
-                .or(() -> accountProblem(command, settings, state))
+                .or(() -> accountProblem(command, settings))
                 .or(() -> amountProblem(command.amountCents()));
         if (refusal.isPresent()) {
             return new Refused(refusal.get());
         }
-        return methods(command.paymentMethodId(), settings.paymentMethods(), command.requestedAtMillis());
+        Outcome outcome = methods(command.paymentMethodId(), settings.paymentMethods(), command.requestedAtMillis());
+        if (outcome instanceof Accepted accepted) {
+            return tooManyOpen(accepted.paymentMethods(), state).<Outcome>map(Refused::new).orElse(accepted);
+        }
+        return outcome;
     }
 
     private static Optional<PaymentRefusal> commandProblem(String recordKey, MakePayment command, boolean handled) {
@@ -76,8 +89,7 @@ public final class PaymentCommandRules {
         return Optional.empty();
     }
 
-    private static Optional<PaymentRefusal> accountProblem(MakePayment command, BillingSettings settings,
-                                                           AccountState state) {
+    private static Optional<PaymentRefusal> accountProblem(MakePayment command, BillingSettings settings) {
         if (settings == null) {
             return refuse(Reason.UNKNOWN_ACCOUNT, "There is no billing account '" + command.accountId() + "'.");
         }
@@ -85,9 +97,27 @@ public final class PaymentCommandRules {
         if (subAccount.isPresent()) {
             return refuse(Reason.SUB_ACCOUNT_PAYS_VIA_PARENT, subAccount.get());
         }
-        if (state != null && state.openPayments().size() >= MAX_OPEN_PAYMENTS) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the account already has the most payments waiting of this one's kind: one that offers a bank account
+     * counts among those that may wait days for the bank, one offering cards only among the card payments.
+     */
+    private static Optional<PaymentRefusal> tooManyOpen(List<PaymentMethod> offered, AccountState state) {
+        if (state == null) {
+            return Optional.empty();
+        }
+        boolean bank = offered.stream().anyMatch(PaymentMethod::isBankAccount);
+        long open = state.openPayments().stream().filter(payment -> payment.offersBankAccount() == bank).count();
+        if (bank && open >= MAX_OPEN_BANK_PAYMENTS) {
+            return refuse(Reason.TOO_MANY_OPEN_BANK_PAYMENTS, "You already have " + MAX_OPEN_BANK_PAYMENTS
+                    + " payments from a bank account waiting for the bank, which takes up to 4 business days:"
+                    + " choose a card to pay now, or wait for one of them to settle.");
+        }
+        if (!bank && open >= MAX_OPEN_PAYMENTS) {
             return refuse(Reason.TOO_MANY_OPEN_PAYMENTS, "You already have " + MAX_OPEN_PAYMENTS
-                    + " payments being processed; please wait for them to finish.");
+                    + " card payments being processed; please wait for them to finish.");
         }
         return Optional.empty();
     }

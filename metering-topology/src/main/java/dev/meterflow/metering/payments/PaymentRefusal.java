@@ -27,8 +27,10 @@ public record PaymentRefusal(Reason reason, String message) {
         METHOD_EXPIRED,
         /** No method chosen, and the account has none that can be charged. */
         NO_USABLE_PAYMENT_METHOD,
-        /** The account already has the most one-time payments waiting for a result. */
+        /** The account already has the most card payments waiting for a result. */
         TOO_MANY_OPEN_PAYMENTS,
+        /** The account already has the most payments from a bank account waiting for the bank to settle them. */
+        TOO_MANY_OPEN_BANK_PAYMENTS,
         /** This command id was already handled: it is not charged twice. */
         DUPLICATE_COMMAND
     }

@@ -206,7 +206,7 @@ public final class AvroMapping {
                 : new AccountState.RechargeBackoff(record.getBackoffNotBefore(), record.getBackoffPaymentMethods());
         List<AccountState.OpenPayment> openPayments = record.getOpenPayments().stream()
                 .map(open -> new AccountState.OpenPayment(open.getRequestId(), open.getCommandId(),
-                        open.getAmountCents(), open.getRequestedAt()))
+                        open.getAmountCents(), open.getRequestedAt(), open.getOffersBankAccount()))
                 .toList();
         List<AccountState.OpenPlanFee> openPlanFees = record.getOpenPlanFees().stream()
                 .map(open -> new AccountState.OpenPlanFee(open.getRequestId(), open.getEventId(), open.getSku(),
@@ -232,7 +232,7 @@ public final class AvroMapping {
                 .setBackoffPaymentMethods(backoff == null ? null : backoff.paymentMethodsFingerprint())
                 .setOpenPayments(state.openPayments().stream()
                         .map(open -> new OpenPaymentRecord(open.requestId(), open.commandId(), open.amountCents(),
-                                open.requestedAtMillis()))
+                                open.requestedAtMillis(), open.offersBankAccount()))
                         .toList())
                 .setOpenPlanFees(state.openPlanFees().stream()
                         .map(open -> new OpenPlanFeeRecord(open.requestId(), open.eventId(), open.sku(),

@@ -15,7 +15,7 @@ final class StateSchemas {
 
     private static final List<String> RELEASED = List.of("state-schema-history/AccountStateRecord-v1.avsc",
             "state-schema-history/AccountStateRecord-v2.avsc", "state-schema-history/AccountStateRecord-v3.avsc",
-            "state-schema-history/AccountStateRecord-v4.avsc",
+            "state-schema-history/AccountStateRecord-v4.avsc", "state-schema-history/AccountStateRecord-v5.avsc",
             "state-schema-history/AgencyRecord-v1.avsc", "state-schema-history/AgencyRecord-v2.avsc",
             "state-schema-history/TaxableLineRecord-v1.avsc");
 

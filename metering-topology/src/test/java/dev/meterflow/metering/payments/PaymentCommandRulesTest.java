@@ -21,6 +21,8 @@ class PaymentCommandRulesTest {
     private static final PaymentMethod VISA = card("pm_visa", "visa", PaymentMethod.Role.PRIMARY);
     private static final PaymentMethod AMEX = card("pm_amex", "amex", PaymentMethod.Role.BACKUP);
     private static final PaymentMethod DINERS = card("pm_diners", "diners", PaymentMethod.Role.OTHER);
+    private static final PaymentMethod BANK = new PaymentMethod("pm_bank", "cus_1", PaymentMethod.Type.ACH, "bank",
+            "6789", PaymentMethod.Role.OTHER);
 
     private final PaymentCommandRules rules = new PaymentCommandRules(1_000_000);
     private final BillingSettings settings = settings(List.of(DINERS, AMEX, VISA));
@@ -114,15 +116,42 @@ class PaymentCommandRulesTest {
     }
 
     @Test
-    void shouldRefuseATwentyFirstOpenPayment() {
-        AccountState state = AccountState.opening();
-        for (int i = 0; i < PaymentCommandRules.MAX_OPEN_PAYMENTS; i++) {
-            state = state.withOpenPayment(new AccountState.OpenPayment("pay-" + i, "cmd-" + i, 500, 0));
-        }
+    void shouldRefuseATwentyFirstCardPaymentWaiting() {
+        AccountState state = withOpenPayments(PaymentCommandRules.MAX_OPEN_PAYMENTS, false);
 
         assertThat(reason(payment(500, null), settings, state, false)).isEqualTo(Reason.TOO_MANY_OPEN_PAYMENTS);
         assertThat(rules.check(ACCOUNT, payment(500, null), settings, state.withoutOpenPayment("pay-3"), false))
                 .isInstanceOf(PaymentCommandRules.Accepted.class);
+    }
+
+    /**
+     * Issue 12: bank payments counted against the 20 open payments. A bank debit waits days for the bank, so an
+     * account with bank payments settling could not pay by card, even paused; each kind now has its own bound.
+     */
+    @Test
+    void shouldLetAnAccountPayByCardWhileItsBankPaymentsSettle() {
+        BillingSettings withBank = settings(List.of(VISA, BANK));
+        AccountState settling = withOpenPayments(PaymentCommandRules.MAX_OPEN_BANK_PAYMENTS, true);
+
+        assertThat(rules.check(ACCOUNT, payment(500, "pm_visa"), withBank, settling, false))
+                .isEqualTo(new PaymentCommandRules.Accepted(List.of(VISA)));
+        assertThat(rules.check(ACCOUNT, payment(500, "pm_bank"), withBank, settling, false))
+                .isEqualTo(new PaymentCommandRules.Refused(new PaymentRefusal(Reason.TOO_MANY_OPEN_BANK_PAYMENTS,
+                        "You already have 20 payments from a bank account waiting for the bank, which takes up to 4"
+                                + " business days: choose a card to pay now, or wait for one of them to settle.")));
+        assertThat(reason(payment(500, null), withBank, settling, false))
+                .as("a payment that may fall back on the bank account counts among the bank's")
+                .isEqualTo(Reason.TOO_MANY_OPEN_BANK_PAYMENTS);
+        assertThat(rules.check(ACCOUNT, payment(500, "pm_bank"), withBank, settling.withoutOpenPayment("pay-0"),
+                false)).isEqualTo(new PaymentCommandRules.Accepted(List.of(BANK)));
+    }
+
+    @Test
+    void shouldLetAnAccountPayFromItsBankAccountWhileCardPaymentsWait() {
+        AccountState waiting = withOpenPayments(PaymentCommandRules.MAX_OPEN_PAYMENTS, false);
+
+        assertThat(rules.check(ACCOUNT, payment(500, "pm_bank"), settings(List.of(VISA, BANK)), waiting, false))
+                .isEqualTo(new PaymentCommandRules.Accepted(List.of(BANK)));
     }
 
     @Test
@@ -140,6 +169,15 @@ class PaymentCommandRulesTest {
         PaymentRefusal refusal = ((PaymentCommandRules.Refused) outcome).refusal();
         assertThat(refusal.message()).isNotBlank();
         return refusal.reason();
+    }
+
+    private static AccountState withOpenPayments(int count, boolean offersBankAccount) {
+        AccountState state = AccountState.opening();
+        for (int i = 0; i < count; i++) {
+            state = state.withOpenPayment(new AccountState.OpenPayment("pay-" + i, "cmd-" + i, 500, 0,
+                    offersBankAccount));
+        }
+        return state;
     }
 
     private static MakePayment payment(long amountCents, String paymentMethodId) {

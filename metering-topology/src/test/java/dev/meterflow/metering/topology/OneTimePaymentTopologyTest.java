@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.meterflow.metering.payments.MakePayment;
+import dev.meterflow.metering.payments.PaymentCommandRules;
 import dev.meterflow.schemas.AccountStatus;
 import dev.meterflow.schemas.AccountStatusChanged;
 import dev.meterflow.schemas.LedgerEntry;
@@ -290,6 +291,28 @@ class OneTimePaymentTopologyTest {
         assertThat(metering.theRechargeRequest().getPaymentMethods())
                 .extracting(PaymentMethodRef::getPaymentMethodId, PaymentMethodRef::getType)
                 .containsExactly(tuple("pm_usBankAccount_success", PaymentMethodType.ACH));
+    }
+
+    @Test
+    void shouldTakeACardPaymentWhileTheMostBankPaymentsSettle() {
+        // issue 12: a bank debit waits days for the bank; the account's state keeps each settling one, and they no
+        // longer keep the account from paying by card
+        metering.publish(settingsFor(ACME).autoRechargeOff().paymentMethods(aVisaCard().primary(),
+                aBankAccount().other()));
+        for (int i = 0; i < PaymentCommandRules.MAX_OPEN_BANK_PAYMENTS; i++) {
+            metering.publish(aPaymentCommand().withCommandId("cmd-bank-" + i).onMethod("pm_usBankAccount_success"));
+        }
+        metering.forgetOutputs();
+
+        metering.publish(aPaymentCommand().withCommandId("cmd-card").onMethod("pm_card_visa"));
+        metering.publish(aPaymentCommand().withCommandId("cmd-bank-more").onMethod("pm_usBankAccount_success"));
+
+        assertThat(metering.theRechargeRequest().getPaymentMethods()).extracting(PaymentMethodRef::getPaymentMethodId)
+                .containsExactly("pm_card_visa");
+        assertThat(metering.rejectedPayments()).singleElement().satisfies(record -> {
+            assertThat(record.value().getCommandId()).isEqualTo("cmd-bank-more");
+            assertThat(header(record.headers(), Topics.REASON_HEADER)).isEqualTo("TOO_MANY_OPEN_BANK_PAYMENTS");
+        });
     }
 
     @Test

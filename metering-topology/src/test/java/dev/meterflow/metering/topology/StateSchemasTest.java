@@ -126,4 +126,31 @@ class StateSchemasTest {
             assertThat(fee.indexedForTax()).isFalse();
         });
     }
+
+    @Test
+    void shouldReadAPaymentAskedBeforeBankPaymentsWereCountedApartAsOneThatMayWaitForTheBank() throws Exception {
+        // issue 12: a one-time payment still open after an upgrade is most likely a bank debit settling
+        Schema v5 = new Schema.Parser().parse(
+                getClass().getClassLoader().getResourceAsStream("state-schema-history/AccountStateRecord-v5.avsc"));
+        GenericRecord old = new GenericData.Record(v5);
+        old.put("balanceMicros", 7_000_000L);
+        old.put("paused", false);
+        old.put("pendingAmountCents", 0L);
+        old.put("pendingRequestedAt", 0L);
+        old.put("rechargeSequence", 3L);
+        GenericRecord openPayment = new GenericData.Record(v5.getField("openPayments").schema().getElementType());
+        openPayment.put("requestId", "pay-acme-1a2b3c4d");
+        openPayment.put("commandId", "cmd-1");
+        openPayment.put("amountCents", 2_500L);
+        openPayment.put("requestedAt", 1_700_000_000_000L);
+        old.put("openPayments", List.of(openPayment));
+        old.put("openPlanFees", List.of());
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v5).encode(old);
+
+        AccountStateRecord read = new SingleObjectSerde<>(AccountStateRecord.class, StateSchemas.released())
+                .deserialize("account-state-store", bytes.array());
+
+        assertThat(AvroMapping.state(read).openPayment("pay-acme-1a2b3c4d"))
+                .hasValueSatisfying(payment -> assertThat(payment.offersBankAccount()).isTrue());
+    }
 }

@@ -1,0 +1,1 @@
+DELETE FROM payment_commands WHERE requested_at < :before
