@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DedupRestoreIT {
 
-    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
     private static final String APP = "dedup-restore-it";
     private static final int ACCOUNTS = 6;
     private static final int EVENTS_PER_ACCOUNT = 40;
