@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per usage event; the ledger keeps one entry per event. Twenty events of one account, processed within one
  * transaction (a commit interval far longer than the test, and a clean close that commits), must leave one
  * balance, one rollup and one record on each of the account state and rollup changelogs, holding the totals of
- * all twenty.
+ * all twenty, and one record on the dedup store's changelog holding the twenty ids.
  */
 class OncePerCommitIT {
 
@@ -106,6 +106,8 @@ class OncePerCommitIT {
         });
         assertThat(changelog(StoreNames.ACCOUNT_STATE)).hasSize(stateChangelogBefore + 1);
         assertThat(changelog(StoreNames.USAGE_ROLLUPS)).hasSize(1);
+        // the twenty ids marked debited in that transaction: one record, not twenty
+        assertThat(changelog(StoreNames.DEDUP)).hasSize(1);
     }
 
     private MeteringConfig config(String commitIntervalMs) {

@@ -2,8 +2,6 @@ package dev.meterflow.metering.topology;
 
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The ids already applied (debited events, applied payment results), remembered for the dedup retention. A
@@ -14,7 +12,7 @@ final class Dedup {
     private static final char SEPARATOR = '\u001f';
 
     private final ProcessorContext<String, Object> context;
-    private final WindowStore<String, String> store;
+    private final DedupStore store;
     private final Duration retention;
 
     Dedup(ProcessorContext<String, Object> context, Duration retention) {
@@ -34,14 +32,10 @@ final class Dedup {
 
     /** What was stored for this key within the retention, or {@code null}. */
     String remembered(String key) {
-        long now = context.currentSystemTimeMs();
-        try (WindowStoreIterator<String> hits = store.fetch(key, Math.max(0, now - retention.toMillis()),
-                Long.MAX_VALUE)) {
-            return hits.hasNext() ? hits.next().value : null;
-        }
+        return store.remembered(key, Math.max(0, context.currentSystemTimeMs() - retention.toMillis()));
     }
 
     void remember(String key, String value) {
-        store.put(key, value, context.currentSystemTimeMs());
+        store.remember(key, value, context.currentSystemTimeMs());
     }
 }

@@ -110,10 +110,8 @@ public final class MeteringTopology {
                 BILLING_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TAXABLE_USAGE),
                 Serdes.String(), new TaxableBaseSerde()).withCachingEnabled(), BILLING_PROCESSOR);
-        // a segmented store: whole segments older than the retention are dropped, so it stays bounded
-        topology.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.DEDUP, dedupRetention, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.String()), BILLING_PROCESSOR);
+        // one changelog record per task per commit, not one per id (issue 13, section 2)
+        topology.addStateStore(DedupStore.builder(StoreNames.DEDUP, dedupRetention), BILLING_PROCESSOR);
 
         // added after the billing processor: sub-topologies are numbered in the order they are added, and the
         // billing tasks keep their ids (1_0, 1_1, ...) and the state directories named after them

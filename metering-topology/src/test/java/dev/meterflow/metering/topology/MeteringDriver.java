@@ -34,7 +34,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,10 +46,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -83,6 +84,9 @@ final class MeteringDriver implements AutoCloseable {
     private final TestOutputTopic<String, PaymentCommand> rejectedPayments;
     private final Map<String, TestInputTopic<byte[], byte[]>> rawInputs = new HashMap<>();
     private final List<String> refusedReferenceRecords = new ArrayList<>();
+    private final String dedupChangelogTopic;
+    private final TestOutputTopic<byte[], byte[]> dedupChangelog;
+    private final List<TestRecord<byte[], byte[]>> dedupChangelogRead = new ArrayList<>();
 
     private MeteringDriver(Path stateDir, Properties streamsOverrides) {
         this(stateDir, streamsOverrides, new Properties(), START);
@@ -121,6 +125,10 @@ final class MeteringDriver implements AutoCloseable {
                 new ByteArrayDeserializer());
         rejectedSettings = output(Topics.ACCOUNT_SETTINGS_REJECTED);
         rejectedPayments = output(Topics.PAYMENT_COMMANDS_REJECTED);
+        dedupChangelogTopic = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + StoreNames.DEDUP
+                + "-changelog";
+        dedupChangelog = driver.createOutputTopic(dedupChangelogTopic, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /** The topology with the default configuration (dedup retention 36 days, decline back-off 24 hours). */
@@ -238,27 +246,22 @@ final class MeteringDriver implements AutoCloseable {
     /**
      * The task's stores as the last commit left them: what a new instance restores from their changelogs after
      * this one crashed. (The test driver deletes its state directory when it closes, so a second driver cannot
-     * simply reopen it.)
+     * simply reopen it.) The dedup store is taken as its changelog's records, which the next driver restores
+     * through the store's own restore callback, as Kafka Streams would.
      */
     CommittedState committedState() {
         Map<String, List<KeyValue<Object, Object>>> keyValues = new HashMap<>();
-        Map<String, List<KeyValue<Windowed<Object>, Object>>> windows = new HashMap<>();
         for (String name : driver.getAllStateStores().keySet()) {
             KeyValueStore<Object, Object> keyValueStore = driver.getKeyValueStore(name);
-            WindowStore<Object, Object> windowStore = driver.getWindowStore(name);
             if (name.endsWith("-global-store")) {
                 continue; // reference data: published again to the new driver
             } else if (keyValueStore != null) {
                 try (KeyValueIterator<Object, Object> all = keyValueStore.all()) {
                     keyValues.put(name, toList(all));
                 }
-            } else if (windowStore != null) {
-                try (KeyValueIterator<Windowed<Object>, Object> all = windowStore.all()) {
-                    windows.put(name, toList(all));
-                }
             }
         }
-        return new CommittedState(keyValues, windows);
+        return new CommittedState(keyValues, dedupChangelog());
     }
 
     /** Restores stores taken with {@link #committedState()} from another driver of the same topology. */
@@ -267,14 +270,30 @@ final class MeteringDriver implements AutoCloseable {
             KeyValueStore<Object, Object> store = driver.getKeyValueStore(name);
             entries.forEach(entry -> store.put(entry.key, entry.value));
         });
-        state.windows().forEach((name, entries) -> {
-            WindowStore<Object, Object> store = driver.getWindowStore(name);
-            entries.forEach(entry -> store.put(entry.key.key(), entry.value, entry.key.window().start()));
-        });
+        restoreDedup(state.dedupChangelog());
+    }
+
+    /** Every record written to the dedup store's changelog so far, in order. */
+    List<ConsumerRecord<byte[], byte[]>> dedupChangelog() {
+        List<TestRecord<byte[], byte[]>> written = dedupChangelog.readRecordsToList();
+        dedupChangelogRead.addAll(written);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> record : dedupChangelogRead) {
+            records.add(new ConsumerRecord<>(dedupChangelogTopic, 0, records.size(), record.timestamp(),
+                    TimestampType.CREATE_TIME, record.key().length, record.value().length, record.key(),
+                    record.value(), record.headers(), Optional.empty()));
+        }
+        return records;
+    }
+
+    /** Restores the dedup store from changelog records, through the callback Kafka Streams restores it by. */
+    void restoreDedup(List<ConsumerRecord<byte[], byte[]>> changelog) {
+        DedupStore store = (DedupStore) driver.getStateStore(StoreNames.DEDUP);
+        store.restoreCallback().restoreBatch(changelog);
     }
 
     record CommittedState(Map<String, List<KeyValue<Object, Object>>> keyValues,
-                          Map<String, List<KeyValue<Windowed<Object>, Object>>> windows) {
+                          List<ConsumerRecord<byte[], byte[]>> dedupChangelog) {
     }
 
     private static <K> List<KeyValue<K, Object>> toList(KeyValueIterator<K, Object> iterator) {
