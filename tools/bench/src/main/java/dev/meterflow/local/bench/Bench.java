@@ -275,7 +275,8 @@ public final class Bench {
 
     /**
      * The CPU time a measured run took per usage event, by thread group, and the cores the JVM and the machine kept
-     * busy meanwhile: a figure a loaded machine still gives, since it counts CPU, not wall time.
+     * busy meanwhile. CPU, not wall time: a loaded machine changes it less than the rate, though a starved run
+     * spreads its per-commit work over fewer events.
      */
     private void cpu(String section, String app, CpuMeter.Usage usage, long events) {
         report.figure(section, "CPU microseconds per usage event, by thread group", usage.microsPerEvent(events, app));
