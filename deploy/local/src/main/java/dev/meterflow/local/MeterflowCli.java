@@ -3,6 +3,7 @@ package dev.meterflow.local;
 import dev.meterflow.config.AppCommandLine;
 import dev.meterflow.config.AppConfig;
 import dev.meterflow.local.bench.Bench;
+import dev.meterflow.local.bench.JfrProfileCommand;
 import dev.meterflow.local.bench.ReadBenchCommand;
 import dev.meterflow.local.bench.StateBenchCommand;
 import dev.meterflow.local.deadletter.DeadLetter;
@@ -52,7 +53,8 @@ import picocli.CommandLine.Option;
         subcommands = {MeterflowCli.Local.class, MeterflowCli.BenchCommand.class, MeterflowCli.Provision.class,
                 MeterflowCli.Replay.class, MeterflowCli.DeadLettersCommand.class, MeterflowCli.Reconcile.class,
                 MeterflowCli.ScanSecrets.class,
-                FaultsCommand.class, ReadBenchCommand.class, StateBenchCommand.class})
+                FaultsCommand.class, ReadBenchCommand.class, StateBenchCommand.class,
+                JfrProfileCommand.class})
 public final class MeterflowCli {
 
     public static void main(String[] args) {

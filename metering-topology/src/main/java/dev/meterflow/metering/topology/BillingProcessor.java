@@ -73,7 +73,7 @@ final class BillingProcessor implements Processor<String, Object, String, Object
                 Money.toCentsRoundingUp(limits.maxPaymentMicros())), accounts, dedup, writer, parking, metrics);
         // the balances and the daily rollups leave once per key per commit, when their stores' caches are flushed
         BalancePublisher.register(context);
-        CommitEmitter.<UsageRollup>onFlush(context, StoreNames.USAGE_ROLLUPS, (key, before, after, timestamp) ->
+        CommitEmitter.<UsageRollup>onFlushLatest(context, StoreNames.USAGE_ROLLUPS, (key, after, timestamp) ->
                 context.forward(new Record<>(key, after, timestamp), MeteringTopology.ROLLUPS_SINK));
         BackoffRetry backoffRetry = new BackoffRetry(ledger, accounts, writer);
         context.schedule(limits.backoffCheckInterval(), PunctuationType.WALL_CLOCK_TIME, backoffRetry::run);

@@ -26,6 +26,11 @@ final class CommitEmitter {
         void emit(String key, V before, V after, long timestamp);
     }
 
+    /** What to forward for one flushed key, from its value now alone (or null). */
+    interface Latest<V> {
+        void emit(String key, V after, long timestamp);
+    }
+
     private CommitEmitter() {
     }
 
@@ -36,6 +41,21 @@ final class CommitEmitter {
      * @throws IllegalStateException if the store is not built with caching enabled: it would never call back
      */
     static <V> void onFlush(ProcessorContext<String, Object> context, String storeName, Flushed<V> flushed) {
+        register(context, storeName, flushed, true);
+    }
+
+    /**
+     * Like {@link #onFlush}, for an output that needs only the key's value now. The flush then does not read the
+     * value before from the store underneath the cache, one store read and one decoding per flushed key fewer (issue
+     * 13: on uniform traffic about one per usage event, for the rollups).
+     */
+    static <V> void onFlushLatest(ProcessorContext<String, Object> context, String storeName, Latest<V> latest) {
+        CommitEmitter.<V>register(context, storeName, (key, before, after, timestamp) -> latest.emit(key, after,
+                timestamp), false);
+    }
+
+    private static <V> void register(ProcessorContext<String, Object> context, String storeName, Flushed<V> flushed,
+                                     boolean valueBefore) {
         InternalProcessorContext<String, Object> internal = (InternalProcessorContext<String, Object>) context;
         ProcessorNode<?, ?, ?, ?> processor = internal.currentNode();
         WrappedStateStore<?, String, V> store = context.getStateStore(storeName);
@@ -48,7 +68,7 @@ final class CommitEmitter {
                 internal.setCurrentNode(previous);
             }
         };
-        if (!store.setFlushListener(listener, true)) {
+        if (!store.setFlushListener(listener, valueBefore)) {
             throw new IllegalStateException("store " + storeName + " must be built withCachingEnabled(): its "
                     + "outputs are forwarded when its cache is flushed");
         }

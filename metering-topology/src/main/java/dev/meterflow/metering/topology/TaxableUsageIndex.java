@@ -42,6 +42,11 @@ final class TaxableUsageIndex {
 
     private final KeyValueStore<String, TaxableBase> store;
     private final MeteringMetrics metrics;
+    /**
+     * {@link #closedThrough()} as stored, read once: every record asks it (issue 13, a store read per event), and
+     * only this class writes it. The index is new on every task initialisation, so a rolled-back run is not kept.
+     */
+    private Optional<YearMonth> closedThrough;
 
     TaxableUsageIndex(ProcessorContext<String, Object> context, MeteringMetrics metrics) {
         this.store = context.getStateStore(StoreNames.TAXABLE_USAGE);
@@ -73,18 +78,23 @@ final class TaxableUsageIndex {
         }
         Optional<YearMonth> closed = closedThrough();
         String key = key(month, month, accountId);
-        if (closed.isPresent() && !month.isAfter(closed.get()) && store.get(key) == null) {
-            key = key(closed.get().plusMonths(1), month, accountId);
-        }
         TaxableBase base = store.get(key);
+        if (base == null && closed.isPresent() && !month.isAfter(closed.get())) {
+            key = key(closed.get().plusMonths(1), month, accountId);
+            base = store.get(key);
+        }
         long micros = Math.addExact(base == null ? 0 : base.micros(), amountMicros);
         store.put(key, new TaxableBase(micros, agency));
     }
 
     /** The last month whose run has begun, if any run has. */
     Optional<YearMonth> closedThrough() {
-        TaxableBase months = store.get(CLOSED_THROUGH);
-        return months == null ? Optional.empty() : Optional.of(YearMonth.of(0, 1).plusMonths(months.micros()));
+        if (closedThrough == null) {
+            TaxableBase months = store.get(CLOSED_THROUGH);
+            closedThrough = months == null ? Optional.empty()
+                    : Optional.of(YearMonth.of(0, 1).plusMonths(months.micros()));
+        }
+        return closedThrough;
     }
 
     /** Begins the runs of every month up to {@code month}; {@code true} if that closed a month not closed before. */
@@ -94,6 +104,7 @@ final class TaxableUsageIndex {
             return false;
         }
         store.put(CLOSED_THROUGH, TaxableBase.of(month.getYear() * 12L + month.getMonthValue() - 1));
+        closedThrough = Optional.of(month);
         return true;
     }
 

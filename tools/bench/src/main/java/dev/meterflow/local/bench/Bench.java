@@ -40,7 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -81,6 +85,8 @@ public final class Bench {
     }
 
     private static final String METERING_APP = "bench-metering";
+    /** The baseline copy's thread, and what its clients' ids contain, so its CPU can be told from the broker's. */
+    static final String COPY_THREAD = "bench-baseline-copy";
     /** How many of the pre-loaded records the producer-only run cycles through. */
     private static final int PRODUCER_SAMPLE = 10_000;
     /** The busiest accounts whose share of the events the run reports: 1 %. */
@@ -245,9 +251,53 @@ public final class Bench {
         report.figure(section, "producer only, events/s",
                 Math.round(ceiling.producerOnly(sample, producerSettings(bootstrap))));
         report.figure(section, "consumer only, events/s", Math.round(ceiling.consumerOnly()));
-        long copy = Math.round(ceiling.transactionalCopy(options.commitIntervalMs()));
+        BenchPhase phase = BenchPhase.begin(workload.name(), "baseline: transactional copy");
+        CpuMeter.Snapshot cpuStart = CpuMeter.snapshot();
+        long copy = Math.round(onThread(COPY_THREAD, () -> ceiling.transactionalCopy(options.commitIntervalMs())));
+        cpu(section, "copy loop", CpuMeter.since(cpuStart, COPY_THREAD), options.events());
+        phase.end(options.events());
         report.figure(section, "events/s", copy);
         out.printf("baseline: transactional copy %,d events/s%n", copy);
+    }
+
+    /**
+     * Like the rate, from the first progress: the start-up and any restore before it are not the events' cost. A
+     * run so short that most of it went by before the first progress was seen is counted from the start-up.
+     */
+    private void meteringCpu(String section, CpuMeter.Snapshot atStartUp, CpuMeter.Snapshot atFirstProgress,
+                             long eventsAfterFirstProgress) {
+        boolean fromFirstProgress = atFirstProgress != null && eventsAfterFirstProgress >= options.events() / 2;
+        report.figure(section, "CPU counted", fromFirstProgress
+                ? "from the first progress: " + eventsAfterFirstProgress + " events" : "from the start-up: all events");
+        cpu(section, "stream threads", CpuMeter.since(fromFirstProgress ? atFirstProgress : atStartUp, METERING_APP),
+                fromFirstProgress ? eventsAfterFirstProgress : options.events());
+    }
+
+    /**
+     * The CPU time a measured run took per usage event, by thread group, and the cores the JVM and the machine kept
+     * busy meanwhile. CPU, not wall time: a loaded machine changes it less than the rate, though a starved run
+     * spreads its per-commit work over fewer events.
+     */
+    private void cpu(String section, String app, CpuMeter.Usage usage, long events) {
+        report.figure(section, "CPU microseconds per usage event, by thread group", usage.microsPerEvent(events, app));
+        report.figure(section, "cores busy: this JVM", usage.jvmCores());
+        usage.machineCores(Runtime.getRuntime().availableProcessors()).ifPresent(cores ->
+                report.figure(section, "cores busy: the whole machine (every process)", cores));
+    }
+
+    /** Runs {@code work} on a thread of its own, named so that its CPU time is told apart. */
+    private static double onThread(String name, DoubleSupplier work) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, name));
+        try {
+            return executor.submit(work::getAsDouble).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + name, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     /** The metering topology catching up from the earliest offset on everything pre-loaded. */
@@ -256,9 +306,13 @@ public final class Bench {
         out.println("metering: catching up on the pre-loaded usage (exactly_once_v2) ...");
         String section = workload.name() + "/metering";
         MeteringService metering = new MeteringService(meteringConfig(bootstrap, stateDir));
+        CpuMeter.Snapshot cpuAtStartUp = CpuMeter.snapshot();
+        BenchPhase phase = null;
         long start = System.nanoTime();
         metering.start();
         long firstProgress = 0;
+        CpuMeter.Snapshot cpuAtFirstProgress = null;
+        long eventsAfterFirstProgress = 0;
         long nextProgress = start + TimeUnit.SECONDS.toNanos(5);
         long deadline = start + TimeUnit.MINUTES.toNanos(60);
         Optional<Map<String, Double>> storeReads = Optional.empty();
@@ -273,6 +327,9 @@ public final class Bench {
             long now = System.nanoTime();
             if (firstProgress == 0 && lag >= 0 && lag < options.events()) {
                 firstProgress = now;
+                cpuAtFirstProgress = CpuMeter.snapshot();
+                eventsAfterFirstProgress = lag;
+                phase = BenchPhase.begin(workload.name(), "metering: catching up");
             }
             if (lag == 0) {
                 break;
@@ -288,6 +345,10 @@ public final class Bench {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         long end = System.nanoTime();
+        if (phase != null) {
+            phase.end(eventsAfterFirstProgress);
+        }
+        meteringCpu(section, cpuAtStartUp, cpuAtFirstProgress, eventsAfterFirstProgress);
         double seconds = (end - start) / 1e9;
         double processing = (end - (firstProgress == 0 ? start : firstProgress)) / 1e9;
         long rate = Math.round(options.events() / processing);
@@ -343,8 +404,10 @@ public final class Bench {
         for (int run = 1; run <= options.runs(); run++) {
             out.printf("latency run %d of %d: %,d events/s for %d s ...%n", run, options.runs(), ratePerSecond,
                     options.latencyDuration().toSeconds());
+            BenchPhase phase = BenchPhase.begin(workload.name(), "latency run " + run);
             probe.run(latencyUsage(workload, run), ratePerSecond)
                     .forEach((name, value) -> runs.computeIfAbsent(name, n -> new ArrayList<>()).add(value));
+            phase.end(0);
         }
         report.figure(section, "rate (events/s)", ratePerSecond);
         runs.forEach((name, values) -> report.figure(section, name, Median.of(values)));
@@ -397,7 +460,9 @@ public final class Bench {
         try (PostgresPeer peer = PostgresPeer.start(dir, accounts,
                 List.of(AvroMapping.ratePlan(SeedData.rateCard(now))), 0, Runtime.getRuntime().availableProcessors(),
                 options.pgBatchSize())) {
+            BenchPhase phase = BenchPhase.begin(workload.name(), "PostgreSQL peer: catching up");
             long rate = Math.round(peer.throughput(events));
+            phase.end(events.size());
             events.clear();
             report.figure(section, "events/s", rate);
             if (report.figure(workload.name() + "/baseline", "events/s") instanceof Long baseline && baseline > 0) {
@@ -433,6 +498,10 @@ public final class Bench {
         out.printf("  metering %s events/s, metering/baseline %s, records written per event %s%n",
                 report.figure(name + "/metering", "events/s"), report.figure(name + "/metering", "ratio to baseline"),
                 report.figure(name + "/metering", "records written per usage event"));
+        out.printf("  CPU per usage event, microseconds: metering %s, copy %s (whole JVM, cores busy %s and %s)%n",
+                cpuFigure(name + "/metering", "whole JVM"), cpuFigure(name + "/baseline", "whole JVM"),
+                report.figure(name + "/metering", "cores busy: this JVM"),
+                report.figure(name + "/baseline", "cores busy: this JVM"));
         out.printf("  crossing -> request p50/p99/p99.9 ms (median of %d) %s/%s/%s%n", options.runs(),
                 report.figure(name + "/latency", "crossing -> request p50 ms"),
                 report.figure(name + "/latency", "crossing -> request p99 ms"),
@@ -442,6 +511,11 @@ public final class Bench {
                 report.figure(name + "/postgres peer", "usage -> commit p50 ms"),
                 report.figure(name + "/postgres peer", "usage -> commit p99 ms"),
                 report.figure(name + "/postgres peer", "usage -> commit p99.9 ms"));
+    }
+
+    private Object cpuFigure(String section, String group) {
+        return report.figure(section, "CPU microseconds per usage event, by thread group") instanceof Map<?, ?> byGroup
+                ? byGroup.get(group) : null;
     }
 
     private List<AccountSettings> allSettings(Instant now) {

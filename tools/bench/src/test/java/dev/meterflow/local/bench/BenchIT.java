@@ -50,6 +50,18 @@ class BenchIT {
         assertThat(figures.at("/skewed/metering/store reads per record processed").isNumber()).isTrue();
         assertThat(figures.at("/skewed/metering/store reads per record processed, by store").has("dedup-store"))
                 .isTrue();
+        // issue 13: the CPU per usage event by thread group, with no profiler
+        JsonNode meteringCpu = figures.at("/skewed/metering/CPU microseconds per usage event, by thread group");
+        assertThat(meteringCpu.at("/stream threads").asDouble()).isPositive();
+        assertThat(meteringCpu.at("/stream threads: Kafka client I~1O threads").asDouble()).isPositive();
+        assertThat(meteringCpu.at("/broker: request handlers").asDouble()).isPositive();
+        assertThat(meteringCpu.at("/broker: network threads").asDouble()).isPositive();
+        assertThat(meteringCpu.at("/whole JVM").asDouble()).isPositive();
+        assertThat(figures.at("/skewed/metering/cores busy: this JVM").asDouble()).isPositive();
+        JsonNode copyCpu = figures.at("/skewed/baseline/CPU microseconds per usage event, by thread group");
+        assertThat(copyCpu.at("/copy loop").asDouble()).isPositive();
+        assertThat(copyCpu.at("/broker: request handlers").asDouble()).isPositive();
+        assertThat(copyCpu.at("/whole JVM").asDouble()).isPositive();
         assertThat(figures.at("/skewed/latency/ledger entries measured").asLong()).isPositive();
         assertThat(figures.at("/skewed/postgres peer/events~1s").asLong()).isPositive();
         assertThat(figures.at("/skewed/postgres peer/usage -> commit p99 ms").asLong()).isNotNegative();
