@@ -1,40 +1,31 @@
 package dev.meterflow.metering;
 
+import static dev.meterflow.metering.MeteringTestBroker.STANDARD_PLAN;
+import static dev.meterflow.metering.MeteringTestBroker.standardRateCard;
 import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
 import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.health.AppMetrics;
 import dev.meterflow.health.HealthServer;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.AccountSettings;
-import dev.meterflow.schemas.Price;
-import dev.meterflow.schemas.PriceCategory;
-import dev.meterflow.schemas.RateCard;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.topics.Topic;
-import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,30 +44,23 @@ class MeteringRestartIT {
     Path stateDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private EmbeddedKafka kafka;
-    private KafkaProducer<byte[], byte[]> producer;
+    private MeteringTestBroker broker;
 
     @BeforeEach
     void startBroker() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 2, topic.compacted())).toList());
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        broker = MeteringTestBroker.start(2);
     }
 
     @AfterEach
     void stopBroker() {
-        producer.close();
-        kafka.close();
+        broker.close();
     }
 
     @Test
     void shouldRestoreNothingOnTheStartAfterACleanStopAndServeReadinessAndMetricsMeanwhile() throws Exception {
-        send(Topics.RATE_CARDS, "standard", rateCard());
+        send(Topics.RATE_CARDS, STANDARD_PLAN, standardRateCard(T0));
         IntStream.range(0, ACCOUNTS).forEach(n -> send(Topics.ACCOUNT_SETTINGS, account(n), settings(account(n))));
-        producer.flush();
+        broker.flush();
 
         MeteringService first = new MeteringService(config());
         PrometheusMeterRegistry registry = AppMetrics.prometheus("metering-topology");
@@ -88,7 +72,7 @@ class MeteringRestartIT {
             await().atMost(Duration.ofSeconds(120)).until(() -> accounts(balance -> true) == ACCOUNTS);
             IntStream.range(0, ACCOUNTS).forEach(n -> send(Topics.USAGE_EVENTS, account(n), usage("e-" + n,
                     account(n))));
-            producer.flush();
+            broker.flush();
             await().atMost(Duration.ofSeconds(120)).until(() -> accounts(balance -> balance < 0) == ACCOUNTS);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 HttpResponse<String> ready = get(health, HealthServer.READY);
@@ -118,7 +102,7 @@ class MeteringRestartIT {
 
     private MeteringConfig config() {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        props.setProperty("bootstrap.servers", broker.bootstrapServers());
         props.setProperty("application.id", "metering-restart-it");
         props.setProperty("state.dir", stateDir.toString());
         return MeteringConfig.from(props);
@@ -131,9 +115,7 @@ class MeteringRestartIT {
 
     /** Accounts with a balance that passes {@code test}. */
     private long accounts(LongPredicate test) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), Topics.ACCOUNT_BALANCES.name()).stream()
-                .map(record -> Topics.ACCOUNT_BALANCES.valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value()))
+        return broker.values(Topics.ACCOUNT_BALANCES).stream()
                 .filter(balance -> test.test(balance.getBalanceMicros()))
                 .map(AccountBalance::getAccountId).distinct().count();
     }
@@ -143,19 +125,11 @@ class MeteringRestartIT {
     }
 
     private <V> void send(Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), null, T0.toEpochMilli(),
-                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value)));
-    }
-
-    private static RateCard rateCard() {
-        return RateCard.newBuilder().setRatePlanId("standard").setCurrency("USD").setUpdatedAt(T0)
-                .setPrices(Map.of("call.minutes.local", Price.newBuilder().setUnitPriceMicros(25_000).setUnitSize(60)
-                        .setCategory(PriceCategory.CALL_MINUTES).setTaxable(true).build()))
-                .build();
+        broker.send(topic, key, value, T0);
     }
 
     private static AccountSettings settings(String account) {
-        return settingsFor(account).onRatePlan("standard").whenBelow(0).withoutServiceAddress()
+        return settingsFor(account).onRatePlan(STANDARD_PLAN).whenBelow(0).withoutServiceAddress()
                 .ofCustomer("cus_" + account).billingEmails("billing@" + account + ".example").at(T0).build();
     }
 

@@ -1,23 +1,19 @@
 package dev.meterflow.metering;
 
+import static dev.meterflow.metering.MeteringTestBroker.STANDARD_PLAN;
+import static dev.meterflow.metering.MeteringTestBroker.standardRateCard;
 import static dev.meterflow.testdata.AccountSettingsBuilder.settingsFor;
 import static dev.meterflow.testdata.UsageEventBuilder.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.metering.config.MeteringConfig;
 import dev.meterflow.metering.topology.StoreNames;
 import dev.meterflow.schemas.AccountBalance;
 import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.Price;
-import dev.meterflow.schemas.PriceCategory;
-import dev.meterflow.schemas.RateCard;
-import dev.meterflow.schemas.UsageRollup;
 import dev.meterflow.topics.Topic;
 import dev.meterflow.topics.TopicReader;
 import dev.meterflow.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,54 +45,47 @@ class OncePerCommitIT {
     @TempDir
     Path stateDir;
 
-    private EmbeddedKafka kafka;
-    private KafkaProducer<byte[], byte[]> producer;
+    private MeteringTestBroker broker;
 
     @BeforeEach
     void startBroker() {
-        kafka = EmbeddedKafka.start(null);
-        kafka.createTopics(Topics.ALL.stream()
-                .map(topic -> new EmbeddedKafka.TopicSpec(topic.name(), 1, topic.compacted())).toList());
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        broker = MeteringTestBroker.start(1);
     }
 
     @AfterEach
     void stopBroker() {
-        producer.close();
-        kafka.close();
+        broker.close();
     }
 
     @Test
     void shouldWriteTheBalanceAndTheRollupOncePerCommitAndEveryLedgerEntry() {
-        send(Topics.RATE_CARDS, "standard", rateCard());
-        send(Topics.ACCOUNT_SETTINGS, ACCOUNT, settingsFor(ACCOUNT).onRatePlan("standard").withoutServiceAddress()
+        send(Topics.RATE_CARDS, STANDARD_PLAN, standardRateCard(T0));
+        send(Topics.ACCOUNT_SETTINGS, ACCOUNT, settingsFor(ACCOUNT).onRatePlan(STANDARD_PLAN).withoutServiceAddress()
                 .ofCustomer("cus_busy").billingEmails("billing@busy.example").whenBelow(0).at(T0).build());
-        producer.flush();
+        broker.flush();
         // first the settings alone, committed every 100 ms: the account opens with one balance record
         try (MeteringService metering = new MeteringService(config("100")).start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> values(Topics.ACCOUNT_BALANCES).size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> broker.values(Topics.ACCOUNT_BALANCES).size() == 1);
         }
-        int balancesBefore = values(Topics.ACCOUNT_BALANCES).size();
+        int balancesBefore = broker.values(Topics.ACCOUNT_BALANCES).size();
         int stateChangelogBefore = changelog(StoreNames.ACCOUNT_STATE).size();
 
         for (int i = 1; i <= EVENTS; i++) {
             send(Topics.USAGE_EVENTS, ACCOUNT, aUsageEvent().withEventId("e-" + i).forAccount(ACCOUNT).seconds(60)
                     .at(T0).build());
         }
-        producer.flush();
+        broker.flush();
         // then the usage, in one transaction: no commit falls due before the clean close commits it
         try (MeteringService metering = new MeteringService(config("300000")).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> processed(metering) >= EVENTS);
         }
 
-        assertThat(values(Topics.LEDGER_ENTRIES)).hasSize(EVENTS)
+        assertThat(broker.values(Topics.LEDGER_ENTRIES)).hasSize(EVENTS)
                 .last().extracting(LedgerEntry::getBalanceAfterMicros).isEqualTo(-EVENTS * 25_000L);
-        List<AccountBalance> balances = values(Topics.ACCOUNT_BALANCES);
+        List<AccountBalance> balances = broker.values(Topics.ACCOUNT_BALANCES);
         assertThat(balances).hasSize(balancesBefore + 1);
         assertThat(balances.get(balances.size() - 1).getBalanceMicros()).isEqualTo(-EVENTS * 25_000L);
-        assertThat(values(Topics.USAGE_ROLLUPS)).singleElement().satisfies(rollup -> {
+        assertThat(broker.values(Topics.USAGE_ROLLUPS)).singleElement().satisfies(rollup -> {
             assertThat(rollup.getEventCount()).isEqualTo(EVENTS);
             assertThat(rollup.getAmountMicros()).isEqualTo(EVENTS * 25_000L);
         });
@@ -112,7 +97,7 @@ class OncePerCommitIT {
 
     private MeteringConfig config(String commitIntervalMs) {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        props.setProperty("bootstrap.servers", broker.bootstrapServers());
         props.setProperty("application.id", APP);
         props.setProperty("state.dir", stateDir.toString());
         props.setProperty("commit.interval.ms", commitIntervalMs);
@@ -133,25 +118,11 @@ class OncePerCommitIT {
         return total;
     }
 
-    private <V> List<V> values(Topic<String, V> topic) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), topic.name()).stream()
-                .map(record -> topic.valueSerde().deserializer().deserialize(topic.name(), record.value()))
-                .toList();
-    }
-
     private List<ConsumerRecord<byte[], byte[]>> changelog(String store) {
-        return TopicReader.readCommitted(kafka.bootstrapServers(), APP + "-" + store + "-changelog");
+        return TopicReader.readCommitted(broker.bootstrapServers(), APP + "-" + store + "-changelog");
     }
 
     private <V> void send(Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), null, T0.toEpochMilli(),
-                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value)));
-    }
-
-    private static RateCard rateCard() {
-        return RateCard.newBuilder().setRatePlanId("standard").setCurrency("USD").setUpdatedAt(T0)
-                .setPrices(Map.of("call.minutes.local", Price.newBuilder().setUnitPriceMicros(25_000).setUnitSize(60)
-                        .setCategory(PriceCategory.CALL_MINUTES).setTaxable(true).build()))
-                .build();
+        broker.send(topic, key, value, T0);
     }
 }

@@ -1,22 +1,19 @@
 package dev.meterflow.local;
 
 import static dev.meterflow.local.LiveRecords.settingsFor;
-import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.testdata.TestData.PRO_PLAN;
-import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meterflow.embedded.EmbeddedKafkaMain;
+import dev.meterflow.local.EndToEndCluster.LocalMinutes;
 import dev.meterflow.local.faults.ChildJvm;
 import dev.meterflow.local.faults.CpuLoad;
 import dev.meterflow.local.topics.ProvisionTopics;
 import dev.meterflow.local.topics.TopicDefinitions;
 import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.schemas.AccountBalance;
-import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topic;
@@ -60,6 +57,7 @@ class BrokerRestartDuringRestoreIT {
     private static final List<String> ACCOUNTS =
             List.of("acct-brr-a", "acct-brr-b", "acct-brr-c", "acct-brr-d", "acct-brr-e");
     private static final Instant OCCURRED_AT = Instant.parse("2026-11-29T19:00:00Z");
+    private static final LocalMinutes USAGE = EndToEndCluster.localMinutes("brr-%05d", ACCOUNTS, OCCURRED_AT);
     private static final String RESTORE_STARTED = "restore started store='dedup-store'";
     private static final String RESTORE_FINISHED = "restore finished store='dedup-store'";
     private static final int BEFORE = 1_500;
@@ -113,7 +111,7 @@ class BrokerRestartDuringRestoreIT {
     @Test
     void shouldRunAgainAndDebitEveryEventOnceWhenTheBrokerRestartsDuringARestoreOnALoadedMachine() throws Exception {
         // given an instance that billed usage into its stores, then was stopped and its state lost
-        List<UsageEvent> before = events(0, BEFORE);
+        List<UsageEvent> before = USAGE.events(0, BEFORE);
         metering = new ChildJvm("metering", MeteringApp.class.getName(),
                 List.of("--config", writeConfig("first").toString()), Map.of(),
                 Path.of("target", "broker-restore-metering.log"), "384m");
@@ -121,7 +119,7 @@ class BrokerRestartDuringRestoreIT {
         sendAll(before);
         await().atMost(WAIT).untilAsserted(() -> {
             metering.assertAlive();
-            assertThat(debitedEventIds()).hasSize(BEFORE);
+            assertThat(debitedUsageEventIds()).hasSize(BEFORE);
         });
         assertThat(metering.stop()).as("stopped on SIGTERM").isTrue();
 
@@ -142,7 +140,7 @@ class BrokerRestartDuringRestoreIT {
         metering.thaw();
         startTheBroker();
         // and usage keeps coming
-        List<UsageEvent> after = events(BEFORE, BEFORE + AFTER);
+        List<UsageEvent> after = USAGE.events(BEFORE, BEFORE + AFTER);
         sendAll(after);
 
         // then the instance runs again (restarted, as a supervisor would, if its watchdog stopped it)
@@ -150,12 +148,12 @@ class BrokerRestartDuringRestoreIT {
             restartIfStoppedStuck();
             metering.assertAlive();
             assertThat(metering.countSince(mark, "-> RUNNING")).isPositive();
-            assertThat(debitedEventIds()).hasSize(BEFORE + AFTER);
+            assertThat(debitedUsageEventIds()).hasSize(BEFORE + AFTER);
         });
         assertThat(restoring).as("a store was restoring when the broker was killed").isTrue();
         // and every event is debited exactly once, every balance is minus its priced usage
-        List<String> all = IntStream.range(0, BEFORE + AFTER).mapToObj(BrokerRestartDuringRestoreIT::eventId).toList();
-        assertThat(debitedEventIds()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+        List<String> all = IntStream.range(0, BEFORE + AFTER).mapToObj(USAGE::eventId).toList();
+        assertThat(debitedUsageEventIds()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
         Map<String, Long> balances = latestBalances();
         for (int i = 0; i < ACCOUNTS.size(); i++) {
             long events = (BEFORE + AFTER + ACCOUNTS.size() - 1 - i) / ACCOUNTS.size();
@@ -185,17 +183,6 @@ class BrokerRestartDuringRestoreIT {
         bootstrap = Files.readString(ready, StandardCharsets.UTF_8).strip();
     }
 
-    private static String eventId(int i) {
-        return String.format("brr-%05d", i);
-    }
-
-    /** One local minute each, round-robin over the accounts. */
-    private static List<UsageEvent> events(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> aUsageEvent().withEventId(eventId(i))
-                .forAccount(ACCOUNTS.get(i % ACCOUNTS.size())).sku(LOCAL_MINUTES).minutes(1).at(OCCURRED_AT)
-                .build()).toList();
-    }
-
     private static void sendAll(List<UsageEvent> events) {
         events.forEach(event -> send(Topics.USAGE_EVENTS, event.getAccountId(), event));
         producer.flush();
@@ -206,13 +193,8 @@ class BrokerRestartDuringRestoreIT {
                 .serialize(topic.name(), value)));
     }
 
-    private static List<String> debitedEventIds() {
-        return TopicReader.readCommitted(bootstrap, Topics.LEDGER_ENTRIES.name()).stream()
-                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
-                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
-                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
-                .map(LedgerEntry::getSourceId)
-                .toList();
+    private static List<String> debitedUsageEventIds() {
+        return EndToEndCluster.debitedUsageEventIds(TopicReader.readCommitted(bootstrap, Topics.LEDGER_ENTRIES.name()));
     }
 
     private static Map<String, Long> latestBalances() {

@@ -1,22 +1,30 @@
 package dev.meterflow.local;
 
+import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
+
 import dev.meterflow.embedded.EmbeddedKafka;
 import dev.meterflow.gatewaysim.GatewaySimulator;
 import dev.meterflow.metering.MeteringService;
 import dev.meterflow.metering.config.MeteringConfig;
+import dev.meterflow.schemas.LedgerEntry;
+import dev.meterflow.schemas.LedgerEntryKind;
+import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.testdata.stack.BrokerStack;
 import dev.meterflow.testdata.stack.TestStack;
 import dev.meterflow.topics.Topic;
+import dev.meterflow.topics.Topics;
 import dev.meterflow.worker.RechargeWorkerService;
 import dev.meterflow.worker.config.WorkerConfig;
 import dev.meterflow.worker.gateway.stripe.StripeGateway;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -118,6 +126,51 @@ final class EndToEndCluster extends TestStack {
 
     Map<TopicPartition, Long> committedOffsets(String groupId, String topic) {
         return broker.committedOffsets(groupId, topic);
+    }
+
+    // ---- usage, and what the ledger debited for it ---------------------------------------------------------
+
+    /**
+     * Usage of one local minute per event at {@code occurredAt}, round-robin over {@code accounts}, event {@code i}
+     * with the id {@code String.format(idFormat, i)}.
+     */
+    static LocalMinutes localMinutes(String idFormat, List<String> accounts, Instant occurredAt) {
+        return new LocalMinutes(idFormat, accounts, occurredAt);
+    }
+
+    record LocalMinutes(String idFormat, List<String> accounts, Instant occurredAt) {
+
+        /** Events {@code from} (inclusive) to {@code to} (exclusive). */
+        List<UsageEvent> events(int from, int to) {
+            return IntStream.range(from, to).mapToObj(i -> LiveRecords.aUsageEvent().withEventId(eventId(i))
+                    .forAccount(accounts.get(i % accounts.size())).sku(LOCAL_MINUTES).minutes(1).at(occurredAt)
+                    .build()).toList();
+        }
+
+        String eventId(int i) {
+            return String.format(idFormat, i);
+        }
+    }
+
+    /** Sends usage keyed by its account, and waits until every record is acknowledged. */
+    void sendUsage(List<UsageEvent> events) {
+        events.forEach(event -> send(Topics.USAGE_EVENTS, event.getAccountId(), event));
+        flush();
+    }
+
+    /** The event ids of the USAGE entries on {@code ledger-entries}, as a {@code read_committed} consumer sees them. */
+    List<String> debitedUsageEventIds() {
+        return debitedUsageEventIds(records(Topics.LEDGER_ENTRIES.name(), IsolationLevel.READ_COMMITTED));
+    }
+
+    /** The same, of {@code ledger-entries} records read from another broker (one in a process of its own). */
+    static List<String> debitedUsageEventIds(List<ConsumerRecord<byte[], byte[]>> ledgerEntries) {
+        return ledgerEntries.stream()
+                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
+                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
+                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
+                .map(LedgerEntry::getSourceId)
+                .toList();
     }
 
     // ---- the apps ------------------------------------------------------------------------------------------

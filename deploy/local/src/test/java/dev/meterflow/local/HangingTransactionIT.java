@@ -1,16 +1,13 @@
 package dev.meterflow.local;
 
 import static dev.meterflow.local.LiveRecords.settingsFor;
-import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.testdata.TestData.PRO_PLAN;
-import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meterflow.local.EndToEndCluster.LocalMinutes;
 import dev.meterflow.metering.MeteringService;
-import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.testdata.HangingTransactionBlocker;
 import dev.meterflow.testdata.HangingTransactionBlocker.Hanging;
@@ -22,8 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.IntStream;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +44,7 @@ class HangingTransactionIT {
     private static final Duration UNSTUCK = Duration.ofMinutes(5);
     private static final List<String> ACCOUNTS = List.of("acct-hang-a", "acct-hang-b", "acct-hang-c");
     private static final Instant OCCURRED_AT = Instant.parse("2026-11-29T19:00:00Z");
+    private static final LocalMinutes USAGE = EndToEndCluster.localMinutes("hang-%03d", ACCOUNTS, OCCURRED_AT);
 
     @TempDir
     static Path workDir;
@@ -74,10 +70,10 @@ class HangingTransactionIT {
     @Test
     void shouldAbortAHangingChangelogTransactionAndRecoverWithoutAnOperator() throws Exception {
         // given an instance that billed usage into its stores, then stopped
-        List<UsageEvent> events = new ArrayList<>(events(0, 30));
+        List<UsageEvent> events = new ArrayList<>(USAGE.events(0, 30));
         metering = cluster.startMetering(settings("first", UNSTUCK));
-        sendAll(events);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(debitedEventIds()).hasSize(events.size()));
+        cluster.sendUsage(events);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.debitedUsageEventIds()).hasSize(events.size()));
         metering.close();
 
         // and a hanging transaction on partition 0 of the account state changelog, last written an hour ago
@@ -100,15 +96,15 @@ class HangingTransactionIT {
         assertThat(cluster.openTransactionLag(changelog.topic())).containsEntry(changelog, 0L);
 
         // when its supervisor restarts it, with more usage sent meanwhile
-        List<UsageEvent> later = events(30, 45);
-        sendAll(later);
+        List<UsageEvent> later = USAGE.events(30, 45);
+        cluster.sendUsage(later);
         events.addAll(later);
         metering = cluster.startMetering(settings("second", UNSTUCK));
 
         // then it restores, runs and debits every event once
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(metering.readiness().ready()).isTrue();
-            assertThat(debitedEventIds()).containsExactlyInAnyOrderElementsOf(
+            assertThat(cluster.debitedUsageEventIds()).containsExactlyInAnyOrderElementsOf(
                     events.stream().map(UsageEvent::getEventId).toList());
         });
         for (String account : ACCOUNTS) {
@@ -116,28 +112,6 @@ class HangingTransactionIT {
             assertThat(cluster.latest(Topics.ACCOUNT_BALANCES, account).orElseThrow().getBalanceMicros())
                     .as("balance of %s", account).isEqualTo(-debits * LOCAL_MINUTE_PRICE);
         }
-    }
-
-    /** One local minute each, round-robin over the accounts. */
-    private static List<UsageEvent> events(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> aUsageEvent().withEventId(String.format("hang-%03d", i))
-                .forAccount(ACCOUNTS.get(i % ACCOUNTS.size())).sku(LOCAL_MINUTES).minutes(1).at(OCCURRED_AT)
-                .build()).toList();
-    }
-
-    private static void sendAll(List<UsageEvent> events) {
-        events.forEach(event -> cluster.send(Topics.USAGE_EVENTS, event.getAccountId(), event));
-        cluster.flush();
-    }
-
-    private static List<String> debitedEventIds() {
-        return cluster.records(Topics.LEDGER_ENTRIES.name(), IsolationLevel.READ_COMMITTED)
-                .stream()
-                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
-                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
-                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
-                .map(LedgerEntry::getSourceId)
-                .toList();
     }
 
     private static Properties settings(String stateDir, Duration stallTimeout) {

@@ -1,16 +1,13 @@
 package dev.meterflow.local;
 
-import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static dev.meterflow.local.LiveRecords.settingsFor;
-import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.testdata.TestData.PRO_PLAN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meterflow.local.EndToEndCluster.LocalMinutes;
 import dev.meterflow.metering.MeteringService;
-import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.testdata.HangingTransactionBlocker;
 import dev.meterflow.testdata.HangingTransactionBlocker.Hanging;
@@ -23,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.IntStream;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +43,7 @@ class OrphanedTransactionIT {
     private static final List<String> ACCOUNTS = List.of("acct-orph-a", "acct-orph-b", "acct-orph-c",
             "acct-orph-d", "acct-orph-e", "acct-orph-f");
     private static final Instant OCCURRED_AT = Instant.parse("2026-11-30T03:58:00Z");
+    private static final LocalMinutes USAGE = EndToEndCluster.localMinutes("orph-%03d", ACCOUNTS, OCCURRED_AT);
 
     @TempDir
     static Path workDir;
@@ -72,12 +69,12 @@ class OrphanedTransactionIT {
     @Test
     void shouldAbortAnOrphanedTransactionOnEveryPartitionWhileThePipelineRuns() throws Exception {
         // given a running instance that has debited usage
-        List<UsageEvent> events = new ArrayList<>(events(0, 30));
+        List<UsageEvent> events = new ArrayList<>(USAGE.events(0, 30));
         metering = cluster.startMetering(settings());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metering.bindTo(registry);
-        sendAll(events);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(debitedEventIds()).hasSize(events.size()));
+        cluster.sendUsage(events);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.debitedUsageEventIds()).hasSize(events.size()));
 
         // when one of the application's producer ids leaves a transaction its coordinator no longer has open on the
         // ledger, a changelog and its group's offsets partition
@@ -91,8 +88,8 @@ class OrphanedTransactionIT {
                 outputs, APPLICATION_ID, input, committed);
 
         // and more usage arrives behind it
-        List<UsageEvent> later = events(30, 60);
-        sendAll(later);
+        List<UsageEvent> later = USAGE.events(30, 60);
+        cluster.sendUsage(later);
         events.addAll(later);
 
         // then the guard aborts it on every partition, and every event is debited once, the orphan's records never
@@ -100,7 +97,7 @@ class OrphanedTransactionIT {
             assertThat(cluster.openTransactionLag(Topics.LEDGER_ENTRIES.name())).allSatisfy((partition, lag) ->
                     assertThat(lag).as("open transaction lag of %s", partition).isZero());
             assertThat(cluster.openTransactionLag(changelog.topic())).containsEntry(changelog, 0L);
-            assertThat(debitedEventIds()).containsExactlyInAnyOrderElementsOf(
+            assertThat(cluster.debitedUsageEventIds()).containsExactlyInAnyOrderElementsOf(
                     events.stream().map(UsageEvent::getEventId).toList());
         });
         assertThat(registry.get("meterflow.metering.orphaned.transactions.aborted").functionCounter().count())
@@ -113,28 +110,6 @@ class OrphanedTransactionIT {
             assertThat(cluster.latest(Topics.ACCOUNT_BALANCES, account).orElseThrow().getBalanceMicros())
                     .as("balance of %s", account).isEqualTo(-debits * LOCAL_MINUTE_PRICE);
         }
-    }
-
-    /** One local minute each, round-robin over the accounts. */
-    private static List<UsageEvent> events(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> aUsageEvent().withEventId(String.format("orph-%03d", i))
-                .forAccount(ACCOUNTS.get(i % ACCOUNTS.size())).sku(LOCAL_MINUTES).minutes(1).at(OCCURRED_AT)
-                .build()).toList();
-    }
-
-    private static void sendAll(List<UsageEvent> events) {
-        events.forEach(event -> cluster.send(Topics.USAGE_EVENTS, event.getAccountId(), event));
-        cluster.flush();
-    }
-
-    private static List<String> debitedEventIds() {
-        return cluster.records(Topics.LEDGER_ENTRIES.name(), IsolationLevel.READ_COMMITTED)
-                .stream()
-                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
-                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
-                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
-                .map(LedgerEntry::getSourceId)
-                .toList();
     }
 
     private static Properties settings() {

@@ -1,17 +1,14 @@
 package dev.meterflow.local;
 
 import static dev.meterflow.local.LiveRecords.settingsFor;
-import static dev.meterflow.testdata.TestData.LOCAL_MINUTES;
 import static dev.meterflow.testdata.TestData.LOCAL_MINUTE_PRICE;
 import static dev.meterflow.testdata.TestData.PRO_PLAN;
-import static dev.meterflow.local.LiveRecords.aUsageEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meterflow.local.EndToEndCluster.LocalMinutes;
 import dev.meterflow.metering.MeteringApp;
 import dev.meterflow.metering.MeteringService;
-import dev.meterflow.schemas.LedgerEntry;
-import dev.meterflow.schemas.LedgerEntryKind;
 import dev.meterflow.schemas.UsageEvent;
 import dev.meterflow.testdata.RateCardBuilder;
 import dev.meterflow.topics.Topics;
@@ -28,11 +25,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +50,7 @@ class StuckRestoreIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final List<String> ACCOUNTS = List.of("acct-stuck-a", "acct-stuck-b", "acct-stuck-c");
     private static final Instant OCCURRED_AT = Instant.parse("2026-11-29T19:00:00Z");
+    private static final LocalMinutes USAGE = EndToEndCluster.localMinutes("stuck-%03d", ACCOUNTS, OCCURRED_AT);
 
     @TempDir
     static Path workDir;
@@ -84,10 +80,10 @@ class StuckRestoreIT {
     @Test
     void shouldReportAStuckRestoreStopForItsSupervisorAndRestoreOnceTheChangelogMovesAgain() throws Exception {
         // given an instance that billed usage into its stores, then stopped
-        List<UsageEvent> events = new ArrayList<>(events(0, 40));
+        List<UsageEvent> events = new ArrayList<>(USAGE.events(0, 40));
         metering = cluster.startMetering(settings("first"));
-        sendAll(events);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(debitedEventIds()).hasSize(events.size()));
+        cluster.sendUsage(events);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.debitedUsageEventIds()).hasSize(events.size()));
         metering.close();
 
         // and a transaction left open on partition 0 of the account state changelog
@@ -121,15 +117,15 @@ class StuckRestoreIT {
 
         // when the transaction ends (an operator's kafka-transactions.sh abort, or its timeout) and it is restarted
         blocker.abortTransaction();
-        List<UsageEvent> later = events(40, 60);
-        sendAll(later);
+        List<UsageEvent> later = USAGE.events(40, 60);
+        cluster.sendUsage(later);
         events.addAll(later);
         metering = cluster.startMetering(settings("second"));
 
         // then it restores, runs and debits every event once
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(metering.readiness().ready()).isTrue();
-            assertThat(debitedEventIds()).containsExactlyInAnyOrderElementsOf(
+            assertThat(cluster.debitedUsageEventIds()).containsExactlyInAnyOrderElementsOf(
                     events.stream().map(UsageEvent::getEventId).toList());
         });
         for (String account : ACCOUNTS) {
@@ -156,28 +152,6 @@ class StuckRestoreIT {
                 "never committed".getBytes(StandardCharsets.UTF_8)));
         producer.flush();
         return producer;
-    }
-
-    /** One local minute each, round-robin over the accounts. */
-    private static List<UsageEvent> events(int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> aUsageEvent().withEventId(String.format("stuck-%03d", i))
-                .forAccount(ACCOUNTS.get(i % ACCOUNTS.size())).sku(LOCAL_MINUTES).minutes(1).at(OCCURRED_AT)
-                .build()).toList();
-    }
-
-    private static void sendAll(List<UsageEvent> events) {
-        events.forEach(event -> cluster.send(Topics.USAGE_EVENTS, event.getAccountId(), event));
-        cluster.flush();
-    }
-
-    private static List<String> debitedEventIds() {
-        return cluster.records(Topics.LEDGER_ENTRIES.name(), IsolationLevel.READ_COMMITTED)
-                .stream()
-                .map(record -> Topics.LEDGER_ENTRIES.valueSerde().deserializer()
-                        .deserialize(Topics.LEDGER_ENTRIES.name(), record.value()))
-                .filter(entry -> entry.getKind() == LedgerEntryKind.USAGE)
-                .map(LedgerEntry::getSourceId)
-                .toList();
     }
 
     private static Properties settings(String stateDir) {
