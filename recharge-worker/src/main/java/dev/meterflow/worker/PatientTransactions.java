@@ -3,8 +3,11 @@ package dev.meterflow.worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -45,6 +48,17 @@ final class PatientTransactions {
 
     void init(Producer<?, ?> producer) {
         untilDone(producer::initTransactions, "initTransactions");
+    }
+
+    /**
+     * A read the worker cannot go on without, such as the committed offsets to go back to after an aborted
+     * transaction: called again for as long as it times out, as a transaction's end is (the consumer's
+     * {@code default.api.timeout.ms} is shorter than a broker outage can be).
+     */
+    <T> T read(Supplier<T> call, String name) {
+        List<T> answer = new ArrayList<>(1);
+        untilDone(() -> answer.add(call.get()), name);
+        return answer.get(0);
     }
 
     /** Why the worker is not ready because of its transactions, empty when no call waits for the broker. */

@@ -694,7 +694,7 @@ public final class RechargeWorker implements Runnable, AutoCloseable {
         forget(List.copyOf(progress.keySet()));
         Map<TopicPartition, OffsetAndMetadata> committed;
         try {
-            committed = consumer.committed(assigned);
+            committed = transactions.read(() -> consumer.committed(assigned), "committed offsets");
         } catch (KafkaException e) {
             throw new IllegalStateException("cannot read the committed offsets to go back to after a refused commit; "
                     + "stopping, the uncommitted requests are redelivered", e);

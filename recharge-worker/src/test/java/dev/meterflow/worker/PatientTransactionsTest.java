@@ -76,6 +76,26 @@ class PatientTransactionsTest {
         assertThat(producer.commitCalls).isEqualTo(1);
     }
 
+    @Test
+    void shouldReadAgainUntilTheBrokerAnswers() {
+        // the committed offsets an aborted transaction's partitions go back to: the consumer gives up after its
+        // default.api.timeout.ms, a broker outage can be longer (seen in RechargeWorkerBrokerRestartIT under load)
+        List<String> calls = new ArrayList<>();
+
+        String answer = transactions.read(() -> {
+            calls.add("committed");
+            if (calls.size() < 3) {
+                throw new TimeoutException("Timeout of 60000ms expired before the last committed offset for "
+                        + "partitions [recharge-requests-0] could be determined");
+            }
+            return "offsets";
+        }, "committed offsets");
+
+        assertThat(answer).isEqualTo("offsets");
+        assertThat(calls).hasSize(3);
+        assertThat(transactions.blockedReason()).isEmpty();
+    }
+
     /** A producer whose commit and abort fail with {@code error} the first {@code failures} times. */
     private final class TimingOut extends MockProducer<String, byte[]> {
         private final int failures;
