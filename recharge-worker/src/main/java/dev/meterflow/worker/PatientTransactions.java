@@ -39,15 +39,15 @@ final class PatientTransactions {
     }
 
     void commit(Producer<?, ?> producer) {
-        untilDone(producer::commitTransaction, "commitTransaction");
+        untilDone(producer::commitTransaction, "commitTransaction", "the transaction's commitTransaction");
     }
 
     void abort(Producer<?, ?> producer) {
-        untilDone(producer::abortTransaction, "abortTransaction");
+        untilDone(producer::abortTransaction, "abortTransaction", "the transaction's abortTransaction");
     }
 
     void init(Producer<?, ?> producer) {
-        untilDone(producer::initTransactions, "initTransactions");
+        untilDone(producer::initTransactions, "initTransactions", "the transaction's initTransactions");
     }
 
     /**
@@ -57,7 +57,7 @@ final class PatientTransactions {
      */
     <T> T read(Supplier<T> call, String name) {
         List<T> answer = new ArrayList<>(1);
-        untilDone(() -> answer.add(call.get()), name);
+        untilDone(() -> answer.add(call.get()), name, "the read of the " + name);
         return answer.get(0);
     }
 
@@ -65,7 +65,7 @@ final class PatientTransactions {
     Optional<String> blockedReason() {
         Waiting now = waiting;
         return now == null ? Optional.empty()
-                : Optional.of("the transaction's " + now.call() + " waiting for the broker since " + now.since());
+                : Optional.of(now.what() + " waiting for the broker since " + now.since());
     }
 
     /**
@@ -73,7 +73,7 @@ final class PatientTransactions {
      *                               ends the transaction (committed if the commit reached it, else aborted at its
      *                               timeout), and the requests it held are read again by the next owner
      */
-    private void untilDone(Runnable call, String name) {
+    private void untilDone(Runnable call, String name, String what) {
         Instant began = clock.instant();
         int timeouts = 0;
         try {
@@ -92,7 +92,7 @@ final class PatientTransactions {
                                 + "broker; the transaction coordinator ends the transaction and its requests are "
                                 + "read again", e);
                     }
-                    waiting = new Waiting(name, began);
+                    waiting = new Waiting(what, began);
                     log.warn("transaction call timed out waiting for the broker call='{}' timeouts={} waited={}: {}; "
                             + "calling it again, not ready meanwhile", name, timeouts,
                             Duration.between(began, clock.instant()), e.getMessage());
@@ -103,6 +103,6 @@ final class PatientTransactions {
         }
     }
 
-    private record Waiting(String call, Instant since) {
+    private record Waiting(String what, Instant since) {
     }
 }

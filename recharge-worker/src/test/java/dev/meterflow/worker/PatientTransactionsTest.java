@@ -84,6 +84,9 @@ class PatientTransactionsTest {
 
         String answer = transactions.read(() -> {
             calls.add("committed");
+            if (calls.size() > 1) {
+                reasonsWhileCalledAgain.add(transactions.blockedReason());
+            }
             if (calls.size() < 3) {
                 throw new TimeoutException("Timeout of 60000ms expired before the last committed offset for "
                         + "partitions [recharge-requests-0] could be determined");
@@ -93,6 +96,8 @@ class PatientTransactionsTest {
 
         assertThat(answer).isEqualTo("offsets");
         assertThat(calls).hasSize(3);
+        assertThat(reasonsWhileCalledAgain).hasSize(2).allSatisfy(reason -> assertThat(reason).hasValueSatisfying(
+                why -> assertThat(why).startsWith("the read of the committed offsets waiting for the broker since")));
         assertThat(transactions.blockedReason()).isEmpty();
     }
 
